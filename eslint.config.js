@@ -1,0 +1,37 @@
+// Lint configuration. Besides the usual rules it enforces the module boundaries of the architecture:
+// `api` is pure, `federation` never reaches into the embedded cluster or mesh, `dataplane` only speaks xDS.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const boundary = (files, forbidden, why) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message: why })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'test-artifacts/**', '.meshbridge/**', 'ui/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  boundary(['src/api/**'], ['../*', '!./*'], 'src/api is the pure resource model: it imports nothing internal.'),
+  boundary(
+    ['src/federation/**'],
+    ['**/local/**', '**/mesh/**', '**/dataplane/**'],
+    'federation depends on api and kube interfaces only, never on the embedded cluster or mesh.',
+  ),
+  boundary(['src/dataplane/**'], ['**/mesh/**', '**/local/**'], 'the data plane only speaks xDS to the control plane.'),
+  boundary(
+    ['src/cli/**', 'ui/**'],
+    ['**/mgmt/store*', '**/mgmt/store/**'],
+    'the CLI and UI reach mgmt over its API only.',
+  ),
+);
