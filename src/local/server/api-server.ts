@@ -28,6 +28,8 @@ export interface ApiServerOptions {
   readonly version?: string;
   /** Milliseconds between watch bookmarks. */
   readonly bookmarkIntervalMs?: number;
+  /** Handles requests outside the generic resource API first (pod logs, exec context); true when it answered. */
+  readonly extension?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -144,6 +146,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(req.url ?? '/', 'http://local');
     const q = url.searchParams;
     const path = url.pathname;
+    if (options.extension?.(req, res, url)) return;
     if (path === '/version') {
       send(res, 200, {
         major: '1',
