@@ -1,11 +1,25 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerLocal } from './commands/local.js';
+import { registerClusterApply } from './commands/cluster-apply.js';
+import { registerClusterGet } from './commands/cluster-get.js';
+import { registerClusterDelete } from './commands/cluster-delete.js';
+import { registerClusterScale } from './commands/cluster-scale.js';
+import { registerClusterExec } from './commands/cluster-exec.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
-const modules: CommandModule[] = [registerDemo];
+const modules: CommandModule[] = [
+  registerDemo,
+  registerLocal,
+  registerClusterApply,
+  registerClusterGet,
+  registerClusterDelete,
+  registerClusterScale,
+  registerClusterExec,
+];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')
