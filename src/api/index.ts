@@ -6,6 +6,26 @@ export { formatPath, parsePath, type PathSegment } from './path.js';
 export * from './kinds/index.js';
 export { validateObject, MAX_OBJECT_DEPTH } from './validate.js';
 export { applyDefaults } from './defaults.js';
+export { formatIssue } from './format.js';
+export {
+  parseDocuments,
+  PARSE_LIMITS,
+  type ParsedDocument,
+  type ParseOptions,
+  type ParseResult,
+} from './parse/documents.js';
+export {
+  validateDocuments,
+  validateSources,
+  type DocumentResult,
+  type SetValidation,
+  type Source,
+} from './validate-set.js';
+export { identityOf } from './checks/cross.js';
+export { applyOverlays, type ApplyOverlaysOptions, type OverlayResult } from './overlay/apply.js';
+export { parseOverlayPath, type OverlayStep, type ParsedOverlayPath } from './overlay/path.js';
+export { gatewayBaseObjects, GATEWAY_IMAGE } from './gateway.js';
+export { jsonSchemaFor } from './json-schema.js';
 export type { ObjectMeta, OwnerReference, TsbMetadata } from './schema/meta.js';
 export type { KubeObject } from './kube-object.js';
 export * from './kinds/k8s/namespace.js';

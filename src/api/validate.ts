@@ -4,6 +4,7 @@
  */
 import { findPlaceholders } from './checks/placeholders.js';
 import { checkDeployment, checkPodSpec, checkService } from './checks/k8s.js';
+import { checkIngressGateway } from './checks/gateway.js';
 import { checkDestinationRule, checkServiceEntry, checkWorkspaceSetting } from './checks/mesh.js';
 import { applyDefaults } from './defaults.js';
 import { makeIssue, partition, type Issue, type ValidationResult } from './issues.js';
@@ -89,6 +90,8 @@ function rules(obj: ApiObject, who: { kind: string; name?: string | undefined })
       return checkServiceEntry(obj, who);
     case 'WorkspaceSetting':
       return checkWorkspaceSetting(obj, who);
+    case 'IngressGateway':
+      return checkIngressGateway(obj, who);
     default:
       return [];
   }
