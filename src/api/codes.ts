@@ -51,10 +51,9 @@ export const CODES = Object.freeze({
   OVERLAY_CANNOT_APPLY: entry('MB0302', 'error', 'IngressGateway overlay cannot apply'),
   EXPOSES_EVERYTHING: entry('MB0303', 'warning', 'East-West setting without exposedServices exposes every service'),
   FAILOVER_WITHOUT_OUTLIER_DETECTION: entry('MB0304', 'warning', 'failover without outlier detection'),
-  DUPLICATE_OBJECT: entry('MB0305', 'error', 'the same object appears twice'),
+  DUPLICATE_OBJECT: entry('MB0305', 'warning', 'the same object appears twice (the later one wins)'),
   UNDEFINED_PARENT: entry('MB0306', 'error', 'parent organization or tenant not defined by the documents'),
   OVERLAY_PATH_SYNTAX: entry('MB0401', 'error', 'overlay path syntax error'),
-  OVERLAY_PATH_NOT_FOUND: entry('MB0402', 'error', 'overlay path does not exist in the object'),
   OVERLAY_TARGET_NOT_FOUND: entry('MB0403', 'error', 'overlay names no generated object'),
 });
 

@@ -40,13 +40,13 @@ export function gatewayBaseObjects(gw: IngressGateway): { deployment: Deployment
   const deployment: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, ...ns, labels },
+    metadata: { name, ...ns, labels: { ...labels } },
     spec: {
       replicas: kube?.deployment?.replicas ?? 1,
       selector: { matchLabels: { app: name } },
       template: {
         metadata: {
-          labels,
+          labels: { ...labels },
           ...(kube?.deployment?.podAnnotations ? { annotations: kube.deployment.podAnnotations } : {}),
         },
         spec: {

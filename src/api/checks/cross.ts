@@ -54,7 +54,7 @@ export function crossChecks(members: readonly SetMember[]): MemberIssue[] {
         issue: makeIssue(
           'DUPLICATE_OBJECT',
           'metadata.name',
-          `${object.kind}/${object.metadata.name ?? ''} is defined twice in these documents`,
+          `${object.kind}/${object.metadata.name ?? ''} is defined twice in these documents; the later definition wins`,
           who(object),
         ),
       });

@@ -42,12 +42,13 @@ export function checkIngressGateway(gw: IngressGateway, who: Who): Issue[] {
     }
     if (result.matched === 0) continue;
     const parsed = schema.safeParse(result.value);
+    const first = overlays.findIndex((o) => o.kind === obj.kind && o.name === obj.metadata.name);
     if (!parsed.success)
       for (const issue of fromZodIssues(parsed.error.issues, result.value, {}))
         out.push(
           makeIssue(
             'OVERLAY_CANNOT_APPLY',
-            'spec.kubeSpec.overlays',
+            `spec.kubeSpec.overlays[${first}]`,
             `the patched ${obj.kind}/${obj.metadata.name} would be invalid: ${issue.path}: ${issue.message}`,
             owner,
           ),

@@ -63,9 +63,11 @@ function who(doc: Document): { kind?: string; name?: string } {
   try {
     const kind = doc.get('kind');
     const name = doc.getIn(['metadata', 'name']);
+    // A broken document may have swallowed text into these values: only report plausible ones.
+    const plausible = (v: unknown): v is string => typeof v === 'string' && /^[\w.$-]{1,253}$/.test(v);
     return {
-      ...(typeof kind === 'string' ? { kind } : {}),
-      ...(typeof name === 'string' ? { name } : {}),
+      ...(plausible(kind) ? { kind } : {}),
+      ...(plausible(name) ? { name } : {}),
     };
   } catch {
     return {};
