@@ -1,11 +1,17 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerValidate } from './commands/validate.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
-const modules: CommandModule[] = [registerDemo];
+// One entry per line keeps merges of new commands trivial.
+// prettier-ignore
+const modules: CommandModule[] = [
+  registerValidate,
+  registerDemo,
+];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')
