@@ -2,6 +2,12 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerValidate } from './commands/validate.js';
+import { registerLocal } from './commands/local.js';
+import { registerClusterApply } from './commands/cluster-apply.js';
+import { registerClusterGet } from './commands/cluster-get.js';
+import { registerClusterDelete } from './commands/cluster-delete.js';
+import { registerClusterScale } from './commands/cluster-scale.js';
+import { registerClusterExec } from './commands/cluster-exec.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -11,6 +17,12 @@ export type CommandModule = (program: Command) => void;
 const modules: CommandModule[] = [
   registerValidate,
   registerDemo,
+  registerLocal,
+  registerClusterApply,
+  registerClusterGet,
+  registerClusterDelete,
+  registerClusterScale,
+  registerClusterExec,
 ];
 
 export function buildProgram(): Command {
