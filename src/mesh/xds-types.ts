@@ -1,6 +1,6 @@
 /**
  * Type URLs and the JSON shape of translation output. Resources are plain objects in the protobuf object form
- * protobufjs reads (snake_case field names, `{seconds, nanos}` durations, `{value}` wrappers, `{fields}` structs,
+ * protobufjs reads (snake_case field names, `{seconds, nanos}` durations, `{value}` wrappers, `{fields: {k: {stringValue}}}` structs,
  * nested `google.protobuf.Any` as `{'@type': <type url>, ...fields}`), so golden files show exactly what is sent.
  */
 
@@ -48,9 +48,13 @@ export function duration(ms: number): { seconds: number; nanos: number } {
   return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
 }
 
-/** A `google.protobuf.Struct` in object form from flat string fields. */
+/**
+ * A `google.protobuf.Struct` in object form from flat string fields. `stringValue` is camelCase on purpose:
+ * protobufjs bundles the well-known types with camelCase field names whatever `keepCase` says, and drops a
+ * `string_value` key silently (the encoder's field check now refuses it).
+ */
 export function stringStruct(fields: Readonly<Record<string, string>>): XdsObject {
-  return { fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { string_value: v }])) };
+  return { fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { stringValue: v }])) };
 }
 
 /** Error for a duration string Istio would not accept either (e.g. `10 s`). */

@@ -63,6 +63,6 @@ export function outboundRouteConfiguration(ports: readonly MeshServicePort[], pr
       domains: domainsFor(sp, proxyNamespace),
       routes: [routeTo(outboundClusterName(sp.port, sp.host))],
     })),
-    validate_clusters: false,
+    validate_clusters: { value: false },
   };
 }
