@@ -62,8 +62,10 @@ export function outlierDetection(dr: DestinationRule | undefined): XdsObject | u
     out['consecutive_gateway_failure'] = { value: od.consecutiveGatewayErrors };
     out['enforcing_consecutive_gateway_failure'] = { value: od.consecutiveGatewayErrors > 0 ? 100 : 0 };
   }
-  if (od.interval !== undefined) out['interval'] = duration(parseDurationMs(od.interval));
-  if (od.baseEjectionTime !== undefined) out['base_ejection_time'] = duration(parseDurationMs(od.baseEjectionTime));
+  const interval = lenientDurationMs(od.interval);
+  if (interval !== undefined) out['interval'] = duration(interval);
+  const baseEjection = lenientDurationMs(od.baseEjectionTime);
+  if (baseEjection !== undefined) out['base_ejection_time'] = duration(baseEjection);
   if (od.maxEjectionPercent !== undefined) out['max_ejection_percent'] = { value: od.maxEjectionPercent };
   return out;
 }
@@ -83,6 +85,19 @@ export function priorityPolicy(dr: DestinationRule | undefined): PriorityPolicy 
 
 /** Connection timeout: the rule's `connectionPool.tcp.connectTimeout`, else Istio's default 10 s. */
 export function connectTimeoutMs(dr: DestinationRule | undefined): number {
-  const t = dr?.spec?.trafficPolicy?.connectionPool?.tcp?.connectTimeout;
-  return t ? parseDurationMs(t) : 10_000;
+  return lenientDurationMs(dr?.spec?.trafficPolicy?.connectionPool?.tcp?.connectTimeout) ?? 10_000;
+}
+
+/**
+ * A duration, or `undefined` when absent or malformed. Validation (src/api) rejects malformed rules before they
+ * are stored; one that still reaches the control plane (e.g. written to a real API server without our validator)
+ * falls back to Envoy's default for that field instead of failing every proxy's configuration.
+ */
+function lenientDurationMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDurationMs(text);
+  } catch {
+    return undefined;
+  }
 }
