@@ -17,6 +17,13 @@ import { registerWatchRoutes } from './routes-watch.js';
 /** Something that adds routes to the app (e.g. `registerUi(app, deps)` from `src/mgmt/ui`). */
 export type AppExtension = (app: FastifyInstance, deps: MgmtDeps) => void | Promise<void>;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as `METHOD /url` (HEAD excluded), for the RBAC route-table check. */
+    mgmtRoutes: readonly string[];
+  }
+}
+
 /** Options of `buildApp`. */
 export interface AppOptions {
   deps: MgmtDeps;
@@ -63,6 +70,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.status(404).send(new MgmtError('MB9008', `no route ${req.method} ${req.url.split('?')[0]}`).toBody()),
   );
 
+  const routes: string[] = [];
+  app.decorate('mgmtRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
+  });
   await app.register(swagger, swaggerOptions());
   installAuth(app, opts.deps);
   registerConfigRoutes(app, opts.deps);

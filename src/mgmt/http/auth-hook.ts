@@ -1,5 +1,6 @@
 /**
- * Authentication at the edge: every route declares `config.access` (`public`, `read` or `mutation`); the hook
+ * Authentication at the edge: every route declares `config.access` (`public`, `read` or `mutation`; undeclared means
+ * `read`, i.e. a token is needed; the not-found handler stays public so unknown URLs answer 404); the hook
  * resolves the bearer token to a principal or refuses with 401. A refused mutation is audited here (once), since
  * its handler never runs. The presented token is only hashed, never logged or echoed.
  */
@@ -40,7 +41,8 @@ export function principalOf(req: FastifyRequest): Principal {
 /** Installs the authentication hook. */
 export function installAuth(app: FastifyInstance, deps: MgmtDeps): void {
   app.addHook('onRequest', async (req) => {
-    const access = req.routeOptions.config?.access ?? 'public';
+    // Secure by default: a route that does not declare its access level needs a valid token.
+    const access = req.routeOptions.config?.access ?? (req.routeOptions.url === undefined ? 'public' : 'read');
     if (access === 'public') return;
     const token = bearerOf(req);
     const principal = token === undefined ? undefined : await authenticate(deps.store, token);
