@@ -1,11 +1,23 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerMgmtApply } from './commands/mgmt-apply.js';
+import { registerMgmtDelete } from './commands/mgmt-delete.js';
+import { registerMgmtGet } from './commands/mgmt-get.js';
+import { registerMgmtStatus } from './commands/mgmt-status.js';
+import { registerServer } from './commands/server.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
-const modules: CommandModule[] = [registerDemo];
+const modules: CommandModule[] = [
+  registerDemo,
+  registerMgmtApply,
+  registerMgmtGet,
+  registerMgmtDelete,
+  registerMgmtStatus,
+  registerServer,
+];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')

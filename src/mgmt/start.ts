@@ -9,10 +9,11 @@ import type { Logger } from 'pino';
 import { ensureAdminToken } from './auth/tokens.js';
 import { buildApp } from './http/app.js';
 import type { AppExtension } from './http/app.js';
+import { DEFAULT_EXTENSIONS } from './extensions.js';
 import { createLogger } from './logger.js';
 import { RevisionNotifier } from './service/notifier.js';
 import type { MgmtDeps } from './service/context.js';
-import { openStore } from './store/open.js';
+import { openStore, redactStoreUrl } from './store/open.js';
 
 /** Options of `startMgmt`. */
 export interface StartOptions {
@@ -23,13 +24,15 @@ export interface StartOptions {
   /** `sqlite:PATH` or `postgres://...`; default `sqlite:<home>/mgmt.db`. */
   store?: string;
   logger?: Logger;
-  /** Extra route modules. The web UI's `registerUi(app, deps)` from `./ui/index.js` belongs here once it lands. */
+  /** Route modules to mount (default: DEFAULT_EXTENSIONS, where the web UI is registered). */
   extensions?: readonly AppExtension[];
 }
 
 /** A running management plane. */
 export interface RunningMgmt {
   url: string;
+  /** The store URL with any password masked, for messages. */
+  storeUrl: string;
   app: FastifyInstance;
   deps: MgmtDeps;
   close(): Promise<void>;
@@ -49,11 +52,16 @@ export function parseListen(listen: string): { host: string; port: number } {
 export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   const { host, port } = parseListen(opts.listen);
   mkdirSync(opts.home, { recursive: true, mode: 0o700 });
-  const store = await openStore(opts.store ?? `sqlite:${join(opts.home, 'mgmt.db')}`);
+  const storeUrl = opts.store ?? `sqlite:${join(opts.home, 'mgmt.db')}`;
+  const store = await openStore(storeUrl);
   try {
     await ensureAdminToken(store, join(opts.home, 'admin-token'));
     const deps: MgmtDeps = { store, notifier: new RevisionNotifier(await store.revision()) };
-    const app = await buildApp({ deps, logger: opts.logger ?? createLogger(), extensions: opts.extensions ?? [] });
+    const app = await buildApp({
+      deps,
+      logger: opts.logger ?? createLogger(),
+      extensions: opts.extensions ?? DEFAULT_EXTENSIONS,
+    });
     await app.listen({ host, port });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
@@ -61,6 +69,7 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
     writeFileSync(join(opts.home, 'mgmt.json'), `${JSON.stringify({ url }, null, 2)}\n`);
     return {
       url,
+      storeUrl: redactStoreUrl(storeUrl),
       app,
       deps,
       async close() {
