@@ -93,18 +93,26 @@ test('workspace, tenant and organization aggregate their children up the hierarc
   assert.equal((await statusOf('Organization', 'organizations/o')).state, 'PARTIAL');
 });
 
-test('changing a setting makes it ACCEPTED again until a report for the new revision arrives', async () => {
+test('after a change, a versioned report for an older revision no longer counts; an unversioned one stands', async () => {
   await report(S1, { 'cluster-1': { state: 'READY' } });
   const changed = await call(m.url, 'POST', '/v2/apply', {
     token: m.adminToken,
     body: { objects: [wsSetting('o', 't', 'w', 's1', 'other-gateway')] },
   });
   const revision = (changed.json as { revision: number }).revision;
-  assert.equal((await statusOf('WorkspaceSetting', S1)).state, 'ACCEPTED');
+  assert.equal((await statusOf('WorkspaceSetting', S1)).state, 'READY', 'an unversioned report stands until replaced');
   await report(S1, { 'cluster-1': { state: 'READY' } }, revision - 1);
   assert.equal((await statusOf('WorkspaceSetting', S1)).state, 'ACCEPTED', 'a report for an older revision is stale');
   await report(S1, { 'cluster-1': { state: 'READY' } }, revision);
   assert.equal((await statusOf('WorkspaceSetting', S1)).state, 'READY');
+  const again = await call(m.url, 'POST', '/v2/apply', {
+    token: m.adminToken,
+    body: { objects: [wsSetting('o', 't', 'w', 's1')] },
+  });
+  assert.equal(again.status, 200);
+  const stale = await statusOf('WorkspaceSetting', S1);
+  assert.equal(stale.state, 'ACCEPTED', 'a report versioned before the latest change no longer counts');
+  assert.match(stale.message, /not yet reported/);
 });
 
 test('bad status reports are refused with a message saying what is expected', async () => {

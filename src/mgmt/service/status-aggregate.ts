@@ -1,7 +1,8 @@
 /**
  * Pure status aggregation (like `tctl x status`).
  *
- * An object's own state comes from the controller's per-cluster reports computed from its current revision:
+ * An object's own state comes from the controller's per-cluster reports that still apply (unversioned, or versioned
+ * at or after the object's last change):
  *   no fresh report -> ACCEPTED; every cluster READY -> READY; every cluster FAILED -> FAILED; otherwise PARTIAL.
  * Parents aggregate children: a Workspace its WorkspaceSettings, a Tenant its Workspaces, an Organization its
  * Tenants (plus any reports about the parent itself). Combining states:
@@ -9,6 +10,7 @@
  *   otherwise any ACCEPTED (still propagating) -> ACCEPTED; otherwise READY.
  */
 import { childFilter, fqnOf, type MgmtKind, type ObjectRef } from '../model.js';
+import { UNVERSIONED } from '../store/types.js';
 import type { ClusterState, StatusRecord, StoredObject } from '../store/types.js';
 
 /** The aggregated status vocabulary. */
@@ -63,8 +65,9 @@ export function aggregateStatus(objects: readonly StoredObject[], reports: reado
     const key = `${o.ref.kind} ${fqn}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
-    // A report older than the object's last change describes a previous version: not evidence for this one.
-    const fresh = (byKey.get(key) ?? []).filter((r) => r.revision >= o.revision);
+    // A versioned report older than the object's last change describes a previous version: not evidence for this
+    // one. An unversioned report stands until the controller replaces it.
+    const fresh = (byKey.get(key) ?? []).filter((r) => r.revision === UNVERSIONED || r.revision >= o.revision);
     const clusters = Object.fromEntries(fresh.map((r) => [r.cluster, { state: r.state, message: r.message }]));
     const childKind = AGGREGATES[o.ref.kind];
     const children =

@@ -1,11 +1,15 @@
 /**
  * Status reports from the federation controller (`PUT /v2/status`) and aggregated status reads. A report replaces
  * the object's previous per-cluster rows: the controller sends every target cluster of the object at once.
+ * A report may name the snapshot `revision` it was computed from; then it stops counting once the object changes
+ * again (the object is ACCEPTED until a report for the new revision arrives). A report without `revision` stands
+ * for the object's current version until replaced (controllers that only re-send reports that differ need this).
  */
 import { MgmtError } from '../errors.js';
 import { describeRef, isMgmtKind, parseFqn } from '../model.js';
 import type { ObjectRef } from '../model.js';
 import { canReportStatus } from '../auth/roles.js';
+import { UNVERSIONED } from '../store/types.js';
 import type { ClusterState, StatusRecord, Store } from '../store/types.js';
 import type { CallContext } from './context.js';
 import { auditDetailOf, outcomeOf } from './context.js';
@@ -67,7 +71,7 @@ export async function reportStatus(ctx: CallContext, body: unknown): Promise<Obj
       cluster: c.cluster,
       state: c.state,
       message: c.message,
-      revision: report.revision ?? stored.revision,
+      revision: report.revision ?? UNVERSIONED,
       updatedAt: now,
     }));
     await ctx.store.replaceStatus(report.ref.kind, report.fqn, records);

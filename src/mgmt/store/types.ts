@@ -39,6 +39,9 @@ export interface TokenRecord {
 /** Per-cluster state the federation controller reports for one object. */
 export type ClusterState = 'READY' | 'PARTIAL' | 'FAILED';
 
+/** Revision of a report that did not name the configuration revision it was computed from. */
+export const UNVERSIONED = -1;
+
 /** One status row: one object (kind + fqn) in one cluster. */
 export interface StatusRecord {
   kind: string;
@@ -46,7 +49,7 @@ export interface StatusRecord {
   cluster: string;
   state: ClusterState;
   message: string;
-  /** Configuration revision the report was computed from. */
+  /** Configuration revision the report was computed from; UNVERSIONED when the controller did not say. */
   revision: number;
   updatedAt: string;
 }
