@@ -34,17 +34,20 @@ export interface DocumentIssue {
 export class MgmtError extends Error {
   readonly code: MgmtCode;
   readonly issues: readonly DocumentIssue[];
+  private readonly statusOverride: number | undefined;
 
-  constructor(code: MgmtCode, message: string, issues: readonly DocumentIssue[] = []) {
+  /** `status` overrides the code's HTTP status (e.g. 413 for a body too large, still code MB9007). */
+  constructor(code: MgmtCode, message: string, issues: readonly DocumentIssue[] = [], status?: number) {
     super(message);
     this.name = 'MgmtError';
     this.code = code;
     this.issues = issues;
+    this.statusOverride = status;
   }
 
-  /** The HTTP status for this error's code. */
+  /** The HTTP status for this error. */
   get status(): number {
-    return MGMT_CODES[this.code].status;
+    return this.statusOverride ?? MGMT_CODES[this.code].status;
   }
 
   /** The JSON body returned to clients. */

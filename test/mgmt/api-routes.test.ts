@@ -171,3 +171,10 @@ test('unparsable JSON is a 400 with a stable code and is still audited once', as
   assert.equal(audit.length, before + 1);
   assert.equal(audit.at(-1)?.outcome, 'rejected');
 });
+
+test('a body over the 10 MiB limit is refused with 413 before anything is parsed', async () => {
+  const big = JSON.stringify({ objects: [{ kind: 'Tenant', pad: 'x'.repeat(11 * 1024 * 1024) }] });
+  const r = await call(m.url, 'POST', '/v2/apply', { token: admin, raw: big });
+  assert.equal(r.status, 413);
+  assert.equal((r.json as { code: string }).code, 'MB9007');
+});

@@ -50,7 +50,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       err instanceof MgmtError
         ? err
         : typeof err.statusCode === 'number' && err.statusCode < 500
-          ? new MgmtError('MB9007', err.message)
+          ? new MgmtError('MB9007', err.message, [], err.statusCode)
           : new MgmtError('MB9009', 'internal error');
     if (req.routeOptions.config?.access === 'mutation' && req.auditOwned !== true) {
       // The request failed before its handler (e.g. unparsable JSON): it still counts as one audited attempt.

@@ -9,7 +9,7 @@ import { describeRef, fqnOf, parentOf, refOf } from '../model.js';
 import type { MgmtObject, ObjectRef } from '../model.js';
 import { canWrite } from '../auth/roles.js';
 import { validateMgmtDocument } from '../validation.js';
-import type { ValidationIssue } from '../validation.js';
+import type { MgmtValidation, ValidationIssue } from '../validation.js';
 import type { CallContext } from './context.js';
 import { auditDetailOf, outcomeOf } from './context.js';
 import { canonicalJson } from './present.js';
@@ -33,13 +33,12 @@ function located(index: number, issue: ValidationIssue): DocumentIssue {
   return { index, ...issue };
 }
 
-/** Validates every document; throws MB9003 with all issues when any has an error. */
-function validateAll(docs: readonly unknown[]): { objects: MgmtObject[]; warnings: DocumentIssue[] } {
+/** Validates every document once; throws MB9003 with all issues when any has an error. */
+function validateAll(validations: readonly MgmtValidation[]): { objects: MgmtObject[]; warnings: DocumentIssue[] } {
   const issues: DocumentIssue[] = [];
   const warnings: DocumentIssue[] = [];
   const objects: MgmtObject[] = [];
-  docs.forEach((doc, index) => {
-    const v = validateMgmtDocument(doc);
+  validations.forEach((v, index) => {
     warnings.push(...v.warnings.map((w) => located(index, w)));
     if (v.ok) objects.push(v.value);
     else issues.push(...v.errors.map((e) => located(index, e)));
@@ -55,11 +54,11 @@ function validateAll(docs: readonly unknown[]): { objects: MgmtObject[]; warning
 }
 
 /** A short description of what a batch targets, for audit records. */
-function targetsOf(docs: readonly unknown[]): string {
-  return docs
-    .map((d) => {
-      const v = validateMgmtDocument(d);
+function targetsOf(docs: readonly unknown[], validations: readonly MgmtValidation[]): string {
+  return validations
+    .map((v, i) => {
       if (v.ok) return describeRef(refOf(v.value));
+      const d = docs[i];
       const o = (typeof d === 'object' && d !== null ? d : {}) as { kind?: unknown; metadata?: { name?: unknown } };
       return `${String(o.kind ?? '?')}/${String(o.metadata?.name ?? '?')} (invalid)`;
     })
@@ -68,10 +67,11 @@ function targetsOf(docs: readonly unknown[]): string {
 
 /** Applies `docs` (TSB objects) for the caller; throws MgmtError (nothing changed) on any problem. */
 export async function applyObjects(ctx: CallContext, docs: readonly unknown[]): Promise<ApplyResult> {
-  const audit = { actor: ctx.principal.name, action: 'apply', target: targetsOf(docs) };
+  const validations = docs.map(validateMgmtDocument);
+  const audit = { actor: ctx.principal.name, action: 'apply', target: targetsOf(docs, validations) };
   try {
     if (docs.length === 0) throw new MgmtError('MB9007', 'body.objects must list at least one object');
-    const { objects, warnings } = validateAll(docs);
+    const { objects, warnings } = validateAll(validations);
     const refs = objects.map(refOf);
     const denied = refs.map((ref, index) => ({ ref, index })).filter(({ ref }) => !canWrite(ctx.principal, ref));
     if (denied.length > 0) {
