@@ -8,6 +8,11 @@ import { registerClusterGet } from './commands/cluster-get.js';
 import { registerClusterDelete } from './commands/cluster-delete.js';
 import { registerClusterScale } from './commands/cluster-scale.js';
 import { registerClusterExec } from './commands/cluster-exec.js';
+import { registerMgmtApply } from './commands/mgmt-apply.js';
+import { registerMgmtDelete } from './commands/mgmt-delete.js';
+import { registerMgmtGet } from './commands/mgmt-get.js';
+import { registerMgmtStatus } from './commands/mgmt-status.js';
+import { registerServer } from './commands/server.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -23,6 +28,11 @@ const modules: CommandModule[] = [
   registerClusterDelete,
   registerClusterScale,
   registerClusterExec,
+  registerMgmtApply,
+  registerMgmtGet,
+  registerMgmtDelete,
+  registerMgmtStatus,
+  registerServer,
 ];
 
 export function buildProgram(): Command {
