@@ -1,4 +1,4 @@
-// Golden tests of the pure plan: each `plan-cases/<case>.yaml` input sits beside `<case>.golden.yaml`, the expected
+// Golden tests of the pure plan: each `plan-cases/<case>.yaml` input has `golden/<case>.golden.yaml`, the expected
 // desired objects per cluster, decisions and warnings. `REFRESH_GOLDEN=1` rewrites the goldens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { loadCase } from './support/cases.js';
 import { plan, type PlanOutput } from '../../src/federation/plan.js';
 
 const DIR = new URL('./plan-cases/', import.meta.url).pathname;
+const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const REFRESH = process.env.REFRESH_GOLDEN === '1';
 
 /** The golden form: objects per cluster, one line per decision, warnings. */
@@ -37,7 +38,7 @@ for (const file of cases) {
   const { case: c, expanded } = loadCase(join(DIR, file));
   test(`plan ${name}: ${c.description}`, () => {
     const out = plan({ config: expanded.config, inventories: expanded.inventories, resolved: expanded.resolved });
-    const golden = join(DIR, `${name}.golden.yaml`);
+    const golden = join(GOLDEN, `${name}.golden.yaml`);
     const text = goldenOf(out);
     if (REFRESH || !existsSync(golden)) {
       writeFileSync(golden, text);
