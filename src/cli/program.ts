@@ -1,10 +1,11 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
-const modules: CommandModule[] = [];
+const modules: CommandModule[] = [registerDemo];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')
