@@ -1,11 +1,13 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
+import { registerController } from './commands/controller.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExplain } from './commands/explain.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
-const modules: CommandModule[] = [registerDemo];
+const modules: CommandModule[] = [registerDemo, registerExplain, registerController];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')
