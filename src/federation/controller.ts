@@ -25,6 +25,8 @@ export interface FederationControllerOptions {
   resolver?: Resolver;
   /** Quiet time before a reconcile after a change, ms (default 100). */
   debounceMs?: number;
+  /** How long a reconcile waits for newly watched clusters' first lists, ms (default 5000). */
+  syncTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -123,9 +125,18 @@ export class FederationController extends EventEmitter {
         onError: (err) => this.options.log?.(`cluster ${name}: ${err.message}`),
       });
       this.watches.set(name, { watch, spec: JSON.stringify(c.spec?.kubeconfig ?? {}) });
-      starting.push(watch.start());
+      starting.push(
+        watch.start().catch((err: unknown) => this.options.log?.(`cluster ${name}: ${(err as Error).message}`)),
+      );
     }
-    await Promise.all(starting);
+    // A slow or unreachable cluster must not hold up the others: wait a bounded time for first lists; a cluster that
+    // syncs later triggers a reconcile through its informers' events.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(starting),
+      new Promise((r) => (timer = setTimeout(r, this.options.syncTimeoutMs ?? 5000))),
+    ]);
+    clearTimeout(timer);
   }
 
   /** One ingest -> plan -> apply -> status pass. */

@@ -145,6 +145,7 @@ export class FakeApiServer {
     if (req.method === 'GET' && name === undefined) {
       if (u.searchParams.get('watch') === 'true') {
         res.writeHead(200, { 'content-type': 'application/json' });
+        res.flushHeaders();
         const from = Number(u.searchParams.get('resourceVersion') ?? '0');
         for (const e of this.events) {
           if (e.rv > from && e.info === info && matches(selector, e.object))
