@@ -103,8 +103,11 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
         spec: { networkSettings: { networkReachability: rules } },
       });
       config.set({ ...base, organizationSettings: [os({ 'cluster-2-network': 'cluster-1-network' })] });
-      await waitFor('entries removed', () => entries().length === 0);
-      assert.equal(c1.list('DestinationRule', 'bookinfo').length, 0);
+      // Entries go first, then the DestinationRules (children before what they hang off).
+      await waitFor(
+        'entries and rules removed',
+        () => entries().length === 0 && c1.list('DestinationRule', 'bookinfo').length === 0,
+      );
       config.set({
         ...base,
         organizationSettings: [
