@@ -3,11 +3,31 @@ import { Command } from 'commander';
 import { registerController } from './commands/controller.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
+import { registerValidate } from './commands/validate.js';
+import { registerLocal } from './commands/local.js';
+import { registerClusterApply } from './commands/cluster-apply.js';
+import { registerClusterGet } from './commands/cluster-get.js';
+import { registerClusterDelete } from './commands/cluster-delete.js';
+import { registerClusterScale } from './commands/cluster-scale.js';
+import { registerClusterExec } from './commands/cluster-exec.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
-const modules: CommandModule[] = [registerDemo, registerExplain, registerController];
+// One entry per line keeps merges of new commands trivial.
+// prettier-ignore
+const modules: CommandModule[] = [
+  registerValidate,
+  registerDemo,
+  registerLocal,
+  registerClusterApply,
+  registerClusterGet,
+  registerClusterDelete,
+  registerClusterScale,
+  registerClusterExec,
+  registerExplain,
+  registerController,
+];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')
