@@ -1,6 +1,8 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
+import { registerController } from './commands/controller.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExplain } from './commands/explain.js';
 import { registerValidate } from './commands/validate.js';
 import { registerLocal } from './commands/local.js';
 import { registerClusterApply } from './commands/cluster-apply.js';
@@ -33,6 +35,8 @@ const modules: CommandModule[] = [
   registerMgmtDelete,
   registerMgmtStatus,
   registerServer,
+  registerExplain,
+  registerController,
 ];
 
 export function buildProgram(): Command {
