@@ -1,8 +1,11 @@
 /**
  * Where the shared commands (`apply`, `get`, `delete`) hand over when `--cluster` is given: cluster kinds go to a
- * cluster's Kubernetes API, which the local/cluster command module implements. These functions are the seam it
- * replaces; until it is wired in, they refuse clearly instead of guessing.
+ * cluster's Kubernetes API, implemented by the cluster command modules (cluster-apply.ts, cluster-get.ts,
+ * cluster-delete.ts).
  */
+import { clusterApply } from './cluster-apply.js';
+import { clusterDelete } from './cluster-delete.js';
+import { clusterGet } from './cluster-get.js';
 
 /** Arguments of `meshbridge --cluster C apply -f FILE... [-n NS]`. */
 export interface ClusterApplyArgs {
@@ -30,20 +33,17 @@ export interface ClusterDeleteArgs {
   ignoreNotFound?: boolean;
 }
 
-const notHere = (verb: string): Error =>
-  new Error(`cluster ${verb} is handled by the local/cluster command module, which is not part of this build`);
-
 /** Applies cluster kinds to one cluster. */
-export async function applyToCluster(_args: ClusterApplyArgs): Promise<void> {
-  throw notHere('apply');
+export function applyToCluster(args: ClusterApplyArgs): Promise<void> {
+  return clusterApply(args);
 }
 
 /** Lists or gets cluster objects. */
-export async function getFromCluster(_args: ClusterGetArgs): Promise<void> {
-  throw notHere('get');
+export function getFromCluster(args: ClusterGetArgs): Promise<void> {
+  return clusterGet(args);
 }
 
 /** Deletes cluster objects. */
-export async function deleteFromCluster(_args: ClusterDeleteArgs): Promise<void> {
-  throw notHere('delete');
+export function deleteFromCluster(args: ClusterDeleteArgs): Promise<void> {
+  return clusterDelete(args);
 }
