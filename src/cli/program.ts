@@ -5,9 +5,6 @@ import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
 import { registerValidate } from './commands/validate.js';
 import { registerLocal } from './commands/local.js';
-import { registerClusterApply } from './commands/cluster-apply.js';
-import { registerClusterGet } from './commands/cluster-get.js';
-import { registerClusterDelete } from './commands/cluster-delete.js';
 import { registerClusterScale } from './commands/cluster-scale.js';
 import { registerClusterExec } from './commands/cluster-exec.js';
 import { registerMgmtApply } from './commands/mgmt-apply.js';
@@ -25,9 +22,6 @@ const modules: CommandModule[] = [
   registerValidate,
   registerDemo,
   registerLocal,
-  registerClusterApply,
-  registerClusterGet,
-  registerClusterDelete,
   registerClusterScale,
   registerClusterExec,
   registerMgmtApply,

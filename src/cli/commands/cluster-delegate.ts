@@ -1,7 +1,7 @@
 /**
- * Where the shared commands (`apply`, `get`, `delete`) hand over when `--cluster` is given: cluster kinds go to a
- * cluster's Kubernetes API, which the local/cluster command module implements. These functions are the seam it
- * replaces; until it is wired in, they refuse clearly instead of guessing.
+ * Where the shared commands (`apply`, `get`, `delete`) hand over when `--cluster` is given: cluster kinds go to that
+ * cluster's Kubernetes API (cluster-apply.ts, cluster-get.ts, cluster-delete.ts); without it, TSB kinds go to the
+ * management plane.
  */
 
 /** Arguments of `meshbridge --cluster C apply -f FILE... [-n NS]`. */
@@ -17,6 +17,8 @@ export interface ClusterGetArgs {
   kind: string;
   name?: string;
   namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
   output?: string;
 }
 
@@ -30,20 +32,6 @@ export interface ClusterDeleteArgs {
   ignoreNotFound?: boolean;
 }
 
-const notHere = (verb: string): Error =>
-  new Error(`cluster ${verb} is handled by the local/cluster command module, which is not part of this build`);
-
-/** Applies cluster kinds to one cluster. */
-export async function applyToCluster(_args: ClusterApplyArgs): Promise<void> {
-  throw notHere('apply');
-}
-
-/** Lists or gets cluster objects. */
-export async function getFromCluster(_args: ClusterGetArgs): Promise<void> {
-  throw notHere('get');
-}
-
-/** Deletes cluster objects. */
-export async function deleteFromCluster(_args: ClusterDeleteArgs): Promise<void> {
-  throw notHere('delete');
-}
+export { clusterApply as applyToCluster } from './cluster-apply.js';
+export { clusterGet as getFromCluster } from './cluster-get.js';
+export { clusterDelete as deleteFromCluster } from './cluster-delete.js';
