@@ -1,11 +1,8 @@
 /**
- * Where the shared commands (`apply`, `get`, `delete`) hand over when `--cluster` is given: cluster kinds go to a
- * cluster's Kubernetes API, implemented by the cluster command modules (cluster-apply.ts, cluster-get.ts,
- * cluster-delete.ts).
+ * Where the shared commands (`apply`, `get`, `delete`) hand over when `--cluster` is given: cluster kinds go to that
+ * cluster's Kubernetes API (cluster-apply.ts, cluster-get.ts, cluster-delete.ts); without it, TSB kinds go to the
+ * management plane.
  */
-import { clusterApply } from './cluster-apply.js';
-import { clusterDelete } from './cluster-delete.js';
-import { clusterGet } from './cluster-get.js';
 
 /** Arguments of `meshbridge --cluster C apply -f FILE... [-n NS]`. */
 export interface ClusterApplyArgs {
@@ -20,6 +17,8 @@ export interface ClusterGetArgs {
   kind: string;
   name?: string;
   namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
   output?: string;
 }
 
@@ -33,17 +32,6 @@ export interface ClusterDeleteArgs {
   ignoreNotFound?: boolean;
 }
 
-/** Applies cluster kinds to one cluster. */
-export function applyToCluster(args: ClusterApplyArgs): Promise<void> {
-  return clusterApply(args);
-}
-
-/** Lists or gets cluster objects. */
-export function getFromCluster(args: ClusterGetArgs): Promise<void> {
-  return clusterGet(args);
-}
-
-/** Deletes cluster objects. */
-export function deleteFromCluster(args: ClusterDeleteArgs): Promise<void> {
-  return clusterDelete(args);
-}
+export { clusterApply as applyToCluster } from './cluster-apply.js';
+export { clusterGet as getFromCluster } from './cluster-get.js';
+export { clusterDelete as deleteFromCluster } from './cluster-delete.js';

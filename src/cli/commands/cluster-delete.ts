@@ -14,6 +14,7 @@ export function clusterDelete(args: ClusterDeleteArgs & { names?: string[] }): P
     const client = ClusterClient.forContext(args.cluster);
     let targets: Pick<ManifestObject, 'kind' | 'namespace' | 'name'>[];
     if (args.files.length > 0) {
+      if (args.kind !== undefined) throw new Error('give either -f FILE or KIND NAME, not both');
       targets = readManifests(args.files, args.namespace);
     } else {
       const kind = args.kind ? resolveKindName(args.kind) : undefined;

@@ -40,7 +40,7 @@ function kindOrThrow(name: string): KindInfo {
 }
 
 /** `meshbridge --cluster C get KIND [NAME] [-n NS] [-o wide|json|yaml]` (called by the shared `get` command). */
-export function clusterGet(args: ClusterGetArgs & { allNamespaces?: boolean; selector?: string }): Promise<void> {
+export function clusterGet(args: ClusterGetArgs): Promise<void> {
   return runClusterCommand(async () => {
     const client = ClusterClient.forContext(args.cluster);
     const kind = kindOrThrow(args.kind);

@@ -61,6 +61,8 @@ export function table(rows: string[][]): string {
 interface GetOptions extends MgmtConnectionOptions, HierarchyOptions {
   namespace?: string;
   output?: string;
+  allNamespaces?: boolean;
+  selector?: string;
 }
 
 /** Registers `get`. */
@@ -73,7 +75,9 @@ export function registerMgmtGet(program: Command): void {
         .argument('<kind>', 'kind, plural or short name (org, tn, ws, wss, os, cl; cluster kinds need --cluster)')
         .argument('[name]', 'object name')
         .option('-n, --namespace <namespace>', 'namespace (cluster kinds)')
-        .option('-o, --output <format>', 'json | yaml (| wide for cluster kinds)'),
+        .option('-o, --output <format>', 'json | yaml (| wide for cluster kinds)')
+        .option('-A, --all-namespaces', 'all namespaces (cluster kinds)')
+        .option('-l, --selector <selector>', 'label selector (cluster kinds)'),
     ),
   ).action(async (kindArg: string, name: string | undefined, opts: GetOptions, cmd: Command) => {
     const cluster = (cmd.optsWithGlobals() as { cluster?: string }).cluster;
@@ -84,6 +88,8 @@ export function registerMgmtGet(program: Command): void {
         ...(name === undefined ? {} : { name }),
         ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
         ...(opts.output === undefined ? {} : { output: opts.output }),
+        ...(opts.allNamespaces ? { allNamespaces: true } : {}),
+        ...(opts.selector === undefined ? {} : { selector: opts.selector }),
       });
       return;
     }
