@@ -8,7 +8,7 @@ import { FIXTURES } from '../../../test/support/paths.js';
 import type { StoredObject } from '../store/types.js';
 import { gatewayObjects } from './gateways.js';
 
-const TESTDATA = fileURLToPath(new URL('./testdata/', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 
 function gateway(file: string): StoredObject {
   const gw = parse(readFileSync(join(FIXTURES, 'seed', file), 'utf8')) as StoredObject;
@@ -17,7 +17,7 @@ function gateway(file: string): StoredObject {
 
 /** Compares with the golden file (`REFRESH_GOLDEN=1` rewrites it). */
 function golden(name: string, actual: unknown): void {
-  const file = join(TESTDATA, name);
+  const file = join(GOLDEN, name);
   const text = `${JSON.stringify(actual, null, 2)}\n`;
   if (process.env.REFRESH_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
   assert.equal(text, readFileSync(file, 'utf8'), `${name} differs from its golden file (REFRESH_GOLDEN=1 to accept)`);
