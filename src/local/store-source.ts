@@ -16,7 +16,10 @@ export function storeSource(store: ClusterStore): ObjectSource {
   const stops = new Set<() => void>();
   return {
     ready: () => Promise.resolve(),
-    list: () => SOURCE_KINDS.flatMap((k) => store.list(refOf(k))).filter(isMeshObject),
+    list: () => {
+      const objects: unknown[] = SOURCE_KINDS.flatMap((k) => store.list(refOf(k)));
+      return objects.filter(isMeshObject);
+    },
     watch(onChange) {
       let pending = false;
       const unsubscribe = store.subscribe(() => {
