@@ -246,6 +246,27 @@ test('an East-West IngressGateway gets a Deployment with overlaid pod labels and
     return p.status?.containerStatuses?.[0]?.state.waiting;
   });
   assert.equal(waiting.reason, 'MeshUnavailable');
+  // Re-applying the gateway without the overlay updates its Deployment, which rolls out pods without the label.
+  const reapplied = meshbridge(
+    '--cluster',
+    'cluster-1',
+    'apply',
+    '-f',
+    join(REPO_ROOT, '..', 'shared', 'fixtures', 'seed', 'eastwest-gateway.yaml'),
+  );
+  assert.match(reapplied.stdout, /ingressgateway.install.tetrate.io\/eastwest-gateway configured/);
+  await eventually('a gateway pod of the new template', () => {
+    const pods = kubectlJson<{ items: Pod[] }>('get', 'pods', '-n', 'bookinfo', '-l', 'istio=eastwestgateway').items;
+    return pods.some((p) => p.metadata.labels?.['istio-locality'] === undefined) ? true : undefined;
+  });
+  const template = kubectlJson<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>(
+    'get',
+    'deploy',
+    'eastwest-gateway',
+    '-n',
+    'bookinfo',
+  );
+  assert.equal(template.spec.template.metadata.labels['istio-locality'], undefined);
 });
 
 test('meshbridge get/scale/exec/delete talk to the cluster API like kubectl', async () => {
