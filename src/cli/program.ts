@@ -1,11 +1,12 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerValidate } from './commands/validate.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
-const modules: CommandModule[] = [registerValidate];
+const modules: CommandModule[] = [registerDemo, registerValidate];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')
