@@ -95,7 +95,13 @@ export function edsFor(services: TestService[]) {
             health_status: e.healthy === false ? 'UNHEALTHY' : 'HEALTHY',
             load_balancing_weight: { value: 1 },
             ...(e.tls
-              ? { metadata: { filter_metadata: { 'envoy.transport_socket_match': { tlsMode: 'istio' } } } }
+              ? {
+                  metadata: {
+                    filter_metadata: {
+                      'envoy.transport_socket_match': { fields: { tlsMode: { stringValue: 'istio' } } },
+                    },
+                  },
+                }
               : {}),
           })),
         };

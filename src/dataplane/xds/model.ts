@@ -103,6 +103,14 @@ const num = (v: unknown, dflt: number): number => {
 };
 /** google.protobuf.UInt32Value -> number. */
 const u32 = (v: unknown, dflt: number): number => (v === undefined ? dflt : num(obj(v).value ?? 0, dflt));
+/**
+ * A string field of a decoded google.protobuf.Struct. protobufjs loads the well-known types from its own
+ * camelCase descriptors even with keepCase, so the value is `{fields: {k: {stringValue}}}`.
+ */
+function structString(struct: unknown, key: string): string {
+  const field = obj(obj(obj(struct).fields)[key]);
+  return str(field.stringValue ?? field.string_value);
+}
 /** google.protobuf.Duration -> ms. */
 export function durationMs(v: unknown, dflt: number): number {
   if (v === undefined || v === null) return dflt;
@@ -161,8 +169,8 @@ export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
       }
       const status = str(eo.health_status) || 'UNKNOWN';
       const fm = obj(obj(eo.metadata).filter_metadata);
-      const tlsMode = str(obj(fm['envoy.transport_socket_match']).tlsMode) === 'istio' ? 'istio' : 'disabled';
-      const clusterId = str(obj(fm.istio).cluster) || str(obj(fm.meshbridge).cluster);
+      const tlsMode = structString(fm['envoy.transport_socket_match'], 'tlsMode') === 'istio' ? 'istio' : 'disabled';
+      const clusterId = structString(fm.istio, 'cluster') || structString(fm.meshbridge, 'cluster');
       return {
         host,
         port,

@@ -4,15 +4,18 @@
 import type { ProxyConfig } from '../config.js';
 
 type StructValue =
-  | { string_value: string }
-  | { struct_value: { fields: Record<string, StructValue> } }
-  | { list_value: { values: StructValue[] } };
+  | { stringValue: string }
+  | { structValue: { fields: Record<string, StructValue> } }
+  | { listValue: { values: StructValue[] } };
 
-/** Encodes a JSON-like value as a protobuf `Value` (proto-loader's plain object form). */
+/**
+ * Encodes a JSON-like value as a protobuf `Value` in proto-loader's plain object form. The well-known types come
+ * from protobufjs's camelCase descriptors even with keepCase, hence `stringValue`.
+ */
 function toValue(v: unknown): StructValue {
-  if (Array.isArray(v)) return { list_value: { values: v.map(toValue) } };
-  if (v && typeof v === 'object') return { struct_value: toStruct(v as Record<string, unknown>) };
-  return { string_value: String(v) };
+  if (Array.isArray(v)) return { listValue: { values: v.map(toValue) } };
+  if (v && typeof v === 'object') return { structValue: toStruct(v as Record<string, unknown>) };
+  return { stringValue: String(v) };
 }
 
 /** Encodes an object as a protobuf `Struct`. */
