@@ -14,6 +14,8 @@ export interface AdminDeps {
   runtime: ProxyRuntime;
   metrics: ProxyMetrics;
   identity: Record<string, string>;
+  /** Readiness; default: the xDS client holds a complete config. */
+  ready?: () => boolean;
 }
 
 const json = (res: http.ServerResponse, code: number, body: unknown): void => {
@@ -32,7 +34,7 @@ export function startAdmin(deps: AdminDeps, host: string, port: number): Promise
       case '/clusters':
         return json(res, 200, deps.runtime.clustersStatus());
       case '/ready': {
-        const ready = deps.xds.isReady();
+        const ready = deps.ready ? deps.ready() : deps.xds.isReady();
         res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
         return void res.end(ready ? 'LIVE\n' : 'PRE_INITIALIZING\n');
       }

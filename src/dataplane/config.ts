@@ -75,7 +75,8 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
     locality: { region, zone, subZone },
     workload: env.MB_WORKLOAD || env.MB_POD_NAME || '',
     labels,
-    certDir: req('MB_CERT_DIR'),
+    // Gateways pass TLS through and hold no key.
+    certDir: role === 'sidecar' ? req('MB_CERT_DIR') : (env.MB_CERT_DIR ?? ''),
     adminPort: port('MB_ADMIN_PORT', 15000),
     metricsPort: port('MB_METRICS_PORT', 15020),
     gatewayAddresses: (env.MB_GATEWAY_ADDRESSES ?? '')
