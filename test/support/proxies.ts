@@ -181,3 +181,76 @@ export function viaProxy(
     req.end(options.body);
   });
 }
+
+/** An app running as its own process (so tests can kill -9 it). */
+export interface AppProcess {
+  child: ChildProcess;
+  host: string;
+  port: number;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts an app process on `host:port` that answers its name in the body and in `x-app`. */
+export async function spawnApp(name: string, host: string, port: number): Promise<AppProcess> {
+  const script = `
+    const http = require('node:http');
+    const [name, host, port] = process.argv.slice(1);
+    http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'x-app': name }); res.end(name); }); })
+      .listen(Number(port), host, () => process.stdout.write('listening\\n'));`;
+  const child = spawn(process.execPath, ['-e', script, name, host, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`app ${name} exited ${code}`)));
+  });
+  return {
+    child,
+    host,
+    port,
+    kill: (signal = 'SIGKILL') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Runs `concurrency` loops of requests through a proxy until `stop()`; counts outcomes by body. */
+export function startLoad(
+  proxy: { host: string },
+  url: string,
+  concurrency = 4,
+): { stop(): Promise<{ ok: number; failed: number; failures: string[]; byBody: Record<string, number> }> } {
+  let running = true;
+  const stats = { ok: 0, failed: 0, failures: [] as string[], byBody: {} as Record<string, number> };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      try {
+        const r = await viaProxy(proxy, url, { agent, timeoutMs: 10_000 });
+        if (r.status === 200) {
+          stats.ok++;
+          stats.byBody[r.body] = (stats.byBody[r.body] ?? 0) + 1;
+        } else {
+          stats.failed++;
+          stats.failures.push(`${r.status} ${r.body}`);
+        }
+      } catch (err) {
+        stats.failed++;
+        stats.failures.push((err as Error).message);
+      }
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+      return stats;
+    },
+  };
+}
