@@ -1,11 +1,11 @@
-// The federation controller end to end over real HTTP: config from a ConfigSource, clusters watched with
+// The federation controller end to end over real HTTP against two embedded cluster APIs: config from a ConfigSource, clusters watched with
 // client-node informers, generated objects converging as configuration and clusters change, status reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeApiServer, kubeconfigFor } from './support/fake-apiserver.js';
+import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
 import { loadCase } from './support/cases.js';
 import { FederationController } from '../../src/federation/controller.js';
 import { InMemoryConfigSource } from '../../src/federation/config-source.js';
@@ -26,7 +26,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 }
 
 test('keeps cluster-1 entries equal to the plan as the gateway, reachability and locality change', async (t) => {
-  const servers = { 'cluster-1': new FakeApiServer(), 'cluster-2': new FakeApiServer() };
+  const servers = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
   const dir = mkdtempSync(join(tmpdir(), 'mb-controller-'));
   let controller: FederationController | undefined;
   t.after(async () => {
