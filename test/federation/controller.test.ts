@@ -99,6 +99,8 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
     'a reachability rule without cluster-1-network -> cluster-2-network removes the entries; restoring it brings them back',
     async () => {
       const os = (rules: Record<string, string>) => ({
+        apiVersion: 'api.tsb.tetrate.io/v2',
+        kind: 'OrganizationSetting' as const,
         metadata: { organization: 'tetrate', name: 'default' },
         spec: { networkSettings: { networkReachability: rules } },
       });
