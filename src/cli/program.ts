@@ -5,11 +5,13 @@ import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
 import { registerValidate } from './commands/validate.js';
 import { registerLocal } from './commands/local.js';
-import { registerClusterApply } from './commands/cluster-apply.js';
-import { registerClusterGet } from './commands/cluster-get.js';
-import { registerClusterDelete } from './commands/cluster-delete.js';
 import { registerClusterScale } from './commands/cluster-scale.js';
 import { registerClusterExec } from './commands/cluster-exec.js';
+import { registerMgmtApply } from './commands/mgmt-apply.js';
+import { registerMgmtDelete } from './commands/mgmt-delete.js';
+import { registerMgmtGet } from './commands/mgmt-get.js';
+import { registerMgmtStatus } from './commands/mgmt-status.js';
+import { registerServer } from './commands/server.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -20,11 +22,13 @@ const modules: CommandModule[] = [
   registerValidate,
   registerDemo,
   registerLocal,
-  registerClusterApply,
-  registerClusterGet,
-  registerClusterDelete,
   registerClusterScale,
   registerClusterExec,
+  registerMgmtApply,
+  registerMgmtGet,
+  registerMgmtDelete,
+  registerMgmtStatus,
+  registerServer,
   registerExplain,
   registerController,
 ];
