@@ -173,13 +173,14 @@ export class FederationController extends EventEmitter {
     );
     const result = { plan: out, applied, unsynced };
     if (this.options.status) {
+      const revision = /^\d+$/.test(snapshot?.revision ?? '') ? Number(snapshot?.revision) : undefined;
       for (const r of statusReports({
         result,
         clusters: config.clusters,
         settings: config.workspaceSettings,
         errors: (n) => this.watches.get(n)?.watch.error(),
       })) {
-        await this.options.status.report(r);
+        await this.options.status.report(revision === undefined ? r : { ...r, revision });
       }
     }
     return result;
