@@ -54,11 +54,10 @@ async function cli(args: string[]): Promise<string> {
 test('config from the management plane drives entries, status and explain', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'mb-fed-mgmt-'));
   const clusters = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
-  let mgmt: RunningMgmt | undefined;
-  let controller: FederationController | undefined;
+  const running: { mgmt?: RunningMgmt; controller?: FederationController } = {};
   t.after(async () => {
-    await controller?.stop();
-    await mgmt?.close();
+    await running.controller?.stop();
+    await running.mgmt?.close();
     await Promise.all(Object.values(clusters).map((c) => c.stop()));
     rmSync(home, { recursive: true, force: true });
   });
@@ -66,7 +65,12 @@ test('config from the management plane drives entries, status and explain', asyn
   const kubeconfig = join(home, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(clusters));
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-  mgmt = await startMgmt({ listen: '127.0.0.1:0', home, logger: createLogger({ level: 'error', destination: quiet }) });
+  const mgmt = await startMgmt({
+    listen: '127.0.0.1:0',
+    home,
+    logger: createLogger({ level: 'error', destination: quiet }),
+  });
+  running.mgmt = mgmt;
   const url = mgmt.url;
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
   const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
@@ -105,12 +109,13 @@ test('config from the management plane drives entries, status and explain', asyn
   const applied = await api('POST', '/v2/apply', { objects: hierarchy });
   assert.equal(applied.status, 200, JSON.stringify(applied.json));
 
-  controller = new FederationController({
+  const controller = new FederationController({
     config: new HttpConfigSource({ url, token, waitSeconds: 5 }),
     connect: kubeconfigConnector(),
     status: new HttpStatusSink({ url, token }),
     debounceMs: 20,
   });
+  running.controller = controller;
   await controller.start();
   const entries = () => clusters['cluster-1'].list('WorkloadEntry', 'bookinfo');
 
