@@ -60,7 +60,10 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
   const c1 = servers['cluster-1'];
   const c2 = servers['cluster-2'];
   const entries = () => c1.list('WorkloadEntry', 'bookinfo');
-  const settingStatus = () => [...status.latest.values()][0]?.clusters;
+  const settingStatus = () =>
+    status.latest.get(
+      'WorkspaceSetting/organizations/tetrate/tenants/tetrate/workspaces/bookinfo-ws/settings/bookinfo-ws-setting',
+    )?.clusters;
 
   await t.test('a gateway without address yields no entries and a PARTIAL status that says why', async () => {
     const st = await waitFor(
@@ -92,6 +95,12 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
         () => settingStatus()?.['cluster-1']?.state === 'READY' && settingStatus()?.['cluster-2']?.state === 'READY',
       );
       assert.equal(c1.list('DestinationRule', 'bookinfo').length, 4);
+      const cluster2 = status.latest.get('Cluster/organizations/tetrate/clusters/cluster-2')?.clusters['cluster-2'];
+      assert.equal(cluster2?.state, 'READY');
+      assert.match(
+        cluster2?.message ?? '',
+        /bookinfo\/eastwest-gateway \[127\.2\.200\.1, 127\.2\.200\.2, 127\.2\.200\.3\]/,
+      );
     },
   );
 

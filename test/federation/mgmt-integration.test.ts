@@ -14,7 +14,12 @@ import { FederationController } from '../../src/federation/controller.js';
 import { HttpConfigSource } from '../../src/federation/config-source.js';
 import { kubeconfigConnector } from '../../src/federation/connect.js';
 import { HttpStatusSink } from '../../src/federation/status.js';
-import { buildProgram } from '../../src/cli/program.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../support/paths.js';
+
+const run = promisify(execFile);
+const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 const FQN = 'organizations/tetrate/tenants/tetrate/workspaces/bookinfo-ws/settings/bookinfo-ws-setting';
@@ -33,22 +38,10 @@ async function waitFor<T>(
   }
 }
 
-/** Runs the CLI in-process and returns what it printed. */
+/** Runs the CLI as a process (the way users run it) and returns what it printed. */
 async function cli(args: string[]): Promise<string> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await buildProgram()
-      .exitOverride()
-      .parseAsync(['node', 'meshbridge', ...args]);
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
+  const res = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, timeout: 60_000 });
+  return res.stdout;
 }
 
 test('config from the management plane drives entries, status and explain', async (t) => {
@@ -109,10 +102,11 @@ test('config from the management plane drives entries, status and explain', asyn
   const applied = await api('POST', '/v2/apply', { objects: hierarchy });
   assert.equal(applied.status, 200, JSON.stringify(applied.json));
 
+  const statusErrors: string[] = [];
   const controller = new FederationController({
     config: new HttpConfigSource({ url, token, waitSeconds: 5 }),
     connect: kubeconfigConnector(),
-    status: new HttpStatusSink({ url, token }),
+    status: new HttpStatusSink({ url, token, onError: (e) => statusErrors.push(e.message) }),
     debounceMs: 20,
   });
   running.controller = controller;
@@ -126,6 +120,11 @@ test('config from the management plane drives entries, status and explain', asyn
       return JSON.stringify(r.json).includes('READY') && !JSON.stringify(r.json).includes('ACCEPTED') && r;
     });
     assert.equal(st.status, 200);
+    const cl = await waitFor('cluster status', async () => {
+      const r = await api('GET', '/v2/status/Cluster/organizations/tetrate/clusters/cluster-2');
+      return JSON.stringify(r.json).includes('eastwest-gateway') && r;
+    });
+    assert.match(JSON.stringify(cl.json), /READY/);
   });
 
   await t.test('explain shows the same-region caveat for details as seen from cluster-1', async () => {
@@ -176,4 +175,6 @@ test('config from the management plane drives entries, status and explain', asyn
       );
     },
   );
+
+  await t.test('the management plane accepted every status report', () => assert.deepEqual(statusErrors, []));
 });
