@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
 import { registerValidate } from './commands/validate.js';
 import { registerLocal } from './commands/local.js';
+import { registerClusterLabel } from './commands/cluster-label.js';
 import { registerClusterScale } from './commands/cluster-scale.js';
 import { registerClusterExec } from './commands/cluster-exec.js';
 import { registerMgmtApply } from './commands/mgmt-apply.js';
@@ -23,6 +24,7 @@ const modules: CommandModule[] = [
   registerDemo,
   registerLocal,
   registerClusterScale,
+  registerClusterLabel,
   registerClusterExec,
   registerMgmtApply,
   registerMgmtGet,
