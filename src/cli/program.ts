@@ -34,7 +34,6 @@ const modules: CommandModule[] = [
   registerExplain,
   registerController,
 ];
-const modules: CommandModule[] = [registerDemo, registerValidate];
 
 export function buildProgram(): Command {
   const program = new Command('meshbridge')
