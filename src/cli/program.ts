@@ -1,20 +1,26 @@
 /** Builds the commander program with every command registered (kept apart from main.ts so tests can drive it). */
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
-import { registerMgmtApply } from './commands/mgmt-apply.js';
-import { registerMgmtDelete } from './commands/mgmt-delete.js';
-import { registerMgmtGet } from './commands/mgmt-get.js';
+import { registerValidate } from './commands/validate.js';
+import { registerLocal } from './commands/local.js';
+import { registerSharedVerbs } from './commands/shared-verbs.js';
 import { registerMgmtStatus } from './commands/mgmt-status.js';
 import { registerServer } from './commands/server.js';
+import { registerClusterScale } from './commands/cluster-scale.js';
+import { registerClusterExec } from './commands/cluster-exec.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
 
+// One entry per line keeps merges of new commands trivial.
+// prettier-ignore
 const modules: CommandModule[] = [
+  registerValidate,
   registerDemo,
-  registerMgmtApply,
-  registerMgmtGet,
-  registerMgmtDelete,
+  registerLocal,
+  registerSharedVerbs, // apply, get, delete: management plane, or the cluster given with --cluster
+  registerClusterScale,
+  registerClusterExec,
   registerMgmtStatus,
   registerServer,
 ];

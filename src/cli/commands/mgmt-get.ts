@@ -1,11 +1,10 @@
 /**
  * `meshbridge get KIND [NAME]` for TSB kinds (short names work: org, tn, ws, wss, os, cl), optionally narrowed with
- * `--org/--tenant/--workspace`; `-o json|yaml` prints the objects. Cluster kinds need `--cluster`.
+ * `--org/--tenant/--workspace`; `-o json|yaml` prints the objects. Cluster kinds need `--cluster` (shared-verbs.ts).
  */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { resolveKindName } from '../../api/index.js';
-import { getFromCluster } from './cluster-delegate.js';
 import { connect, withMgmtConnection } from './mgmt-client.js';
 import type { MgmtConnectionOptions } from './mgmt-client.js';
 
@@ -59,7 +58,6 @@ export function table(rows: string[][]): string {
 }
 
 interface GetOptions extends MgmtConnectionOptions, HierarchyOptions {
-  namespace?: string;
   output?: string;
 }
 
@@ -69,24 +67,12 @@ export function registerMgmtGet(program: Command): void {
     withHierarchy(
       program
         .command('get')
-        .description('list or show objects (TSB kinds from the management plane; with --cluster, cluster objects)')
+        .description('list or show TSB objects of the management plane')
         .argument('<kind>', 'kind, plural or short name (org, tn, ws, wss, os, cl; cluster kinds need --cluster)')
         .argument('[name]', 'object name')
-        .option('-n, --namespace <namespace>', 'namespace (cluster kinds)')
-        .option('-o, --output <format>', 'json | yaml (| wide for cluster kinds)'),
+        .option('-o, --output <format>', 'json | yaml'),
     ),
-  ).action(async (kindArg: string, name: string | undefined, opts: GetOptions, cmd: Command) => {
-    const cluster = (cmd.optsWithGlobals() as { cluster?: string }).cluster;
-    if (cluster !== undefined) {
-      await getFromCluster({
-        cluster,
-        kind: kindArg,
-        ...(name === undefined ? {} : { name }),
-        ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
-        ...(opts.output === undefined ? {} : { output: opts.output }),
-      });
-      return;
-    }
+  ).action(async (kindArg: string, name: string | undefined, opts: GetOptions) => {
     const kind = mgmtKind(kindArg);
     const { objects } = await connect(opts).request<{ objects: WireObject[] }>(
       'GET',
