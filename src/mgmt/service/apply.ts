@@ -41,14 +41,12 @@ function validateAll(validations: readonly MgmtValidation[]): { objects: MgmtObj
   validations.forEach((v, index) => {
     warnings.push(...v.warnings.map((w) => located(index, w)));
     if (v.ok) objects.push(v.value);
-    else issues.push(...v.errors.map((e) => located(index, e)));
+    // A rejected document's warnings travel with its errors: "${ORG} was not substituted" explains the error.
+    else issues.push(...v.errors.map((e) => located(index, e)), ...v.warnings.map((w) => located(index, w)));
   });
   if (issues.length > 0) {
-    throw new MgmtError(
-      'MB9003',
-      `${issues.length} problem(s) in the submitted documents; nothing was applied`,
-      issues,
-    );
+    const errors = issues.filter((i) => i.severity === 'error').length;
+    throw new MgmtError('MB9003', `${errors} error(s) in the submitted documents; nothing was applied`, issues);
   }
   return { objects, warnings };
 }
