@@ -87,6 +87,12 @@ test('a cluster kind sent to the management plane is refused with a hint to use 
   assert.match(r.text, /cluster kind.*--cluster/);
 });
 
+test('a batch may list children before their parents', async () => {
+  const r = await apply([workspace('b', 't', 'w'), tenant('b', 't'), org('b')]);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(results(r), ['created', 'created', 'created']);
+});
+
 test('list filters by kind (short names too) and hierarchy; get of a missing object is 404', async () => {
   await apply([org('l'), tenant('l', 't1'), tenant('l', 't2'), workspace('l', 't1', 'w'), cluster('l', 'c1', 'n1')]);
   const names = async (q: string) =>
