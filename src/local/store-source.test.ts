@@ -23,6 +23,7 @@ test('the store source lists every cluster object and reports a burst of changes
       },
     );
   });
+  for (let i = 0; i < 100 && calls === 0; i++) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(calls, 1);
   assert.deepEqual(

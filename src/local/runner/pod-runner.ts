@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ClusterInfo } from '../config.js';
 import { GATEWAY_IMAGE } from '../controllers/gateways.js';
 import { NAMESPACES, PODS, rec, recs, same, type Rec } from '../controllers/refs.js';
-import type { MeshIntegration, PodContext, ProcessSpec } from '../mesh-integration.js';
+import type { MeshIntegration, PodContext, PodMeshSetup, ProcessSpec } from '../mesh-integration.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { ContainerProcess, type ContainerState } from './container-process.js';
@@ -136,8 +136,16 @@ export class PodRunner {
     const dir = join(this.options.podsDir, `${namespace}_${pod.metadata.name}`);
     mkdirSync(dir, { recursive: true });
     const ns = store.get(NAMESPACES, undefined, namespace);
-    const ctx: PodContext = { pod, podIP: ip, cluster: info, dir, namespaceLabels: ns?.metadata.labels ?? {} };
     const spec = rec(pod.spec);
+    const containers = recs(spec.containers);
+    const ctx: PodContext = {
+      pod,
+      podIP: ip,
+      cluster: info,
+      dir,
+      namespaceLabels: ns?.metadata.labels ?? {},
+      gateway: containers.some((c) => c.image === GATEWAY_IMAGE),
+    };
     const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
     const running: RunningPod = {
       uid: pod.metadata.uid ?? '',
@@ -151,16 +159,33 @@ export class PodRunner {
       probing: false,
     };
     this.pods.set(running.uid, running);
+    this.writeStatus(running); // records the allocated IP before any process starts
+    this.options.mesh
+      .setupPod(ctx)
+      .catch((err: unknown): PodMeshSetup => {
+        const reason = `mesh setup failed: ${err instanceof Error ? err.message : String(err)}`;
+        return { sidecars: [], appEnv: {}, gateway: { reason } };
+      })
+      .then((mesh) => {
+        // The pod may have been deleted while the mesh prepared it.
+        if (this.pods.get(running.uid) === running && !this.stopped)
+          this.startContainers(running, pod, containers, mesh);
+      })
+      .catch((err: unknown) => process.stderr.write(`pod ${running.namespace}/${running.name}: ${String(err)}\n`));
+  }
+
+  private startContainers(running: RunningPod, pod: StoredObject, containers: Rec[], mesh: PodMeshSetup): void {
+    const ip = running.ip;
     const previous = new Map(recs(rec(pod.status).containerStatuses).map((c) => [c.name, c.restartCount]));
     const podEnv = this.podEnv(pod, ip);
-    for (const c of recs(spec.containers)) {
+    for (const c of containers) {
       const name = typeof c.name === 'string' ? c.name : 'main';
       const image = typeof c.image === 'string' ? c.image : '';
-      const env = { ...podEnv, ...containerEnv(c, pod, ip), ...portEnv(c), ...this.options.mesh.appEnv(ctx) };
+      const env = { ...podEnv, ...containerEnv(c, pod, ip), ...portEnv(c), ...mesh.appEnv };
       let spawnSpec: ProcessSpec | undefined;
       let failure: { reason: string; message: string } | undefined;
       if (image === GATEWAY_IMAGE) {
-        const gw = this.options.mesh.gateway(ctx);
+        const gw = mesh.gateway ?? { reason: 'the mesh gave no gateway process' };
         if ('reason' in gw) failure = { reason: 'MeshUnavailable', message: gw.reason };
         else spawnSpec = { ...gw, env: { ...env, ...gw.env } };
       } else {
@@ -178,7 +203,7 @@ export class PodRunner {
         container: c,
       });
     }
-    for (const side of this.options.mesh.sidecars(ctx)) {
+    for (const side of mesh.sidecars) {
       const probe = side.readinessPort
         ? ({ type: 'tcp', port: side.readinessPort, timeoutMs: 1000 } as const)
         : undefined;
