@@ -41,9 +41,15 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, code: number, body: unknown): void {
+function send(res: ServerResponse, code: number, body: unknown, warnings: readonly string[] = []): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  // RFC 7234 warn-code 299 with agent "-", as the apiserver sends; header values must stay single-line ASCII.
+  const warning = warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[^\x20-\x7e]/g, '?'))}`);
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...(warning.length ? { Warning: warning } : {}),
+  });
   res.end(text);
 }
 
@@ -85,7 +91,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       send(res, 200, r.body);
       return;
     }
-    const { target } = r;
+    const warnings: string[] = [];
+    const target = { ...r.target, warnings };
     const dryRun = q.get('dryRun') === 'All';
     const named = target.name;
     switch (req.method) {
@@ -137,12 +144,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       case 'POST': {
         if (named !== undefined) throw new ApiError('MethodNotAllowed', 'POST is only allowed on collections');
-        send(res, 201, resources.create(target, await readBody(req), dryRun));
+        send(res, 201, resources.create(target, await readBody(req), dryRun), warnings);
         return;
       }
       case 'PUT': {
         if (named === undefined) throw new ApiError('MethodNotAllowed', 'PUT needs a name');
-        send(res, 200, resources.update({ ...target, name: named }, await readBody(req), dryRun));
+        send(res, 200, resources.update({ ...target, name: named }, await readBody(req), dryRun), warnings);
         return;
       }
       case 'PATCH': {
@@ -153,7 +160,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           type === 'apply' &&
           store.get({ group: target.kind.group, plural: target.kind.plural }, target.namespace, named);
         const out = resources.patch({ ...target, name: named }, body, type, dryRun);
-        send(res, type === 'apply' && !existed ? 201 : 200, out);
+        send(res, type === 'apply' && !existed ? 201 : 200, out, warnings);
         return;
       }
       case 'DELETE': {
