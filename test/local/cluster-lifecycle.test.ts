@@ -112,6 +112,10 @@ test('local up starts one process per cluster and is idempotent', async () => {
   >;
   assert.equal(info.network, 'cluster-2-network');
   assert.equal(info.trustDomain, 'cluster-2.local');
+  const rootCa = readFileSync(join(home, 'ca', 'root-cert.pem'), 'utf8');
+  assert.match(rootCa, /BEGIN CERTIFICATE/);
+  await localUp({ home, clusters, env });
+  assert.equal(readFileSync(join(home, 'ca', 'root-cert.pem'), 'utf8'), rootCa, 'the root CA is created once');
   const nodes = JSON.parse(
     execFileSync(
       '/usr/bin/kubectl',
@@ -128,6 +132,13 @@ test('local up starts one process per cluster and is idempotent', async () => {
 
 test('kubectl applies the upstream bookinfo manifest and all six deployments become ready on their own loopback IPs', async () => {
   kubectl('create', 'namespace', 'bookinfo');
+  kubectl('label', 'namespace', 'bookinfo', 'istio-injection=enabled');
+  assert.equal(
+    kubectlJson<{ metadata: { labels: Record<string, string> } }>('get', 'ns', 'bookinfo').metadata.labels[
+      'istio-injection'
+    ],
+    'enabled',
+  );
   const out = kubectl('apply', '-n', 'bookinfo', '-f', BOOKINFO_YAML);
   assert.match(out, /deployment.apps\/productpage-v1 created/);
   await allBookinfoReady();
@@ -140,6 +151,9 @@ test('kubectl applies the upstream bookinfo manifest and all six deployments bec
     assert.equal(answer.pod, p.metadata.name, 'the pod process answers on its own IP and the container port');
   }
   assert.match(kubectl('apply', '-n', 'bookinfo', '-f', BOOKINFO_YAML), /deployment.apps\/details-v1 unchanged/);
+  const status = meshbridge('local', 'status');
+  assert.match(status.stdout, /^cluster-1: running \(pid \d+\)/m);
+  assert.match(status.stdout, /^ {2}bookinfo\/productpage-v1-\S+ {2}1\/1 {2}Running/m);
 });
 
 test('kubectl scale to 0 removes the pod and its endpoint; scaling back restores both', async () => {

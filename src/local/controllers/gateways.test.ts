@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { FIXTURES } from '../../../test/support/paths.js';
 import type { StoredObject } from '../store/types.js';
-import { gatewayObjects } from './gateways.js';
+import { clusterInfoFor } from '../config.js';
+import { ClusterStore } from '../store/cluster-store.js';
+import { EXTERNAL_ADDRESSES, gatewayObjects, reconcileLoadBalancers } from './gateways.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 
@@ -62,4 +64,33 @@ test('an overlay that cannot apply is reported, not half-applied', () => {
   const out = gatewayObjects(bad);
   assert.ok('error' in out);
   assert.match(out.error, /containers\[name:nope\]|nope/);
+});
+
+test('load balancers get three loopback addresses per Service, or the addresses the annotation names', () => {
+  const store = new ClusterStore({ file: ':memory:' });
+  const info = clusterInfoFor({ name: 'c', region: 'r', zone: 'z' }, 1, { MESHBRIDGE_IP_BLOCK_BASE: '40' });
+  const lb = (name: string, annotations?: Record<string, string>): StoredObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'n', ...(annotations ? { annotations } : {}) },
+    spec: { type: 'LoadBalancer', ports: [{ port: 15443 }] },
+  });
+  const services = { group: '', plural: 'services' };
+  store.create(services, lb('a'));
+  store.create(services, lb('b'));
+  store.create(services, lb('pinned', { [EXTERNAL_ADDRESSES]: '10.0.0.1, 10.0.0.2' }));
+  store.create(services, { ...lb('plain'), spec: { ports: [{ port: 80 }] } });
+  reconcileLoadBalancers(store, info);
+  const ips = (name: string) =>
+    (
+      store.get(services, 'n', name)?.status as { loadBalancer?: { ingress: { ip: string }[] } } | undefined
+    )?.loadBalancer?.ingress.map((i) => i.ip);
+  assert.deepEqual(ips('a'), ['127.41.200.1', '127.41.200.2', '127.41.200.3']);
+  assert.deepEqual(ips('b'), ['127.41.201.1', '127.41.201.2', '127.41.201.3']);
+  assert.deepEqual(ips('pinned'), ['10.0.0.1', '10.0.0.2']);
+  assert.equal(ips('plain'), undefined, 'ClusterIP services get no load balancer');
+  const version = store.currentVersion();
+  reconcileLoadBalancers(store, info);
+  assert.equal(store.currentVersion(), version, 'a second pass writes nothing');
+  store.close();
 });
