@@ -32,8 +32,6 @@ export interface PodContext {
   readonly dir: string;
   /** Labels of the pod's namespace (`istio-injection=enabled` asks for a sidecar). */
   readonly namespaceLabels: Readonly<Record<string, string>>;
-  /** True when the pod runs the built-in gateway image (an IngressGateway's pod). */
-  readonly gateway: boolean;
 }
 
 /** What the mesh gets when it starts. */
@@ -46,41 +44,29 @@ export interface MeshContext {
   readonly home: string;
 }
 
-/** What the mesh adds to one pod. */
-export interface PodMeshSetup {
-  /** Processes to run next to the pod's app containers (its sidecar), possibly none. */
-  readonly sidecars: readonly ProcessSpec[];
-  /** Environment for the pod's app containers (HTTP_PROXY pointing at the sidecar, ...). */
-  readonly appEnv: Readonly<Record<string, string>>;
-  /**
-   * For a gateway pod (`PodContext.gateway`): the gateway process, or why none can run (shown on the pod as a
-   * waiting container with reason `MeshUnavailable`).
-   */
-  readonly gateway?: ProcessSpec | { readonly reason: string };
-}
-
 /** The mesh as seen from an embedded cluster. */
 export interface MeshIntegration {
   /** Starts the control plane (once per cluster process); returns its ADS address, if it serves one. */
   start(ctx: MeshContext): Promise<{ xdsAddress?: string }>;
   /**
-   * Prepares a pod before its processes start: may write files into `ctx.dir` (its workload certificate) and
-   * decides its sidecars, app environment and, for gateway pods, the gateway process. Called once per pod start.
+   * Optional asynchronous preparation before a pod's processes start (e.g. issuing its workload certificate into
+   * `ctx.dir`); a rejection puts the pod's containers in `MeshUnavailable` with the error's message.
    */
-  setupPod(ctx: PodContext): Promise<PodMeshSetup>;
+  prepare?(ctx: PodContext): Promise<void>;
+  /** Processes to run next to the pod's app containers (its sidecar), possibly none. */
+  sidecars(ctx: PodContext): ProcessSpec[];
+  /** Environment for the pod's app containers (HTTP_PROXY pointing at the sidecar, ...). */
+  appEnv(ctx: PodContext): Record<string, string>;
+  /** The process of an East-West gateway pod, or why none can run. */
+  gateway(ctx: PodContext): ProcessSpec | { reason: string };
   stop(): Promise<void>;
 }
 
 /** No mesh: no control plane, no sidecars, no proxy environment, gateway pods cannot run. */
 export const noMesh: MeshIntegration = {
   start: () => Promise.resolve({}),
-  setupPod: (ctx) =>
-    Promise.resolve({
-      sidecars: [],
-      appEnv: {},
-      ...(ctx.gateway
-        ? { gateway: { reason: 'no mesh control plane is wired into this cluster; gateway pods cannot run' } }
-        : {}),
-    }),
+  sidecars: () => [],
+  appEnv: () => ({}),
+  gateway: () => ({ reason: 'no mesh control plane is wired into this cluster; gateway pods cannot run' }),
   stop: () => Promise.resolve(),
 };

@@ -63,7 +63,10 @@ interface Pod {
   status?: {
     podIP?: string;
     conditions?: { type: string; status: string }[];
-    containerStatuses?: { restartCount: number; state: { waiting?: { reason: string; message: string } } }[];
+    containerStatuses?: {
+      restartCount: number;
+      state: { waiting?: { reason: string; message: string }; running?: { startedAt: string } };
+    }[];
   };
 }
 interface Endpoints {
@@ -153,7 +156,8 @@ test('kubectl applies the upstream bookinfo manifest and all six deployments bec
   assert.match(kubectl('apply', '-n', 'bookinfo', '-f', BOOKINFO_YAML), /deployment.apps\/details-v1 unchanged/);
   const status = meshbridge('local', 'status');
   assert.match(status.stdout, /^cluster-1: running \(pid \d+\)/m);
-  assert.match(status.stdout, /^ {2}bookinfo\/productpage-v1-\S+ {2}1\/1 {2}Running/m);
+  // The namespace is labelled istio-injection=enabled: every pod runs its app and a sidecar.
+  assert.match(status.stdout, /^ {2}bookinfo\/productpage-v1-\S+ {2}2\/2 {2}Running/m);
 });
 
 test('kubectl scale to 0 removes the pod and its endpoint; scaling back restores both', async () => {
@@ -254,12 +258,11 @@ test('an East-West IngressGateway gets a Deployment with overlaid pod labels and
   );
   assert.equal(pod.metadata.labels?.app, 'eastwest-gateway');
   assert.equal(pod.metadata.labels?.['istio-locality'], 'eu-remote-1', 'the overlay lands on the pods');
-  // Without a mesh wired in, gateway pods say so instead of pretending to run.
-  const waiting = await eventually('the gateway pod status', () => {
+  // The gateway pod runs the mesh's East-West gateway process.
+  await eventually('the gateway process to run', () => {
     const p = kubectlJson<Pod>('get', 'pod', pod.metadata.name, '-n', 'bookinfo');
-    return p.status?.containerStatuses?.[0]?.state.waiting;
+    return p.status?.containerStatuses?.[0]?.state.running ? true : undefined;
   });
-  assert.equal(waiting.reason, 'MeshUnavailable');
   // Re-applying the gateway without the overlay updates its Deployment, which rolls out pods without the label.
   const reapplied = meshbridge(
     '--cluster',
@@ -325,10 +328,12 @@ test('meshbridge get/scale/exec/delete talk to the cluster API like kubectl', as
     '--',
     'sh',
     '-c',
-    'echo "$POD_NAMESPACE $POD_IP"; echo oops >&2; exit 7',
+    'echo "$POD_NAMESPACE $POD_IP $HTTP_PROXY"; echo oops >&2; exit 7',
   );
   assert.equal(exec.status, 7);
-  assert.match(exec.stdout, new RegExp(`^bookinfo 127\\.${base + 1}\\.\\d+\\.\\d+$`, 'm'));
+  const [, ip, proxy] = /^bookinfo (\S+) (\S+)$/m.exec(exec.stdout) ?? [];
+  assert.match(ip ?? '', new RegExp(`^127\\.${base + 1}\\.\\d+\\.\\d+$`));
+  assert.equal(proxy, `http://${ip}:15001`, 'apps reach services through their sidecar (contract B)');
   assert.equal(exec.stderr.trim(), 'oops');
   const missing = meshbridge('--cluster', 'cluster-1', 'delete', 'deploy', 'nothing-here', '-n', 'bookinfo');
   assert.equal(missing.status, 1);

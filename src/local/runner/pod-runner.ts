@@ -4,20 +4,18 @@
  * supervised with restart backoff, probed for readiness, and reflected back into the Pod's status. A Pod removed
  * from the store has its processes stopped (SIGTERM, then SIGKILL after its grace period).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterInfo } from '../config.js';
 import { GATEWAY_IMAGE } from '../controllers/gateways.js';
 import { NAMESPACES, PODS, rec, recs, same, type Rec } from '../controllers/refs.js';
-import type { MeshIntegration, PodContext, PodMeshSetup, ProcessSpec } from '../mesh-integration.js';
+import type { MeshIntegration, PodContext, ProcessSpec } from '../mesh-integration.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { ContainerProcess, type ContainerState } from './container-process.js';
 import type { ImageResolver } from './images.js';
 import { allocatePodIp } from './ip.js';
 import { podStatus, type ContainerView } from './pod-status.js';
-import { killOrphans, POD_OWNER_ENV } from './orphans.js';
-import { containerEnv, portEnv, probeFor } from './pod-env.js';
 import { runProbe, type Probe, type ProbeSpec } from './probe.js';
 
 /** Options of the pod runner; frozen at construction. */
@@ -36,6 +34,9 @@ export interface PodRunnerOptions {
   /** Milliseconds between readiness probes (default 1000). */
   readonly probeIntervalMs?: number;
 }
+
+/** Environment variable marking a process as a pod of a given cluster state dir (checked before killing orphans). */
+export const POD_OWNER_ENV = 'MESHBRIDGE_POD_OWNER';
 
 interface Container {
   readonly name: string;
@@ -63,6 +64,31 @@ interface RunningPod {
 }
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+function portNumber(port: unknown, container: Rec): number | undefined {
+  if (typeof port === 'number') return port;
+  if (typeof port === 'string') {
+    if (/^\d+$/.test(port)) return Number(port);
+    const named = recs(container.ports).find((p) => p.name === port);
+    if (named && typeof named.containerPort === 'number') return named.containerPort;
+  }
+  return undefined;
+}
+
+/** The readiness probe of a container spec: its readinessProbe (HTTP or TCP), else TCP on its first port. */
+export function probeFor(container: Rec): ProbeSpec | undefined {
+  const rp = rec(container.readinessProbe);
+  const timeoutMs = (typeof rp.timeoutSeconds === 'number' ? rp.timeoutSeconds : 1) * 1000;
+  const http = rec(rp.httpGet);
+  const httpPort = portNumber(http.port, container);
+  if (httpPort !== undefined) {
+    return { type: 'http', port: httpPort, path: typeof http.path === 'string' ? http.path : '/', timeoutMs };
+  }
+  const tcpPort = portNumber(rec(rp.tcpSocket).port, container);
+  if (tcpPort !== undefined) return { type: 'tcp', port: tcpPort, timeoutMs };
+  const first = recs(container.ports)[0]?.containerPort;
+  return typeof first === 'number' ? { type: 'tcp', port: first, timeoutMs } : undefined;
+}
 
 /** The pod runner of one cluster. */
 export class PodRunner {
@@ -136,16 +162,8 @@ export class PodRunner {
     const dir = join(this.options.podsDir, `${namespace}_${pod.metadata.name}`);
     mkdirSync(dir, { recursive: true });
     const ns = store.get(NAMESPACES, undefined, namespace);
+    const ctx: PodContext = { pod, podIP: ip, cluster: info, dir, namespaceLabels: ns?.metadata.labels ?? {} };
     const spec = rec(pod.spec);
-    const containers = recs(spec.containers);
-    const ctx: PodContext = {
-      pod,
-      podIP: ip,
-      cluster: info,
-      dir,
-      namespaceLabels: ns?.metadata.labels ?? {},
-      gateway: containers.some((c) => c.image === GATEWAY_IMAGE),
-    };
     const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
     const running: RunningPod = {
       uid: pod.metadata.uid ?? '',
@@ -160,32 +178,43 @@ export class PodRunner {
     };
     this.pods.set(running.uid, running);
     this.writeStatus(running); // records the allocated IP before any process starts
-    this.options.mesh
-      .setupPod(ctx)
-      .catch((err: unknown): PodMeshSetup => {
-        const reason = `mesh setup failed: ${err instanceof Error ? err.message : String(err)}`;
-        return { sidecars: [], appEnv: {}, gateway: { reason } };
-      })
-      .then((mesh) => {
-        // The pod may have been deleted while the mesh prepared it.
-        if (this.pods.get(running.uid) === running && !this.stopped)
-          this.startContainers(running, pod, containers, mesh);
-      })
-      .catch((err: unknown) => process.stderr.write(`pod ${running.namespace}/${running.name}: ${String(err)}\n`));
+    // The mesh may need a moment before the pod's processes start (workload certificate, gateway addresses).
+    const prepare = this.options.mesh.prepare ? this.options.mesh.prepare(ctx) : Promise.resolve();
+    prepare.then(
+      () => {
+        if (this.pods.get(running.uid) === running && !this.stopped) this.startContainers(running, pod, ctx);
+      },
+      (err: unknown) => {
+        if (this.pods.get(running.uid) !== running || this.stopped) return;
+        const message = `mesh setup failed: ${err instanceof Error ? err.message : String(err)}`;
+        for (const c of recs(spec.containers)) {
+          this.addContainer(running, {
+            name: typeof c.name === 'string' ? c.name : 'main',
+            image: typeof c.image === 'string' ? c.image : '',
+            failure: { reason: 'MeshUnavailable', message },
+            restarts: undefined,
+            container: c,
+          });
+        }
+        this.writeStatus(running);
+      },
+    );
   }
 
-  private startContainers(running: RunningPod, pod: StoredObject, containers: Rec[], mesh: PodMeshSetup): void {
+  /** Builds and starts the pod's containers (app containers, then the mesh's sidecars). */
+  private startContainers(running: RunningPod, pod: StoredObject, ctx: PodContext): void {
     const ip = running.ip;
+    const spec = rec(pod.spec);
     const previous = new Map(recs(rec(pod.status).containerStatuses).map((c) => [c.name, c.restartCount]));
     const podEnv = this.podEnv(pod, ip);
-    for (const c of containers) {
+    for (const c of recs(spec.containers)) {
       const name = typeof c.name === 'string' ? c.name : 'main';
       const image = typeof c.image === 'string' ? c.image : '';
-      const env = { ...podEnv, ...containerEnv(c, pod, ip), ...portEnv(c), ...mesh.appEnv };
+      const env = { ...podEnv, ...containerEnv(c, pod, ip), ...portEnv(c), ...this.options.mesh.appEnv(ctx) };
       let spawnSpec: ProcessSpec | undefined;
       let failure: { reason: string; message: string } | undefined;
       if (image === GATEWAY_IMAGE) {
-        const gw = mesh.gateway ?? { reason: 'the mesh gave no gateway process' };
+        const gw = this.options.mesh.gateway(ctx);
         if ('reason' in gw) failure = { reason: 'MeshUnavailable', message: gw.reason };
         else spawnSpec = { ...gw, env: { ...env, ...gw.env } };
       } else {
@@ -203,7 +232,7 @@ export class PodRunner {
         container: c,
       });
     }
-    for (const side of mesh.sidecars) {
+    for (const side of this.options.mesh.sidecars(ctx)) {
       const probe = side.readinessPort
         ? ({ type: 'tcp', port: side.readinessPort, timeoutMs: 1000 } as const)
         : undefined;
@@ -345,5 +374,64 @@ export class PodRunner {
     } catch {
       // Bookkeeping only: the process group still reaches the pods.
     }
+  }
+}
+
+function containerEnv(c: Rec, pod: StoredObject, ip: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of recs(c.env)) {
+    if (typeof e.name !== 'string') continue;
+    if (typeof e.value === 'string') out[e.name] = e.value;
+    const field = rec(rec(e.valueFrom).fieldRef).fieldPath;
+    const fields: Record<string, string | undefined> = {
+      'status.podIP': ip,
+      'metadata.name': pod.metadata.name,
+      'metadata.namespace': pod.metadata.namespace,
+      'spec.nodeName': rec(pod.spec).nodeName as string | undefined,
+      'spec.serviceAccountName': rec(pod.spec).serviceAccountName as string | undefined,
+    };
+    if (typeof field === 'string' && fields[field] !== undefined) out[e.name] = fields[field] as string;
+  }
+  return out;
+}
+
+function portEnv(c: Rec): Record<string, string> {
+  const ports = recs(c.ports)
+    .map((p) => p.containerPort)
+    .filter((p): p is number => typeof p === 'number');
+  return ports.length ? { PORT: String(ports[0]), CONTAINER_PORTS: ports.join(',') } : {};
+}
+
+/** Kills pod processes recorded in `pidFile` that still carry this cluster's owner marker. */
+export function killOrphans(pidFile: string, podsDir: string): void {
+  let pids: number[] = [];
+  try {
+    pids = JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
+  } catch {
+    return;
+  }
+  const killed: number[] = [];
+  for (const pid of pids) {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (environ.includes(`${POD_OWNER_ENV}=${podsDir}`)) {
+        process.kill(pid, 'SIGKILL');
+        killed.push(pid);
+      }
+    } catch {
+      // Already gone, or not ours to read: nothing to kill.
+    }
+  }
+  // Wait (briefly, synchronously: this runs once at startup) until they are gone, so their addresses are free.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 100 && killed.some((pid) => alive(pid)); i++) Atomics.wait(pause, 0, 0, 20);
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still has a /proc entry; its state letter is Z.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
