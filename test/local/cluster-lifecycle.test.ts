@@ -258,10 +258,10 @@ test('an East-West IngressGateway gets a Deployment with overlaid pod labels and
   );
   assert.equal(pod.metadata.labels?.app, 'eastwest-gateway');
   assert.equal(pod.metadata.labels?.['istio-locality'], 'eu-remote-1', 'the overlay lands on the pods');
-  // The gateway pod runs the mesh's East-West gateway process.
-  await eventually('the gateway process to run', () => {
+  // The gateway pod runs the mesh's East-West gateway process, ready once it has its xDS configuration.
+  await eventually('the gateway pod to be ready', () => {
     const p = kubectlJson<Pod>('get', 'pod', pod.metadata.name, '-n', 'bookinfo');
-    return p.status?.containerStatuses?.[0]?.state.running ? true : undefined;
+    return p.status?.containerStatuses?.[0]?.state.running && ready(p) ? true : undefined;
   });
   // Re-applying the gateway without the overlay updates its Deployment, which rolls out pods without the label.
   const reapplied = meshbridge(

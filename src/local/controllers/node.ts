@@ -1,7 +1,8 @@
 /**
- * The cluster's single Node, `<cluster>-node`, labelled with the cluster's locality
+ * The cluster's single Node, `<cluster>-node`, registered with the cluster's locality labels
  * (`topology.kubernetes.io/region` / `zone`) — the labels the federation controller and mesh read, and the ones
- * new pods inherit. Labels a user adds are kept; the locality labels are owned here.
+ * pods inherit. Like a kubelet, the controller sets labels at registration only: a user may relabel the node (e.g.
+ * to move the cluster to another region) and the change stands. Its status is owned here.
  */
 import type { ClusterInfo } from '../config.js';
 import type { ClusterStore } from '../store/cluster-store.js';
@@ -18,11 +19,11 @@ export function nodeFor(info: ClusterInfo, existing?: StoredObject): StoredObjec
       ...(existing?.metadata ?? {}),
       name,
       labels: {
-        ...(existing?.metadata.labels ?? {}),
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',
         'topology.kubernetes.io/region': info.region,
         'topology.kubernetes.io/zone': info.zone,
+        ...(existing?.metadata.labels ?? {}),
       },
     },
     spec: {},
@@ -39,7 +40,7 @@ export function nodeFor(info: ClusterInfo, existing?: StoredObject): StoredObjec
   };
 }
 
-/** Creates or corrects the Node; returns it. */
+/** Creates the Node or corrects its status; returns it. */
 export function reconcileNode(store: ClusterStore, info: ClusterInfo): StoredObject {
   const existing = store.get(NODES, undefined, `${info.name}-node`);
   const desired = nodeFor(info, existing);
