@@ -3,6 +3,7 @@
  * `buildInventory` is pure (raw objects in, inventory out) so the same code serves informer caches, fixtures and
  * tests.
  */
+import { byString } from './selection.js';
 import { EXTERNAL_ADDRESSES_ANNOTATION } from './types.js';
 import { localityOfPod, type Locality } from './locality.js';
 
@@ -208,7 +209,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
         ),
       };
     })
-    .sort((a, b) => key(a).localeCompare(key(b)));
+    .sort((a, b) => byString(key(a), key(b)));
 
   const gateways: InventoryGateway[] = objects.ingressGateways
     .filter((g) => g.metadata?.name && g.metadata.namespace)
@@ -250,7 +251,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
         addressSource,
       };
     })
-    .sort((a, b) => key(a).localeCompare(key(b)));
+    .sort((a, b) => byString(key(a), key(b)));
 
   return {
     cluster,
@@ -258,12 +259,12 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
     locality: clusterLocality,
     namespaces: objects.namespaces
       .map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => byString(a.name, b.name)),
     services,
     gateways,
   };
 }
 
 const byName = (a: { metadata?: Meta }, b: { metadata?: Meta }): number =>
-  (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  byString(a.metadata?.name ?? '', b.metadata?.name ?? '');
 const key = (o: { namespace: string; name: string }): string => `${o.namespace}/${o.name}`;
