@@ -138,8 +138,27 @@ export async function applyChanges(client: ClusterClient, changes: readonly Chan
     try {
       switch (change.op) {
         case 'create':
-          await client.create(change.object);
-          result.created++;
+          try {
+            await client.create(change.object);
+            result.created++;
+          } catch (err) {
+            // Already there: if it is ours (a cache that has not seen our own earlier write yet), bring it up to
+            // date; if it is not ours, the conflict stands and the object is left alone.
+            if (!(err instanceof KubeError) || err.code !== 'MB7103') throw err;
+            const m = change.object.metadata ?? {};
+            const existing = await client.get({
+              apiVersion: change.object.apiVersion ?? '',
+              kind: change.object.kind ?? '',
+              name: m.name ?? '',
+              namespace: m.namespace,
+            });
+            if (existing?.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) throw err;
+            await client.replace({
+              ...change.object,
+              metadata: { ...m, resourceVersion: existing.metadata?.resourceVersion },
+            });
+            result.updated++;
+          }
           break;
         case 'update':
           await client.replace({
