@@ -80,6 +80,7 @@ export interface ClusterInventory {
 
 interface Meta {
   name?: string;
+  deletionTimestamp?: string;
   namespace?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -172,7 +173,10 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       labels: pod.metadata?.labels ?? {},
       nodeLabels: nodes.get(pod.spec?.nodeName ?? '')?.metadata?.labels ?? firstNode?.metadata?.labels ?? {},
     });
-  const livePods = objects.pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  // Finished and terminating pods neither serve nor say where a gateway runs (a rollout replaces them).
+  const livePods = objects.pods.filter(
+    (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata?.deletionTimestamp,
+  );
 
   const services: InventoryService[] = objects.services
     .filter((s) => s.metadata?.name && s.metadata.namespace)
