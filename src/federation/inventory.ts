@@ -56,8 +56,9 @@ export interface InventoryGateway {
   name: string;
   namespace: string;
   eastWestOnly: boolean;
-  /** Labels the gateway's pods carry (from a pod when there is one, else the `app: <name>` the installer sets). */
+  /** Labels the gateway's pods carry (from its newest pod when there is one, else the installer's `app: <name>`). */
   labels: Record<string, string>;
+  /** Newest first (the first one's locality is the entries' locality). */
   pods: InventoryGatewayPod[];
   /** Advertised addresses, in their source order; empty until the load balancer has addresses. */
   addresses: GatewayAddress[];
@@ -81,6 +82,7 @@ export interface ClusterInventory {
 interface Meta {
   name?: string;
   deletionTimestamp?: string;
+  creationTimestamp?: string;
   namespace?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -223,7 +225,10 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       const defaultLabels = { app: name };
       const pods = livePods
         .filter((p) => p.metadata?.namespace === namespace && selects(defaultLabels, p.metadata?.labels))
-        .sort(byName)
+        // Newest first: during a rollout (e.g. a new istio-locality overlay) the new pods say where it runs now.
+        .sort(
+          (a, b) => byString(b.metadata?.creationTimestamp ?? '', a.metadata?.creationTimestamp ?? '') || byName(a, b),
+        )
         .map((p) => ({
           name: p.metadata?.name ?? '',
           labels: { ...(p.metadata?.labels ?? {}) },

@@ -125,3 +125,26 @@ test('exposedServices: the first matching item wins and an item without it expos
   assert.equal(exposingItem(items, { tier: 'silver' })?.index, 1);
   assert.equal(exposingItem(items.slice(0, 1), { tier: 'silver' }), undefined);
 });
+
+test('during a rollout the newest gateway pod gives the locality', () => {
+  const objs = gw();
+  objs.pods = [
+    {
+      metadata: { name: 'gw-a', namespace: 'ns', labels: { app: 'gw' }, creationTimestamp: '2026-01-01T00:00:00Z' },
+      spec: { nodeName: 'n1' },
+      status: { phase: 'Running' },
+    },
+    {
+      metadata: {
+        name: 'gw-b',
+        namespace: 'ns',
+        labels: { app: 'gw', 'istio-locality': 'eu-remote-1' },
+        creationTimestamp: '2026-01-01T00:05:00Z',
+      },
+      spec: { nodeName: 'n1' },
+      status: { phase: 'Running' },
+    },
+  ];
+  const inv = buildInventory({ cluster: 'c', objects: objs });
+  assert.equal(inv.gateways[0]?.pods[0]?.locality.region, 'eu-remote-1');
+});
