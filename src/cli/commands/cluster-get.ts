@@ -3,11 +3,11 @@
  * kind table knows (`we`, `deploy`, `svc`, `po`, ...). The default and `wide` outputs are the server's Table
  * columns, printed like kubectl; json/yaml print the object or a `List`.
  */
-import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { resolveKindName, type KindInfo } from '../../api/index.js';
 import { ClusterClient } from './cluster-client.js';
-import { clusterOf, runClusterCommand } from './cluster-shared.js';
+import type { ClusterGetArgs } from './cluster-delegate.js';
+import { runClusterCommand } from './cluster-shared.js';
 
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
@@ -39,49 +39,33 @@ function kindOrThrow(name: string): KindInfo {
   return kind;
 }
 
-export function registerClusterGet(program: Command): void {
-  program
-    .command('get')
-    .description('list or show cluster objects of the cluster given with --cluster (like kubectl get)')
-    .argument('<kind>', 'kind, plural or short name (we, se, dr, deploy, svc, po, ns, ep, igw, ...)')
-    .argument('[name]', 'one object')
-    .option('-n, --namespace <ns>', 'namespace', 'default')
-    .option('-A, --all-namespaces', 'all namespaces')
-    .option('-l, --selector <selector>', 'label selector')
-    .option('-o, --output <format>', 'wide | json | yaml')
-    .action(
-      (
-        kindName: string,
-        name: string | undefined,
-        opts: { namespace: string; allNamespaces?: boolean; selector?: string; output?: string },
-        cmd: Command,
-      ) =>
-        runClusterCommand(async () => {
-          const client = ClusterClient.forContext(clusterOf(cmd, 'get'));
-          const kind = kindOrThrow(kindName);
-          const output = opts.output ?? '';
-          if (!['', 'wide', 'json', 'yaml'].includes(output)) throw new Error(`unknown output format "${output}"`);
-          const namespace = opts.allNamespaces ? undefined : opts.namespace;
-          const query = opts.selector ? `?labelSelector=${encodeURIComponent(opts.selector)}` : '';
-          const path = `${ClusterClient.path(kind, namespace, name)}${name ? '' : query}`;
-          if (output === 'json' || output === 'yaml') {
-            const body = await client.request<Record<string, unknown>>('GET', path);
-            const doc = name
-              ? body
-              : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: body.items ?? [] };
-            process.stdout.write(output === 'json' ? `${JSON.stringify(doc, null, 4)}\n` : stringify(doc));
-            return;
-          }
-          const table = await client.request<Table>('GET', path, { accept: TABLE_ACCEPT });
-          if (table.rows.length === 0) {
-            process.stderr.write(
-              kind.namespaced && namespace ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n',
-            );
-            return;
-          }
-          process.stdout.write(
-            renderTable(table, { wide: output === 'wide', withNamespace: kind.namespaced && namespace === undefined }),
-          );
-        }),
+/** `meshbridge --cluster C get KIND [NAME] [-n NS] [-o wide|json|yaml]` (called by the shared `get` command). */
+export function clusterGet(args: ClusterGetArgs): Promise<void> {
+  return runClusterCommand(async () => {
+    const client = ClusterClient.forContext(args.cluster);
+    const kind = kindOrThrow(args.kind);
+    const output = args.output ?? '';
+    if (!['', 'wide', 'json', 'yaml'].includes(output)) throw new Error(`unknown output format "${output}"`);
+    const namespace = args.allNamespaces ? undefined : (args.namespace ?? 'default');
+    const query = args.selector ? `?labelSelector=${encodeURIComponent(args.selector)}` : '';
+    const path = `${ClusterClient.path(kind, namespace, args.name)}${args.name ? '' : query}`;
+    if (output === 'json' || output === 'yaml') {
+      const body = await client.request<Record<string, unknown>>('GET', path);
+      const doc = args.name
+        ? body
+        : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: body.items ?? [] };
+      process.stdout.write(output === 'json' ? `${JSON.stringify(doc, null, 4)}\n` : stringify(doc));
+      return;
+    }
+    const table = await client.request<Table>('GET', path, { accept: TABLE_ACCEPT });
+    if (table.rows.length === 0) {
+      process.stderr.write(
+        kind.namespaced && namespace ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n',
+      );
+      return;
+    }
+    process.stdout.write(
+      renderTable(table, { wide: output === 'wide', withNamespace: kind.namespaced && namespace === undefined }),
     );
+  });
 }

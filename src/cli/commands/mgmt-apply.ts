@@ -1,9 +1,10 @@
 /**
  * `meshbridge apply -f FILE...`: TSB objects to the management plane in one transaction (like `tctl apply`).
- * (With `--cluster C`, shared-verbs.ts sends the command to the cluster form instead.) `${ORG}` style
- * placeholders are not expanded here: the shell does that, as in the seed.
+ * With `--cluster C` the files hold cluster objects and go to that cluster (see cluster-delegate.ts). `${ORG}`
+ * style placeholders are not expanded here: the shell does that, as in the seed.
  */
 import type { Command } from 'commander';
+import { applyToCluster } from './cluster-delegate.js';
 import { MgmtApiError, connect, withMgmtConnection } from './mgmt-client.js';
 import type { ApiIssue, MgmtConnectionOptions } from './mgmt-client.js';
 import { formatIssue, readDocuments } from './mgmt-docs.js';
@@ -19,6 +20,7 @@ export function reportFailure(err: unknown, docs: readonly SourcedDocument[]): v
 
 interface ApplyOptions extends MgmtConnectionOptions {
   filename: string[];
+  namespace?: string;
 }
 
 /** Registers `apply`. */
@@ -26,9 +28,19 @@ export function registerMgmtApply(program: Command): void {
   withMgmtConnection(
     program
       .command('apply')
-      .description('apply TSB objects to the management plane in one transaction (like tctl apply)')
-      .requiredOption('-f, --filename <files...>', 'YAML file(s); several documents per file allowed'),
-  ).action(async (opts: ApplyOptions) => {
+      .description('apply TSB objects to the management plane (with --cluster: cluster objects to that cluster)')
+      .requiredOption('-f, --filename <files...>', 'YAML file(s); several documents per file allowed')
+      .option('-n, --namespace <namespace>', 'namespace for namespaced cluster objects (with --cluster)'),
+  ).action(async (opts: ApplyOptions, cmd: Command) => {
+    const cluster = (cmd.optsWithGlobals() as { cluster?: string }).cluster;
+    if (cluster !== undefined) {
+      await applyToCluster({
+        cluster,
+        files: opts.filename,
+        ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+      });
+      return;
+    }
     const docs = readDocuments(opts.filename);
     if (docs.length === 0) throw new Error(`no documents in ${opts.filename.join(', ')}`);
     const client = connect(opts);

@@ -1,8 +1,9 @@
 /**
  * `meshbridge delete -f FILE...` or `delete KIND NAME [--org ...]` for TSB kinds (one transaction, children before
- * parents). (With `--cluster`, shared-verbs.ts sends the command to the cluster form instead.)
+ * parents). With `--cluster`, cluster objects (see cluster-delegate.ts).
  */
 import type { Command } from 'commander';
+import { deleteFromCluster } from './cluster-delegate.js';
 import { connect, withMgmtConnection } from './mgmt-client.js';
 import type { MgmtConnectionOptions } from './mgmt-client.js';
 import { readDocuments } from './mgmt-docs.js';
@@ -13,6 +14,7 @@ import type { HierarchyOptions, WireObject } from './mgmt-get.js';
 
 interface DeleteOptions extends MgmtConnectionOptions, HierarchyOptions {
   filename?: string[];
+  namespace?: string;
   ignoreNotFound?: boolean;
 }
 
@@ -22,13 +24,26 @@ export function registerMgmtDelete(program: Command): void {
     withHierarchy(
       program
         .command('delete')
-        .description('delete TSB objects of the management plane (one transaction, children before parents)')
+        .description('delete objects (TSB kinds from the management plane; with --cluster, cluster objects)')
         .argument('[kind]', 'kind, plural or short name')
         .argument('[name]', 'object name')
         .option('-f, --filename <files...>', 'delete the objects in these YAML files')
+        .option('-n, --namespace <namespace>', 'namespace (cluster kinds)')
         .option('--ignore-not-found', 'succeed when an object is already gone'),
     ),
-  ).action(async (kindArg: string | undefined, name: string | undefined, opts: DeleteOptions) => {
+  ).action(async (kindArg: string | undefined, name: string | undefined, opts: DeleteOptions, cmd: Command) => {
+    const cluster = (cmd.optsWithGlobals() as { cluster?: string }).cluster;
+    if (cluster !== undefined) {
+      await deleteFromCluster({
+        cluster,
+        files: opts.filename ?? [],
+        ...(kindArg === undefined ? {} : { kind: kindArg }),
+        ...(name === undefined ? {} : { name }),
+        ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+        ignoreNotFound: opts.ignoreNotFound === true,
+      });
+      return;
+    }
     const client = connect(opts);
     let objects: unknown[];
     let docs: SourcedDocument[] = [];

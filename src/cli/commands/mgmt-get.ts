@@ -1,10 +1,11 @@
 /**
  * `meshbridge get KIND [NAME]` for TSB kinds (short names work: org, tn, ws, wss, os, cl), optionally narrowed with
- * `--org/--tenant/--workspace`; `-o json|yaml` prints the objects. Cluster kinds need `--cluster` (shared-verbs.ts).
+ * `--org/--tenant/--workspace`; `-o json|yaml` prints the objects. Cluster kinds need `--cluster`.
  */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { resolveKindName } from '../../api/index.js';
+import { getFromCluster } from './cluster-delegate.js';
 import { connect, withMgmtConnection } from './mgmt-client.js';
 import type { MgmtConnectionOptions } from './mgmt-client.js';
 
@@ -58,7 +59,10 @@ export function table(rows: string[][]): string {
 }
 
 interface GetOptions extends MgmtConnectionOptions, HierarchyOptions {
+  namespace?: string;
   output?: string;
+  allNamespaces?: boolean;
+  selector?: string;
 }
 
 /** Registers `get`. */
@@ -67,12 +71,28 @@ export function registerMgmtGet(program: Command): void {
     withHierarchy(
       program
         .command('get')
-        .description('list or show TSB objects of the management plane')
+        .description('list or show objects (TSB kinds from the management plane; with --cluster, cluster objects)')
         .argument('<kind>', 'kind, plural or short name (org, tn, ws, wss, os, cl; cluster kinds need --cluster)')
         .argument('[name]', 'object name')
-        .option('-o, --output <format>', 'json | yaml'),
+        .option('-n, --namespace <namespace>', 'namespace (cluster kinds)')
+        .option('-o, --output <format>', 'json | yaml (| wide for cluster kinds)')
+        .option('-A, --all-namespaces', 'all namespaces (cluster kinds)')
+        .option('-l, --selector <selector>', 'label selector (cluster kinds)'),
     ),
-  ).action(async (kindArg: string, name: string | undefined, opts: GetOptions) => {
+  ).action(async (kindArg: string, name: string | undefined, opts: GetOptions, cmd: Command) => {
+    const cluster = (cmd.optsWithGlobals() as { cluster?: string }).cluster;
+    if (cluster !== undefined) {
+      await getFromCluster({
+        cluster,
+        kind: kindArg,
+        ...(name === undefined ? {} : { name }),
+        ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+        ...(opts.output === undefined ? {} : { output: opts.output }),
+        ...(opts.allNamespaces ? { allNamespaces: true } : {}),
+        ...(opts.selector === undefined ? {} : { selector: opts.selector }),
+      });
+      return;
+    }
     const kind = mgmtKind(kindArg);
     const { objects } = await connect(opts).request<{ objects: WireObject[] }>(
       'GET',
