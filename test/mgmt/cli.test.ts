@@ -10,15 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
+import { ensureBuilt } from '../local/process-support.js';
 import { FIXTURES, REPO_ROOT } from '../support/paths.js';
 
-const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+// The compiled CLI, as users run it (a tsx start loads the whole program through the TypeScript loader: seconds).
+const BIN = join(REPO_ROOT, 'bin', 'meshbridge.js');
 const home = mkdtempSync(join(tmpdir(), 'mb-cli-'));
 let server: ChildProcess | undefined;
 
 async function startServer(): Promise<string> {
   rmSync(join(home, 'mgmt.json'), { force: true });
-  server = spawn(process.execPath, ['--import', 'tsx', MAIN, 'server', '--listen', '127.0.0.1:0', '--home', home], {
+  server = spawn(process.execPath, [BIN, 'server', '--listen', '127.0.0.1:0', '--home', home], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -41,7 +43,7 @@ async function stopServer(): Promise<void> {
 }
 
 function cli(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
     env: { ...process.env, MESHBRIDGE_HOME: home },
     encoding: 'utf8',
     timeout: 60_000,
@@ -57,6 +59,7 @@ function file(name: string, text: string): string {
 
 let url: string;
 before(async () => {
+  ensureBuilt();
   url = await startServer();
 });
 after(async () => {
