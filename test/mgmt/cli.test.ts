@@ -117,11 +117,15 @@ test('apply of an invalid document fails with file:line:col, code, object and pa
   );
   const r = cli('apply', '-f', bad);
   assert.equal(r.code, 1);
-  assert.match(
-    r.err,
-    new RegExp(`${bad}:10:17 error \\[MB9103\\] WorkspaceSetting/s: metadata.organization: must be a plain name`),
-  );
-  assert.match(r.err, new RegExp(`${bad}:10:3 error \\[MB9103\\] WorkspaceSetting/s: metadata.tenant: required`));
+  const lines = r.err.trim().split('\n');
+  assert.equal(lines[0], 'meshbridge: [MB9003] 3 error(s) in the submitted documents; nothing was applied');
+  const where = (line: number, col: number) => `${bad}:${line}:${col}`;
+  assert.deepEqual(lines.slice(1), [
+    `${where(10, 17)} error [MB0107] WorkspaceSetting/s: metadata.organization: must be lowercase letters, digits, "-", "." or "_", starting and ending alphanumeric`,
+    `${where(10, 3)} error [MB0102] WorkspaceSetting/s: metadata.tenant: required`,
+    `${where(10, 3)} error [MB0102] WorkspaceSetting/s: metadata.workspace: required`,
+    `${where(10, 17)} warning [MB0205] WorkspaceSetting/s: metadata.organization: \${ORG} was not substituted`,
+  ]);
   assert.equal(cli('get', 'tenant', 'fine').code, 1, 'the valid document of the file was not applied');
 });
 
@@ -162,7 +166,7 @@ test('status prints ACCEPTED, then READY with per-cluster lines once the control
   assert.match(cli('status', 'ws', 'bookinfo-ws').out, /workspaces\/bookinfo-ws: READY/);
 });
 
-test('cluster kinds need --cluster, and --cluster hands apply/get/delete to the cluster command module', () => {
+test('cluster kinds need --cluster; with --cluster, apply/get/delete are the cluster forms of the commands', () => {
   const gw = join(FIXTURES, 'seed', 'eastwest-gateway.yaml');
   assert.match(cli('get', 'we').err, /WorkloadEntry is a cluster kind: add --cluster NAME/);
   const noCluster = cli('apply', '-f', gw);
