@@ -513,3 +513,16 @@ test('validateObject never throws, whatever it is given', () => {
     assert.ok(r.errors.length > 0);
   }
 });
+
+test('rules within an object still run on its valid parts when another part fails the schema', () => {
+  const dep = structuredClone(TABLES.find((t) => t.kind === 'Deployment')!.valid);
+  set('metadata.labels', { version: 1 })(dep);
+  set('spec.template.metadata.labels.app', 'other')(dep);
+  set('spec.template.spec.containers[1]', { name: 'app', image: 'nginx' })(dep);
+  const codes = validateObject(dep).errors.map((e) => `${e.code} ${e.path}`);
+  assert.deepEqual(codes.sort(), [
+    'MB0103 metadata.labels.version',
+    'MB0201 spec.selector.matchLabels.app',
+    'MB0203 spec.template.spec.containers[1].name',
+  ]);
+});

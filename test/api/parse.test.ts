@@ -16,6 +16,22 @@ test('multi-document YAML yields one document per non-empty document, with its i
   );
 });
 
+test('a v1 List (kubectl get -o yaml) stands for its items, each located inside the list', () => {
+  const text =
+    'apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: ""\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: b\n    bogus: 1\n';
+  const r = validateSources([{ file: 'list.yaml', text }]);
+  assert.deepEqual(
+    r.results.map((d) => [d.document.index, d.document.item]),
+    [
+      [0, 0],
+      [0, 1],
+    ],
+  );
+  assert.deepEqual(r.errors.map(formatIssue), [
+    'list.yaml:14:5 error [MB0104] Namespace/b: metadata.bogus: unknown field',
+  ]);
+});
+
 test('JSON is read as YAML, with positions', () => {
   const text = '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "metadata": {"name": "x", "nope": 1}\n}\n';
   const r = validateSources([{ file: 'ns.json', text }]);

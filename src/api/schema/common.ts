@@ -84,6 +84,9 @@ export const labelSelector = z.strictObject({
     .optional(),
 });
 
+/** A Kubernetes LabelSelector. */
+export type LabelSelector = z.infer<typeof labelSelector>;
+
 /** A Kubernetes status condition (Pods, Deployments, Nodes, Services...). Loose: conditions vary by kind. */
 export const condition = z.looseObject({
   type: z.string(),
