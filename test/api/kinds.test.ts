@@ -68,6 +68,24 @@ const TABLES: Table[] = [
         why: 'names are lowercase',
       },
       {
+        change: set('metadata.name', 'book.info'),
+        code: 'MB0107',
+        path: 'metadata.name',
+        why: 'namespace names are DNS labels, without dots',
+      },
+      {
+        change: set('metadata.labels', { team: 'books and more' }),
+        code: 'MB0107',
+        path: 'metadata.labels.team',
+        why: 'label values have no spaces',
+      },
+      {
+        change: set('metadata.labels', { 'a/b/c': 'x' }),
+        code: 'MB0107',
+        path: 'metadata.labels["a/b/c"]',
+        why: 'label keys have at most one prefix',
+      },
+      {
         change: set('status', { phase: 'Gone' }),
         code: 'MB0105',
         path: 'status.phase',
@@ -86,6 +104,12 @@ const TABLES: Table[] = [
         why: 'ports start at 1',
       },
       { change: set('spec.type', 'Internal'), code: 'MB0105', path: 'spec.type', why: 'unknown service type' },
+      {
+        change: set('metadata.name', '9lives'),
+        code: 'MB0107',
+        path: 'metadata.name',
+        why: 'service names start with a letter',
+      },
       {
         change: set('spec.ports[0].targetPort', true),
         code: 'MB0103',
