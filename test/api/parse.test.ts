@@ -149,16 +149,14 @@ test('an alias to an undefined anchor is a syntax error, not an alias bomb', () 
   assert.deepEqual(codes('a: *nowhere\n'), ['MB0001']);
 });
 
-test('plain yes/no/on/off values are warned about; quoted ones and keys are not', () => {
-  const r = parseDocuments('a: on\nb: "on"\nyes: 1\nc: [no]\n', 'f.yaml');
+test('values kubectl (YAML 1.1) reads differently are warned about; quoted ones and keys are not', () => {
+  const r = parseDocuments('a: on\nb: "on"\nyes: 1\nc: [no]\nmode: 0644\nother: 0o644\nplain: 644\n', 'f.yaml');
   assert.deepEqual(
     r.issues.map((i) => [i.code, i.severity, i.line]),
-    [
-      ['MB0007', 'warning', 1],
-      ['MB0007', 'warning', 4],
-    ],
+    [1, 4, 5, 6].map((line) => ['MB0007', 'warning', line]),
   );
-  assert.equal(r.documents.length, 1);
+  assert.match(r.issues[2]!.message, /octal number 420/);
+  assert.deepEqual(r.documents[0]?.object, { a: 'on', b: 'on', yes: 1, c: ['no'], mode: 644, other: 420, plain: 644 });
 });
 
 test('parsing never throws, whatever the bytes', () => {

@@ -197,12 +197,12 @@ export function parseDocuments(text: string, file: string, options: ParseOptions
       );
       return;
     }
-    for (const b of found.yaml11Booleans)
+    for (const d of found.yaml11Differences)
       report(
         'YAML_WARNING',
-        b.offset,
+        d.offset,
         '',
-        `"${b.text}" is a string here, but kubectl's YAML 1.1 parser reads it as a boolean; quote it`,
+        `${d.text} means something else to kubectl, whose YAML 1.1 parser reads it as ${d.kubectlReads}`,
         w,
       );
     const located = (prefix: PathSegment[]) => (path: string | readonly PathSegment[]) => {

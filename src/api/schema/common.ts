@@ -16,17 +16,13 @@ const LABEL_VALUE = new RegExp(`^${LABEL_NAME}?$`);
  * `-`, `_` or `.`; values are empty or such a name. The API server refuses anything else.
  */
 export const labelMap = z.record(
-  z
-    .string()
-    .regex(LABEL_KEY, {
-      error: 'must be a label key: an optional DNS prefix and "/", then at most 63 of a-z, A-Z, 0-9, "-", "_", "."',
-    }),
-  z
-    .string()
-    .regex(LABEL_VALUE, {
-      error:
-        'must be a label value: empty, or at most 63 of a-z, A-Z, 0-9, "-", "_", "." starting and ending alphanumeric',
-    }),
+  z.string().regex(LABEL_KEY, {
+    error: 'must be a label key: an optional DNS prefix and "/", then at most 63 of a-z, A-Z, 0-9, "-", "_", "."',
+  }),
+  z.string().regex(LABEL_VALUE, {
+    error:
+      'must be a label value: empty, or at most 63 of a-z, A-Z, 0-9, "-", "_", "." starting and ending alphanumeric',
+  }),
 );
 
 /** A port number (1..65535). */
