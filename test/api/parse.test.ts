@@ -100,7 +100,7 @@ test('flow nesting past the limit is refused by the pre-scan, located at the fir
 });
 
 test('brackets in quoted strings, comments and plain text do not count as nesting', () => {
-  const text = `a: "${'['.repeat(300)}"\nb: '${'{'.repeat(300)}'\n# ${'['.repeat(300)}\nc: x${'['.repeat(300)}\n`;
+  const text = `a: "${'['.repeat(300)}"\nb: '${'{'.repeat(300)}'\n# ${'['.repeat(300)}\nc: x${'['.repeat(300)}\nd: [don't]\ne: it's\nf: x${'['.repeat(300)}\n`;
   assert.deepEqual(codes(text), []);
 });
 
