@@ -72,17 +72,29 @@ export function startPod(entry: string, env: Record<string, string>, ready = /li
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} not ready within 10 s: ${out}`));
+    }, 10_000);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
-      if (ready.test(out)) resolve({ ip, port, child, output: () => out, stop });
+      if (!settled && ready.test(out)) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ ip, port, child, output: () => out, stop });
+      }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`${entry} exited (${code ?? signal}) before ready: ${out}`)));
-    setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${entry} not ready within 10 s: ${out}`));
-    }, 10_000).unref();
+    child.once('exit', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited (${code ?? signal}) before ready: ${out}`));
+    });
   });
 }
 

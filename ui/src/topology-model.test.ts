@@ -32,11 +32,11 @@ test('groups services by cluster and joins a workload with the service it belong
   assert.deepEqual(
     g.nodes.map((n) => [n.id, n.parent ?? null]),
     [
+      ['cluster:cluster-1', null],
       ['cluster-1/details', 'cluster:cluster-1'],
       ['cluster-1/productpage', 'cluster:cluster-1'],
       ['cluster-1/ratings', 'cluster:cluster-1'],
       ['cluster-1/reviews', 'cluster:cluster-1'],
-      ['cluster:cluster-1', null],
     ],
   );
   assert.ok(g.edges.some((e) => e.source === 'cluster-1/reviews' && e.target === 'cluster-1/ratings'));

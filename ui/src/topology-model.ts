@@ -76,6 +76,8 @@ export function graphOf(edges: readonly EdgeStats[]): { nodes: NodeModel[]; edge
       classes,
     });
   }
-  const sorted = [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
+  // Parents before children: cytoscape drops the parent of a node added before its parent exists.
+  const rank = (n: NodeModel): number => (n.kind === 'cluster' ? 0 : 1);
+  const sorted = [...nodes.values()].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
   return { nodes: sorted, edges: out.sort((a, b) => a.id.localeCompare(b.id)) };
 }

@@ -28,7 +28,8 @@ const STYLE: cytoscape.StylesheetJson = [
     style: {
       label: 'data(label)',
       shape: 'round-rectangle',
-      width: 'label',
+      // Sized to the name (cytoscape's `width: label` is deprecated): ~7 px per character at 12 px.
+      width: (ele: cytoscape.NodeSingular) => 16 + 7 * String(ele.data('label')).length,
       height: 28,
       padding: '8px',
       'text-valign': 'center',
@@ -64,7 +65,7 @@ export class TopologyView {
   readonly cy: cytoscape.Core;
 
   constructor(container: HTMLElement) {
-    this.cy = cytoscape({ container, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.3, maxZoom: 2.5 });
+    this.cy = cytoscape({ container, style: STYLE, minZoom: 0.3, maxZoom: 2.5 });
   }
 
   /** Shows a new topology. */
