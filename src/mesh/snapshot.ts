@@ -37,6 +37,9 @@ export interface Snapshot {
   readonly podsByIp: ReadonlyMap<string, Pod>;
   readonly podsByName: ReadonlyMap<string, Pod>;
   readonly workloadEntries: readonly WorkloadEntry[];
+  /** Pods and WorkloadEntries (its `spec.labels`) by `<namespace>/<label>=<value>`, for selector lookups. */
+  readonly podsByLabel: ReadonlyMap<string, readonly Pod[]>;
+  readonly workloadEntriesByLabel: ReadonlyMap<string, readonly WorkloadEntry[]>;
   readonly serviceEntries: readonly ServiceEntry[];
   readonly destinationRules: readonly DestinationRule[];
 }
@@ -117,6 +120,8 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
     if (p.status?.podIP) podsByIp.set(p.status.podIP, p);
   }
   return Object.freeze({
+    podsByLabel: indexByLabel(pods, (p) => p.metadata.labels),
+    workloadEntriesByLabel: indexByLabel(workloadEntries, (w) => w.spec?.labels),
     revision: options.revision ?? 0,
     namespaces,
     nodes,
@@ -129,6 +134,40 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
     serviceEntries: Object.freeze(serviceEntries),
     destinationRules: Object.freeze(destinationRules),
   });
+}
+
+function indexByLabel<T extends { metadata: { namespace?: string | undefined } }>(
+  items: readonly T[],
+  labelsOf: (item: T) => Readonly<Record<string, string>> | undefined,
+): Map<string, T[]> {
+  const index = new Map<string, T[]>();
+  for (const item of items) {
+    for (const [k, v] of Object.entries(labelsOf(item) ?? {})) {
+      const key = labelKey(item.metadata.namespace ?? 'default', k, v);
+      const list = index.get(key);
+      if (list) list.push(item);
+      else index.set(key, [item]);
+    }
+  }
+  return index;
+}
+
+/** Key of the label indexes: `<namespace>/<label>=<value>`. */
+export function labelKey(namespace: string, label: string, value: string): string {
+  return `${namespace}/${label}=${value}`;
+}
+
+/**
+ * The items of a label index in `namespace` that a non-empty `selector` may match (those carrying its first
+ * label): a superset to filter with {@link selectorMatches}, found without scanning the namespace.
+ */
+export function selectorCandidates<T>(
+  index: ReadonlyMap<string, readonly T[]>,
+  namespace: string,
+  selector: Readonly<Record<string, string>> | undefined,
+): readonly T[] {
+  const first = Object.entries(selector ?? {})[0];
+  return first ? (index.get(labelKey(namespace, first[0], first[1])) ?? []) : [];
 }
 
 /**

@@ -192,7 +192,7 @@ export class AdsSession {
     const all = this.resources()[FIELD_OF[typeUrl] as keyof XdsResources];
     const selected: readonly XdsObject[] =
       state.names === '*' ? all : all.filter((r) => (state.names as Set<string>).has(resourceName(r)));
-    const hash = createHash('sha256').update(JSON.stringify(selected)).digest('hex');
+    const hash = selected.map(resourceHash).join(',');
     if (!force && hash === state.hash) return;
     state.hash = hash;
     state.version += 1;
@@ -205,6 +205,18 @@ export class AdsSession {
       nonce: state.nonce,
     });
   }
+}
+
+const hashes = new WeakMap<XdsObject, string>();
+
+/** A content hash per resource object, computed once (translation output is immutable and reused). */
+function resourceHash(r: XdsObject): string {
+  let h = hashes.get(r);
+  if (h === undefined) {
+    h = createHash('sha1').update(JSON.stringify(r)).digest('base64');
+    hashes.set(r, h);
+  }
+  return h;
 }
 
 function sameNames(a: '*' | Set<string>, b: '*' | Set<string>): boolean {

@@ -11,6 +11,7 @@ import {
   objectKey,
   podHasSidecar,
   podIsReady,
+  selectorCandidates,
   selectorMatches,
   serviceFqdn,
   type Snapshot,
@@ -99,8 +100,7 @@ function kubeServicePort(
   if (eps) endpoints.push(...fromEndpointsObject(snapshot, svc, port));
   else endpoints.push(...fromSelectedPods(snapshot, svc, port));
   if (!options.localOnly) {
-    for (const we of snapshot.workloadEntries) {
-      if ((we.metadata.namespace ?? 'default') !== namespace) continue;
+    for (const we of selectorCandidates(snapshot.workloadEntriesByLabel, namespace, svc.spec?.selector)) {
       if (!selectorMatches(svc.spec?.selector, we.spec?.labels)) continue;
       const numericTarget = typeof port.targetPort === 'number' ? port.targetPort : undefined;
       const ep = fromWorkloadEntrySpec(we.spec ?? {}, port.name ?? '', numericTarget ?? port.port, 'workloadEntry');
@@ -152,8 +152,8 @@ function fromEndpointsObject(snapshot: Snapshot, svc: Service, port: ServicePort
 function fromSelectedPods(snapshot: Snapshot, svc: Service, port: ServicePort): MeshEndpoint[] {
   const namespace = svc.metadata.namespace ?? 'default';
   const out: MeshEndpoint[] = [];
-  for (const pod of snapshot.pods) {
-    if ((pod.metadata.namespace ?? 'default') !== namespace || !pod.status?.podIP) continue;
+  for (const pod of selectorCandidates(snapshot.podsByLabel, namespace, svc.spec?.selector)) {
+    if (!pod.status?.podIP) continue;
     if (pod.status.phase !== 'Running' || !selectorMatches(svc.spec?.selector, pod.metadata.labels)) continue;
     const target = resolveTargetPort(pod, port);
     if (target === undefined) continue;
@@ -230,14 +230,13 @@ function serviceEntryPorts(snapshot: Snapshot, serviceHosts: ReadonlySet<string>
         const defaultPort = port.targetPort ?? port.number;
         if (spec.workloadSelector) {
           const selector = spec.workloadSelector.labels;
-          for (const we of snapshot.workloadEntries) {
-            if ((we.metadata.namespace ?? 'default') !== namespace) continue;
+          for (const we of selectorCandidates(snapshot.workloadEntriesByLabel, namespace, selector)) {
             if (!selectorMatches(selector, we.spec?.labels)) continue;
             const ep = fromWorkloadEntrySpec(we.spec ?? {}, port.name, defaultPort, 'workloadEntry');
             if (ep) endpoints.push(ep);
           }
-          for (const pod of snapshot.pods) {
-            if ((pod.metadata.namespace ?? 'default') !== namespace || !pod.status?.podIP) continue;
+          for (const pod of selectorCandidates(snapshot.podsByLabel, namespace, selector)) {
+            if (!pod.status?.podIP) continue;
             if (pod.status.phase !== 'Running' || !selectorMatches(selector, pod.metadata.labels)) continue;
             endpoints.push(podEndpoint(snapshot, pod, pod.status.podIP, defaultPort, podIsReady(pod), undefined));
           }
