@@ -47,7 +47,12 @@ interface TypeState {
   acked: string;
   lastNack: NackRecord | undefined;
   legacyWildcard: boolean;
+  /** Hash of each resource as last sent, by name. */
+  sent: Map<string, string>;
 }
+
+/** Types whose state-of-the-world responses need not repeat unchanged resources (xDS protocol). */
+const PARTIAL_TYPES: ReadonlySet<string> = new Set([TYPE_URLS.endpoint, TYPE_URLS.route]);
 
 /** Counters shared by all sessions of a server. */
 export interface AdsCounters {
@@ -119,6 +124,7 @@ export class AdsSession {
         acked: '',
         lastNack: undefined,
         legacyWildcard: false,
+        sent: new Map(),
       };
       this.types.set(typeUrl, state);
     }
@@ -190,10 +196,18 @@ export class AdsSession {
 
   private sendType(typeUrl: string, state: TypeState, force: boolean): void {
     const all = this.resources()[FIELD_OF[typeUrl] as keyof XdsResources];
-    const selected: readonly XdsObject[] =
+    let selected: readonly XdsObject[] =
       state.names === '*' ? all : all.filter((r) => (state.names as Set<string>).has(resourceName(r)));
     const hash = selected.map(resourceHash).join(',');
     if (!force && hash === state.hash) return;
+    if (!force && PARTIAL_TYPES.has(typeUrl)) {
+      // EDS and RDS responses may carry only what changed (clients keep the other named resources), so a change
+      // to one service costs one assignment per proxy, not all of them.
+      selected = selected.filter((r) => state.sent.get(resourceName(r)) !== resourceHash(r));
+    } else {
+      state.sent.clear();
+    }
+    for (const r of selected) state.sent.set(resourceName(r), resourceHash(r));
     state.hash = hash;
     state.version += 1;
     state.nonce = String(++this.nonceCounter);
