@@ -170,14 +170,19 @@ export function selectorCandidates<T>(
   return first ? (index.get(labelKey(namespace, first[0], first[1])) ?? []) : [];
 }
 
+/** Values of the `istio` pod label that mark a gateway: the pod is itself a proxy and gets no sidecar. */
+export const GATEWAY_ISTIO_LABELS: ReadonlySet<string> = new Set(['eastwestgateway', 'ingressgateway']);
+
 /**
- * Whether a pod runs with a sidecar: its namespace has `istio-injection=enabled` and neither the pod's label nor
- * its annotation `sidecar.istio.io/inject` says `false`; a pod already labelled `security.istio.io/tlsMode: istio`
- * (what Istio's injector adds) counts too.
+ * Whether a pod runs with a sidecar: its namespace has `istio-injection=enabled`, it is not a gateway (pod label
+ * `istio: eastwestgateway|ingressgateway`) and neither the pod's label nor its annotation
+ * `sidecar.istio.io/inject` says `false`; a pod already labelled `security.istio.io/tlsMode: istio` (what Istio's
+ * injector adds) counts too.
  */
 export function podHasSidecar(snapshot: Snapshot, pod: Pod): boolean {
   const labels = pod.metadata.labels ?? {};
   if (labels['security.istio.io/tlsMode'] === 'istio') return true;
+  if (GATEWAY_ISTIO_LABELS.has(labels['istio'] ?? '')) return false;
   const optOut =
     labels['sidecar.istio.io/inject'] === 'false' || pod.metadata.annotations?.['sidecar.istio.io/inject'] === 'false';
   const ns = snapshot.namespaces.get(pod.metadata.namespace ?? 'default');

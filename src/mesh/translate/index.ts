@@ -54,7 +54,7 @@ export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOp
   const clusters: XdsObject[] = [...outbound.clusters];
   const listeners: XdsObject[] = [];
   if (isRouter) {
-    listeners.push(outbound.eastWest as XdsObject);
+    listeners.push(eastWest(ports, proxy.ip));
   } else {
     const pod = snapshot.podsByIp.get(proxy.ip);
     const inbound: InboundPort[] = pod ? inboundPorts(snapshot, pod) : [];
@@ -81,12 +81,21 @@ export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOp
   };
 }
 
+/**
+ * The gateway listener: a chain per Kubernetes Service port, except the gateway's own Service (one whose endpoints
+ * include the gateway itself), so an SNI naming it cannot make the gateway connect to itself.
+ */
+function eastWest(ports: readonly MeshServicePort[], gatewayIp: string): XdsObject {
+  const exported = ports.filter((sp) => sp.source === 'service' && !sp.endpoints.some((e) => e.address === gatewayIp));
+  const inputs = fingerprintOf(exported.map((p) => [p.host, p.port]));
+  return reuse(`eastwest|${inputs}`, () => eastWestListener(exported));
+}
+
 /** The part of a proxy's resources that depends only on its role, namespace, locality and labels. */
 interface SharedOutbound {
   readonly clusters: readonly XdsObject[];
   readonly endpoints: readonly XdsObject[];
   readonly routes: readonly XdsObject[];
-  readonly eastWest: XdsObject | undefined;
 }
 
 const sharedBySnapshot = new WeakMap<Snapshot, Map<string, SharedOutbound>>();
@@ -132,9 +141,6 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
     routes: isRouter
       ? []
       : [reuse(`routes|${proxy.namespace}|${routeInputs}`, () => outboundRouteConfiguration(ports, proxy.namespace))],
-    eastWest: isRouter
-      ? reuse(`eastwest|${routeInputs}`, () => eastWestListener(ports.filter((sp) => sp.source === 'service')))
-      : undefined,
   };
   bySnapshot.set(key, shared);
   return shared;
