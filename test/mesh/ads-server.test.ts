@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startControlPlane } from '../../src/mesh/control-plane.js';
+import { ControlPlaneOptionsError, startControlPlane } from '../../src/mesh/control-plane.js';
 import { createMemorySource } from '../../src/mesh/source.js';
 import { TYPE_URLS } from '../../src/mesh/xds-types.js';
 import { RawAdsClient } from './ads-client.js';
@@ -228,5 +228,17 @@ test('a stream whose node id is malformed is closed with INVALID_ARGUMENT', asyn
   await assert.rejects(
     client.next(),
     (e: { code?: number; details?: string }) => e.code === 3 && /node id/.test(e.details ?? ''),
+  );
+});
+
+test('invalid options are refused before anything listens', async () => {
+  const source = createMemorySource();
+  await assert.rejects(
+    startControlPlane({ source, listen: { host: ip, port: 70000 }, clusterName: 'c1' }),
+    (e: unknown) => e instanceof ControlPlaneOptionsError && e.code === 'MB_MESH_BAD_OPTIONS',
+  );
+  await assert.rejects(
+    startControlPlane({ source, listen: { host: ip, port: 0 }, clusterName: '' }),
+    ControlPlaneOptionsError,
   );
 });
