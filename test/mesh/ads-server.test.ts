@@ -242,3 +242,39 @@ test('invalid options are refused before anything listens', async () => {
     ControlPlaneOptionsError,
   );
 });
+
+test('a changed EDS subscription is answered with only the newly subscribed assignments; dropped ones are resent when asked again', async (t) => {
+  const { cp } = await setup();
+  const client = new RawAdsClient(cp.address);
+  t.after(async () => {
+    client.close();
+    await cp.close();
+  });
+  const ask = (names: string[], r?: { version_info: string; nonce: string }) =>
+    client.send({
+      ...(r ? {} : { node: node('web-0', '127.1.0.3') }),
+      type_url: TYPE_URLS.endpoint,
+      resource_names: names,
+      ...(r ? { version_info: r.version_info, response_nonce: r.nonce } : {}),
+    });
+  ask([CART]);
+  const first = await client.next();
+  assert.deepEqual(
+    first.resources.map((r) => r['cluster_name']),
+    [CART],
+  );
+  ask([CART, WEB], first);
+  const added = await client.next();
+  assert.deepEqual(
+    added.resources.map((r) => r['cluster_name']),
+    [WEB],
+  );
+  ask([WEB], added);
+  assert.ok(await client.quietFor(150), 'dropping a name needs no response');
+  ask([CART, WEB], added);
+  const again = await client.next();
+  assert.deepEqual(
+    again.resources.map((r) => r['cluster_name']),
+    [CART],
+  );
+});

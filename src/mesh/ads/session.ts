@@ -155,7 +155,11 @@ export class AdsSession {
     const next: '*' | Set<string> = wildcard ? '*' : new Set(names);
     if (first || !sameNames(state.names, next)) {
       state.names = next;
-      this.sendType(typeUrl, state, true);
+      // A dropped name is forgotten (the client discards it), so subscribing to it again sends it again.
+      if (next !== '*') for (const n of [...state.sent.keys()]) if (!next.has(n)) state.sent.delete(n);
+      // EDS/RDS: a changed subscription needs only the resources the client does not hold yet; CDS/LDS (and the
+      // first request of a type) get the full set.
+      this.sendType(typeUrl, state, first || !PARTIAL_TYPES.has(typeUrl));
     }
   }
 
@@ -200,15 +204,17 @@ export class AdsSession {
       state.names === '*' ? all : all.filter((r) => (state.names as Set<string>).has(resourceName(r)));
     const hash = selected.map(resourceHash).join(',');
     if (!force && hash === state.hash) return;
-    if (!force && PARTIAL_TYPES.has(typeUrl)) {
+    const partial = !force && PARTIAL_TYPES.has(typeUrl);
+    if (partial) {
       // EDS and RDS responses may carry only what changed (clients keep the other named resources), so a change
       // to one service costs one assignment per proxy, not all of them.
       selected = selected.filter((r) => state.sent.get(resourceName(r)) !== resourceHash(r));
     } else {
       state.sent.clear();
     }
-    for (const r of selected) state.sent.set(resourceName(r), resourceHash(r));
     state.hash = hash;
+    if (partial && selected.length === 0) return;
+    for (const r of selected) state.sent.set(resourceName(r), resourceHash(r));
     state.version += 1;
     state.nonce = String(++this.nonceCounter);
     this.deps.counters.responses += 1;
