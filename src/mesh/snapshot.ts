@@ -59,10 +59,14 @@ export function serviceFqdn(s: Service): string {
   return `${s.metadata.name ?? ''}.${s.metadata.namespace ?? 'default'}.${CLUSTER_DOMAIN}`;
 }
 
-const byKey = <T extends { metadata: { name?: string | undefined; namespace?: string | undefined } }>(
-  a: T,
-  b: T,
-): number => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0);
+/** Sorts by namespace/name in place, computing each key once (the snapshot is rebuilt on every change). */
+function sortByKey<T extends { metadata: { name?: string | undefined; namespace?: string | undefined } }>(
+  list: T[],
+): void {
+  const keyed = list.map((o) => [objectKey(o), o] as const);
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  keyed.forEach(([, o], i) => (list[i] = o));
+}
 
 /**
  * Builds a snapshot from a list of objects (any order; later duplicates of the same kind/namespace/name replace
@@ -112,7 +116,11 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
       }
     }
   }
-  for (const list of [services, pods, workloadEntries, serviceEntries, destinationRules]) list.sort(byKey);
+  sortByKey(services);
+  sortByKey(pods);
+  sortByKey(workloadEntries);
+  sortByKey(serviceEntries);
+  sortByKey(destinationRules);
   const podsByIp = new Map<string, Pod>();
   const podsByName = new Map<string, Pod>();
   for (const p of pods) {
