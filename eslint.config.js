@@ -22,7 +22,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  boundary(['src/api/**'], ['../*', '!./*'], 'src/api is the pure resource model: it imports nothing internal.'),
+  // src/api has subfolders (kinds/k8s/...): each depth may climb back to src/api but never out of it.
+  boundary(['src/api/*.ts'], ['../*', '!./*'], 'src/api is the pure resource model: it imports nothing internal.'),
+  boundary(['src/api/*/*.ts'], ['../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
+  boundary(['src/api/*/*/*.ts'], ['../../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
+  boundary(['src/api/*/*/*/**'], ['../../../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
   boundary(
     ['src/federation/**'],
     ['**/local/**', '**/mesh/**', '**/dataplane/**'],

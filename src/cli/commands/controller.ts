@@ -1,0 +1,53 @@
+/**
+ * `meshbridge controller --kubeconfig PATH --mgmt URL --token-file F`: runs the federation controller (production)
+ * until SIGINT/SIGTERM. Generated objects stay in the clusters when it stops.
+ */
+import type { Command } from 'commander';
+import { HttpConfigSource } from '../../federation/config-source.js';
+import { kubeconfigConnector } from '../../federation/connect.js';
+import { FederationController } from '../../federation/controller.js';
+import { HttpStatusSink } from '../../federation/status.js';
+import { federationDefaults, readToken } from './federation-env.js';
+
+interface ControllerOptions {
+  kubeconfig?: string;
+  mgmt?: string;
+  tokenFile?: string;
+  debounce: string;
+}
+
+export function registerController(program: Command): void {
+  program
+    .command('controller')
+    .description('run the federation controller: management-plane config + clusters -> generated Istio objects')
+    .option('--kubeconfig <path>', 'kubeconfig for clusters without spec.kubeconfig (context = cluster name)')
+    .option('--mgmt <url>', 'management plane URL (default: $MESHBRIDGE_HOME/mgmt.json)')
+    .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)')
+    .option('--debounce <ms>', 'quiet time before re-planning after a change', '100')
+    .action(async (opts: ControllerOptions) => {
+      const defaults = federationDefaults();
+      const url = opts.mgmt ?? defaults.mgmtUrl;
+      const token = opts.tokenFile ? readToken(opts.tokenFile) : defaults.token;
+      if (!url || !token)
+        throw new Error('controller needs --mgmt and --token-file (or $MESHBRIDGE_HOME from `local up`)');
+      const debounceMs = Number(opts.debounce);
+      if (!Number.isFinite(debounceMs) || debounceMs < 0)
+        throw new Error(`--debounce must be a number of ms, got ${opts.debounce}`);
+      const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      const controller = new FederationController({
+        config: new HttpConfigSource({ url, token, onError: (e) => log(`management plane: ${e.message}`) }),
+        connect: kubeconfigConnector(opts.kubeconfig ?? defaults.kubeconfig),
+        status: new HttpStatusSink({ url, token, onError: (e) => log(`status: ${e.message}`) }),
+        debounceMs,
+        log,
+      });
+      await controller.start();
+      log(`federation controller running (management plane ${url})`);
+      await new Promise<void>((resolve) => {
+        const done = (): void => resolve();
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await controller.stop();
+    });
+}

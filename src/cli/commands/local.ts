@@ -1,0 +1,58 @@
+/**
+ * `meshbridge local up [--clusters ...] | down | status`: the embedded clusters under `$MESHBRIDGE_HOME`
+ * (default `./.meshbridge`). `up` is idempotent and recovers crashed clusters; `down` leaves no process behind.
+ */
+import type { Command } from 'commander';
+import { DEFAULT_CLUSTERS, homePaths, meshbridgeHome, parseClusterSpecs } from '../../local/config.js';
+import { localDown } from '../../local/lifecycle/down.js';
+import { localStatus } from '../../local/lifecycle/status.js';
+import { localUp } from '../../local/lifecycle/up.js';
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+export function registerLocal(program: Command): void {
+  const local = program.command('local').description('run embedded clusters on this machine');
+  local
+    .command('up')
+    .description('start the local clusters (idempotent; restarts crashed ones with their stored objects)')
+    .option('--clusters <list>', 'NAME=REGION/ZONE,...', DEFAULT_CLUSTERS)
+    .action(async (opts: { clusters: string }) => {
+      const home = meshbridgeHome();
+      const results = await localUp({ home, clusters: parseClusterSpecs(opts.clusters) });
+      for (const r of results) {
+        out(
+          `${r.info.name}: ${r.action} (pid ${r.pid}) api ${r.info.apiUrl ?? '?'} ` +
+            `locality ${r.info.region}/${r.info.zone} network ${r.info.network} pods 127.${r.info.block}.x.y`,
+        );
+      }
+      const kubeconfig = homePaths(home).kubeconfig;
+      out(`kubeconfig: ${kubeconfig}`);
+      out(`  kubectl --kubeconfig ${kubeconfig} --context ${results[0]?.info.name ?? 'cluster-1'} get pods -A`);
+    });
+  local
+    .command('down')
+    .description('stop every local cluster and its pods')
+    .action(async () => {
+      const results = await localDown(meshbridgeHome());
+      if (results.length === 0) out('no local clusters');
+      for (const r of results) out(`${r.name}: ${r.stopped ? 'stopped' : 'was not running'}`);
+    });
+  local
+    .command('status')
+    .description('list the local clusters and their pods')
+    .action(async () => {
+      const clusters = await localStatus(meshbridgeHome());
+      if (clusters.length === 0) out('no local clusters (run `meshbridge local up`)');
+      for (const c of clusters) {
+        out(
+          `${c.info.name}: ${c.running ? `running (pid ${c.pid ?? '?'})` : 'stopped'} api ${c.info.apiUrl ?? '-'} ` +
+            `locality ${c.info.region}/${c.info.zone}`,
+        );
+        for (const p of c.pods) {
+          out(`  ${p.namespace}/${p.name}  ${p.ready}  ${p.phase}  restarts ${p.restarts}  ${p.ip}`);
+        }
+      }
+    });
+}

@@ -1,0 +1,84 @@
+/**
+ * Runs `meshbridge` (and optionally `kubectl`) the way a user would type it, printing the command line and its
+ * relevant output, so the demo reads like the seed's walkthrough.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/meshbridge.js', import.meta.url));
+
+/** What one command produced. */
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of a runner: where state lives, where output goes, how chatty it is. */
+export interface RunnerOptions {
+  readonly home: string;
+  readonly print: (line: string) => void;
+  /** Seconds after which a command is abandoned (a hung command must not hang the demo). */
+  readonly timeoutSeconds?: number;
+}
+
+/** Thrown when a command the walkthrough relies on fails; carries what it printed. */
+export class CommandFailed extends Error {
+  constructor(
+    readonly display: string,
+    readonly result: CommandResult,
+  ) {
+    super(`\`${display}\` exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 2000)}`);
+    this.name = 'CommandFailed';
+  }
+}
+
+/** Runs meshbridge commands against one state directory. */
+export class Runner {
+  constructor(private readonly options: RunnerOptions) {}
+
+  /** Runs `meshbridge ARGS`, echoing it; rejects with CommandFailed on a non-zero exit unless `allowFail`. */
+  async meshbridge(args: readonly string[], opts: { quiet?: boolean; allowFail?: boolean; stdin?: string } = {}) {
+    return this.run(process.execPath, [BIN, ...args], `meshbridge ${args.map(quote).join(' ')}`, opts);
+  }
+
+  /** Runs an arbitrary program (e.g. kubectl) with MESHBRIDGE_HOME set. */
+  async program(file: string, args: readonly string[], opts: { quiet?: boolean; allowFail?: boolean } = {}) {
+    return this.run(file, args, `${file.split('/').pop()} ${args.map(quote).join(' ')}`, opts);
+  }
+
+  private run(
+    file: string,
+    args: readonly string[],
+    display: string,
+    opts: { quiet?: boolean; allowFail?: boolean; stdin?: string },
+  ): Promise<CommandResult> {
+    if (!opts.quiet) this.options.print(`$ ${display}`);
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, args, {
+        env: { ...process.env, MESHBRIDGE_HOME: this.options.home },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdin.end(opts.stdin ?? '');
+      const timer = setTimeout(() => child.kill('SIGKILL'), (this.options.timeoutSeconds ?? 180) * 1000);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
+        if (result.code !== 0 && !opts.allowFail) reject(new CommandFailed(display, result));
+        else resolve(result);
+      });
+    });
+  }
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./*-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,403 @@
+/**
+ * The seed walkthrough (`cross-cluster-failover.txt`) as a list of checked steps on local clusters. Each step
+ * performs the seed's commands through the `meshbridge` CLI, prints them as a user would type them, and checks the
+ * result of SEMANTICS.md section 7. The same steps back `meshbridge demo` and the end-to-end test, which asserts on
+ * the values the steps return rather than on printed text.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Runner } from './runner.js';
+import { entriesByService, grepDetails, showsBookDetails, showsDetailsError, type WorkloadEntryRow } from './checks.js';
+import { fetchPage, startLoad, summarise, type FailoverSummary } from './load.js';
+
+/** Where the walkthrough finds the seed's manifests and keeps its state. */
+export interface WalkthroughOptions {
+  readonly home: string;
+  /** Folder holding `upstream/{bookinfo,sleep}.yaml` and `seed/*.yaml`. */
+  readonly fixtures: string;
+  readonly print: (line: string) => void;
+  readonly org?: string;
+  readonly tenant?: string;
+}
+
+/** Raised when a step's check fails; names the step. */
+export class StepFailed extends Error {
+  constructor(
+    readonly step: string,
+    message: string,
+  ) {
+    super(`step "${step}" failed: ${message}`);
+    this.name = 'StepFailed';
+  }
+}
+
+/** Facts the steps gathered, for the test to assert on and the demo to report. */
+export interface WalkthroughReport {
+  entries?: Map<string, string[]>;
+  gatewayAddresses?: string[];
+  failover?: FailoverSummary;
+  sameRegion?: { beforeOverlay: Record<string, number>; afterOverlay: Record<string, number> };
+  reachability?: { entriesWithoutRule: number; explain: string; entriesWithRule: number };
+}
+
+type Kube = { metadata: { name: string; labels?: Record<string, string> }; status?: Record<string, unknown> };
+
+export const C1 = 'cluster-1';
+export const C2 = 'cluster-2';
+const BOOKINFO = 'bookinfo';
+const PAGE = 'http://productpage.bookinfo:9080/productpage';
+
+/** The walkthrough, one method per seed step; `run()` performs all of them in order. */
+export class Walkthrough {
+  readonly report: WalkthroughReport = {};
+  private readonly cli: Runner;
+  private readonly org: string;
+  private readonly tenant: string;
+
+  constructor(private readonly options: WalkthroughOptions) {
+    this.cli = new Runner({ home: options.home, print: options.print });
+    this.org = options.org ?? 'tetrate';
+    this.tenant = options.tenant ?? 'demo';
+  }
+
+  private say(line: string): void {
+    this.options.print(line);
+  }
+
+  private file(rel: string): string {
+    return join(this.options.fixtures, rel);
+  }
+
+  /** Steps in the seed's order, with the names reported on failure. */
+  steps(): Array<[string, () => Promise<void>]> {
+    return [
+      ['1. bookinfo and sleep in cluster-1', () => this.stepBookinfoCluster1()],
+      ['2. details-v1 scaled to 0 without failover', () => this.stepFailureWithoutFailover()],
+      ['3. East-West gateway and bookinfo in cluster-2', () => this.stepCluster2()],
+      ['4. workspace and East-West setting', () => this.stepWorkspace()],
+      ['5. failover to cluster-2 under load', () => this.stepFailover()],
+      ['6. same-region caveat and the istio-locality overlay', () => this.stepSameRegion()],
+      ['7. network reachability', () => this.stepReachability()],
+    ];
+  }
+
+  /** Runs every step, naming the one that failed. */
+  async run(): Promise<WalkthroughReport> {
+    for (const [name, step] of this.steps()) {
+      this.say(`\n== ${name}`);
+      try {
+        await step();
+      } catch (err) {
+        if (err instanceof StepFailed) throw err;
+        throw new StepFailed(name, err instanceof Error ? err.message : String(err));
+      }
+      this.say(`   ok: ${name}`);
+    }
+    return this.report;
+  }
+
+  // ---- helpers over the CLI -------------------------------------------------------------------------------------
+
+  private async getJson(cluster: string, kind: string, namespace?: string): Promise<Kube[]> {
+    const args = ['--cluster', cluster, 'get', kind, ...(namespace ? ['-n', namespace] : []), '-o', 'json'];
+    const res = await this.cli.meshbridge(args, { quiet: true });
+    const parsed = JSON.parse(res.stdout) as { items?: Kube[] };
+    return parsed.items ?? [];
+  }
+
+  /** Waits until every deployment in the namespace reports all replicas ready. */
+  private async waitDeploymentsReady(cluster: string, namespace: string, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const deps = await this.getJson(cluster, 'deployments', namespace);
+      const pending = deps.filter((d) => {
+        const spec = (d as unknown as { spec?: { replicas?: number } }).spec;
+        const want = spec?.replicas ?? 1;
+        const ready = Number((d.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0);
+        return ready !== want;
+      });
+      if (deps.length > 0 && pending.length === 0) return;
+      last = pending.map((d) => d.metadata.name).join(', ');
+      await sleep(500);
+    }
+    throw new Error(`deployments in ${cluster}/${namespace} not ready after ${timeoutMs / 1000}s: ${last}`);
+  }
+
+  private async curlPage(cluster: string): Promise<string> {
+    const res = await this.cli.meshbridge([
+      '--cluster',
+      cluster,
+      'exec',
+      '-n',
+      BOOKINFO,
+      'deploy/sleep',
+      '--',
+      'curl',
+      '-s',
+      PAGE,
+    ]);
+    this.say('$ ... | grep -i details -A 8');
+    for (const line of grepDetails(res.stdout)) this.say(`  ${line}`);
+    return res.stdout;
+  }
+
+  private async sleepProxy(cluster: string): Promise<URL> {
+    const pods = await this.getJson(cluster, 'pods', BOOKINFO);
+    const pod = pods.find((p) => p.metadata.labels?.app === 'sleep');
+    const ip = (pod?.status as { podIP?: string } | undefined)?.podIP;
+    if (!ip) throw new Error(`no sleep pod with an IP in ${cluster}`);
+    return new URL(`http://${ip}:15001`);
+  }
+
+  private async scale(cluster: string, deployment: string, replicas: number): Promise<void> {
+    await this.cli.meshbridge([
+      '--cluster',
+      cluster,
+      'scale',
+      'deployment',
+      deployment,
+      '-n',
+      BOOKINFO,
+      '--replicas',
+      String(replicas),
+    ]);
+  }
+
+  private async workloadEntries(cluster: string, print: boolean): Promise<WorkloadEntryRow[]> {
+    if (print) {
+      const table = await this.cli.meshbridge(['--cluster', cluster, 'get', 'we', '-n', BOOKINFO]);
+      for (const line of table.stdout.trimEnd().split('\n')) this.say(`  ${line}`);
+    }
+    const items = await this.getJson(cluster, 'we', BOOKINFO);
+    return items.map((we) => ({
+      name: we.metadata.name,
+      address: String((we as unknown as { spec?: { address?: string } }).spec?.address ?? ''),
+    }));
+  }
+
+  private async waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      await sleep(500);
+    }
+    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+  }
+
+  /** Writes a seed document with ${ORG}/${TEN} filled in, as the seed's shell does. */
+  private seedFile(name: string): string {
+    const text = readFileSync(this.file(join('seed', name)), 'utf8')
+      .replaceAll('${ORG}', this.org)
+      .replaceAll('${TEN}', this.tenant);
+    const dir = join(this.options.home, 'demo-files');
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, name);
+    writeFileSync(out, text);
+    return out;
+  }
+
+  private writeTemp(name: string, text: string): string {
+    const dir = join(this.options.home, 'demo-files');
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, name);
+    writeFileSync(out, text);
+    return out;
+  }
+
+  private async namespace(cluster: string): Promise<void> {
+    const ns = this.writeTemp(
+      'bookinfo-namespace.yaml',
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${BOOKINFO}\n  labels:\n    istio-injection: enabled\n`,
+    );
+    await this.cli.meshbridge(['--cluster', cluster, 'apply', '-f', ns]);
+  }
+
+  // ---- the seed's steps -----------------------------------------------------------------------------------------
+
+  private async stepBookinfoCluster1(): Promise<void> {
+    await this.cli.meshbridge(['local', 'up']);
+    await this.namespace(C1);
+    await this.cli.meshbridge(['--cluster', C1, 'apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
+    await this.cli.meshbridge(['--cluster', C1, 'apply', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')]);
+    await this.waitDeploymentsReady(C1, BOOKINFO);
+    const page = await this.curlPage(C1);
+    if (!showsBookDetails(page)) throw new StepFailed('1', 'the page does not show the Book Details block');
+  }
+
+  private async stepFailureWithoutFailover(): Promise<void> {
+    await this.scale(C1, 'details-v1', 0);
+    await this.waitFor('details-v1 to have no pods', async () => {
+      const pods = await this.getJson(C1, 'pods', BOOKINFO);
+      return pods.some((p) => p.metadata.labels?.app === 'details') ? undefined : true;
+    });
+    const broken = await this.curlPage(C1);
+    if (!showsDetailsError(broken)) throw new StepFailed('2', 'the page does not show the details error block');
+    await this.scale(C1, 'details-v1', 1);
+    await this.waitDeploymentsReady(C1, BOOKINFO);
+    const healed = await this.curlPage(C1);
+    if (!showsBookDetails(healed)) throw new StepFailed('2', 'the page did not heal after scaling details-v1 back');
+  }
+
+  private async stepCluster2(): Promise<void> {
+    await this.namespace(C2);
+    await this.cli.meshbridge(['--cluster', C2, 'apply', '-f', this.seedFile('eastwest-gateway.yaml')]);
+    await this.cli.meshbridge(['--cluster', C2, 'apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
+    await this.waitDeploymentsReady(C2, BOOKINFO);
+    const addresses = await this.waitFor('the East-West gateway load balancer addresses', async () => {
+      const svcs = await this.getJson(C2, 'services', BOOKINFO);
+      const gw = svcs.find((s) => s.metadata.name === 'eastwest-gateway');
+      const ingress = (gw?.status as { loadBalancer?: { ingress?: Array<{ ip?: string }> } } | undefined)?.loadBalancer
+        ?.ingress;
+      const ips = (ingress ?? []).map((i) => i.ip ?? '').filter(Boolean);
+      return ips.length > 0 ? ips.sort() : undefined;
+    });
+    this.report.gatewayAddresses = addresses;
+    this.say(`  eastwest-gateway addresses: ${addresses.join(', ')}`);
+  }
+
+  private async stepWorkspace(): Promise<void> {
+    const hierarchy = this.writeTemp(
+      'bookinfo-workspace.yaml',
+      [
+        `apiVersion: api.tsb.tetrate.io/v2\nkind: Organization\nmetadata:\n  name: ${this.org}\n`,
+        `apiVersion: api.tsb.tetrate.io/v2\nkind: Tenant\nmetadata:\n  organization: ${this.org}\n  name: ${this.tenant}\n`,
+        `apiVersion: api.tsb.tetrate.io/v2\nkind: Workspace\nmetadata:\n  organization: ${this.org}\n  tenant: ${this.tenant}\n  name: bookinfo-ws\nspec:\n  namespaceSelector:\n    names:\n    - "*/bookinfo"\n`,
+      ].join('---\n'),
+    );
+    await this.cli.meshbridge(['apply', '-f', hierarchy]);
+    await this.cli.meshbridge(['apply', '-f', this.seedFile('bookinfo-ws-eastwest.yaml')]);
+    const wanted = ['details', 'productpage', 'ratings', 'reviews'];
+    const gw = this.report.gatewayAddresses ?? [];
+    const entries = await this.waitFor('WorkloadEntries for every bookinfo service in cluster-1', async () => {
+      const byService = entriesByService(await this.workloadEntries(C1, false));
+      const complete = wanted.every((s) => JSON.stringify(byService.get(s)) === JSON.stringify(gw));
+      return complete ? byService : undefined;
+    });
+    await this.workloadEntries(C1, true);
+    this.report.entries = entries;
+  }
+
+  private async stepFailover(): Promise<void> {
+    const proxy = await this.sleepProxy(C1);
+    const before = await fetchPage({ proxy, target: PAGE });
+    if (!before.ok) throw new StepFailed('5', `the page fails before the failure: ${before.error ?? 'no details'}`);
+    const load = startLoad({ proxy, target: PAGE, rate: 20 });
+    await sleep(1000);
+    const eventAt = Date.now();
+    await this.scale(C1, 'details-v1', 0);
+    await this.waitFor('details-v1 to have no pods', async () => {
+      const pods = await this.getJson(C1, 'pods', BOOKINFO);
+      return pods.some((p) => p.metadata.labels?.app === 'details') ? undefined : true;
+    });
+    await sleep(2000);
+    const samples = await load.stop();
+    const summary = summarise(samples, eventAt, C2);
+    this.report.failover = summary;
+    const page = await this.curlPage(C1);
+    if (!showsBookDetails(page)) throw new StepFailed('5', 'the page lost Book Details with details-v1 at 0');
+    const after = await fetchPage({ proxy, target: PAGE });
+    this.say(`  details served by: ${after.detailsCluster ?? 'unknown'}`);
+    this.say(
+      `  under load: ${summary.sent} requests, ${summary.failed} failed, first answer from ${C2} ` +
+        `${summary.timeToRemoteMs ?? '-'} ms after the scale command; served by ${JSON.stringify(summary.servedBy)}`,
+    );
+    if (after.detailsCluster !== C2)
+      throw new StepFailed('5', `details was served by ${after.detailsCluster}, not ${C2}`);
+    if (summary.failed > 0)
+      throw new StepFailed('5', `${summary.failed} of ${summary.sent} requests failed during failover`);
+    await this.scale(C1, 'details-v1', 1);
+    await this.waitDeploymentsReady(C1, BOOKINFO);
+  }
+
+  /** Counts, over `n` requests, which cluster served details. */
+  private async servedBy(n: number): Promise<Record<string, number>> {
+    const proxy = await this.sleepProxy(C1);
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < n; i++) {
+      const s = await fetchPage({ proxy, target: PAGE });
+      const key = s.ok ? (s.detailsCluster ?? 'unknown') : 'failed';
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  private async stepSameRegion(): Promise<void> {
+    // Move cluster-2 into cluster-1's region by relabelling its node, as if both ran in eu-west-2.
+    await this.cli.meshbridge([
+      '--cluster',
+      C2,
+      'label',
+      'node',
+      `${C2}-node`,
+      'topology.kubernetes.io/region=eu-west-2',
+      'topology.kubernetes.io/zone=eu-west-2a',
+      '--overwrite',
+    ]);
+    const beforeOverlay = await this.waitFor('requests to reach cluster-2 while cluster-1 is healthy', async () => {
+      const counts = await this.servedBy(20);
+      return (counts[C2] ?? 0) > 0 ? counts : undefined;
+    });
+    this.say(`  same region, cluster-1 healthy: details served by ${JSON.stringify(beforeOverlay)}`);
+    await this.cli.meshbridge(['--cluster', C2, 'apply', '-f', this.seedFile('eastwest-gateway-locality.yaml')]);
+    const afterOverlay = await this.waitFor('entries to take the eu-remote-1 locality', async () => {
+      const counts = await this.servedBy(20);
+      return (counts[C2] ?? 0) === 0 && (counts.failed ?? 0) === 0 ? counts : undefined;
+    });
+    this.say(`  with istio-locality eu-remote-1: details served by ${JSON.stringify(afterOverlay)}`);
+    this.report.sameRegion = { beforeOverlay, afterOverlay };
+    await this.scale(C1, 'details-v1', 0);
+    const failedOver = await this.waitFor('cluster-2 to serve once cluster-1 has no details', async () => {
+      const counts = await this.servedBy(5);
+      return counts[C2] === 5 ? counts : undefined;
+    });
+    this.say(`  cluster-1 details gone: details served by ${JSON.stringify(failedOver)}`);
+    await this.scale(C1, 'details-v1', 1);
+    await this.waitDeploymentsReady(C1, BOOKINFO);
+  }
+
+  private async stepReachability(): Promise<void> {
+    const only2to1 = this.writeTemp(
+      'reachability-2-to-1.yaml',
+      `apiVersion: api.tsb.tetrate.io/v2\nkind: OrganizationSetting\nmetadata:\n  organization: ${this.org}\n  name: default\nspec:\n  networkSettings:\n    networkReachability:\n      cluster-2-network: cluster-1-network\n`,
+    );
+    await this.cli.meshbridge(['apply', '-f', only2to1]);
+    const gone = await this.waitFor('cluster-1 entries to be removed', async () => {
+      const rows = await this.workloadEntries(C1, false);
+      return entriesByService(rows).size === 0 ? rows.length : undefined;
+    });
+    await this.workloadEntries(C1, true);
+    const explain = await this.cli.meshbridge(['explain', 'failover', 'details.bookinfo', '--from', C1]);
+    for (const line of explain.stdout.trimEnd().split('\n')) this.say(`  ${line}`);
+    if (!/reach/i.test(explain.stdout))
+      throw new StepFailed('7', '`explain` does not say that the network is not reachable');
+    const both = this.writeTemp(
+      'reachability-both.yaml',
+      `apiVersion: api.tsb.tetrate.io/v2\nkind: OrganizationSetting\nmetadata:\n  organization: ${this.org}\n  name: default\nspec:\n  networkSettings:\n    networkReachability:\n      cluster-2-network: cluster-1-network\n      cluster-1-network: cluster-2-network\n`,
+    );
+    await this.cli.meshbridge(['apply', '-f', both]);
+    const back = await this.waitFor('cluster-1 entries to come back', async () => {
+      const byService = entriesByService(await this.workloadEntries(C1, false));
+      return byService.size === 4 ? [...byService.values()].reduce((n, l) => n + l.length, 0) : undefined;
+    });
+    await this.workloadEntries(C1, true);
+    this.report.reachability = { entriesWithoutRule: gone, explain: explain.stdout, entriesWithRule: back };
+  }
+
+  /** The seed's clean-up: sleep removed in cluster-1, gateway, bookinfo and namespace removed in cluster-2. */
+  async cleanup(keep: boolean): Promise<void> {
+    await this.cli.meshbridge(['--cluster', C1, 'delete', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')], {
+      allowFail: true,
+    });
+    await this.cli.meshbridge(['--cluster', C2, 'delete', 'ingressgateway', 'eastwest-gateway', '-n', BOOKINFO], {
+      allowFail: true,
+    });
+    await this.cli.meshbridge(['--cluster', C2, 'delete', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')], {
+      allowFail: true,
+    });
+    await this.cli.meshbridge(['--cluster', C2, 'delete', 'namespace', BOOKINFO], { allowFail: true });
+    if (!keep) await this.cli.meshbridge(['local', 'down'], { allowFail: true });
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The apply layer: a pure diff between a cluster's desired generated objects and the objects it holds that carry
+ * our managed-by label, and an executor that performs only those changes. Objects without the label are never
+ * updated or deleted; a name clash with one is reported as a conflict.
+ */
+import { createHash } from 'node:crypto';
+import type { ClusterClient, KObject } from '../kube/client.js';
+import { KubeError } from '../kube/errors.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_CLUSTER_LABEL, type GeneratedObject } from './types.js';
+
+/** Annotation holding a hash of what we last wrote (labels + spec), so server-side defaults never cause churn. */
+export const DESIRED_HASH_ANNOTATION = 'meshbridge.io/desired-hash';
+/** Kinds the controller owns, in creation order (a namespace before what lives in it). */
+export const OWNED_KINDS = ['Namespace', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry'] as const;
+/** Label selector of owned objects. */
+export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+
+/** One change to make. */
+export type Change =
+  | { op: 'create'; object: KObject }
+  | { op: 'update'; object: KObject; current: KObject }
+  | { op: 'delete'; current: KObject };
+
+/** Options of `diff`. */
+export interface DiffInput {
+  desired: readonly GeneratedObject[];
+  /** The cluster's objects of the owned kinds; objects without the managed-by label are ignored. */
+  actual: readonly KObject[];
+  /** Source clusters whose state is unknown now: their objects are kept, not deleted (no flapping on outages). */
+  keepSources?: ReadonlySet<string>;
+}
+
+const keyOf = (o: KObject): string => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/** Hash of what the controller decides about an object (labels, spec). */
+export function desiredHash(o: GeneratedObject): string {
+  const spec = 'spec' in o ? o.spec : undefined;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical({ labels: o.metadata.labels, annotations: o.metadata.annotations ?? {}, spec })))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, canonical(x)]),
+    );
+  }
+  return v;
+}
+
+/** Whether every field of `want` is present with the same value in `have` (extra fields in `have` allowed). */
+function contains(have: unknown, want: unknown): boolean {
+  if (Array.isArray(want)) {
+    return Array.isArray(have) && have.length === want.length && want.every((w, i) => contains(have[i], w));
+  }
+  if (want && typeof want === 'object') {
+    if (!have || typeof have !== 'object' || Array.isArray(have)) return false;
+    return Object.entries(want as Record<string, unknown>).every(([k, w]) =>
+      contains((have as Record<string, unknown>)[k], w),
+    );
+  }
+  return have === want;
+}
+
+/** The object as we write it: desired fields plus the hash annotation. */
+export function toWritable(o: GeneratedObject): KObject {
+  return {
+    ...o,
+    metadata: {
+      ...o.metadata,
+      annotations: { ...(o.metadata.annotations ?? {}), [DESIRED_HASH_ANNOTATION]: desiredHash(o) },
+    },
+  } as KObject;
+}
+
+/**
+ * Computes the changes that make `actual` equal `desired`. Pure. An object is up to date when its hash annotation
+ * matches and it still holds every desired field (so a hand edit of a generated field is repaired).
+ */
+export function diff(input: DiffInput): Change[] {
+  const owned = input.actual.filter((o) => o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE);
+  const actualByKey = new Map(owned.map((o) => [keyOf(o), o]));
+  const desiredKeys = new Set<string>();
+  const changes: Change[] = [];
+  for (const d of input.desired) {
+    const object = toWritable(d);
+    const key = keyOf(object);
+    desiredKeys.add(key);
+    const current = actualByKey.get(key);
+    if (!current) {
+      changes.push({ op: 'create', object });
+      continue;
+    }
+    const upToDate =
+      current.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] ===
+        object.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] &&
+      contains(current.metadata?.labels ?? {}, d.metadata.labels) &&
+      contains(current, 'spec' in d ? { spec: d.spec } : {});
+    if (!upToDate) changes.push({ op: 'update', object, current });
+  }
+  for (const current of owned) {
+    if (desiredKeys.has(keyOf(current))) continue;
+    const source = current.metadata?.labels?.[SOURCE_CLUSTER_LABEL];
+    if (source !== undefined && input.keepSources?.has(source)) continue;
+    changes.push({ op: 'delete', current });
+  }
+  const rank = (c: Change): number => {
+    const kind = (c.op === 'delete' ? c.current.kind : c.object.kind) as (typeof OWNED_KINDS)[number];
+    const i = OWNED_KINDS.indexOf(kind);
+    // Creates/updates parents first; deletes children first and after every create/update.
+    return c.op === 'delete' ? 100 + (OWNED_KINDS.length - i) : i;
+  };
+  return changes.sort((a, b) => rank(a) - rank(b) || keyOfChange(a).localeCompare(keyOfChange(b)));
+}
+
+const keyOfChange = (c: Change): string => keyOf(c.op === 'delete' ? c.current : c.object);
+
+/** What applying a diff did. */
+export interface ApplyResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Changes that failed (the next reconcile retries them), with the typed error. */
+  failed: { change: Change; error: KubeError; conflict: boolean }[];
+}
+
+/** Performs the changes on a cluster, in order. Never throws; failures are returned. */
+export async function applyChanges(client: ClusterClient, changes: readonly Change[]): Promise<ApplyResult> {
+  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, failed: [] };
+  for (const change of changes) {
+    try {
+      switch (change.op) {
+        case 'create':
+          await client.create(change.object);
+          result.created++;
+          break;
+        case 'update':
+          await client.replace({
+            ...change.object,
+            metadata: {
+              ...change.object.metadata,
+              // Keep annotations others added (kubectl, operators); ours overwrite.
+              annotations: {
+                ...(change.current.metadata?.annotations ?? {}),
+                ...(change.object.metadata?.annotations ?? {}),
+              },
+              resourceVersion: change.current.metadata?.resourceVersion,
+            },
+          });
+          result.updated++;
+          break;
+        case 'delete': {
+          const m = change.current.metadata ?? {};
+          await client.delete({
+            apiVersion: change.current.apiVersion ?? '',
+            kind: change.current.kind ?? '',
+            name: m.name ?? '',
+            namespace: m.namespace,
+          });
+          result.deleted++;
+          break;
+        }
+      }
+    } catch (err) {
+      const error = err instanceof KubeError ? err : new KubeError('MB7101', String(err));
+      // A delete of something already gone is done.
+      if (change.op === 'delete' && error.code === 'MB7102') {
+        result.deleted++;
+        continue;
+      }
+      result.failed.push({ change, error, conflict: error.code === 'MB7103' });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,107 @@
+/**
+ * Watches one cluster: informers (list + watch caches) for the kinds the inventory reads and for the generated
+ * kinds the controller owns. Changes are reported through `onChange` (asynchronously, coalesced by the
+ * controller); a failed informer restarts with backoff while its cache keeps the last known objects.
+ */
+import type { ClusterClient, KObject, WatchedKind } from '../kube/client.js';
+import { MANAGED_SELECTOR, OWNED_KINDS } from './apply.js';
+import type { RawClusterObjects } from './inventory.js';
+
+const INVENTORY_KINDS = ['Namespace', 'Node', 'Pod', 'Service', 'IngressGateway'] as const;
+
+/** Options of `ClusterWatch`. */
+export interface ClusterWatchOptions {
+  client: ClusterClient;
+  onChange: () => void;
+  onError?: (err: Error) => void;
+  /** Restart delay after an informer error, ms (default 1000, doubling up to 15 s). */
+  retryMs?: number;
+}
+
+/** The informers of one cluster. */
+export class ClusterWatch {
+  readonly client: ClusterClient;
+  private readonly watched: WatchedKind[] = [];
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private lastError: Error | undefined;
+
+  constructor(private readonly options: ClusterWatchOptions) {
+    this.client = options.client;
+  }
+
+  /** Starts every informer; resolves when each made its first list attempt. */
+  async start(): Promise<void> {
+    const make = (kind: string, labelSelector?: string): WatchedKind => {
+      const w = this.client.informer(kind, labelSelector ? { labelSelector } : undefined);
+      const changed = (): void => {
+        if (!this.stopped) this.options.onChange();
+      };
+      for (const verb of ['add', 'update', 'delete'] as const) w.informer.on(verb, changed);
+      let delay = this.options.retryMs ?? 1000;
+      w.informer.on('error', (err?: unknown) => {
+        this.lastError = err instanceof Error ? err : new Error(String(err));
+        this.options.onError?.(this.lastError);
+        if (this.stopped) return;
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          if (!this.stopped) void w.informer.start();
+        }, delay);
+        this.timers.add(t);
+        delay = Math.min(delay * 2, 15_000);
+      });
+      w.informer.on('connect', () => {
+        delay = this.options.retryMs ?? 1000;
+        // A (re)connected informer may have listed nothing new: still worth a (cheap, no-op) reconcile.
+        changed();
+      });
+      return w;
+    };
+    for (const kind of INVENTORY_KINDS) this.watched.push(make(kind));
+    for (const kind of OWNED_KINDS) this.watched.push(make(kind, MANAGED_SELECTOR));
+    await Promise.all(this.watched.map((w) => w.informer.start()));
+  }
+
+  /** True when every informer has listed successfully at least once (the caches then reflect the cluster). */
+  synced(): boolean {
+    return this.watched.length > 0 && this.watched.every((w) => w.synced());
+  }
+
+  /** The last informer error, if any (for status messages). */
+  error(): Error | undefined {
+    return this.lastError;
+  }
+
+  private objects(kind: string): KObject[] {
+    return (this.watched.find((w) => w.kind === kind)?.informer.list() ?? []) as KObject[];
+  }
+
+  /** The inventory kinds' cached objects. */
+  raw(): RawClusterObjects {
+    return {
+      namespaces: this.objects('Namespace'),
+      nodes: this.objects('Node'),
+      pods: this.objects('Pod'),
+      services: this.objects('Service'),
+      ingressGateways: this.objects('IngressGateway'),
+    };
+  }
+
+  /** Cached generated objects (managed-by label), with apiVersion/kind set. */
+  owned(): KObject[] {
+    return OWNED_KINDS.flatMap((kind) =>
+      this.objects(kind).map((o) => ({
+        ...o,
+        kind,
+        apiVersion: o.apiVersion ?? (kind === 'Namespace' ? 'v1' : 'networking.istio.io/v1'),
+      })),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.all(this.watched.map((w) => w.informer.stop()));
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The federation controller: ingest (config snapshots + cluster informers) -> pure plan -> apply the difference ->
+ * report status. One code path for real and embedded clusters: both are reached through `ClusterClient`.
+ * Reconciles never overlap; changes arriving during one are coalesced into the next (debounced).
+ */
+import { EventEmitter } from 'node:events';
+import type { ClusterClient } from '../kube/client.js';
+import { applyChanges, diff, type ApplyResult } from './apply.js';
+import { ClusterWatch } from './cluster-watch.js';
+import type { ConfigSource } from './config-source.js';
+import { buildInventory, type ClusterInventory } from './inventory.js';
+import { plan, type PlanOutput } from './plan.js';
+import { resolveGatewayNames, systemResolver, type Resolver } from './resolve.js';
+import type { StatusSink } from './status.js';
+import { statusReports } from './status-report.js';
+import type { Cluster } from './types.js';
+
+/** Options of `FederationController`. */
+export interface FederationControllerOptions {
+  config: ConfigSource;
+  /** Opens a client for a registered cluster (e.g. from its `spec.kubeconfig`). */
+  connect: (cluster: Cluster) => ClusterClient;
+  status?: StatusSink;
+  resolver?: Resolver;
+  /** Quiet time before a reconcile after a change, ms (default 100). */
+  debounceMs?: number;
+  /** How long a reconcile waits for newly watched clusters' first lists, ms (default 5000). */
+  syncTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+/** What one reconcile did. */
+export interface ReconcileResult {
+  plan: PlanOutput;
+  /** Inventories of the synced clusters (what the plan saw). */
+  inventories: ClusterInventory[];
+  /** Per synced cluster, what was applied. */
+  applied: Record<string, ApplyResult>;
+  /** Registered clusters whose API could not be listed (their objects were left alone). */
+  unsynced: string[];
+}
+
+/** Keeps every registered cluster's generated objects equal to the plan. */
+export class FederationController extends EventEmitter {
+  private readonly options: Readonly<FederationControllerOptions>;
+  private readonly watches = new Map<string, { watch: ClusterWatch; spec: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private dirty = false;
+  private stopped = false;
+  private unsubscribe: (() => void) | undefined;
+  /** The last reconcile's result. */
+  last: ReconcileResult | undefined;
+
+  constructor(options: FederationControllerOptions) {
+    super();
+    this.options = Object.freeze({ ...options });
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.options.config.subscribe(() => this.schedule());
+    await this.options.config.start();
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.options.config.stop();
+    await Promise.all([...this.watches.values()].map((w) => w.watch.stop()));
+    this.watches.clear();
+  }
+
+  /** Asks for a reconcile after the debounce delay (coalescing bursts of changes). */
+  schedule(): void {
+    if (this.stopped) return;
+    this.dirty = true;
+    if (this.timer || this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+        if (this.dirty) this.schedule();
+      });
+    }, this.options.debounceMs ?? 100);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty && !this.stopped) {
+      this.dirty = false;
+      try {
+        this.last = await this.reconcileOnce();
+        this.emit('reconciled', this.last);
+      } catch (err) {
+        this.options.log?.(`reconcile failed: ${(err as Error).message}`);
+        this.emit('reconcile-error', err);
+      }
+    }
+  }
+
+  /** Starts/stops cluster watches so they match the registered clusters. */
+  private async syncWatches(clusters: readonly Cluster[]): Promise<void> {
+    const wanted = new Map(clusters.map((c) => [c.metadata.name, c]));
+    for (const [name, w] of this.watches) {
+      const c = wanted.get(name);
+      if (!c || JSON.stringify(c.spec?.kubeconfig ?? {}) !== w.spec) {
+        this.watches.delete(name);
+        await w.watch.stop();
+      }
+    }
+    const starting: Promise<void>[] = [];
+    for (const [name, c] of wanted) {
+      if (this.watches.has(name)) continue;
+      let client: ClusterClient;
+      try {
+        client = this.options.connect(c);
+      } catch (err) {
+        this.options.log?.(`cluster ${name}: ${(err as Error).message}`);
+        continue;
+      }
+      const watch = new ClusterWatch({
+        client,
+        onChange: () => this.schedule(),
+        onError: (err) => this.options.log?.(`cluster ${name}: ${err.message}`),
+      });
+      this.watches.set(name, { watch, spec: JSON.stringify(c.spec?.kubeconfig ?? {}) });
+      starting.push(
+        watch.start().catch((err: unknown) => this.options.log?.(`cluster ${name}: ${(err as Error).message}`)),
+      );
+    }
+    // A slow or unreachable cluster must not hold up the others: wait a bounded time for first lists; a cluster that
+    // syncs later triggers a reconcile through its informers' events.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(starting),
+      new Promise((r) => (timer = setTimeout(r, this.options.syncTimeoutMs ?? 5000))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** One ingest -> plan -> apply -> status pass. */
+  async reconcileOnce(): Promise<ReconcileResult> {
+    const snapshot = this.options.config.current();
+    const config = snapshot?.config ?? {
+      workspaces: [],
+      workspaceSettings: [],
+      organizationSettings: [],
+      clusters: [],
+    };
+    await this.syncWatches(config.clusters);
+    const synced = [...this.watches].filter(([, w]) => w.watch.synced());
+    const unsynced = config.clusters.map((c) => c.metadata.name).filter((n) => !this.watches.get(n)?.watch.synced());
+    const inventories = synced.map(([cluster, w]) => buildInventory({ cluster, objects: w.watch.raw() }));
+    const resolved = await resolveGatewayNames(inventories, this.options.resolver ?? systemResolver);
+    const out = plan({ config, inventories, resolved });
+    const applied: Record<string, ApplyResult> = {};
+    const keepSources = new Set(unsynced);
+    await Promise.all(
+      synced.map(async ([cluster, w]) => {
+        const changes = diff({ desired: out.clusters[cluster] ?? [], actual: w.watch.owned(), keepSources });
+        applied[cluster] = await applyChanges(w.watch.client, changes);
+        const a = applied[cluster];
+        if (changes.length > 0) {
+          this.options.log?.(
+            `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed`,
+          );
+        }
+        for (const f of a.failed) this.options.log?.(`${cluster}: ${f.error.message}`);
+        // A failed write (e.g. a stale cache after our own create) is retried on the next pass.
+        if (a.failed.length > 0) setTimeout(() => this.schedule(), 1000).unref();
+      }),
+    );
+    const result = { plan: out, inventories, applied, unsynced };
+    if (this.options.status) {
+      const revision = /^\d+$/.test(snapshot?.revision ?? '') ? Number(snapshot?.revision) : undefined;
+      for (const r of statusReports({
+        result,
+        clusters: config.clusters,
+        settings: config.workspaceSettings,
+        errors: (n) => this.watches.get(n)?.watch.error(),
+      })) {
+        await this.options.status.report(revision === undefined ? r : { ...r, revision });
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The pure plan: (management-plane configuration, cluster inventories, DNS resolutions) -> the Istio objects every
+ * cluster must hold (SEMANTICS.md section 3, contract E), plus every target decision and warning. No I/O: the
+ * controller ingests, this translates, `apply.ts` writes the difference.
+ */
+import type { ClusterInventory } from './inventory.js';
+import { parseLocality, type Locality } from './locality.js';
+import { fqnOf, reachabilityOf, workspaceOf } from './selection.js';
+import { decideTarget, type ClusterFacts, type TargetDecision } from './targets.js';
+import { destinationRule, multiclusterNamespace, serviceEntry, workloadEntries } from './generate.js';
+import type { FederationConfig, GeneratedObject } from './types.js';
+
+/** Inputs of `plan`. */
+export interface PlanInput {
+  config: FederationConfig;
+  inventories: readonly ClusterInventory[];
+  /** DNS name -> IPs, resolved before planning; a name missing here is unresolved and yields no entry. */
+  resolved?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A problem that does not stop the plan (stable code, cluster/object it concerns). */
+export interface PlanWarning {
+  code: string;
+  cluster?: string;
+  subject: string;
+  message: string;
+}
+
+/** Output of `plan`. */
+export interface PlanOutput {
+  /** Desired generated objects per cluster (every inventoried cluster has a key), sorted by kind, namespace, name. */
+  clusters: Record<string, GeneratedObject[]>;
+  /** One decision per (service, client cluster, other cluster), sorted. */
+  decisions: TargetDecision[];
+  warnings: PlanWarning[];
+}
+
+/** Warning codes of the plan (federation runtime codes: MB70xx plan, MB71xx Kubernetes client; stable, never renumbered). */
+export const PLAN_WARNINGS = {
+  exposesAll: 'MB7001',
+  noGatewayAddress: 'MB7002',
+  unresolvedAddress: 'MB7003',
+  unnamedPort: 'MB7004',
+} as const;
+
+const KIND_ORDER = ['Namespace', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry'];
+
+/** Computes the desired objects of every cluster. Pure and deterministic (same input -> same output). */
+export function plan(input: PlanInput): PlanOutput {
+  const { config } = input;
+  const resolved = input.resolved ?? {};
+  const warnings: PlanWarning[] = [];
+  const settings = config.workspaceSettings
+    .map((setting) => ({
+      fqn: fqnOf('WorkspaceSetting', setting.metadata),
+      setting,
+      workspace: workspaceOf(config, setting),
+    }))
+    .sort((a, b) => a.fqn.localeCompare(b.fqn));
+  for (const s of settings) {
+    for (const [i, item] of (s.setting.spec?.defaultEastWestGatewaySettings ?? []).entries()) {
+      if ((item.exposedServices ?? []).length === 0) {
+        warnings.push({
+          code: PLAN_WARNINGS.exposesAll,
+          subject: `WorkspaceSetting/${s.setting.metadata.name}`,
+          message: `spec.defaultEastWestGatewaySettings[${i}] has no exposedServices: every service of the workspace is exposed`,
+        });
+      }
+    }
+  }
+  const reachability = reachabilityOf(config.organizationSettings);
+  const facts = [...input.inventories]
+    .sort((a, b) => a.cluster.localeCompare(b.cluster))
+    .map((inv): ClusterFacts => {
+      const cl = config.clusters.find((c) => c.metadata.name === inv.cluster);
+      const spec = cl?.spec?.locality;
+      const locality: Locality =
+        spec?.region !== undefined ? parseLocality(`${spec.region}/${spec.zone ?? ''}`) : inv.locality;
+      return { inventory: inv, network: cl?.spec?.network ?? inv.network ?? inv.cluster, locality };
+    });
+
+  const serviceKeys = [
+    ...new Set(
+      facts.flatMap((f) => f.inventory.services.filter((s) => !s.gateway).map((s) => `${s.namespace}/${s.name}`)),
+    ),
+  ].sort();
+  const decisions: TargetDecision[] = [];
+  const clusters: Record<string, GeneratedObject[]> = {};
+  for (const client of facts) {
+    const out: GeneratedObject[] = [];
+    for (const key of serviceKeys) {
+      const [namespace = '', service = ''] = key.split('/');
+      const targets: Extract<TargetDecision, { target: true }>[] = [];
+      for (const remote of facts) {
+        if (remote === client) continue;
+        const d = decideTarget({ config, settings, reachability, client, remote, namespace, service, resolved });
+        decisions.push(d);
+        if (d.target) targets.push(d);
+      }
+      if (targets.length === 0) continue;
+      const local = client.inventory.services.find((s) => s.namespace === namespace && s.name === service);
+      if (local) {
+        for (const p of local.ports.filter((p) => !p.name)) {
+          warnings.push({
+            code: PLAN_WARNINGS.unnamedPort,
+            cluster: client.inventory.cluster,
+            subject: `Service/${namespace}/${service}`,
+            message: `port ${p.port} has no name, so no WorkloadEntry can map it to the gateway port`,
+          });
+        }
+        for (const t of targets) out.push(...workloadEntries({ decision: t, local }));
+        out.push(destinationRule({ namespace, service, name: `meshbridge-failover-${service}`, decisions: targets }));
+      } else {
+        out.push(serviceEntry({ decisions: targets }));
+        out.push(
+          destinationRule({
+            namespace,
+            service,
+            name: `meshbridge-failover-${service}-${namespace}`,
+            inNamespace: multiclusterNamespaceName(),
+            decisions: targets,
+          }),
+        );
+      }
+    }
+    if (out.some((o) => o.kind === 'ServiceEntry')) out.push(multiclusterNamespace());
+    clusters[client.inventory.cluster] = out.sort(
+      (a, b) =>
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
+  }
+
+  // Gateway problems are reported once per (cluster, gateway), not once per service.
+  const seen = new Set<string>();
+  for (const d of decisions) {
+    if (d.target || d.reason !== 'no-gateway-address' || seen.has(d.remote)) continue;
+    seen.add(d.remote);
+    warnings.push({
+      code: PLAN_WARNINGS.noGatewayAddress,
+      cluster: d.remote,
+      subject: 'IngressGateway',
+      message: d.message,
+    });
+  }
+  for (const d of decisions) {
+    if (!d.target) continue;
+    for (const g of d.gateways) {
+      for (const name of g.unresolved) {
+        const k = `${d.remote}/${g.namespace}/${g.name}/${name}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        warnings.push({
+          code: PLAN_WARNINGS.unresolvedAddress,
+          cluster: d.remote,
+          subject: `IngressGateway/${g.namespace}/${g.name}`,
+          message: `DNS name ${name} did not resolve; it yields no entry`,
+        });
+      }
+    }
+  }
+  return { clusters, decisions, warnings };
+}
+
+function multiclusterNamespaceName(): string {
+  return multiclusterNamespace().metadata.name;
+}

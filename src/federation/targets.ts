@@ -1,0 +1,204 @@
+/**
+ * Target decisions: for one (service, client cluster, candidate remote cluster) whether the remote's East-West
+ * gateway(s) become failover endpoints for the client, and if not, why. Pure; `plan.ts` builds objects from the
+ * positive decisions and `explain` prints all of them.
+ */
+import type { ClusterInventory, InventoryGateway, InventoryService } from './inventory.js';
+import { formatLocality, type Locality } from './locality.js';
+import { exposingItem, fqnOf, labelsMatch, reaches, workspaceSpans, type Reachability } from './selection.js';
+import type {
+  EastWestGatewaySetting,
+  FailoverSettings,
+  FederationConfig,
+  Workspace,
+  WorkspaceSetting,
+} from './types.js';
+
+/** Why a remote cluster is not a failover target (stable codes; explain prints them). */
+export type NotTargetReason =
+  | 'service-absent'
+  | 'not-in-workspace'
+  | 'not-exposed'
+  | 'not-reachable'
+  | 'no-gateway-selected'
+  | 'no-gateway-address';
+
+/** A selected gateway with its resolved, sorted, de-duplicated addresses and the locality of its entries. */
+export interface SelectedGateway {
+  namespace: string;
+  name: string;
+  addresses: string[];
+  locality: Locality;
+  /** Names that did not resolve (never become entries). */
+  unresolved: string[];
+}
+
+/** The decision for one (service, client, remote) triple. */
+export type TargetDecision =
+  | {
+      target: true;
+      service: string;
+      namespace: string;
+      client: string;
+      remote: string;
+      setting: string;
+      /** The gateway settings item that exposes the service (its `configGenerationMetadata` applies). */
+      item: EastWestGatewaySetting;
+      /** The setting's `failoverSettings` (copied into the DestinationRule). */
+      failover: FailoverSettings | undefined;
+      remoteService: InventoryService;
+      gateways: SelectedGateway[];
+      message: string;
+    }
+  | {
+      target: false;
+      service: string;
+      namespace: string;
+      client: string;
+      remote: string;
+      reason: NotTargetReason;
+      message: string;
+    };
+
+/** Per-cluster facts the decisions need beyond the inventory. */
+export interface ClusterFacts {
+  inventory: ClusterInventory;
+  network: string;
+  /** Fallback locality for gateways without pods: the cluster's (Cluster.spec.locality, else its nodes'). */
+  locality: Locality;
+}
+
+/** Inputs of `decideTarget`. */
+export interface DecideInput {
+  config: FederationConfig;
+  /** WorkspaceSettings sorted by fqn (first wins when several apply). */
+  settings: readonly { fqn: string; setting: WorkspaceSetting; workspace: Workspace | undefined }[];
+  reachability: Reachability;
+  client: ClusterFacts;
+  remote: ClusterFacts;
+  namespace: string;
+  service: string;
+  /** DNS name -> resolved IPs (resolution happens before planning). */
+  resolved: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Decides whether `remote` is a failover target for `service` as seen from `client`. Pure. */
+export function decideTarget(input: DecideInput): TargetDecision {
+  const { client, remote, namespace, service } = input;
+  const base = { service, namespace, client: client.inventory.cluster, remote: remote.inventory.cluster };
+  const no = (reason: NotTargetReason, message: string): TargetDecision => ({
+    target: false,
+    ...base,
+    reason,
+    message,
+  });
+  const c1 = base.client;
+  const c2 = base.remote;
+
+  const remoteService = remote.inventory.services.find((s) => s.namespace === namespace && s.name === service);
+  if (!remoteService) return no('service-absent', `${c2} has no service ${namespace}/${service}`);
+
+  const spanning = input.config.workspaces
+    .filter((w) => workspaceSpans(w, c2, namespace))
+    .sort((a, b) => fqnOf('Workspace', a.metadata).localeCompare(fqnOf('Workspace', b.metadata)));
+  if (spanning.length === 0) return no('not-in-workspace', `no workspace spans ${c2}/${namespace}`);
+  const ws = spanning.find((w) => workspaceSpans(w, c1, namespace));
+  if (!ws) {
+    return no(
+      'not-in-workspace',
+      `workspace ${spanning[0]?.metadata.name} spans ${c2}/${namespace} but not ${c1}/${namespace}`,
+    );
+  }
+  const wsFqn = fqnOf('Workspace', ws.metadata);
+  const settings = input.settings.filter((s) => s.workspace && fqnOf('Workspace', s.workspace.metadata) === wsFqn);
+  const items = settings.flatMap((s) =>
+    (s.setting.spec?.defaultEastWestGatewaySettings ?? []).map((item) => ({ item, fqn: s.fqn, setting: s.setting })),
+  );
+  if (items.length === 0) {
+    return no('not-exposed', `workspace ${ws.metadata.name} has no WorkspaceSetting with East-West gateway settings`);
+  }
+  const exposed = exposingItem(
+    items.map((i) => i.item),
+    remoteService.labels,
+  );
+  if (!exposed) {
+    return no(
+      'not-exposed',
+      `${namespace}/${service} in ${c2} matches no exposedServices.serviceLabels of workspace ${ws.metadata.name}`,
+    );
+  }
+  const chosen = items[exposed.index];
+  const settingFqn = chosen?.fqn ?? '';
+
+  if (!reaches(input.reachability, client.network, remote.network)) {
+    return no(
+      'not-reachable',
+      `network ${client.network} (${c1}) may not reach network ${remote.network} (${c2}): no networkReachability rule allows it`,
+    );
+  }
+
+  const selector = exposed.item.workloadSelector ?? {};
+  const matching = remote.inventory.gateways.filter(
+    (g) =>
+      (selector.namespace === undefined || g.namespace === selector.namespace) &&
+      labelsMatch(selector.labels, g.labels),
+  );
+  const selected = matching.filter((g) => g.eastWestOnly);
+  if (selected.length === 0) {
+    const sel = `${selector.namespace ?? '*'}/${JSON.stringify(selector.labels ?? {})}`;
+    const extra = matching.length > 0 ? ` (${matching.map(gwName).join(', ')} not eastWestOnly)` : '';
+    return no('no-gateway-selected', `no East-West gateway in ${c2} matches workloadSelector ${sel}${extra}`);
+  }
+
+  const gateways = selected.map((g) => selectGateway(g, remote.locality, input.resolved));
+  const usable = gateways.filter((g) => g.addresses.length > 0);
+  if (usable.length === 0) {
+    const why = gateways
+      .map((g) =>
+        g.unresolved.length > 0
+          ? `${g.namespace}/${g.name}: DNS name ${g.unresolved.join(', ')} did not resolve`
+          : `${g.namespace}/${g.name}: load balancer has no address yet`,
+      )
+      .join('; ');
+    return no('no-gateway-address', `no usable address for the East-West gateway in ${c2} (${why})`);
+  }
+  const addrs = usable.reduce((n, g) => n + g.addresses.length, 0);
+  return {
+    target: true,
+    ...base,
+    setting: settingFqn,
+    item: exposed.item,
+    failover: chosen?.setting.spec?.failoverSettings,
+    remoteService,
+    gateways: usable,
+    message: `${c2} is a failover target through ${usable.map((g) => `${g.namespace}/${g.name}`).join(', ')} (${addrs} address${addrs === 1 ? '' : 'es'}, locality ${usable.map((g) => formatLocality(g.locality) || '(none)').join(', ')})`,
+  };
+}
+
+const gwName = (g: InventoryGateway): string => `${g.namespace}/${g.name}`;
+
+/** Resolves a gateway's addresses (IPs kept, DNS names replaced by their resolution) and its entries' locality. */
+export function selectGateway(
+  g: InventoryGateway,
+  fallback: Locality,
+  resolved: Readonly<Record<string, readonly string[]>>,
+): SelectedGateway {
+  const ips = new Set<string>();
+  const unresolved: string[] = [];
+  for (const a of g.addresses) {
+    if (a.type === 'ip') ips.add(a.value);
+    else {
+      const r = resolved[a.value] ?? [];
+      if (r.length === 0) unresolved.push(a.value);
+      for (const ip of r) ips.add(ip);
+    }
+  }
+  return {
+    namespace: g.namespace,
+    name: g.name,
+    // Sorted as strings: entry names (-2, -3) follow this order, as in the seed's listing.
+    addresses: [...ips].sort(),
+    locality: g.pods[0]?.locality ?? fallback,
+    unresolved,
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The Kubernetes client layer: one `ClusterClient` per cluster over `@kubernetes/client-node`, used for real
+ * clusters and embedded ones alike (both speak the Kubernetes API). Generic over kinds: resource paths come from the
+ * kind registry of `src/api`, so no per-kind code is needed.
+ */
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  makeInformer,
+  type Informer,
+  type ObjectCache,
+} from '@kubernetes/client-node';
+import { KINDS, apiVersionOf } from '../api/index.js';
+import { KubeError, toKubeError } from './errors.js';
+
+/** Any Kubernetes object. */
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+  };
+  [field: string]: unknown;
+}
+
+/** A reference to one object. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** The operations the federation controller needs on one cluster. */
+export interface ClusterClient {
+  readonly name: string;
+  /** Lists every object of a kind (all namespaces), optionally filtered by a label selector. */
+  list(kind: string, options?: { labelSelector?: string }): Promise<KObject[]>;
+  create(object: KObject): Promise<KObject>;
+  /** Replaces an object (optimistic: `metadata.resourceVersion` must be the current one). */
+  replace(object: KObject): Promise<KObject>;
+  delete(ref: ObjectRef): Promise<void>;
+  /** A list/watch cache of a kind; `start()` resolves after the first list (check `synced`). */
+  informer(kind: string, options?: { labelSelector?: string }): WatchedKind;
+}
+
+/** A started or startable informer and whether its initial list succeeded. */
+export interface WatchedKind {
+  readonly kind: string;
+  readonly informer: Informer<KObject & { metadata?: object }> & ObjectCache<KObject & { metadata?: object }>;
+  /** True once a list has succeeded (the cache then holds the truth as of that list, kept up by the watch). */
+  synced(): boolean;
+}
+
+/** Where a cluster's API is: a kubeconfig file and the context to use. */
+export interface KubeconfigRef {
+  path: string;
+  context?: string;
+}
+
+/** Facts about a kind needed to address it. */
+function kindInfo(kind: string): { apiVersion: string; path: string } {
+  const info = KINDS.find((k) => k.kind === kind);
+  if (!info) throw new KubeError('MB7101', `unknown kind ${kind}`);
+  const version = info.versions[0] as string;
+  const apiVersion = apiVersionOf(info.group, version);
+  const prefix = info.group === '' ? `/api/${version}` : `/apis/${info.group}/${version}`;
+  return { apiVersion, path: `${prefix}/${info.plural}` };
+}
+
+/** Loads a kubeconfig file and selects a context (throws MB7104 when the context does not exist). */
+export function loadKubeConfig(ref: KubeconfigRef): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(ref.path);
+  } catch (err) {
+    throw new KubeError('MB7104', `cannot read kubeconfig ${ref.path}: ${(err as Error).message}`, undefined, {
+      cause: err,
+    });
+  }
+  if (ref.context !== undefined) {
+    if (!kc.getContextObject(ref.context))
+      throw new KubeError('MB7104', `kubeconfig ${ref.path} has no context ${ref.context}`);
+    kc.setCurrentContext(ref.context);
+  }
+  return kc;
+}
+
+/** Options of `createClusterClient`. */
+export interface ClusterClientOptions {
+  name: string;
+  kubeConfig: KubeConfig;
+}
+
+/** A ClusterClient over client-node's generic object API. */
+export function createClusterClient(options: ClusterClientOptions): ClusterClient {
+  const { name, kubeConfig } = options;
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const describe = (o: KObject | ObjectRef): string => {
+    const m = 'metadata' in o ? o.metadata : (o as ObjectRef);
+    return `${name}: ${o.kind} ${m?.namespace ? `${m.namespace}/` : ''}${m?.name}`;
+  };
+  const listRaw = async (
+    kind: string,
+    opts?: { labelSelector?: string },
+  ): Promise<{ items: KObject[]; metadata: { resourceVersion?: string } }> => {
+    const { apiVersion } = kindInfo(kind);
+    try {
+      const res = await api.list<KObject & { metadata: object }>(
+        apiVersion,
+        kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        opts?.labelSelector,
+      );
+      // List items carry no apiVersion/kind on the wire; add them so objects are self-describing.
+      return { items: res.items.map((i) => ({ apiVersion, kind, ...i })), metadata: res.metadata ?? {} };
+    } catch (err) {
+      throw toKubeError(err, `${name}: list ${kind}`);
+    }
+  };
+  const list = async (kind: string, opts?: { labelSelector?: string }): Promise<KObject[]> =>
+    (await listRaw(kind, opts)).items;
+  return {
+    name,
+    list,
+    async create(object) {
+      try {
+        return (await api.create(object as KObject & { metadata: object })) as KObject;
+      } catch (err) {
+        throw toKubeError(err, `create ${describe(object)}`);
+      }
+    },
+    async replace(object) {
+      try {
+        return (await api.replace(object as KObject & { metadata: object })) as KObject;
+      } catch (err) {
+        throw toKubeError(err, `replace ${describe(object)}`);
+      }
+    },
+    async delete(ref) {
+      try {
+        await api.delete({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        });
+      } catch (err) {
+        throw toKubeError(err, `delete ${describe(ref)}`);
+      }
+    },
+    informer(kind, opts) {
+      const { path } = kindInfo(kind);
+      let synced = false;
+      const informer = makeInformer<KObject & { metadata?: object }>(
+        kubeConfig,
+        path,
+        async () => {
+          // The list's resourceVersion is where the informer's watch starts, so nothing is missed in between.
+          const res = await listRaw(kind, opts);
+          synced = true;
+          return { apiVersion: 'v1', kind: `${kind}List`, ...res } as never;
+        },
+        opts?.labelSelector,
+      );
+      return { kind, informer, synced: () => synced };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Entry of one embedded cluster process: `node dist/local/cluster-main.js <cluster state dir>`. Reads
+ * `cluster.json` (written by `local up`), starts the cluster (reusing the previous API port when free), then
+ * writes `cluster.json` again with the API URL and `ready.json` with its pid, which `local up` waits for.
+ * SIGTERM/SIGINT stop pods and exit.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { startCluster } from './cluster.js';
+import { clusterPaths, imageMapFromEnv, podBaseEnv, type ClusterInfo } from './config.js';
+import { builtInResolver, mapResolver } from './runner/images.js';
+
+const dir = resolve(process.argv[2] ?? '.');
+const paths = clusterPaths(dir);
+const info = JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo;
+const previousPort = info.apiUrl ? Number(new URL(info.apiUrl).port) : 0;
+
+const cluster = await startCluster({
+  info,
+  dir,
+  home: dirname(dirname(dir)),
+  port: previousPort,
+  resolveImage: mapResolver(imageMapFromEnv(), await builtInResolver()),
+  baseEnv: podBaseEnv(),
+});
+writeFileSync(paths.info, `${JSON.stringify(cluster.info, null, 2)}\n`);
+writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, apiUrl: cluster.info.apiUrl }));
+process.stdout.write(`cluster ${info.name} ready at ${cluster.info.apiUrl ?? ''}\n`);
+
+let stopping = false;
+const shutdown = (): void => {
+  if (stopping) return;
+  stopping = true;
+  rmSync(paths.ready, { force: true });
+  cluster
+    .stop(2000)
+    .catch((err: unknown) => process.stderr.write(`stop failed: ${String(err)}\n`))
+    .finally(() => process.exit(0));
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

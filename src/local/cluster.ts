@@ -1,0 +1,133 @@
+/**
+ * One embedded cluster, assembled: its store, Kubernetes-compatible API server, controllers, pod runner and mesh
+ * seam. `startCluster` is what `cluster-main.ts` (the detached cluster process) runs; tests may run it in-process.
+ */
+import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clusterPaths, type ClusterInfo } from './config.js';
+import { startControllers } from './controllers/manager.js';
+import { NAMESPACES } from './controllers/refs.js';
+import { noMesh, type MeshIntegration } from './mesh-integration.js';
+import type { ImageResolver } from './runner/images.js';
+import { PodRunner } from './runner/pod-runner.js';
+import { startApiServer } from './server/api-server.js';
+import { ClusterStore } from './store/cluster-store.js';
+
+/** Options of a cluster; frozen at construction. */
+export interface ClusterOptions {
+  readonly info: ClusterInfo;
+  /** The cluster's state directory (`$MESHBRIDGE_HOME/clusters/<name>`). */
+  readonly dir: string;
+  readonly home: string;
+  /** API port to try first (the previous run's, so kubeconfigs stay valid); 0 or busy means any free port. */
+  readonly port?: number;
+  readonly mesh?: MeshIntegration;
+  readonly resolveImage: ImageResolver;
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly changeLogSize?: number;
+  readonly baseBackoffMs?: number;
+}
+
+/** A running cluster. */
+export interface RunningCluster {
+  readonly info: ClusterInfo;
+  readonly store: ClusterStore;
+  readonly runner: PodRunner;
+  /** Stops pods (grace capped at `graceMs`), controllers, API server, mesh; closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const BUILTIN_NAMESPACES = ['default', 'kube-system'];
+
+/** Starts a cluster and resolves once its API answers. */
+export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const paths = clusterPaths(options.dir);
+  mkdirSync(paths.pods, { recursive: true });
+  const store = new ClusterStore({ file: paths.store, changeLogSize: options.changeLogSize });
+  for (const name of BUILTIN_NAMESPACES) {
+    if (!store.get(NAMESPACES, undefined, name)) {
+      store.create(NAMESPACES, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+        status: { phase: 'Active' },
+      });
+    }
+  }
+  // The runner starts after the API (it needs the mesh's address); requests before then find no pods.
+  const late: { runner?: PodRunner } = {};
+  const extension = (req: IncomingMessage, res: ServerResponse, url: URL): boolean =>
+    late.runner !== undefined && podExtension(late.runner, req, res, url);
+  const listen = (port: number) => startApiServer({ store, port, extension });
+  const api = await listen(options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE' && options.port) return listen(0);
+    throw err;
+  });
+  const mesh = options.mesh ?? noMesh;
+  const { xdsAddress } = await mesh.start({ cluster: options.info, store, dir: options.dir, home: options.home });
+  const info: ClusterInfo = { ...options.info, apiUrl: api.url, ...(xdsAddress ? { xdsAddress } : {}) };
+  const controllers = startControllers({ store, info });
+  const runner = new PodRunner({
+    store,
+    info,
+    podsDir: paths.pods,
+    pidFile: paths.podPids,
+    resolveImage: options.resolveImage,
+    mesh,
+    baseEnv: options.baseEnv,
+    baseBackoffMs: options.baseBackoffMs,
+  });
+  late.runner = runner;
+  runner.start();
+  return {
+    info,
+    store,
+    runner,
+    stop: async (graceMs = 2000) => {
+      controllers.stop();
+      await runner.stop(graceMs);
+      await mesh.stop();
+      await api.close();
+      store.close();
+    },
+  };
+}
+
+/**
+ * Endpoints beside the Kubernetes API: `GET /api/v1/namespaces/N/pods/P/log[?container=C]` (the container's log,
+ * as `kubectl logs` reads it) and `GET /meshbridge/v1/namespaces/N/pods/P/exec-context` (the environment and
+ * directory `meshbridge exec` runs a command with).
+ */
+function podExtension(runner: PodRunner, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  if (req.method !== 'GET') return false;
+  const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
+  if (log) {
+    const file = runner.logFile(
+      decodeURIComponent(log[1] ?? ''),
+      decodeURIComponent(log[2] ?? ''),
+      url.searchParams.get('container') ?? undefined,
+    );
+    if (!file || !existsSync(file)) return false;
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    createReadStream(file).pipe(res);
+    return true;
+  }
+  const exec = /^\/meshbridge\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec-context$/.exec(url.pathname);
+  if (exec) {
+    const ctx = runner.execContext(decodeURIComponent(exec[1] ?? ''), decodeURIComponent(exec[2] ?? ''));
+    const body = JSON.stringify(
+      ctx ?? {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'NotFound',
+        code: 404,
+        message: 'pod is not running',
+      },
+    );
+    res.writeHead(ctx ? 200 : 404, { 'Content-Type': 'application/json' });
+    res.end(body);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,68 @@
+/**
+ * Runs the cluster's controllers: one synchronous pass over node, gateways, load balancers, deployments, garbage
+ * collection and endpoints, triggered (coalesced) by store changes and by a periodic resync. A pass never awaits,
+ * so it sees one consistent state; each controller writes only what changed, so passes converge.
+ */
+import type { ClusterInfo } from '../config.js';
+import type { ClusterStore } from '../store/cluster-store.js';
+import { reconcileDeployments } from './deployments.js';
+import { reconcileEndpoints } from './endpoints.js';
+import { collectGarbage } from './gc.js';
+import { reconcileGateways, reconcileLoadBalancers } from './gateways.js';
+import { reconcileNode } from './node.js';
+
+/** Options of the controller manager. */
+export interface ControllerOptions {
+  readonly store: ClusterStore;
+  readonly info: ClusterInfo;
+  /** Milliseconds between full resyncs (default 2000). */
+  readonly resyncMs?: number;
+  /** Called with a pass's error (the next pass retries). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** Running controllers. */
+export interface Controllers {
+  /** Runs a pass now (tests and startup). */
+  runOnce(): void;
+  stop(): void;
+}
+
+/** Starts the controllers. */
+export function startControllers(options: ControllerOptions): Controllers {
+  const { store, info } = options;
+  let scheduled: NodeJS.Immediate | undefined;
+  let stopped = false;
+  const runOnce = (): void => {
+    try {
+      const node = reconcileNode(store, info);
+      reconcileGateways(store);
+      reconcileLoadBalancers(store, info);
+      reconcileDeployments(store, node);
+      collectGarbage(store);
+      reconcileEndpoints(store);
+    } catch (err) {
+      (options.onError ?? ((e) => process.stderr.write(`controllers: ${String(e)}\n`)))(err);
+    }
+  };
+  const schedule = (): void => {
+    if (stopped || scheduled) return;
+    scheduled = setImmediate(() => {
+      scheduled = undefined;
+      runOnce();
+    });
+  };
+  const unsubscribe = store.subscribe(schedule);
+  const timer = setInterval(schedule, options.resyncMs ?? 2000);
+  timer.unref();
+  runOnce();
+  return {
+    runOnce,
+    stop: () => {
+      stopped = true;
+      unsubscribe();
+      clearInterval(timer);
+      if (scheduled) clearImmediate(scheduled);
+    },
+  };
+}

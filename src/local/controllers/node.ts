@@ -1,0 +1,49 @@
+/**
+ * The cluster's single Node, `<cluster>-node`, labelled with the cluster's locality
+ * (`topology.kubernetes.io/region` / `zone`) — the labels the federation controller and mesh read, and the ones
+ * new pods inherit. Labels a user adds are kept; the locality labels are owned here.
+ */
+import type { ClusterInfo } from '../config.js';
+import type { ClusterStore } from '../store/cluster-store.js';
+import type { StoredObject } from '../store/types.js';
+import { NODES, same } from './refs.js';
+
+/** Pure: the Node object for a cluster (status included). */
+export function nodeFor(info: ClusterInfo, existing?: StoredObject): StoredObject {
+  const name = `${info.name}-node`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      ...(existing?.metadata ?? {}),
+      name,
+      labels: {
+        ...(existing?.metadata.labels ?? {}),
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'topology.kubernetes.io/region': info.region,
+        'topology.kubernetes.io/zone': info.zone,
+      },
+    },
+    spec: {},
+    status: {
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'meshbridge pod runner is ready' },
+      ],
+      addresses: [
+        { type: 'InternalIP', address: `127.${info.block}.0.1` },
+        { type: 'Hostname', address: name },
+      ],
+      nodeInfo: { kubeletVersion: 'v1.32.0-meshbridge', operatingSystem: 'linux', architecture: process.arch },
+    },
+  };
+}
+
+/** Creates or corrects the Node; returns it. */
+export function reconcileNode(store: ClusterStore, info: ClusterInfo): StoredObject {
+  const existing = store.get(NODES, undefined, `${info.name}-node`);
+  const desired = nodeFor(info, existing);
+  if (!existing) return store.create(NODES, desired);
+  if (same(existing.metadata.labels, desired.metadata.labels) && same(existing.status, desired.status)) return existing;
+  return store.update(NODES, desired);
+}

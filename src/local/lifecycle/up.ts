@@ -1,0 +1,132 @@
+/**
+ * `local up`: starts one detached process per cluster (`dist/local/cluster-main.js`, its own process group so its
+ * pods die with the group), waits until each API answers, and writes the kubeconfig. Idempotent: a cluster whose
+ * recorded process is alive and healthy is left alone. After a crash (the cluster process gone, maybe its pods
+ * still running), the leftover process group is killed and the cluster restarted on its stored objects.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type ClusterSpec } from '../config.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { commandLine, groupMembers, isAlive, signal, waitUntil } from './processes.js';
+
+/** The compiled cluster entry (same relative place from src/local/lifecycle and dist/local/lifecycle). */
+export const CLUSTER_MAIN = fileURLToPath(new URL('../../../dist/local/cluster-main.js', import.meta.url));
+
+/** Options of `local up`. */
+export interface UpOptions {
+  readonly home: string;
+  readonly clusters: readonly ClusterSpec[];
+  /** Environment of the cluster processes (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** How long to wait for each cluster (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+/** What `local up` did for one cluster. */
+export interface UpResult {
+  readonly info: ClusterInfo;
+  readonly pid: number;
+  readonly action: 'started' | 'running' | 'recovered';
+}
+
+/** The recorded pid of a cluster's process if that process is alive and is a cluster-main. */
+export function runningPid(dir: string): number | undefined {
+  const paths = clusterPaths(dir);
+  if (!existsSync(paths.pid)) return undefined;
+  const pid = Number(readFileSync(paths.pid, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLine(pid).includes('cluster-main.js')
+    ? pid
+    : undefined;
+}
+
+async function healthy(apiUrl: string | undefined): Promise<boolean> {
+  if (!apiUrl) return false;
+  try {
+    const res = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function readInfo(dir: string): ClusterInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(clusterPaths(dir).info, 'utf8')) as ClusterInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kills what is left of a cluster whose process died: its process group (pods) by the recorded pid. */
+export async function killLeftovers(dir: string): Promise<void> {
+  const paths = clusterPaths(dir);
+  if (!existsSync(paths.pid)) return;
+  const pgid = Number(readFileSync(paths.pid, 'utf8').trim());
+  if (!Number.isInteger(pgid) || pgid <= 0) return;
+  for (const pid of groupMembers(pgid)) signal(pid, 'SIGKILL');
+  await waitUntil(() => groupMembers(pgid).length === 0, 5000);
+}
+
+async function startOne(home: string, spec: ClusterSpec, index: number, options: UpOptions): Promise<UpResult> {
+  const env = options.env ?? process.env;
+  const dir = homePaths(home).cluster(spec.name).dir;
+  const paths = clusterPaths(dir);
+  mkdirSync(dir, { recursive: true });
+  const previous = readInfo(dir);
+  const live = runningPid(dir);
+  if (live !== undefined && (await healthy(previous?.apiUrl))) {
+    return { info: previous as ClusterInfo, pid: live, action: 'running' };
+  }
+  if (live !== undefined) signal(live, 'SIGKILL');
+  const crashed = existsSync(paths.pid);
+  await killLeftovers(dir);
+  const info: ClusterInfo = {
+    ...clusterInfoFor(spec, index, env),
+    ...(previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
+  };
+  writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`);
+  rmSync(paths.ready, { force: true });
+  if (!existsSync(CLUSTER_MAIN)) throw new Error(`${CLUSTER_MAIN} is missing: run \`npm run build\` first`);
+  const log = openSync(paths.log, 'a');
+  const child = spawn(process.execPath, [CLUSTER_MAIN, dir], { detached: true, stdio: ['ignore', log, log], env });
+  closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start cluster ${spec.name}`);
+  child.unref();
+  writeFileSync(paths.pid, String(pid));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const ready = await waitUntil(() => {
+    if (!isAlive(pid)) return true;
+    try {
+      return (JSON.parse(readFileSync(paths.ready, 'utf8')) as { pid: number }).pid === pid;
+    } catch {
+      return false;
+    }
+  }, timeoutMs);
+  const started = readInfo(dir);
+  if (!ready || !isAlive(pid) || !(await healthy(started?.apiUrl))) {
+    const tail = readFileSync(paths.log, 'utf8').split('\n').slice(-15).join('\n');
+    throw new Error(`cluster ${spec.name} did not become ready (log ${paths.log}):\n${tail}`);
+  }
+  return { info: started as ClusterInfo, pid, action: crashed ? 'recovered' : 'started' };
+}
+
+/** Brings every cluster up (in order) and writes the kubeconfig with all known clusters. */
+export async function localUp(options: UpOptions): Promise<UpResult[]> {
+  const { home } = options;
+  const paths = homePaths(home);
+  mkdirSync(paths.clusters, { recursive: true });
+  const results: UpResult[] = [];
+  for (const [i, spec] of options.clusters.entries()) results.push(await startOne(home, spec, i + 1, options));
+  const known = new Map(results.map((r) => [r.info.name, r.info]));
+  for (const name of readdirSync(paths.clusters)) {
+    const info = readInfo(join(paths.clusters, name));
+    if (info && !known.has(name) && runningPid(join(paths.clusters, name)) !== undefined) known.set(name, info);
+  }
+  writeKubeconfig(paths.kubeconfig, [...known.values()]);
+  writeFileSync(paths.pids, `${results.map((r) => `${r.info.name} ${r.pid}`).join('\n')}\n`);
+  return results;
+}

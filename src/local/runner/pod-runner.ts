@@ -1,0 +1,409 @@
+/**
+ * The pod runner ("kubelet") of an embedded cluster: every Pod in the store becomes processes on its own loopback
+ * IP — one per container (`node <entry>` of the container's image) plus whatever the mesh adds (a sidecar) —
+ * supervised with restart backoff, probed for readiness, and reflected back into the Pod's status. A Pod removed
+ * from the store has its processes stopped (SIGTERM, then SIGKILL after its grace period).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterInfo } from '../config.js';
+import { GATEWAY_IMAGE } from '../controllers/gateways.js';
+import { NAMESPACES, PODS, rec, recs, same, type Rec } from '../controllers/refs.js';
+import type { MeshIntegration, PodContext, ProcessSpec } from '../mesh-integration.js';
+import type { ClusterStore } from '../store/cluster-store.js';
+import type { StoredObject } from '../store/types.js';
+import { ContainerProcess, type ContainerState } from './container-process.js';
+import type { ImageResolver } from './images.js';
+import { allocatePodIp } from './ip.js';
+import { podStatus, type ContainerView } from './pod-status.js';
+import { runProbe, type Probe, type ProbeSpec } from './probe.js';
+
+/** Options of the pod runner; frozen at construction. */
+export interface PodRunnerOptions {
+  readonly store: ClusterStore;
+  readonly info: ClusterInfo;
+  /** Directory under which each pod gets `<namespace>_<name>/` (logs, certificates). */
+  readonly podsDir: string;
+  /** File listing pids of pod processes, for killing orphans after a crash of the cluster process. */
+  readonly pidFile: string;
+  readonly resolveImage: ImageResolver;
+  readonly mesh: MeshIntegration;
+  /** Environment every pod process starts from (PATH, HOME, ...). */
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly baseBackoffMs?: number;
+  /** Milliseconds between readiness probes (default 1000). */
+  readonly probeIntervalMs?: number;
+}
+
+/** Environment variable marking a process as a pod of a given cluster state dir (checked before killing orphans). */
+export const POD_OWNER_ENV = 'MESHBRIDGE_POD_OWNER';
+
+interface Container {
+  readonly name: string;
+  readonly image: string;
+  readonly process?: ContainerProcess;
+  readonly failure?: { reason: string; message: string };
+  readonly probe?: ProbeSpec;
+  readonly failureThreshold: number;
+  readonly env: Record<string, string>;
+  ready: boolean;
+  failures: number;
+}
+
+interface RunningPod {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly ip: string;
+  readonly dir: string;
+  readonly startTime: string;
+  readonly containers: Container[];
+  readonly graceMs: number;
+  probeTimer?: NodeJS.Timeout;
+  probing: boolean;
+}
+
+const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+function portNumber(port: unknown, container: Rec): number | undefined {
+  if (typeof port === 'number') return port;
+  if (typeof port === 'string') {
+    if (/^\d+$/.test(port)) return Number(port);
+    const named = recs(container.ports).find((p) => p.name === port);
+    if (named && typeof named.containerPort === 'number') return named.containerPort;
+  }
+  return undefined;
+}
+
+/** The readiness probe of a container spec: its readinessProbe (HTTP or TCP), else TCP on its first port. */
+export function probeFor(container: Rec): ProbeSpec | undefined {
+  const rp = rec(container.readinessProbe);
+  const timeoutMs = (typeof rp.timeoutSeconds === 'number' ? rp.timeoutSeconds : 1) * 1000;
+  const http = rec(rp.httpGet);
+  const httpPort = portNumber(http.port, container);
+  if (httpPort !== undefined) {
+    return { type: 'http', port: httpPort, path: typeof http.path === 'string' ? http.path : '/', timeoutMs };
+  }
+  const tcpPort = portNumber(rec(rp.tcpSocket).port, container);
+  if (tcpPort !== undefined) return { type: 'tcp', port: tcpPort, timeoutMs };
+  const first = recs(container.ports)[0]?.containerPort;
+  return typeof first === 'number' ? { type: 'tcp', port: first, timeoutMs } : undefined;
+}
+
+/** The pod runner of one cluster. */
+export class PodRunner {
+  private readonly pods = new Map<string, RunningPod>();
+  private readonly releasing = new Set<string>();
+  private unsubscribe: (() => void) | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: PodRunnerOptions) {}
+
+  /** Kills processes a previous (crashed) cluster process left behind, then starts following the store. */
+  start(): void {
+    killOrphans(this.options.pidFile, this.options.podsDir);
+    this.unsubscribe = this.options.store.subscribe((c) => {
+      if (c.resource.plural === 'pods' && c.resource.group === '') this.sync();
+    });
+    this.syncTimer = setInterval(() => this.sync(), 2000);
+    this.sync();
+  }
+
+  /** The environment and working directory of a pod's first app container (for `exec`). */
+  execContext(namespace: string, name: string): { env: Record<string, string>; cwd: string } | undefined {
+    const pod = [...this.pods.values()].find((p) => p.namespace === namespace && p.name === name);
+    const app = pod?.containers[0];
+    return pod && app ? { env: app.env, cwd: pod.dir } : undefined;
+  }
+
+  /** The log file of a pod's container (first container when unnamed). */
+  logFile(namespace: string, name: string, container?: string): string | undefined {
+    const pod = [...this.pods.values()].find((p) => p.namespace === namespace && p.name === name);
+    const c = pod?.containers.find((x) => container === undefined || x.name === container);
+    return pod && c ? join(pod.dir, `${c.name}.log`) : undefined;
+  }
+
+  /** Stops every pod process (grace capped at `graceMs`). */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    await Promise.all([...this.pods.values()].map((p) => this.terminate(p, Math.min(graceMs, p.graceMs))));
+  }
+
+  /** Starts pods new in the store and stops pods gone from it. */
+  sync(): void {
+    if (this.stopped) return;
+    const pods = this.options.store.list(PODS);
+    const uids = new Set(pods.map((p) => p.metadata.uid ?? ''));
+    for (const running of [...this.pods.values()]) {
+      if (!uids.has(running.uid)) void this.terminate(running, running.graceMs);
+    }
+    for (const pod of pods) {
+      if (!this.pods.has(pod.metadata.uid ?? '')) this.launch(pod, pods);
+    }
+  }
+
+  private launch(pod: StoredObject, all: readonly StoredObject[]): void {
+    const { info, store } = this.options;
+    const used = new Set<string>(this.releasing);
+    for (const p of this.pods.values()) used.add(p.ip);
+    let ip = typeof rec(pod.status).podIP === 'string' ? (rec(pod.status).podIP as string) : undefined;
+    if (!ip || used.has(ip) || !ip.startsWith(`127.${info.block}.`)) {
+      for (const p of all) {
+        const other = rec(p.status).podIP;
+        if (p.metadata.uid !== pod.metadata.uid && typeof other === 'string') used.add(other);
+      }
+      ip = allocatePodIp(info.block, used);
+    }
+    if (!ip) return;
+    const namespace = pod.metadata.namespace ?? 'default';
+    const dir = join(this.options.podsDir, `${namespace}_${pod.metadata.name}`);
+    mkdirSync(dir, { recursive: true });
+    const ns = store.get(NAMESPACES, undefined, namespace);
+    const ctx: PodContext = { pod, podIP: ip, cluster: info, dir, namespaceLabels: ns?.metadata.labels ?? {} };
+    const spec = rec(pod.spec);
+    const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
+    const running: RunningPod = {
+      uid: pod.metadata.uid ?? '',
+      namespace,
+      name: pod.metadata.name,
+      ip,
+      dir,
+      startTime: stamp(),
+      containers: [],
+      graceMs: Math.min(grace, 30) * 1000,
+      probing: false,
+    };
+    this.pods.set(running.uid, running);
+    const previous = new Map(recs(rec(pod.status).containerStatuses).map((c) => [c.name, c.restartCount]));
+    const podEnv = this.podEnv(pod, ip);
+    for (const c of recs(spec.containers)) {
+      const name = typeof c.name === 'string' ? c.name : 'main';
+      const image = typeof c.image === 'string' ? c.image : '';
+      const env = { ...podEnv, ...containerEnv(c, pod, ip), ...portEnv(c), ...this.options.mesh.appEnv(ctx) };
+      let spawnSpec: ProcessSpec | undefined;
+      let failure: { reason: string; message: string } | undefined;
+      if (image === GATEWAY_IMAGE) {
+        const gw = this.options.mesh.gateway(ctx);
+        if ('reason' in gw) failure = { reason: 'MeshUnavailable', message: gw.reason };
+        else spawnSpec = { ...gw, env: { ...env, ...gw.env } };
+      } else {
+        const resolved = this.options.resolveImage(image);
+        if (resolved.ok) spawnSpec = { name, entry: resolved.entry, env };
+        else failure = { reason: 'ErrImagePull', message: `failed to pull image "${image}": ${resolved.reason}` };
+      }
+      this.addContainer(running, {
+        name,
+        image,
+        spec: spawnSpec,
+        failure,
+        probe: probeFor(c),
+        restarts: previous.get(name),
+        container: c,
+      });
+    }
+    for (const side of this.options.mesh.sidecars(ctx)) {
+      const probe = side.readinessPort
+        ? ({ type: 'tcp', port: side.readinessPort, timeoutMs: 1000 } as const)
+        : undefined;
+      this.addContainer(running, {
+        name: side.name,
+        image: 'meshbridge/proxy:local',
+        spec: { ...side, env: { ...podEnv, ...side.env } },
+        probe,
+        restarts: previous.get(side.name),
+        container: {},
+      });
+    }
+    this.writeStatus(running);
+    for (const c of running.containers) c.process?.start();
+    running.probeTimer = setInterval(() => void this.probe(running), this.options.probeIntervalMs ?? 1000);
+  }
+
+  private addContainer(
+    pod: RunningPod,
+    c: {
+      name: string;
+      image: string;
+      spec?: ProcessSpec;
+      failure?: { reason: string; message: string };
+      probe?: ProbeSpec;
+      restarts: unknown;
+      container: Rec;
+    },
+  ): void {
+    const threshold = rec(c.container.readinessProbe).failureThreshold;
+    const container: Container = {
+      name: c.name,
+      image: c.image,
+      failure: c.failure,
+      probe: c.probe,
+      failureThreshold: typeof threshold === 'number' ? threshold : 3,
+      env: c.spec ? { ...c.spec.env } : {},
+      ready: false,
+      failures: 0,
+      process: c.spec
+        ? new ContainerProcess({
+            name: c.name,
+            entry: c.spec.entry,
+            env: { ...c.spec.env, [POD_OWNER_ENV]: this.options.podsDir },
+            cwd: pod.dir,
+            logFile: join(pod.dir, `${c.name}.log`),
+            baseBackoffMs: this.options.baseBackoffMs,
+            initialRestartCount: typeof c.restarts === 'number' ? c.restarts : 0,
+            onChange: () => {
+              if (!container.process?.running) container.ready = false;
+              this.writeStatus(pod);
+              this.recordPids();
+            },
+          })
+        : undefined,
+    };
+    pod.containers.push(container);
+  }
+
+  private podEnv(pod: StoredObject, ip: string): Record<string, string> {
+    const spec = rec(pod.spec);
+    return {
+      ...this.options.baseEnv,
+      POD_IP: ip,
+      POD_NAME: pod.metadata.name,
+      POD_NAMESPACE: pod.metadata.namespace ?? 'default',
+      SERVICE_ACCOUNT: typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default',
+      NODE_NAME: typeof spec.nodeName === 'string' ? spec.nodeName : '',
+      MB_CLUSTER: this.options.info.name,
+    };
+  }
+
+  private async probe(pod: RunningPod): Promise<void> {
+    if (pod.probing) return;
+    pod.probing = true;
+    try {
+      let changed = false;
+      for (const c of pod.containers) {
+        let ok = false;
+        if (c.process?.running) ok = c.probe ? await runProbe({ ...c.probe, host: pod.ip } as Probe) : true;
+        c.failures = ok ? 0 : c.failures + 1;
+        const ready = ok ? true : c.ready && c.failures < c.failureThreshold && Boolean(c.process?.running);
+        if (ready !== c.ready) {
+          c.ready = ready;
+          changed = true;
+        }
+      }
+      if (changed) this.writeStatus(pod);
+    } finally {
+      pod.probing = false;
+    }
+  }
+
+  private writeStatus(pod: RunningPod): void {
+    if (this.stopped || this.pods.get(pod.uid) !== pod) return;
+    const { store, info } = this.options;
+    const views: ContainerView[] = pod.containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      state: c.failure
+        ? ({ waiting: { ...c.failure } } as ContainerState)
+        : (c.process?.state ?? { waiting: { reason: 'Unknown' } }),
+      lastState: c.process?.lastState,
+      restartCount: c.process?.restartCount ?? 0,
+      ready: c.ready,
+    }));
+    store.transaction((w) => {
+      const current = w.get(PODS, pod.namespace, pod.name);
+      if (!current || current.metadata.uid !== pod.uid) return;
+      const status = podStatus({
+        podIP: pod.ip,
+        hostIP: `127.${info.block}.0.1`,
+        startTime:
+          typeof rec(current.status).startTime === 'string' ? (rec(current.status).startTime as string) : pod.startTime,
+        containers: views,
+        previous: rec(current.status),
+        now: stamp(),
+      });
+      if (!same(current.status, status)) w.update(PODS, { ...current, status });
+    });
+  }
+
+  private async terminate(pod: RunningPod, graceMs: number): Promise<void> {
+    if (this.pods.get(pod.uid) !== pod) return;
+    this.pods.delete(pod.uid);
+    if (pod.probeTimer) clearInterval(pod.probeTimer);
+    this.releasing.add(pod.ip);
+    await Promise.all(pod.containers.map((c) => c.process?.stop(graceMs)));
+    this.releasing.delete(pod.ip);
+    this.recordPids();
+  }
+
+  private recordPids(): void {
+    const pids = [...this.pods.values()]
+      .flatMap((p) => p.containers.map((c) => c.process?.pid))
+      .filter((p) => p !== undefined);
+    try {
+      writeFileSync(this.options.pidFile, JSON.stringify(pids));
+    } catch {
+      // Bookkeeping only: the process group still reaches the pods.
+    }
+  }
+}
+
+function containerEnv(c: Rec, pod: StoredObject, ip: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of recs(c.env)) {
+    if (typeof e.name !== 'string') continue;
+    if (typeof e.value === 'string') out[e.name] = e.value;
+    const field = rec(rec(e.valueFrom).fieldRef).fieldPath;
+    const fields: Record<string, string | undefined> = {
+      'status.podIP': ip,
+      'metadata.name': pod.metadata.name,
+      'metadata.namespace': pod.metadata.namespace,
+      'spec.nodeName': rec(pod.spec).nodeName as string | undefined,
+      'spec.serviceAccountName': rec(pod.spec).serviceAccountName as string | undefined,
+    };
+    if (typeof field === 'string' && fields[field] !== undefined) out[e.name] = fields[field] as string;
+  }
+  return out;
+}
+
+function portEnv(c: Rec): Record<string, string> {
+  const ports = recs(c.ports)
+    .map((p) => p.containerPort)
+    .filter((p): p is number => typeof p === 'number');
+  return ports.length ? { PORT: String(ports[0]), CONTAINER_PORTS: ports.join(',') } : {};
+}
+
+/** Kills pod processes recorded in `pidFile` that still carry this cluster's owner marker. */
+export function killOrphans(pidFile: string, podsDir: string): void {
+  let pids: number[] = [];
+  try {
+    pids = JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
+  } catch {
+    return;
+  }
+  const killed: number[] = [];
+  for (const pid of pids) {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (environ.includes(`${POD_OWNER_ENV}=${podsDir}`)) {
+        process.kill(pid, 'SIGKILL');
+        killed.push(pid);
+      }
+    } catch {
+      // Already gone, or not ours to read: nothing to kill.
+    }
+  }
+  // Wait (briefly, synchronously: this runs once at startup) until they are gone, so their addresses are free.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 100 && killed.some((pid) => alive(pid)); i++) Atomics.wait(pause, 0, 0, 20);
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still has a /proc entry; its state letter is Z.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Just enough of Kubernetes' protobuf encoding to read the bodies kubectl's typed client sends for
+ * `kubectl create namespace` and `kubectl create serviceaccount` (client-go sends built-in kinds as protobuf and
+ * has no JSON fallback on 415). The envelope is the magic `k8s\0` followed by a `runtime.Unknown` message whose
+ * `raw` field holds the object; only ObjectMeta's identifying fields (name, generateName, namespace, labels,
+ * annotations) are decoded — the only fields those two kinds carry when created that way.
+ */
+import { ApiError } from './status.js';
+
+const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+type Field = { num: number; wire: number; value: bigint | Buffer };
+
+function readVarint(buf: Buffer, pos: number): [bigint, number] {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (pos >= buf.length) throw new ApiError('BadRequest', 'truncated protobuf body');
+    const byte = buf[pos++] as number;
+    result |= BigInt(byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return [result, pos];
+    shift += 7n;
+  }
+}
+
+function fields(buf: Buffer): Field[] {
+  const out: Field[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const [tag, p1] = readVarint(buf, pos);
+    const num = Number(tag >> 3n);
+    const wire = Number(tag & 7n);
+    pos = p1;
+    if (wire === 0) {
+      const [v, p2] = readVarint(buf, pos);
+      out.push({ num, wire, value: v });
+      pos = p2;
+    } else if (wire === 2) {
+      const [len, p2] = readVarint(buf, pos);
+      const end = p2 + Number(len);
+      if (end > buf.length) throw new ApiError('BadRequest', 'truncated protobuf body');
+      out.push({ num, wire, value: buf.subarray(p2, end) });
+      pos = end;
+    } else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else throw new ApiError('BadRequest', `unsupported protobuf wire type ${wire}`);
+  }
+  return out;
+}
+
+const text = (f: Field | undefined): string | undefined =>
+  f && Buffer.isBuffer(f.value) ? f.value.toString('utf8') : undefined;
+const bytes = (f: Field | undefined): Buffer => (f && Buffer.isBuffer(f.value) ? f.value : Buffer.alloc(0));
+
+function stringMap(entries: Field[]): Record<string, string> | undefined {
+  if (entries.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const e of entries) {
+    const kv = fields(bytes(e));
+    out[text(kv.find((f) => f.num === 1)) ?? ''] = text(kv.find((f) => f.num === 2)) ?? '';
+  }
+  return out;
+}
+
+/** True when the body starts with Kubernetes' protobuf magic. */
+export function isKubeProtobuf(body: Buffer): boolean {
+  return body.subarray(0, 4).equals(MAGIC);
+}
+
+/** Decodes a protobuf Namespace or ServiceAccount body into its JSON form; other kinds are 415. */
+export function decodeKubeProtobuf(body: Buffer): Record<string, unknown> {
+  const unknown = fields(body.subarray(4));
+  const typeMeta = fields(bytes(unknown.find((f) => f.num === 1)));
+  const apiVersion = text(typeMeta.find((f) => f.num === 1)) ?? '';
+  const kind = text(typeMeta.find((f) => f.num === 2)) ?? '';
+  if (apiVersion !== 'v1' || (kind !== 'Namespace' && kind !== 'ServiceAccount')) {
+    throw new ApiError(
+      'UnsupportedMediaType',
+      `protobuf bodies are understood for v1 Namespace and ServiceAccount only (got ${apiVersion} ${kind}); send JSON`,
+    );
+  }
+  const object = fields(bytes(unknown.find((f) => f.num === 2)));
+  const meta = fields(bytes(object.find((f) => f.num === 1)));
+  const metadata: Record<string, unknown> = {};
+  const set = (key: string, v: unknown): void => {
+    if (v !== undefined && v !== '') metadata[key] = v;
+  };
+  set('name', text(meta.find((f) => f.num === 1)));
+  set('generateName', text(meta.find((f) => f.num === 2)));
+  set('namespace', text(meta.find((f) => f.num === 3)));
+  set('labels', stringMap(meta.filter((f) => f.num === 11)));
+  set('annotations', stringMap(meta.filter((f) => f.num === 12)));
+  return { apiVersion, kind, metadata };
+}

@@ -1,0 +1,213 @@
+/**
+ * One ADS stream's state-of-the-world protocol, independent of gRPC: per-type subscriptions, versions and nonces,
+ * ACK/NACK bookkeeping, and pushes only when the resources a proxy subscribed to changed (hash per type).
+ */
+import { createHash } from 'node:crypto';
+import { proxyFromNode, type Proxy, type XdsNodeInfo } from '../proxy.js';
+import { encodeAny } from '../protos.js';
+import type { Snapshot } from '../snapshot.js';
+import { translate } from '../translate/index.js';
+import { resourceName, TYPE_URLS, type XdsObject, type XdsResources } from '../xds-types.js';
+import { structToJson, type DiscoveryRequest, type DiscoveryResponse } from './messages.js';
+
+/** Push order for make-before-break: clusters before their endpoints, listeners before their routes. */
+const PUSH_ORDER = [TYPE_URLS.cluster, TYPE_URLS.endpoint, TYPE_URLS.listener, TYPE_URLS.route] as const;
+
+const FIELD_OF: Readonly<Record<string, keyof XdsResources>> = {
+  [TYPE_URLS.cluster]: 'clusters',
+  [TYPE_URLS.endpoint]: 'endpoints',
+  [TYPE_URLS.listener]: 'listeners',
+  [TYPE_URLS.route]: 'routes',
+};
+
+/** A rejected response as the proxy reported it. */
+export interface NackRecord {
+  readonly version: string;
+  readonly nonce: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+/** Observable state of one type on one stream. */
+export interface TypeStatus {
+  /** `'*'` for a wildcard subscription. */
+  readonly subscribed: '*' | readonly string[];
+  /** Version of the last response sent ('' if none). */
+  readonly sentVersion: string;
+  /** Version the proxy last ACKed ('' if none): with a NACK pending, the one still in force at the proxy. */
+  readonly ackedVersion: string;
+  readonly lastNack: NackRecord | undefined;
+}
+
+interface TypeState {
+  names: '*' | Set<string>;
+  version: number;
+  nonce: string;
+  hash: string | undefined;
+  acked: string;
+  lastNack: NackRecord | undefined;
+  legacyWildcard: boolean;
+}
+
+/** Counters shared by all sessions of a server. */
+export interface AdsCounters {
+  responses: number;
+  acks: number;
+  nacks: number;
+}
+
+/** What a session needs from its server. */
+export interface SessionDeps {
+  /** The latest snapshot. */
+  readonly snapshot: () => Snapshot;
+  /** Writes one response on the stream. */
+  readonly send: (response: DiscoveryResponse) => void;
+  readonly counters: AdsCounters;
+  /** Called once per NACK, for logs. */
+  readonly onNack?: (nodeId: string, typeUrl: string, record: NackRecord) => void;
+}
+
+/** Error for a stream whose first request carries no node (state of the world requires it). */
+export class MissingNodeError extends Error {
+  readonly code = 'MB_MESH_MISSING_NODE';
+  constructor() {
+    super('the first DiscoveryRequest of a stream must carry node.id');
+  }
+}
+
+/** The protocol state of one ADS stream. */
+export class AdsSession {
+  private node: XdsNodeInfo | undefined;
+  private readonly types = new Map<string, TypeState>();
+  private nonceCounter = 0;
+  private cache: { snapshot: Snapshot; key: string; resources: XdsResources } | undefined;
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  /** The node id, once the first request arrived. */
+  get nodeId(): string | undefined {
+    return this.node?.id;
+  }
+
+  /**
+   * Handles one request: records ACK/NACK for the nonce it answers, updates the subscription, and responds when
+   * the subscription changed. Requests answering a stale nonce are ignored (the xDS protocol's rule). Throws
+   * {@link MissingNodeError} or `ProxyIdError` for a stream that cannot be served.
+   */
+  handle(req: DiscoveryRequest): void {
+    if (!this.node) {
+      if (!req.node?.id) throw new MissingNodeError();
+      const node: XdsNodeInfo = {
+        id: req.node.id,
+        locality: req.node.locality ?? null,
+        metadata: structToJson(req.node.metadata),
+      };
+      proxyFromNode(node); // validates the id now, so a bad node fails the stream on its first request
+      this.node = node;
+    }
+    const typeUrl = req.type_url ?? '';
+    if (!FIELD_OF[typeUrl]) return;
+    const names = req.resource_names ?? [];
+    let state = this.types.get(typeUrl);
+    const first = state === undefined;
+    if (!state) {
+      state = {
+        names: new Set(),
+        version: 0,
+        nonce: '',
+        hash: undefined,
+        acked: '',
+        lastNack: undefined,
+        legacyWildcard: false,
+      };
+      this.types.set(typeUrl, state);
+    }
+    const nonce = req.response_nonce ?? '';
+    if (nonce !== '' && nonce !== state.nonce) return;
+    if (nonce !== '') {
+      if (req.error_detail) {
+        // NACK: the proxy keeps its previous config; we record why and do not resend the same content.
+        const record: NackRecord = {
+          version: String(state.version),
+          nonce,
+          message: req.error_detail.message ?? '',
+          at: new Date().toISOString(),
+        };
+        state.lastNack = record;
+        this.deps.counters.nacks += 1;
+        this.deps.onNack?.(this.node.id, typeUrl, record);
+      } else {
+        state.acked = req.version_info ?? '';
+        this.deps.counters.acks += 1;
+      }
+    }
+    // Wildcard: an explicit '*', or an empty list when the first request of the type was empty (legacy wildcard,
+    // which Envoy keeps sending empty in its ACKs). Otherwise an empty list unsubscribes from everything.
+    if (first) state.legacyWildcard = names.length === 0;
+    else if (names.length > 0) state.legacyWildcard = false;
+    const wildcard = names.includes('*') || (state.legacyWildcard && names.length === 0);
+    const next: '*' | Set<string> = wildcard ? '*' : new Set(names);
+    if (first || !sameNames(state.names, next)) {
+      state.names = next;
+      this.sendType(typeUrl, state, true);
+    }
+  }
+
+  /** After a snapshot change: sends every subscribed type whose resources changed for this proxy. */
+  push(): void {
+    if (!this.node) return;
+    for (const typeUrl of PUSH_ORDER) {
+      const state = this.types.get(typeUrl);
+      if (state) this.sendType(typeUrl, state, false);
+    }
+  }
+
+  /** Per-type state for stats and debugging. */
+  status(): Record<string, TypeStatus> {
+    const out: Record<string, TypeStatus> = {};
+    for (const [typeUrl, s] of this.types) {
+      out[typeUrl] = {
+        subscribed: s.names === '*' ? '*' : [...s.names].sort(),
+        sentVersion: s.version === 0 ? '' : String(s.version),
+        ackedVersion: s.acked,
+        lastNack: s.lastNack,
+      };
+    }
+    return out;
+  }
+
+  private resources(): XdsResources {
+    const snapshot = this.deps.snapshot();
+    const lds = this.types.get(TYPE_URLS.listener);
+    const listenerNames = lds && lds.names !== '*' ? [...lds.names].sort() : [];
+    const key = listenerNames.join('\n');
+    if (this.cache?.snapshot === snapshot && this.cache.key === key) return this.cache.resources;
+    const proxy: Proxy = proxyFromNode(this.node as XdsNodeInfo, snapshot);
+    const resources = translate(snapshot, proxy, { listenerNames });
+    this.cache = { snapshot, key, resources };
+    return resources;
+  }
+
+  private sendType(typeUrl: string, state: TypeState, force: boolean): void {
+    const all = this.resources()[FIELD_OF[typeUrl] as keyof XdsResources];
+    const selected: readonly XdsObject[] =
+      state.names === '*' ? all : all.filter((r) => (state.names as Set<string>).has(resourceName(r)));
+    const hash = createHash('sha256').update(JSON.stringify(selected)).digest('hex');
+    if (!force && hash === state.hash) return;
+    state.hash = hash;
+    state.version += 1;
+    state.nonce = String(++this.nonceCounter);
+    this.deps.counters.responses += 1;
+    this.deps.send({
+      version_info: String(state.version),
+      resources: selected.map((r) => encodeAny(typeUrl, r)),
+      type_url: typeUrl,
+      nonce: state.nonce,
+    });
+  }
+}
+
+function sameNames(a: '*' | Set<string>, b: '*' | Set<string>): boolean {
+  if (a === '*' || b === '*') return a === b;
+  return a.size === b.size && [...a].every((n) => b.has(n));
+}

@@ -1,0 +1,183 @@
+/**
+ * Stage 3 of the control plane (serve): `startControlPlane` watches an {@link ObjectSource}, rebuilds the
+ * snapshot after changes (debounced), and serves Envoy v3 ADS (state of the world) over gRPC; each stream gets
+ * only the resource types it subscribed to, and only when they changed for that proxy.
+ */
+import { Server, ServerCredentials, status, type ServerDuplexStream } from '@grpc/grpc-js';
+import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from './ads/messages.js';
+import { AdsSession, type AdsCounters, type TypeStatus } from './ads/session.js';
+import { createSnapshot, type Snapshot } from './snapshot.js';
+import type { ObjectSource } from './source.js';
+
+/** The logging calls the control plane makes (pino's signature, so a pino logger fits). */
+export interface MeshLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Options of {@link startControlPlane}. */
+export interface ControlPlaneOptions {
+  readonly source: ObjectSource;
+  /** Where to serve ADS; port 0 picks a free port. */
+  readonly listen: { readonly host: string; readonly port: number };
+  /** The meshbridge cluster this control plane serves (for logs and stats). */
+  readonly clusterName: string;
+  readonly log?: MeshLogger;
+  /** Delay between the first change and the rebuild + push that includes it (default 50 ms). */
+  readonly debounceMs?: number;
+}
+
+/** One connected proxy in {@link ControlPlaneStats}. */
+export interface ProxyStats {
+  readonly nodeId: string;
+  readonly types: Readonly<Record<string, TypeStatus>>;
+}
+
+/** What {@link ControlPlane.stats} reports. */
+export interface ControlPlaneStats {
+  readonly clusterName: string;
+  /** Snapshot revision being served (starts at 1 once the source is ready). */
+  readonly revision: number;
+  readonly responses: number;
+  readonly acks: number;
+  readonly nacks: number;
+  readonly proxies: readonly ProxyStats[];
+}
+
+/** A running control plane. */
+export interface ControlPlane {
+  /** `host:port` the ADS server listens on (the value for `MB_XDS_ADDRESS`). */
+  readonly address: string;
+  stats(): ControlPlaneStats;
+  /** Ends every stream and stops the server; does not close the source (the caller owns it). */
+  close(): Promise<void>;
+}
+
+/** Error for invalid options, raised before anything starts. */
+export class ControlPlaneOptionsError extends Error {
+  readonly code = 'MB_MESH_BAD_OPTIONS';
+}
+
+const SILENT: MeshLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * Starts serving. Streams that connect before the source's initial list is complete wait for it: a restarted
+ * control plane never answers with an endpoint set smaller than the cluster's truth.
+ */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const o = validate(options);
+  const log = o.log ?? SILENT;
+  const counters: AdsCounters = { responses: 0, acks: 0, nacks: 0 };
+  const sessions = new Map<ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, AdsSession>();
+  let snapshot: Snapshot | undefined;
+  let revision = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const rebuild = () => {
+    timer = undefined;
+    if (closed) return;
+    snapshot = createSnapshot(o.source.list(), { revision: ++revision });
+    for (const [call, session] of sessions) {
+      try {
+        session.push();
+      } catch (err) {
+        log.error({ err, nodeId: session.nodeId, cluster: o.clusterName }, 'push failed; closing the stream');
+        sessions.delete(call);
+        call.emit('error', { code: status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  };
+  const ready = o.source.ready().then(() => {
+    if (!closed) rebuild();
+  });
+  const unwatch = o.source.watch(() => {
+    if (!timer && !closed) timer = setTimeout(rebuild, o.debounceMs ?? 50);
+  });
+
+  const server = new Server();
+  server.addService(adsServiceDefinition(), {
+    StreamAggregatedResources: (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) => {
+      const session = new AdsSession({
+        snapshot: () => snapshot as Snapshot,
+        send: (response) => call.write(response),
+        counters,
+        onNack: (nodeId, typeUrl, nack) =>
+          log.warn({ nodeId, typeUrl, ...nack, cluster: o.clusterName }, 'proxy rejected a configuration'),
+      });
+      sessions.set(call, session);
+      // Requests are handled strictly in order, each after the initial list is in.
+      let queue: Promise<void> = ready;
+      call.on('data', (req: DiscoveryRequest) => {
+        queue = queue.then(() => {
+          if (closed || !sessions.has(call)) return;
+          try {
+            session.handle(req);
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            log.warn({ nodeId: session.nodeId, message, cluster: o.clusterName }, 'closing an ADS stream');
+            sessions.delete(call);
+            // grpc-js ends a streaming call with this status when 'error' is emitted on it.
+            call.emit('error', { code: status.INVALID_ARGUMENT, details: message });
+          }
+        });
+      });
+      const drop = () => sessions.delete(call);
+      call.on('end', () => {
+        drop();
+        call.end();
+      });
+      call.on('cancelled', drop);
+      call.on('error', drop);
+      call.on('close', drop);
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${o.listen.host}:${o.listen.port}`, ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    );
+  });
+  const address = `${o.listen.host}:${port}`;
+  log.info({ address, cluster: o.clusterName }, 'mesh control plane serving ADS');
+
+  return {
+    address,
+    stats: () => ({
+      clusterName: o.clusterName,
+      revision,
+      ...counters,
+      proxies: [...sessions.values()]
+        .filter((s) => s.nodeId !== undefined)
+        .map((s) => ({ nodeId: s.nodeId as string, types: s.status() })),
+    }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (timer) clearTimeout(timer);
+      unwatch();
+      for (const call of sessions.keys()) call.end();
+      sessions.clear();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+function validate(o: ControlPlaneOptions): ControlPlaneOptions {
+  if (!o.source) throw new ControlPlaneOptionsError('source is required');
+  if (!o.listen?.host || !Number.isInteger(o.listen.port) || o.listen.port < 0 || o.listen.port > 65535) {
+    throw new ControlPlaneOptionsError(`listen must be {host, port 0..65535}, got ${JSON.stringify(o.listen)}`);
+  }
+  if (!o.clusterName) throw new ControlPlaneOptionsError('clusterName is required');
+  if (o.debounceMs !== undefined && !(o.debounceMs >= 0)) throw new ControlPlaneOptionsError('debounceMs must be >= 0');
+  return Object.freeze({ ...o, listen: Object.freeze({ ...o.listen }) });
+}

@@ -1,0 +1,168 @@
+/**
+ * Stage 1 of the control plane (ingest): an immutable, indexed snapshot of the cluster objects the mesh reads.
+ * Everything downstream (translation, the ADS server's per-proxy hashes) works from one snapshot, never from live
+ * watch caches, so a translation is a pure function of (snapshot, proxy).
+ */
+import type {
+  DestinationRule,
+  Endpoints,
+  MeshObject,
+  Namespace,
+  Node,
+  Pod,
+  Service,
+  ServiceEntry,
+  WorkloadEntry,
+} from './inputs.js';
+import { podLocality, type Locality } from './locality.js';
+
+/** The cluster's DNS suffix; services are `<name>.<namespace>.svc.cluster.local`. */
+export const CLUSTER_DOMAIN = 'svc.cluster.local';
+
+/** Namespace label that turns sidecar injection on (Istio's). */
+export const INJECTION_LABEL = 'istio-injection';
+
+/** An immutable view of the cluster at one revision. */
+export interface Snapshot {
+  /** Monotonic number given by the source; only for logs and debugging. */
+  readonly revision: number;
+  readonly namespaces: ReadonlyMap<string, Namespace>;
+  readonly nodes: ReadonlyMap<string, Node>;
+  /** Sorted by namespace, then name. */
+  readonly services: readonly Service[];
+  /** Keyed by `<namespace>/<name>` (same key as the Service). */
+  readonly endpoints: ReadonlyMap<string, Endpoints>;
+  /** Sorted by namespace, then name; terminating pods are left out. */
+  readonly pods: readonly Pod[];
+  readonly podsByIp: ReadonlyMap<string, Pod>;
+  readonly podsByName: ReadonlyMap<string, Pod>;
+  readonly workloadEntries: readonly WorkloadEntry[];
+  readonly serviceEntries: readonly ServiceEntry[];
+  readonly destinationRules: readonly DestinationRule[];
+}
+
+/** Options of {@link createSnapshot}. */
+export interface SnapshotOptions {
+  readonly revision?: number;
+}
+
+/** `<namespace>/<name>` of an object (namespace `default` when unset, as Kubernetes does). */
+export function objectKey(o: { metadata: { name?: string | undefined; namespace?: string | undefined } }): string {
+  return `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
+}
+
+/** The fully qualified host of a Kubernetes Service. */
+export function serviceFqdn(s: Service): string {
+  return `${s.metadata.name ?? ''}.${s.metadata.namespace ?? 'default'}.${CLUSTER_DOMAIN}`;
+}
+
+const byKey = <T extends { metadata: { name?: string | undefined; namespace?: string | undefined } }>(
+  a: T,
+  b: T,
+): number => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0);
+
+/**
+ * Builds a snapshot from a list of objects (any order; later duplicates of the same kind/namespace/name replace
+ * earlier ones). Objects are not copied: callers must not mutate them afterwards.
+ */
+export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotOptions = {}): Snapshot {
+  const latest = new Map<string, MeshObject>();
+  for (const o of objects) latest.set(`${o.kind}/${objectKey(o)}`, o);
+  const namespaces = new Map<string, Namespace>();
+  const nodes = new Map<string, Node>();
+  const services: Service[] = [];
+  const endpoints = new Map<string, Endpoints>();
+  const pods: Pod[] = [];
+  const workloadEntries: WorkloadEntry[] = [];
+  const serviceEntries: ServiceEntry[] = [];
+  const destinationRules: DestinationRule[] = [];
+  for (const o of latest.values()) {
+    switch (o.kind) {
+      case 'Namespace':
+        namespaces.set(o.metadata.name ?? '', o);
+        break;
+      case 'Node':
+        nodes.set(o.metadata.name ?? '', o);
+        break;
+      case 'Service':
+        services.push(o);
+        break;
+      case 'Endpoints':
+        endpoints.set(objectKey(o), o);
+        break;
+      case 'Pod':
+        // A terminating pod no longer receives new traffic (Kubernetes drops it from ready endpoints too).
+        if (!o.metadata.deletionTimestamp) pods.push(o);
+        break;
+      case 'WorkloadEntry':
+        workloadEntries.push(o);
+        break;
+      case 'ServiceEntry':
+        serviceEntries.push(o);
+        break;
+      case 'DestinationRule':
+        destinationRules.push(o);
+        break;
+      default: {
+        const never: never = o;
+        throw new Error(`unhandled kind ${(never as { kind: string }).kind}`);
+      }
+    }
+  }
+  for (const list of [services, pods, workloadEntries, serviceEntries, destinationRules]) list.sort(byKey);
+  const podsByIp = new Map<string, Pod>();
+  const podsByName = new Map<string, Pod>();
+  for (const p of pods) {
+    podsByName.set(objectKey(p), p);
+    if (p.status?.podIP) podsByIp.set(p.status.podIP, p);
+  }
+  return Object.freeze({
+    revision: options.revision ?? 0,
+    namespaces,
+    nodes,
+    services: Object.freeze(services),
+    endpoints,
+    pods: Object.freeze(pods),
+    podsByIp,
+    podsByName,
+    workloadEntries: Object.freeze(workloadEntries),
+    serviceEntries: Object.freeze(serviceEntries),
+    destinationRules: Object.freeze(destinationRules),
+  });
+}
+
+/**
+ * Whether a pod runs with a sidecar: its namespace has `istio-injection=enabled` and neither the pod's label nor
+ * its annotation `sidecar.istio.io/inject` says `false`; a pod already labelled `security.istio.io/tlsMode: istio`
+ * (what Istio's injector adds) counts too.
+ */
+export function podHasSidecar(snapshot: Snapshot, pod: Pod): boolean {
+  const labels = pod.metadata.labels ?? {};
+  if (labels['security.istio.io/tlsMode'] === 'istio') return true;
+  const optOut =
+    labels['sidecar.istio.io/inject'] === 'false' || pod.metadata.annotations?.['sidecar.istio.io/inject'] === 'false';
+  const ns = snapshot.namespaces.get(pod.metadata.namespace ?? 'default');
+  return !optOut && ns?.metadata.labels?.[INJECTION_LABEL] === 'enabled';
+}
+
+/** A pod's locality: its `istio-locality` label, else its node's topology labels. */
+export function localityOfPod(snapshot: Snapshot, pod: Pod): Locality {
+  const node = pod.spec?.nodeName ? snapshot.nodes.get(pod.spec.nodeName) : undefined;
+  return podLocality(pod.metadata.labels, node?.metadata.labels);
+}
+
+/** Whether a pod is Running and Ready (Ready condition true; Running alone when it reports no conditions). */
+export function podIsReady(pod: Pod): boolean {
+  if (pod.status?.phase !== 'Running' || !pod.status.podIP) return false;
+  const ready = pod.status.conditions?.find((c) => c.type === 'Ready');
+  return ready ? ready.status === 'True' : true;
+}
+
+/** Whether `labels` contain every key/value of a non-empty `selector`. */
+export function selectorMatches(
+  selector: Readonly<Record<string, string>> | undefined,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
+  const entries = Object.entries(selector ?? {});
+  return entries.length > 0 && entries.every(([k, v]) => labels?.[k] === v);
+}

@@ -1,0 +1,103 @@
+/**
+ * DestinationRule lookup and conversion to Envoy fields (Istio's rules, reduced to what meshbridge generates and
+ * what the seed needs: outlier detection, locality failover, connect timeout).
+ */
+import type { DestinationRule, OutlierDetection } from '../inputs.js';
+import type { PriorityPolicy } from '../locality.js';
+import { CLUSTER_DOMAIN, type Snapshot } from '../snapshot.js';
+import { duration, parseDurationMs, type XdsObject } from '../xds-types.js';
+
+/** The host a rule applies to, fully qualified: a bare name is resolved in the rule's namespace, as Istio does. */
+export function ruleHost(dr: DestinationRule): string {
+  const host = dr.spec?.host ?? '';
+  return host.includes('.') || host.includes('*')
+    ? host
+    : `${host}.${dr.metadata.namespace ?? 'default'}.${CLUSTER_DOMAIN}`;
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  if (pattern === host) return true;
+  return pattern.startsWith('*') && host.endsWith(pattern.slice(1));
+}
+
+/**
+ * The DestinationRule that applies to `host` for a proxy in `proxyNamespace`: Istio's precedence, a rule in the
+ * proxy's namespace first, then one in the service's namespace, then any other; an exact host beats a wildcard;
+ * ties go to the first by namespace/name.
+ */
+export function findDestinationRule(
+  snapshot: Snapshot,
+  host: string,
+  proxyNamespace: string,
+  serviceNamespace: string,
+): DestinationRule | undefined {
+  const candidates = snapshot.destinationRules.filter((dr) => hostMatches(ruleHost(dr), host));
+  const score = (dr: DestinationRule): number => {
+    const ns = dr.metadata.namespace ?? 'default';
+    const nsScore = ns === proxyNamespace ? 0 : ns === serviceNamespace ? 1 : 2;
+    return nsScore * 2 + (ruleHost(dr) === host ? 0 : 1);
+  };
+  let best: DestinationRule | undefined;
+  for (const dr of candidates) if (!best || score(dr) < score(best)) best = dr;
+  return best;
+}
+
+/**
+ * Envoy `outlier_detection` for a rule, or `undefined` when the rule sets none: then the cluster carries no
+ * outlier detection at all (choice: Istio sends none either unless a DestinationRule asks).
+ *
+ * `enforcing_success_rate: 0` is always set: success-rate ejection is on by default in Envoy's proto and
+ * grpc-js-xds crashes on a config that enables it with its `success_rate_*` fields unset.
+ */
+export function outlierDetection(dr: DestinationRule | undefined): XdsObject | undefined {
+  const od: OutlierDetection | undefined = dr?.spec?.trafficPolicy?.outlierDetection;
+  if (!od) return undefined;
+  const out: Record<string, unknown> = { enforcing_success_rate: { value: 0 } };
+  if (od.consecutive5xxErrors !== undefined) {
+    out['consecutive_5xx'] = { value: od.consecutive5xxErrors };
+    // Istio: a count of 0 disables this detector rather than ejecting on every error.
+    out['enforcing_consecutive_5xx'] = { value: od.consecutive5xxErrors > 0 ? 100 : 0 };
+  }
+  if (od.consecutiveGatewayErrors !== undefined) {
+    out['consecutive_gateway_failure'] = { value: od.consecutiveGatewayErrors };
+    out['enforcing_consecutive_gateway_failure'] = { value: od.consecutiveGatewayErrors > 0 ? 100 : 0 };
+  }
+  const interval = lenientDurationMs(od.interval);
+  if (interval !== undefined) out['interval'] = duration(interval);
+  const baseEjection = lenientDurationMs(od.baseEjectionTime);
+  if (baseEjection !== undefined) out['base_ejection_time'] = duration(baseEjection);
+  if (od.maxEjectionPercent !== undefined) out['max_ejection_percent'] = { value: od.maxEjectionPercent };
+  return out;
+}
+
+/**
+ * Whether locality priorities apply, and with which rules. As in Istio, priorities need outlier detection on the
+ * rule (without it Envoy would never see P0 endpoints fail, so never leave P0) and `localityLbSetting.enabled` not
+ * `false`; otherwise `undefined` and every endpoint is priority 0.
+ */
+export function priorityPolicy(dr: DestinationRule | undefined): PriorityPolicy | undefined {
+  const tp = dr?.spec?.trafficPolicy;
+  if (!tp?.outlierDetection) return undefined;
+  const lb = tp.loadBalancer?.localityLbSetting;
+  if (lb?.enabled === false) return undefined;
+  return { failover: lb?.failover ?? [], failoverPriority: lb?.failoverPriority ?? [] };
+}
+
+/** Connection timeout: the rule's `connectionPool.tcp.connectTimeout`, else Istio's default 10 s. */
+export function connectTimeoutMs(dr: DestinationRule | undefined): number {
+  return lenientDurationMs(dr?.spec?.trafficPolicy?.connectionPool?.tcp?.connectTimeout) ?? 10_000;
+}
+
+/**
+ * A duration, or `undefined` when absent or malformed. Validation (src/api) rejects malformed rules before they
+ * are stored; one that still reaches the control plane (e.g. written to a real API server without our validator)
+ * falls back to Envoy's default for that field instead of failing every proxy's configuration.
+ */
+function lenientDurationMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDurationMs(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+/** RDS: the `outbound` RouteConfiguration, one virtual host per service port, with retries and timeouts. */
+import type { MeshServicePort } from './services.js';
+import { outboundClusterName } from './names.js';
+import { duration, EXTENSION_TYPE_URLS, type XdsObject } from '../xds-types.js';
+
+/** Name of the route configuration the sidecar's `virtualOutbound` listener asks for over RDS. */
+export const OUTBOUND_ROUTE_NAME = 'outbound';
+
+/**
+ * TSB's default retry policy: 2 retries on connection-level failures and 503, each on another host
+ * (`previous_hosts`). Istio's `503` in retryOn becomes `retriable-status-codes` + `retriable_status_codes: [503]`.
+ */
+export const RETRY_POLICY = Object.freeze({
+  retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes,reset',
+  num_retries: { value: 2 },
+  // Choice: a per-try bound so a silent backend costs at most 1 s per attempt (a failover well under the ~30 s a
+  // readiness probe needs); the route timeout bounds all attempts together so no request hangs.
+  per_try_timeout: duration(1_000),
+  retry_host_predicate: [
+    {
+      name: 'envoy.retry_host_predicates.previous_hosts',
+      typed_config: { '@type': EXTENSION_TYPE_URLS.previousHosts },
+    },
+  ],
+  host_selection_retry_max_attempts: 5,
+  retriable_status_codes: [503],
+});
+
+/** Choice: the whole request, all attempts included (Istio's default is none, which lets requests hang). */
+export const ROUTE_TIMEOUT_MS = 10_000;
+
+/** The single catch-all route of a service port's virtual host. */
+export function routeTo(cluster: string): XdsObject {
+  return {
+    match: { prefix: '/' },
+    route: { cluster, timeout: duration(ROUTE_TIMEOUT_MS), retry_policy: RETRY_POLICY },
+  };
+}
+
+/**
+ * Every host form a client in `proxyNamespace` may use for a service port, with `:port` (and also bare when the
+ * port is 80): `name` and `name.ns` only from the service's own namespace for the bare name, `name.ns`,
+ * `name.ns.svc`, the FQDN, and the cluster IP.
+ */
+export function domainsFor(sp: MeshServicePort, proxyNamespace: string): string[] {
+  const hosts: string[] = [];
+  if (sp.source === 'service') {
+    if (sp.namespace === proxyNamespace) hosts.push(sp.name);
+    hosts.push(`${sp.name}.${sp.namespace}`, `${sp.name}.${sp.namespace}.svc`, sp.host);
+    if (sp.clusterIP) hosts.push(sp.clusterIP);
+  } else {
+    hosts.push(sp.host);
+  }
+  return hosts.flatMap((h) => (sp.port === 80 ? [h, `${h}:80`] : [`${h}:${sp.port}`]));
+}
+
+/** The `outbound` RouteConfiguration for a proxy in `proxyNamespace`. */
+export function outboundRouteConfiguration(ports: readonly MeshServicePort[], proxyNamespace: string): XdsObject {
+  return {
+    name: OUTBOUND_ROUTE_NAME,
+    virtual_hosts: ports.map((sp) => ({
+      name: `${sp.host}:${sp.port}`,
+      domains: domainsFor(sp, proxyNamespace),
+      routes: [routeTo(outboundClusterName(sp.port, sp.host))],
+    })),
+    validate_clusters: { value: false },
+  };
+}

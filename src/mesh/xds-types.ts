@@ -1,0 +1,75 @@
+/**
+ * Type URLs and the JSON shape of translation output. Resources are plain objects in the protobuf object form
+ * protobufjs reads (snake_case field names, `{seconds, nanos}` durations, `{value}` wrappers, `{fields: {k: {stringValue}}}` structs,
+ * nested `google.protobuf.Any` as `{'@type': <type url>, ...fields}`), so golden files show exactly what is sent.
+ */
+
+/** A JSON object in protobuf object form. */
+export type XdsObject = { readonly [field: string]: unknown };
+
+const T = 'type.googleapis.com/';
+
+/** The four resource types served over ADS, in the make-before-break push order (CDS, EDS, LDS, RDS). */
+export const TYPE_URLS = Object.freeze({
+  cluster: `${T}envoy.config.cluster.v3.Cluster`,
+  endpoint: `${T}envoy.config.endpoint.v3.ClusterLoadAssignment`,
+  listener: `${T}envoy.config.listener.v3.Listener`,
+  route: `${T}envoy.config.route.v3.RouteConfiguration`,
+});
+
+/** Every extension type URL the translation may nest in an Any; each must have its proto loaded (see protos.ts). */
+export const EXTENSION_TYPE_URLS = Object.freeze({
+  httpConnectionManager: `${T}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
+  router: `${T}envoy.extensions.filters.http.router.v3.Router`,
+  tcpProxy: `${T}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`,
+  tlsInspector: `${T}envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector`,
+  upstreamTlsContext: `${T}envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext`,
+  downstreamTlsContext: `${T}envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext`,
+  previousHosts: `${T}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
+});
+
+/** The per-proxy output of translation, one list per xDS type, each sorted by resource name. */
+export interface XdsResources {
+  readonly clusters: readonly XdsObject[];
+  readonly endpoints: readonly XdsObject[];
+  readonly routes: readonly XdsObject[];
+  readonly listeners: readonly XdsObject[];
+}
+
+/** The name of a resource as xDS identifies it (`cluster_name` for a ClusterLoadAssignment, else `name`). */
+export function resourceName(r: XdsObject): string {
+  const name = r['cluster_name'] ?? r['name'];
+  return typeof name === 'string' ? name : '';
+}
+
+/** A protobuf Duration in object form from milliseconds. */
+export function duration(ms: number): { seconds: number; nanos: number } {
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
+}
+
+/**
+ * A `google.protobuf.Struct` in object form from flat string fields. `stringValue` is camelCase on purpose:
+ * protobufjs bundles the well-known types with camelCase field names whatever `keepCase` says, and drops a
+ * `string_value` key silently (the encoder's field check now refuses it).
+ */
+export function stringStruct(fields: Readonly<Record<string, string>>): XdsObject {
+  return { fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { stringValue: v }])) };
+}
+
+/** Error for a duration string Istio would not accept either (e.g. `10 s`). */
+export class DurationError extends Error {
+  readonly code = 'MB_MESH_BAD_DURATION';
+  constructor(readonly text: string) {
+    super(`${JSON.stringify(text)} is not a duration such as 10s, 1.5s, 100ms, 1m or 1h`);
+  }
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses an Istio/Go duration (`10s`, `1.5s`, `100ms`, `1m`, `1h`) into milliseconds; throws {@link DurationError}. */
+export function parseDurationMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!m || m[1] === undefined || m[2] === undefined) throw new DurationError(text);
+  return Number(m[1]) * (UNIT_MS[m[2]] ?? 1);
+}

@@ -1,0 +1,94 @@
+/**
+ * Builds the management plane's fastify application: authentication, the REST routes of contract D, the OpenAPI
+ * document and the error mapping. Extensions (the web UI, telemetry) register through `extensions`.
+ */
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Logger } from 'pino';
+import { MgmtError } from '../errors.js';
+import type { MgmtDeps } from '../service/context.js';
+import { installAuth } from './auth-hook.js';
+import { swaggerOptions } from './openapi.js';
+import { registerConfigRoutes } from './routes-config.js';
+import { registerStatusRoutes } from './routes-status.js';
+import { registerWatchRoutes } from './routes-watch.js';
+
+/** Something that adds routes to the app (e.g. `registerUi(app, deps)` from `src/mgmt/ui`). */
+export type AppExtension = (app: FastifyInstance, deps: MgmtDeps) => void | Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as `METHOD /url` (HEAD excluded), for the RBAC route-table check. */
+    mgmtRoutes: readonly string[];
+  }
+}
+
+/** Options of `buildApp`. */
+export interface AppOptions {
+  deps: MgmtDeps;
+  logger: Logger;
+  extensions?: readonly AppExtension[];
+}
+
+/** Largest accepted request body (a big multi-document apply fits; anything larger is refused early). */
+const BODY_LIMIT = 10 * 1024 * 1024;
+
+/** Creates the application (not yet listening). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+  });
+  // Route schemas document the API; the resource model's validator checks requests (its errors carry codes and
+  // field paths), and replies are serialized as they are (a response schema must never drop fields).
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.setErrorHandler(async (err: FastifyError | MgmtError, req, reply) => {
+    const mgmt =
+      err instanceof MgmtError
+        ? err
+        : typeof err.statusCode === 'number' && err.statusCode < 500
+          ? new MgmtError('MB9007', err.message, [], err.statusCode)
+          : new MgmtError('MB9009', 'internal error');
+    if (req.routeOptions.config?.access === 'mutation' && req.auditOwned !== true) {
+      // The request failed before its handler (e.g. unparsable JSON): it still counts as one audited attempt.
+      await opts.deps.store.audit({
+        at: new Date().toISOString(),
+        actor: req.principal?.name ?? 'anonymous',
+        action: `${req.method} ${req.routeOptions.url ?? req.url}`,
+        target: '(unparsed request)',
+        outcome: mgmt.code === 'MB9009' ? 'error' : 'rejected',
+        detail: `${mgmt.code}: ${mgmt.message}`,
+      });
+    }
+    if (mgmt.code === 'MB9009') req.log.error({ err }, 'request failed');
+    return reply.status(mgmt.status).send(mgmt.toBody());
+  });
+  app.setNotFoundHandler(async (req, reply) =>
+    reply.status(404).send(new MgmtError('MB9008', `no route ${req.method} ${req.url.split('?')[0]}`).toBody()),
+  );
+
+  const routes: string[] = [];
+  app.decorate('mgmtRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
+  });
+  await app.register(swagger, swaggerOptions());
+  installAuth(app, opts.deps);
+  registerConfigRoutes(app, opts.deps);
+  registerWatchRoutes(app, opts.deps);
+  registerStatusRoutes(app, opts.deps);
+  app.get(
+    '/healthz',
+    { config: { access: 'public' }, schema: { summary: 'Liveness and store reachability' } },
+    async () => {
+      await opts.deps.store.revision();
+      return { ok: true, store: opts.deps.store.backend };
+    },
+  );
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  for (const extend of opts.extensions ?? []) await extend(app, opts.deps);
+  return app;
+}

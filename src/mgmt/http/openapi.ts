@@ -1,0 +1,79 @@
+/**
+ * The OpenAPI document: route schemas plus one component schema per management-plane kind. Route schemas document
+ * the API only; request checking is done by the resource model's validator so errors carry its codes and paths.
+ */
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import { MGMT_KINDS } from '../model.js';
+import type { MgmtKind } from '../model.js';
+
+/** JSON schema of one kind. */
+function kindSchema(kind: MgmtKind): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata'],
+    properties: {
+      apiVersion: { const: 'api.tsb.tetrate.io/v2' },
+      kind: { const: kind },
+      metadata: {
+        type: 'object',
+        properties: {
+          organization: { type: 'string' },
+          tenant: { type: 'string' },
+          workspace: { type: 'string' },
+          name: { type: 'string' },
+          resourceVersion: { type: 'string', readOnly: true },
+        },
+      },
+      spec: { type: 'object' },
+    },
+  };
+}
+
+/** Reference to a component schema. */
+export const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+
+/** A schema accepting any management-plane object. */
+export const anyObjectSchema = { oneOf: MGMT_KINDS.map((k) => ref(k)) };
+
+/** Options for @fastify/swagger. */
+export function swaggerOptions(): FastifyDynamicSwaggerOptions {
+  const schemas: Record<string, unknown> = Object.fromEntries(MGMT_KINDS.map((k) => [k, kindSchema(k)]));
+  schemas.Error = {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: {
+      code: { type: 'string' },
+      message: { type: 'string' },
+      issues: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            index: { type: 'integer' },
+            code: { type: 'string' },
+            severity: { enum: ['error', 'warning'] },
+            path: { type: 'string' },
+            message: { type: 'string' },
+            kind: { type: 'string' },
+            name: { type: 'string' },
+          },
+        },
+      },
+    },
+  };
+  return {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'meshbridge management plane',
+        version: '2',
+        description: 'TSB-style configuration (api.tsb.tetrate.io/v2), status and the snapshot watched by federation.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        schemas: schemas as never,
+      },
+      security: [{ bearer: [] }],
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** What every management-plane operation needs: the store, the long-poll notifier and the caller. */
+import type { Principal } from '../auth/roles.js';
+import type { Store } from '../store/types.js';
+import type { AuditOutcome } from '../store/types.js';
+import { MgmtError } from '../errors.js';
+import type { RevisionNotifier } from './notifier.js';
+
+/** Dependencies of the services (built once by the server). */
+export interface MgmtDeps {
+  store: Store;
+  notifier: RevisionNotifier;
+}
+
+/** One call: the dependencies plus the authenticated caller. */
+export interface CallContext extends MgmtDeps {
+  principal: Principal;
+}
+
+/** The audit outcome for an error a mutation ended with. */
+export function outcomeOf(err: unknown): AuditOutcome {
+  if (!(err instanceof MgmtError)) return 'error';
+  if (err.code === 'MB9002') return 'denied';
+  if (err.code === 'MB9001') return 'unauthenticated';
+  return 'rejected';
+}
+
+/** Error detail for an audit record: code and message only (never request content beyond refs). */
+export function auditDetailOf(err: unknown): string {
+  return err instanceof MgmtError ? `${err.code}: ${err.message}` : 'internal error';
+}

@@ -1,0 +1,84 @@
+/**
+ * Starts the management plane: opens the store, makes sure `<home>/admin-token` exists, builds the app, listens and
+ * writes `<home>/mgmt.json` `{url}` so the CLI finds it. Used by `meshbridge server` and `local up`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ensureAdminToken } from './auth/tokens.js';
+import { buildApp } from './http/app.js';
+import type { AppExtension } from './http/app.js';
+import { DEFAULT_EXTENSIONS } from './extensions.js';
+import { createLogger } from './logger.js';
+import { RevisionNotifier } from './service/notifier.js';
+import type { MgmtDeps } from './service/context.js';
+import { openStore, redactStoreUrl } from './store/open.js';
+
+/** Options of `startMgmt`. */
+export interface StartOptions {
+  /** `HOST:PORT`; port 0 picks a free one. */
+  listen: string;
+  /** Directory for the admin token, mgmt.json and (by default) the SQLite file. */
+  home: string;
+  /** `sqlite:PATH` or `postgres://...`; default `sqlite:<home>/mgmt.db`. */
+  store?: string;
+  logger?: Logger;
+  /** Route modules to mount (default: DEFAULT_EXTENSIONS, where the web UI is registered). */
+  extensions?: readonly AppExtension[];
+}
+
+/** A running management plane. */
+export interface RunningMgmt {
+  url: string;
+  /** The store URL with any password masked, for messages. */
+  storeUrl: string;
+  app: FastifyInstance;
+  deps: MgmtDeps;
+  close(): Promise<void>;
+}
+
+/** Splits `HOST:PORT` (IPv6 as `[::1]:PORT`). */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen);
+  const port = Number(m?.[3]);
+  if (m === null || !Number.isInteger(port) || port > 65535) {
+    throw new Error(`--listen must be HOST:PORT, got ${JSON.stringify(listen)}`);
+  }
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+/** Starts the management plane and resolves once it listens. */
+export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
+  const { host, port } = parseListen(opts.listen);
+  mkdirSync(opts.home, { recursive: true, mode: 0o700 });
+  const storeUrl = opts.store ?? `sqlite:${join(opts.home, 'mgmt.db')}`;
+  const store = await openStore(storeUrl);
+  try {
+    await ensureAdminToken(store, join(opts.home, 'admin-token'));
+    const deps: MgmtDeps = { store, notifier: new RevisionNotifier(await store.revision()) };
+    const app = await buildApp({
+      deps,
+      logger: opts.logger ?? createLogger(),
+      extensions: opts.extensions ?? DEFAULT_EXTENSIONS,
+    });
+    await app.listen({ host, port });
+    const address = app.server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    writeFileSync(join(opts.home, 'mgmt.json'), `${JSON.stringify({ url }, null, 2)}\n`);
+    return {
+      url,
+      storeUrl: redactStoreUrl(storeUrl),
+      app,
+      deps,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The store logic, written once against the `Backend` SQL surface (SQLite and PostgreSQL share it).
+ */
+import type { MgmtObject, ObjectFilter, ObjectRef } from '../model.js';
+import { isMgmtKind } from '../model.js';
+import type { Role } from '../auth/roles.js';
+import type { Backend, Executor, Row } from './executor.js';
+import { SCHEMA } from './executor.js';
+import type {
+  AuditOutcome,
+  AuditRecord,
+  ClusterState,
+  Store,
+  StoreTx,
+  StatusRecord,
+  StoredObject,
+  TokenRecord,
+} from './types.js';
+
+const KEY_COLUMNS = ['kind', 'organization', 'tenant', 'workspace', 'name'] as const;
+/** Stable listing order: by kind as declared, then the key. */
+const ORDER = `ORDER BY organization, tenant, workspace, kind, name`;
+
+function keyParams(ref: ObjectRef): string[] {
+  return KEY_COLUMNS.map((c) => ref[c]);
+}
+
+function toObject(row: Row): StoredObject {
+  const kind = String(row.kind);
+  if (!isMgmtKind(kind)) throw new Error(`corrupt store: unknown kind ${kind}`);
+  return {
+    ref: {
+      kind,
+      organization: String(row.organization),
+      tenant: String(row.tenant),
+      workspace: String(row.workspace),
+      name: String(row.name),
+    },
+    object: JSON.parse(String(row.body)) as MgmtObject,
+    revision: Number(row.revision),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+function whereOf(filter: ObjectFilter): { sql: string; params: string[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  for (const c of KEY_COLUMNS) {
+    const v = filter[c];
+    if (v !== undefined) {
+      clauses.push(`${c} = ?`);
+      params.push(v);
+    }
+  }
+  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+async function getOn(ex: Executor, ref: ObjectRef): Promise<StoredObject | undefined> {
+  const rows = await ex.query(
+    `SELECT * FROM mb_objects WHERE kind = ? AND organization = ? AND tenant = ? AND workspace = ? AND name = ?`,
+    keyParams(ref),
+  );
+  return rows[0] === undefined ? undefined : toObject(rows[0]);
+}
+
+async function listOn(ex: Executor, filter: ObjectFilter): Promise<StoredObject[]> {
+  const where = whereOf(filter);
+  return (await ex.query(`SELECT * FROM mb_objects ${where.sql} ${ORDER}`, where.params)).map(toObject);
+}
+
+async function revisionOn(ex: Executor): Promise<number> {
+  const rows = await ex.query(`SELECT value FROM mb_meta WHERE key = 'revision'`);
+  return Number(rows[0]?.value ?? 0);
+}
+
+async function auditOn(ex: Executor, r: AuditRecord): Promise<void> {
+  await ex.run(
+    `INSERT INTO mb_audit (seq, at, actor, action, target, outcome, detail)
+     VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM mb_audit), ?, ?, ?, ?, ?, ?)`,
+    [r.at, r.actor, r.action, r.target, r.outcome, r.detail],
+  );
+}
+
+function txOf(ex: Executor, lockSql: string | undefined): StoreTx {
+  return {
+    get: (ref) => getOn(ex, ref),
+    list: (filter) => listOn(ex, filter),
+    async put(ref, object, revision, now) {
+      await ex.run(
+        `INSERT INTO mb_objects (kind, organization, tenant, workspace, name, body, revision, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (kind, organization, tenant, workspace, name)
+         DO UPDATE SET body = excluded.body, revision = excluded.revision, updated_at = excluded.updated_at`,
+        [...keyParams(ref), JSON.stringify(object), revision, now, now],
+      );
+    },
+    async remove(ref) {
+      const n = await ex.run(
+        `DELETE FROM mb_objects WHERE kind = ? AND organization = ? AND tenant = ? AND workspace = ? AND name = ?`,
+        keyParams(ref),
+      );
+      return n > 0;
+    },
+    async lockRevision() {
+      if (lockSql !== undefined) await ex.query(lockSql);
+      return revisionOn(ex);
+    },
+    async bumpRevision() {
+      const rows = await ex.query(`UPDATE mb_meta SET value = value + 1 WHERE key = 'revision' RETURNING value`);
+      return Number(rows[0]?.value);
+    },
+    audit: (r) => auditOn(ex, r),
+    async clearStatus(kind, fqn) {
+      await ex.run(`DELETE FROM mb_status WHERE kind = ? AND fqn = ?`, [kind, fqn]);
+    },
+  };
+}
+
+/** Creates the schema if needed and returns the store over `backend`. */
+export async function createSqlStore(backend: Backend): Promise<Store> {
+  await backend.transaction(async (ex) => {
+    for (const stmt of SCHEMA) await ex.run(stmt);
+  });
+  return {
+    backend: backend.name,
+    transaction: (fn) => backend.transaction((ex) => fn(txOf(ex, backend.lockRevisionSql))),
+    get: (ref) => getOn(backend, ref),
+    list: (filter) => listOn(backend, filter),
+    snapshot: () =>
+      backend.readConsistent(async (ex) => ({ revision: await revisionOn(ex), objects: await listOn(ex, {}) })),
+    revision: () => revisionOn(backend),
+    audit: (r) => auditOn(backend, r),
+    async listAudit() {
+      const rows = await backend.query(`SELECT * FROM mb_audit ORDER BY seq`);
+      return rows.map((r) => ({
+        at: String(r.at),
+        actor: String(r.actor),
+        action: String(r.action),
+        target: String(r.target),
+        outcome: String(r.outcome) as AuditOutcome,
+        detail: String(r.detail),
+      }));
+    },
+    async putToken(t: TokenRecord) {
+      await backend.transaction(async (ex) => {
+        // A name is reused on re-creation: the old secret stops working at once.
+        await ex.run(`DELETE FROM mb_tokens WHERE name = ? OR hash = ?`, [t.name, t.hash]);
+        await ex.run(`INSERT INTO mb_tokens (name, role, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)`, [
+          t.name,
+          t.role,
+          JSON.stringify(t.scope),
+          t.hash,
+          t.createdAt,
+        ]);
+      });
+    },
+    async findTokenByHash(hash) {
+      const rows = await backend.query(`SELECT * FROM mb_tokens WHERE hash = ?`, [hash]);
+      const r = rows[0];
+      if (r === undefined) return undefined;
+      return {
+        name: String(r.name),
+        role: String(r.role) as Role,
+        scope: JSON.parse(String(r.scope)) as TokenRecord['scope'],
+        hash: String(r.hash),
+        createdAt: String(r.created_at),
+      };
+    },
+    async replaceStatus(kind, fqn, records) {
+      await backend.transaction(async (ex) => {
+        await ex.run(`DELETE FROM mb_status WHERE kind = ? AND fqn = ?`, [kind, fqn]);
+        for (const s of records) {
+          await ex.run(
+            `INSERT INTO mb_status (kind, fqn, cluster, state, message, revision, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            [s.kind, s.fqn, s.cluster, s.state, s.message, s.revision, s.updatedAt],
+          );
+        }
+      });
+    },
+    async listStatus(): Promise<StatusRecord[]> {
+      const rows = await backend.query(`SELECT * FROM mb_status ORDER BY kind, fqn, cluster`);
+      return rows.map((r) => ({
+        kind: String(r.kind),
+        fqn: String(r.fqn),
+        cluster: String(r.cluster),
+        state: String(r.state) as ClusterState,
+        message: String(r.message),
+        revision: Number(r.revision),
+        updatedAt: String(r.updated_at),
+      }));
+    },
+    close: () => backend.close(),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The management plane's storage contract. Two implementations (SQLite, PostgreSQL) share one SQL schema; every
+ * mutation of configuration runs in `transaction`, which commits all of its writes or none.
+ */
+import type { MgmtObject, ObjectFilter, ObjectRef } from '../model.js';
+import type { Principal, Role } from '../auth/roles.js';
+
+/** A stored object with the global revision of its last change. */
+export interface StoredObject {
+  ref: ObjectRef;
+  object: MgmtObject;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Outcome recorded for a mutation attempt. */
+export type AuditOutcome = 'success' | 'denied' | 'unauthenticated' | 'rejected' | 'error';
+
+/** One audit record: who (token name), what (action + targets), when, outcome. */
+export interface AuditRecord {
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: AuditOutcome;
+  detail: string;
+}
+
+/** A token as stored: only the SHA-256 hash of the secret, never the secret. */
+export interface TokenRecord {
+  name: string;
+  role: Role;
+  scope: Principal['scope'];
+  hash: string;
+  createdAt: string;
+}
+
+/** Per-cluster state the federation controller reports for one object. */
+export type ClusterState = 'READY' | 'PARTIAL' | 'FAILED';
+
+/** Revision of a report that did not name the configuration revision it was computed from. */
+export const UNVERSIONED = -1;
+
+/** One status row: one object (kind + fqn) in one cluster. */
+export interface StatusRecord {
+  kind: string;
+  fqn: string;
+  cluster: string;
+  state: ClusterState;
+  message: string;
+  /** Configuration revision the report was computed from; UNVERSIONED when the controller did not say. */
+  revision: number;
+  updatedAt: string;
+}
+
+/** Operations available inside a transaction. */
+export interface StoreTx {
+  get(ref: ObjectRef): Promise<StoredObject | undefined>;
+  list(filter: ObjectFilter): Promise<StoredObject[]>;
+  put(ref: ObjectRef, object: MgmtObject, revision: number, now: string): Promise<void>;
+  remove(ref: ObjectRef): Promise<boolean>;
+  /** Serializes writers (PostgreSQL row lock; SQLite already holds its write lock). Call first. */
+  lockRevision(): Promise<number>;
+  /** Increments and returns the global revision. */
+  bumpRevision(): Promise<number>;
+  audit(record: AuditRecord): Promise<void>;
+  clearStatus(kind: string, fqn: string): Promise<void>;
+}
+
+/** The storage of the management plane. */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Runs `fn` in one transaction: commits when it resolves, rolls back (nothing changed) when it rejects. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  get(ref: ObjectRef): Promise<StoredObject | undefined>;
+  list(filter: ObjectFilter): Promise<StoredObject[]>;
+  /** The current global revision and every object, read consistently. */
+  snapshot(): Promise<{ revision: number; objects: StoredObject[] }>;
+  revision(): Promise<number>;
+  audit(record: AuditRecord): Promise<void>;
+  listAudit(): Promise<AuditRecord[]>;
+  /** Inserts or replaces the token with this name. */
+  putToken(token: TokenRecord): Promise<void>;
+  findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** Replaces every cluster row of one object with `records`. */
+  replaceStatus(kind: string, fqn: string, records: StatusRecord[]): Promise<void>;
+  listStatus(): Promise<StatusRecord[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+/**
+ * Mounts the web UI on the management plane's fastify server: the page under /ui/ and its data routes under
+ * /ui/api/. Configuration and objects are read and written by the page itself through the management API
+ * (/v2/...) with the user's token; these routes only add what the API does not hold: live traffic (topology and
+ * failover timeline) and what the clusters' own APIs report (gateway addresses, services, generated entries).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TopologySource } from '../telemetry/topology.js';
+import { readStatic } from './static-files.js';
+import type { ClusterInventory, SessionView } from './types.js';
+
+/** A caller as the management plane's token check sees it. */
+export interface UiPrincipal {
+  name: string;
+  role: string;
+}
+
+/** What the UI needs from its host. */
+export interface UiDeps {
+  /** Live traffic: a MetricsCollector (local clusters) or a PrometheusTopology (production). */
+  topology: TopologySource;
+  /** Per-cluster facts from the clusters' APIs; omitted, the Clusters pane shows the Cluster objects only. */
+  inventory?: () => Promise<ClusterInventory[]>;
+  /**
+   * Resolves a bearer token to a principal (undefined = invalid). When omitted the data routes are open, which
+   * only suits a server bound to loopback for one user.
+   */
+  authenticate?: (token: string) => Promise<UiPrincipal | undefined> | UiPrincipal | undefined;
+  /** Whether a role may change configuration (the API enforces it anyway; this only greys out controls). */
+  canEdit?: (role: string) => boolean;
+  /** Folder holding index.html, style.css and dist/ (default: the repository's ui/). */
+  uiDir?: string;
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+  return m?.[1];
+}
+
+/** Registers the UI routes. Call once, before `listen`. */
+export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<void> {
+  const canEdit = deps.canEdit ?? ((role: string) => role !== 'reader');
+
+  // Same answers as the API's: 401 without a valid token (code MB9001), so the page can ask for one.
+  const principalOf = async (req: FastifyRequest, reply: FastifyReply): Promise<UiPrincipal | undefined> => {
+    if (deps.authenticate === undefined) return { name: 'local', role: 'org-admin' };
+    const token = bearer(req);
+    const principal = token === undefined ? undefined : await deps.authenticate(token);
+    if (principal === undefined) {
+      await reply.code(401).send({ code: 'MB9001', message: 'unauthenticated: a valid bearer token is required' });
+    }
+    return principal;
+  };
+
+  app.get('/ui', async (_req, reply) => reply.redirect('/ui/'));
+  app.get('/ui/*', async (req, reply) => {
+    const path = (req.params as { '*': string })['*'];
+    if (path.startsWith('api/')) return reply.code(404).send({ code: 'MB9008', message: 'route not found' });
+    const file = await readStatic(path, deps.uiDir);
+    if (file === undefined) return reply.code(404).send({ code: 'MB9008', message: 'route not found' });
+    // The page is tiny and changes with each build; never let a browser run stale modules against new routes.
+    return reply.header('cache-control', 'no-cache').type(file.type).send(file.body);
+  });
+
+  app.get('/ui/api/session', async (req, reply) => {
+    const p = await principalOf(req, reply);
+    if (p === undefined) return reply;
+    const view: SessionView = { name: p.name, role: p.role, canEdit: canEdit(p.role) };
+    return view;
+  });
+
+  app.get('/ui/api/topology', async (req, reply) => {
+    if ((await principalOf(req, reply)) === undefined) return reply;
+    return deps.topology.topology();
+  });
+
+  app.get('/ui/api/inventory', async (req, reply) => {
+    if ((await principalOf(req, reply)) === undefined) return reply;
+    return { clusters: deps.inventory ? await deps.inventory() : [] };
+  });
+}

@@ -1,0 +1,106 @@
+// `explain failover` answers from a plan: priority table, targets, reasons for non-targets, same-region caveat.
+// Text goldens live in golden/explain-<case>.txt (`REFRESH_GOLDEN=1` rewrites them).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCase } from './support/cases.js';
+import { plan } from '../../src/federation/plan.js';
+import { explainFailover, formatExplain, type ExplainReport } from '../../src/federation/explain.js';
+import { compactPriorities, rawPriority, parseIstioLocality } from '../../src/federation/locality.js';
+
+const CASES = new URL('./plan-cases/', import.meta.url).pathname;
+const GOLDEN = new URL('./golden/', import.meta.url).pathname;
+
+function explainCase(name: string, from = 'cluster-1', service = 'details'): ExplainReport {
+  const { expanded } = loadCase(join(CASES, `${name}.yaml`));
+  const out = plan({ config: expanded.config, inventories: expanded.inventories, resolved: expanded.resolved });
+  return explainFailover({
+    service,
+    namespace: 'bookinfo',
+    from,
+    config: expanded.config,
+    inventories: expanded.inventories,
+    plan: out,
+  });
+}
+
+function golden(name: string, text: string): void {
+  const file = join(GOLDEN, `explain-${name}.txt`);
+  if (process.env.REFRESH_GOLDEN === '1' || !existsSync(file)) {
+    writeFileSync(file, text);
+    if (process.env.REFRESH_GOLDEN !== '1') assert.fail(`wrote missing golden ${file}; review it and re-run`);
+    return;
+  }
+  assert.equal(text, readFileSync(file, 'utf8'));
+}
+
+test('in the seed, cluster-1 keeps its own details pod at P0 and cluster-2 entries at P1', () => {
+  const r = explainCase('two-clusters-seed');
+  assert.deepEqual(
+    r.endpoints.map((e) => [e.cluster, e.kind, e.priority]),
+    [
+      ['cluster-1', 'pod', 0],
+      ['cluster-2', 'WorkloadEntry', 1],
+      ['cluster-2', 'WorkloadEntry', 1],
+      ['cluster-2', 'WorkloadEntry', 1],
+    ],
+  );
+  assert.deepEqual(
+    r.targets.map((t) => t.cluster),
+    ['cluster-2'],
+  );
+  assert.deepEqual(r.warnings, []);
+  golden('two-clusters-seed', formatExplain(r));
+});
+
+test('same region: cluster-2 entries share P0 with local pods and explain warns with the istio-locality fix', () => {
+  const r = explainCase('same-region');
+  assert.ok(r.endpoints.every((e) => e.priority === 0));
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0] ?? '', /istio-locality/);
+  golden('same-region', formatExplain(r));
+});
+
+test('with the istio-locality overlay the remote entries fall behind the local pods and the warning is gone', () => {
+  const r = explainCase('istio-locality-override');
+  assert.deepEqual([...new Set(r.endpoints.filter((e) => e.kind === 'pod').map((e) => e.priority))], [0]);
+  assert.deepEqual([...new Set(r.endpoints.filter((e) => e.kind !== 'pod').map((e) => e.priority))], [1]);
+  assert.deepEqual(r.warnings, []);
+});
+
+test('without cluster-1-network -> cluster-2-network, explain says cluster-2 is not reachable', () => {
+  const r = explainCase('reachability-one-way');
+  assert.deepEqual(r.targets, []);
+  assert.deepEqual(
+    r.notTargets.map((t) => [t.cluster, t.reason]),
+    [['cluster-2', 'not-reachable']],
+  );
+  const text = formatExplain(r);
+  assert.match(text, /cluster-2: not-reachable: network cluster-1-network \(cluster-1\) may not reach/);
+  golden('reachability-one-way', text);
+});
+
+test('a service cluster-1 does not run is served by ServiceEntry endpoints, and explain says so', () => {
+  const r = explainCase('service-not-local');
+  assert.ok(r.endpoints.length === 2 && r.endpoints.every((e) => e.kind === 'ServiceEntry endpoint'));
+  assert.match(r.warnings.join('\n'), /does not run bookinfo\/details/);
+});
+
+test('three clusters: each remote cluster is its own priority level, by region distance', () => {
+  const r = explainCase('three-clusters');
+  assert.deepEqual(
+    [...new Set(r.endpoints.map((e) => `${e.cluster}:P${e.priority}`))],
+    ['cluster-1:P0', 'cluster-2:P1', 'cluster-3:P1'],
+  );
+});
+
+test('priorities follow the SEMANTICS 4 table and compact without gaps', () => {
+  const c = parseIstioLocality('r1.z1.s1');
+  assert.equal(rawPriority(c, parseIstioLocality('r1.z1.s1')).priority, 0);
+  assert.equal(rawPriority(c, parseIstioLocality('r1.z1.s2')).priority, 1);
+  assert.equal(rawPriority(c, parseIstioLocality('r1.z2')).priority, 2);
+  assert.equal(rawPriority(c, parseIstioLocality('r2'), [{ from: 'r1', to: 'r2' }]).priority, 3);
+  assert.equal(rawPriority(c, parseIstioLocality('r2')).priority, 4);
+  assert.deepEqual(compactPriorities([0, 4, 2, 4]), [0, 2, 1, 2]);
+});
