@@ -119,7 +119,8 @@ async function attempts(
   const tried = new Set<string>();
   let last: AttemptResult | undefined;
   for (let i = 0; i < max; i++) {
-    const host = balancer.pick(policy?.otherHost === false ? new Set() : tried);
+    // previous_hosts is best effort, as in Envoy: with no other host left, the same one is tried again.
+    const host = (policy?.otherHost === false ? undefined : balancer.pick(tried)) ?? balancer.pick();
     if (!host) break;
     tried.add(host.key);
     const remaining = deadline - performance.now();
