@@ -19,6 +19,8 @@ if (selected.length === 0) {
 
 const rows: BenchRow[] = [];
 const t0 = Date.now();
+// The machine is shared: record how busy it was, since absolute figures move with it (ratios less so).
+const loadBefore = os.loadavg()[0] ?? 0;
 for (const s of selected) {
   const start = Date.now();
   process.stdout.write(`running ${s.name}: ${s.description}\n`);
@@ -38,7 +40,8 @@ const md = [
   '# Benchmark results',
   '',
   `Run ${new Date().toISOString()} on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ` +
-    `${((Date.now() - t0) / 1000).toFixed(0)} s. Ratios are to the same run's baseline (direct call, bare http.Server).`,
+    `${((Date.now() - t0) / 1000).toFixed(0)} s, 1-minute load average ${loadBefore.toFixed(1)} before and ` +
+    `${(os.loadavg()[0] ?? 0).toFixed(1)} after. Ratios are to the same run's baseline (direct call, bare http.Server).`,
   '',
   '| scenario | metric | value | unit | ratio |',
   '| --- | --- | ---: | --- | ---: |',

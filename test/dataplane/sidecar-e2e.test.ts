@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startTestAdsServer } from '../support/ads-server.js';
 import type { TestAdsServer } from '../support/ads-server.js';
@@ -7,7 +8,7 @@ import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { ProxyProcess, TestApp } from '../support/proxies.js';
 import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
-import { serveSidecarConfig } from '../support/xds-resources.js';
+import { edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
 // Topology: client -> sidecar A (outbound :15001) -> mTLS -> sidecar B (inbound :15006) -> app B (:9080).
 let pki: TestPki;
@@ -175,3 +176,49 @@ function get(url: string): Promise<string> {
       .on('error', reject);
   });
 }
+
+describe('hostile HTTP input to the outbound proxy', () => {
+  /** Sends raw bytes to sidecar A and returns what came back before the connection closed (or 2 s passed). */
+  const raw = (bytes: string): Promise<string> =>
+    new Promise((resolve) => {
+      let out = '';
+      const s = net.connect({ host: ipA, port: 15001 }, () => s.write(bytes));
+      s.on('data', (d: Buffer) => (out += d.toString()));
+      s.on('error', () => {});
+      s.on('close', () => resolve(out));
+      setTimeout(() => {
+        s.destroy();
+        resolve(out);
+      }, 2000).unref();
+    });
+
+  const cases: Array<[string, string]> = [
+    [
+      'Transfer-Encoding together with Content-Length',
+      'POST /echo HTTP/1.1\r\nHost: ratings:9080\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: ratings:9080\r\n\r\n',
+    ],
+    [
+      'duplicate Content-Length',
+      'POST /echo HTTP/1.1\r\nHost: ratings:9080\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nabcdGET /smuggled HTTP/1.1\r\nHost: ratings:9080\r\n\r\n',
+    ],
+    ['an obs-folded header', 'GET / HTTP/1.1\r\nHost: ratings:9080\r\nX-Folded: a\r\n b\r\n\r\n'],
+  ];
+  for (const [name, bytes] of cases) {
+    it(`rejects ${name} with 400 and forwards nothing`, async () => {
+      adsA.set(
+        'endpoint',
+        edsFor([{ name: 'ratings', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipPlain, port: 9080 }] }]),
+      );
+      await new Promise((res) => setTimeout(res, 200));
+      const before = plainApp.requests;
+      const out = await raw(bytes);
+      assert.match(out, /^HTTP\/1\.1 400/);
+      assert.equal(plainApp.requests, before, 'the app saw no request');
+    });
+  }
+
+  it('still proxies normally afterwards', async () => {
+    const r = await viaProxy({ host: ipA }, 'http://ratings:9080/');
+    assert.equal(r.body, 'ratings-plain');
+  });
+});
