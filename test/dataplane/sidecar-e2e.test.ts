@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
+import { writeWorkloadFiles } from '../../src/identity/index.js';
 import { startTestAdsServer } from '../support/ads-server.js';
 import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
@@ -21,6 +23,7 @@ let plainApp: TestApp;
 const ipA = randomLoopback();
 const ipB = randomLoopback();
 const ipPlain = randomLoopback();
+let certDirB = '';
 
 before(async () => {
   pki = await createTestPki();
@@ -70,7 +73,7 @@ before(async () => {
         'details-v1-xyz',
         'cluster-2',
         adsB.address,
-        await pki.workloadDir('cluster-2.local', 'bookinfo', 'bookinfo-details'),
+        (certDirB = await pki.workloadDir('cluster-2.local', 'bookinfo', 'bookinfo-details')),
       ),
     ),
   ]);
@@ -220,5 +223,39 @@ describe('hostile HTTP input to the outbound proxy', () => {
   it('still proxies normally afterwards', async () => {
     const r = await viaProxy({ host: ipA }, 'http://ratings:9080/');
     assert.equal(r.body, 'ratings-plain');
+  });
+});
+
+describe('certificate rotation in a running sidecar', () => {
+  const servedSan = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const s = tls.connect({
+        host: ipB,
+        port: 15006,
+        servername: 'outbound_.9080_._.details.bookinfo.svc.cluster.local',
+        rejectUnauthorized: false,
+      });
+      s.once('secureConnect', () => {
+        resolve(s.getPeerX509Certificate()?.subjectAltName ?? '');
+        s.destroy();
+      });
+      s.once('error', reject);
+    });
+
+  it('serves the new certificate after its files change, without a restart, and keeps carrying traffic', async () => {
+    assert.equal(await servedSan(), 'URI:spiffe://cluster-2.local/ns/bookinfo/sa/bookinfo-details');
+    writeWorkloadFiles(
+      certDirB,
+      await pki.issue('cluster-2.local', 'bookinfo', 'bookinfo-details-rotated'),
+      pki.root.certPem,
+    );
+    let san = '';
+    for (let i = 0; i < 60 && !san.endsWith('rotated'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      san = await servedSan();
+    }
+    assert.equal(san, 'URI:spiffe://cluster-2.local/ns/bookinfo/sa/bookinfo-details-rotated');
+    const r = await viaProxy({ host: ipA }, 'http://details:9080/details/0');
+    assert.equal(r.status, 200);
   });
 });
