@@ -80,7 +80,9 @@ async function handle(deps: OutboundDeps, req: IncomingMessage, res: ServerRespo
   if (!balancer) return reply(503, REASONS.noHealthy);
 
   const headers = forwardHeaders(req.headers);
-  headers.host = req.headers.host ?? target.authority;
+  headers.host = target.host;
+  // This proxy already answered `100 Continue` (Node's server does it); the upstream must not wait for another.
+  delete headers.expect;
   headers[PEER_HEADERS.workload] = deps.config.workload;
   headers[PEER_HEADERS.namespace] = deps.config.namespace;
   headers[PEER_HEADERS.cluster] = deps.config.cluster;
