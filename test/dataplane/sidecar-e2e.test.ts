@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
@@ -257,5 +261,40 @@ describe('certificate rotation in a running sidecar', () => {
     assert.equal(san, 'URI:spiffe://cluster-2.local/ns/bookinfo/sa/bookinfo-details-rotated');
     const r = await viaProxy({ host: ipA }, 'http://details:9080/details/0');
     assert.equal(r.status, 200);
+  });
+});
+
+describe('curl through http_proxy (how the seed walkthrough calls services)', () => {
+  const curl = (args: string[]): Promise<{ code: number | null; out: string }> =>
+    new Promise((resolve) => {
+      const child = spawn('curl', ['-s', '-S', '--max-time', '10', ...args], {
+        env: { PATH: process.env.PATH ?? '', http_proxy: `http://${ipA}:15001`, NO_PROXY: '' },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+
+  it('gets a page by short name', async () => {
+    const r = await curl(['http://details:9080/details/0']);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out, 'details-v1');
+  });
+
+  it('posts a 2 MiB body (curl sends Expect: 100-continue) and gets it echoed back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mb-curl-'));
+    const file = join(dir, 'body.bin');
+    writeFileSync(file, Buffer.alloc(2 << 20, 'a'));
+    const r = await curl([
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{size_download}',
+      '--data-binary',
+      `@${file}`,
+      'http://details:9080/echo',
+    ]);
+    assert.equal(r.out, `200 ${2 << 20}`);
   });
 });
