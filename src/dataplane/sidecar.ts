@@ -27,6 +27,20 @@ export interface Sidecar {
 export interface SidecarOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   certPollMs?: number;
+  /** How long the traffic ports wait for a complete xDS config before opening anyway; default 10 s. */
+  warmingTimeoutMs?: number;
+}
+
+/** Resolves true once `pred()` holds (polled, after the runtime applied the update), false at the deadline. */
+async function waitFor(pred: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // The runtime applies updates on the tick after the client accepts them.
+  await new Promise((r) => setImmediate(r));
+  return true;
 }
 
 /** Starts every part of a sidecar on the pod IP. */
@@ -46,21 +60,32 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
   const servers: http.Server[] = [];
   let inbound: InboundListener | undefined;
   try {
-    servers.push(await startOutbound({ config, runtime, agents, metrics }, config.podIp, config.outboundPort));
-    inbound = await startInbound(
-      { config, runtime, tls, metrics, onRefused: (reason, detail) => log('inbound peer refused', { reason, detail }) },
-      config.podIp,
-      config.inboundPort,
-    );
     servers.push(
       await startAdmin(
-        { xds, runtime, metrics, identity: { id: config.nodeId, cluster: config.cluster } },
+        {
+          xds,
+          runtime,
+          metrics,
+          identity: { id: config.nodeId, cluster: config.cluster },
+          // Ready = traffic ports open and a complete config held.
+          ready: () => inbound !== undefined && xds.isReady(),
+        },
         config.podIp,
         config.adminPort,
       ),
     );
     if (config.metricsPort !== config.adminPort)
       servers.push(await startMetrics(metrics, config.podIp, config.metricsPort));
+    // Like Envoy's listener warming: the traffic ports open once the first complete config is in, so a TCP
+    // readiness probe on 15001 means "routable". Past the deadline they open anyway (and answer 404/503).
+    const ready = await waitFor(() => xds.isReady(), options.warmingTimeoutMs ?? 10_000);
+    if (!ready) log('starting without a complete xDS config', { waitedMs: options.warmingTimeoutMs ?? 10_000 });
+    servers.push(await startOutbound({ config, runtime, agents, metrics }, config.podIp, config.outboundPort));
+    inbound = await startInbound(
+      { config, runtime, tls, metrics, onRefused: (reason, detail) => log('inbound peer refused', { reason, detail }) },
+      config.podIp,
+      config.inboundPort,
+    );
   } catch (err) {
     xds.stop();
     tls.stop();
