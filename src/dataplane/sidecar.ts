@@ -12,6 +12,7 @@ import { ProxyMetrics } from './sidecar/metrics.js';
 import { startOutbound } from './sidecar/outbound.js';
 import { TlsMaterial } from './sidecar/tls-material.js';
 import { UpstreamAgents } from './sidecar/upstream.js';
+import { waitFor } from './wait.js';
 import { XdsClient } from './xds/client.js';
 import { buildNode } from './xds/node.js';
 
@@ -29,18 +30,6 @@ export interface SidecarOptions {
   certPollMs?: number;
   /** How long the traffic ports wait for a complete xDS config before opening anyway; default 10 s. */
   warmingTimeoutMs?: number;
-}
-
-/** Resolves true once `pred()` holds (polled, after the runtime applied the update), false at the deadline. */
-async function waitFor(pred: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  // The runtime applies updates on the tick after the client accepts them.
-  await new Promise((r) => setImmediate(r));
-  return true;
 }
 
 /** Starts every part of a sidecar on the pod IP. */
