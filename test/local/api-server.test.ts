@@ -246,3 +246,14 @@ test('dry-run requests validate and answer without writing', async () => {
   assert.equal(api.store.currentVersion(), before);
   assert.equal((await api.call('GET', '/api/v1/namespaces/bookinfo/services/dry')).status, 404);
 });
+
+test('validation warnings come back as Warning headers and the object is stored', async () => {
+  const res = await fetch(`${api.url}/api/v1/namespaces/bookinfo/services`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...svc('warned'), metadata: { name: 'warned', annotations: { owner: '${ORG}' } } }),
+  });
+  assert.equal(res.status, 201);
+  assert.match(res.headers.get('warning') ?? '', /^299 - ".*ORG/);
+  assert.ok(api.store.get({ group: '', plural: 'services' }, 'bookinfo', 'warned'));
+});

@@ -63,7 +63,10 @@ interface Pod {
   status?: {
     podIP?: string;
     conditions?: { type: string; status: string }[];
-    containerStatuses?: { restartCount: number; state: { waiting?: { reason: string; message: string } } }[];
+    containerStatuses?: {
+      restartCount: number;
+      state: { waiting?: { reason: string; message: string }; running?: { startedAt: string } };
+    }[];
   };
 }
 interface Endpoints {
@@ -112,6 +115,10 @@ test('local up starts one process per cluster and is idempotent', async () => {
   >;
   assert.equal(info.network, 'cluster-2-network');
   assert.equal(info.trustDomain, 'cluster-2.local');
+  const rootCa = readFileSync(join(home, 'ca', 'root-cert.pem'), 'utf8');
+  assert.match(rootCa, /BEGIN CERTIFICATE/);
+  await localUp({ home, clusters, env });
+  assert.equal(readFileSync(join(home, 'ca', 'root-cert.pem'), 'utf8'), rootCa, 'the root CA is created once');
   const nodes = JSON.parse(
     execFileSync(
       '/usr/bin/kubectl',
@@ -128,6 +135,13 @@ test('local up starts one process per cluster and is idempotent', async () => {
 
 test('kubectl applies the upstream bookinfo manifest and all six deployments become ready on their own loopback IPs', async () => {
   kubectl('create', 'namespace', 'bookinfo');
+  kubectl('label', 'namespace', 'bookinfo', 'istio-injection=enabled');
+  assert.equal(
+    kubectlJson<{ metadata: { labels: Record<string, string> } }>('get', 'ns', 'bookinfo').metadata.labels[
+      'istio-injection'
+    ],
+    'enabled',
+  );
   const out = kubectl('apply', '-n', 'bookinfo', '-f', BOOKINFO_YAML);
   assert.match(out, /deployment.apps\/productpage-v1 created/);
   await allBookinfoReady();
@@ -140,6 +154,10 @@ test('kubectl applies the upstream bookinfo manifest and all six deployments bec
     assert.equal(answer.pod, p.metadata.name, 'the pod process answers on its own IP and the container port');
   }
   assert.match(kubectl('apply', '-n', 'bookinfo', '-f', BOOKINFO_YAML), /deployment.apps\/details-v1 unchanged/);
+  const status = meshbridge('local', 'status');
+  assert.match(status.stdout, /^cluster-1: running \(pid \d+\)/m);
+  // The namespace is labelled istio-injection=enabled: every pod runs its app and a sidecar.
+  assert.match(status.stdout, /^ {2}bookinfo\/productpage-v1-\S+ {2}2\/2 {2}Running/m);
 });
 
 test('kubectl scale to 0 removes the pod and its endpoint; scaling back restores both', async () => {
@@ -240,12 +258,32 @@ test('an East-West IngressGateway gets a Deployment with overlaid pod labels and
   );
   assert.equal(pod.metadata.labels?.app, 'eastwest-gateway');
   assert.equal(pod.metadata.labels?.['istio-locality'], 'eu-remote-1', 'the overlay lands on the pods');
-  // Without a mesh wired in, gateway pods say so instead of pretending to run.
-  const waiting = await eventually('the gateway pod status', () => {
+  // The gateway pod runs the mesh's East-West gateway process.
+  await eventually('the gateway process to run', () => {
     const p = kubectlJson<Pod>('get', 'pod', pod.metadata.name, '-n', 'bookinfo');
-    return p.status?.containerStatuses?.[0]?.state.waiting;
+    return p.status?.containerStatuses?.[0]?.state.running ? true : undefined;
   });
-  assert.equal(waiting.reason, 'MeshUnavailable');
+  // Re-applying the gateway without the overlay updates its Deployment, which rolls out pods without the label.
+  const reapplied = meshbridge(
+    '--cluster',
+    'cluster-1',
+    'apply',
+    '-f',
+    join(REPO_ROOT, '..', 'shared', 'fixtures', 'seed', 'eastwest-gateway.yaml'),
+  );
+  assert.match(reapplied.stdout, /ingressgateway.install.tetrate.io\/eastwest-gateway configured/);
+  await eventually('a gateway pod of the new template', () => {
+    const pods = kubectlJson<{ items: Pod[] }>('get', 'pods', '-n', 'bookinfo', '-l', 'istio=eastwestgateway').items;
+    return pods.some((p) => p.metadata.labels?.['istio-locality'] === undefined) ? true : undefined;
+  });
+  const template = kubectlJson<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>(
+    'get',
+    'deploy',
+    'eastwest-gateway',
+    '-n',
+    'bookinfo',
+  );
+  assert.equal(template.spec.template.metadata.labels['istio-locality'], undefined);
 });
 
 test('meshbridge get/scale/exec/delete talk to the cluster API like kubectl', async () => {
@@ -290,10 +328,12 @@ test('meshbridge get/scale/exec/delete talk to the cluster API like kubectl', as
     '--',
     'sh',
     '-c',
-    'echo "$POD_NAMESPACE $POD_IP"; echo oops >&2; exit 7',
+    'echo "$POD_NAMESPACE $POD_IP $HTTP_PROXY"; echo oops >&2; exit 7',
   );
   assert.equal(exec.status, 7);
-  assert.match(exec.stdout, new RegExp(`^bookinfo 127\\.${base + 1}\\.\\d+\\.\\d+$`, 'm'));
+  const [, ip, proxy] = /^bookinfo (\S+) (\S+)$/m.exec(exec.stdout) ?? [];
+  assert.match(ip ?? '', new RegExp(`^127\\.${base + 1}\\.\\d+\\.\\d+$`));
+  assert.equal(proxy, `http://${ip}:15001`, 'apps reach services through their sidecar (contract B)');
   assert.equal(exec.stderr.trim(), 'oops');
   const missing = meshbridge('--cluster', 'cluster-1', 'delete', 'deploy', 'nothing-here', '-n', 'bookinfo');
   assert.equal(missing.status, 1);

@@ -190,6 +190,7 @@ export class PodRunner {
       probing: false,
     };
     this.pods.set(running.uid, running);
+    this.writeStatus(running); // records the allocated IP before any process starts
     // The mesh may need a moment before the pod's processes start (workload certificate, gateway addresses).
     const prepare = this.options.mesh.prepare ? this.options.mesh.prepare(ctx) : Promise.resolve();
     prepare.then(

@@ -6,15 +6,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parse as parseYaml } from 'yaml';
 import type { ClusterStore } from '../store/cluster-store.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, servedKind } from './discovery.js';
-import { Resources, type PatchType, type Target } from './resources.js';
+import { notFoundRoute, patchType, readBody, route, wantsTable } from './request.js';
+import { Resources } from './resources.js';
 import { fieldMatcher, labelMatcher, type Matcher } from './selectors.js';
 import { ApiError } from './status.js';
 import { toTable } from './table.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
-import { decodeKubeProtobuf, isKubeProtobuf } from './protobuf.js';
 import { serveWatch } from './watch.js';
 
 /** Options of the API server; frozen at construction. */
@@ -32,8 +30,6 @@ export interface ApiServerOptions {
   readonly extension?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 }
 
-const MAX_BODY = 10 * 1024 * 1024;
-
 /** A running API server. */
 export interface ApiServer {
   readonly url: string;
@@ -45,99 +41,15 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-type Route = { type: 'doc'; body: Record<string, unknown> } | { type: 'resource'; target: Target };
-
-function notFoundRoute(): ApiError {
-  return new ApiError('NotFound', 'the server could not find the requested resource');
-}
-
-/** Maps a URL path to a discovery document or a resource target. */
-export function route(path: string, serverAddress: string): Route {
-  const segs = path
-    .split('/')
-    .filter((s) => s !== '')
-    .map(decodeURIComponent);
-  let group: string;
-  let version: string;
-  let rest: string[];
-  if (segs[0] === 'api') {
-    if (segs.length === 1) return { type: 'doc', body: apiVersions(serverAddress) };
-    [group, version, rest] = ['', segs[1] ?? '', segs.slice(2)];
-  } else if (segs[0] === 'apis') {
-    if (segs.length === 1) return { type: 'doc', body: apiGroupList() };
-    const g = apiGroup(segs[1] ?? '');
-    if (!g) throw notFoundRoute();
-    if (segs.length === 2) return { type: 'doc', body: g };
-    [group, version, rest] = [segs[1] ?? '', segs[2] ?? '', segs.slice(3)];
-  } else throw notFoundRoute();
-  if (rest.length === 0) {
-    const list = apiResourceList(group, version);
-    if (!list) throw notFoundRoute();
-    return { type: 'doc', body: list };
-  }
-  let namespace: string | undefined;
-  const nsSub = group === '' && rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize');
-  if (rest[0] === 'namespaces' && rest.length >= 3 && !nsSub) {
-    namespace = rest[1];
-    rest = rest.slice(2);
-  }
-  if (rest.length > 3) throw notFoundRoute();
-  const [plural, name, subresource] = rest as [string, string | undefined, string | undefined];
-  const kind = servedKind(group, version, plural);
-  if (!kind || (!kind.namespaced && namespace !== undefined)) throw notFoundRoute();
-  if (subresource && subresource !== 'status' && !(subresource === 'scale' && plural === 'deployments')) {
-    throw notFoundRoute();
-  }
-  return { type: 'resource', target: { kind, version, namespace, name, subresource } };
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new ApiError('BadRequest', 'request body too large');
-    chunks.push(chunk);
-  }
-  const raw = Buffer.concat(chunks);
-  const type = req.headers['content-type'] ?? '';
-  if (type.includes('protobuf') && isKubeProtobuf(raw)) return decodeKubeProtobuf(raw);
-  if (type.includes('protobuf') || type.includes('cbor')) {
-    throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format: ${type}`);
-  }
-  const text = raw.toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return type.includes('yaml') ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    throw new ApiError('BadRequest', `malformed request body: ${(err as Error).message}`);
-  }
-}
-
-function patchType(contentType: string | undefined): PatchType {
-  const type = (contentType ?? '').split(';')[0]?.trim();
-  switch (type) {
-    case 'application/merge-patch+json':
-      return 'merge';
-    case 'application/strategic-merge-patch+json':
-      return 'strategic';
-    case 'application/json-patch+json':
-      return 'json';
-    case 'application/apply-patch+yaml':
-    case 'application/apply-patch+json':
-      return 'apply';
-    default:
-      throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format: ${type ?? ''}`);
-  }
-}
-
-function wantsTable(req: IncomingMessage): boolean {
-  return /as=Table/.test(req.headers.accept ?? '');
-}
-
-function send(res: ServerResponse, code: number, body: unknown): void {
+function send(res: ServerResponse, code: number, body: unknown, warnings: readonly string[] = []): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  // RFC 7234 warn-code 299 with agent "-", as the apiserver sends; header values must stay single-line ASCII.
+  const warning = warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[^\x20-\x7e]/g, '?'))}`);
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...(warning.length ? { Warning: warning } : {}),
+  });
   res.end(text);
 }
 
@@ -179,7 +91,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       send(res, 200, r.body);
       return;
     }
-    const { target } = r;
+    const warnings: string[] = [];
+    const target = { ...r.target, warnings };
     const dryRun = q.get('dryRun') === 'All';
     const named = target.name;
     switch (req.method) {
@@ -204,6 +117,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             // Like an apiserver's --min-request-timeout: watches end after 30-60 minutes and clients resume.
             timeoutSeconds: timeout > 0 ? timeout : 1800 + Math.floor(Math.random() * 1800),
             bookmarkIntervalMs: options.bookmarkIntervalMs,
+            ...(wantsTable(req)
+              ? {
+                  encode: (obj) => toTable(target.kind, [obj], obj.metadata.resourceVersion ?? '', includeObject(q)),
+                }
+              : {}),
           });
           watches.add(end);
           res.once('close', () => watches.delete(end));
@@ -226,12 +144,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       case 'POST': {
         if (named !== undefined) throw new ApiError('MethodNotAllowed', 'POST is only allowed on collections');
-        send(res, 201, resources.create(target, await readBody(req), dryRun));
+        send(res, 201, resources.create(target, await readBody(req), dryRun), warnings);
         return;
       }
       case 'PUT': {
         if (named === undefined) throw new ApiError('MethodNotAllowed', 'PUT needs a name');
-        send(res, 200, resources.update({ ...target, name: named }, await readBody(req), dryRun));
+        send(res, 200, resources.update({ ...target, name: named }, await readBody(req), dryRun), warnings);
         return;
       }
       case 'PATCH': {
@@ -242,7 +160,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           type === 'apply' &&
           store.get({ group: target.kind.group, plural: target.kind.plural }, target.namespace, named);
         const out = resources.patch({ ...target, name: named }, body, type, dryRun);
-        send(res, type === 'apply' && !existed ? 201 : 200, out);
+        send(res, type === 'apply' && !existed ? 201 : 200, out, warnings);
         return;
       }
       case 'DELETE': {

@@ -22,6 +22,8 @@ export interface Target {
   readonly namespace?: string;
   readonly name?: string;
   readonly subresource?: string;
+  /** Collects validation warnings of the request (sent back as `Warning` headers, which kubectl prints). */
+  readonly warnings?: string[];
 }
 
 /** The patch formats accepted, by Content-Type. */
@@ -208,6 +210,7 @@ export class Resources {
         { name, group: target.kind.group, kind: target.kind.kind, causes },
       );
     }
+    for (const w of result.warnings) target.warnings?.push(`${w.path}: ${w.message}`);
     return { ...result.value, apiVersion: storageApiVersion(target.kind) };
   }
 

@@ -71,7 +71,7 @@ const COLUMNS: Record<string, Column[]> = {
       type: 'string',
       cell: (o) => {
         const cs = arr(rec(o.status).containerStatuses);
-        const total = arr(rec(o.spec).containers).length;
+        const total = Math.max(arr(rec(o.spec).containers).length, cs.length); // sidecars are not in spec
         return `${cs.filter((c) => c.ready === true).length}/${total}`;
       },
     },

@@ -19,6 +19,8 @@ export interface WatchOptions {
   readonly matches: (obj: StoredObject) => boolean;
   readonly bookmarks: boolean;
   readonly timeoutSeconds?: number;
+  /** Turns each event's object into what is sent (e.g. a one-row Table for `kubectl get -w`); default as is. */
+  readonly encode?: (obj: StoredObject) => unknown;
   /** Milliseconds between bookmarks (default 10 s). */
   readonly bookmarkIntervalMs?: number;
 }
@@ -33,6 +35,7 @@ export function serveWatch(store: ClusterStore, res: ServerResponse, options: Wa
     'Cache-Control': 'no-cache',
   });
   res.flushHeaders();
+  const encode = options.encode ?? ((obj: StoredObject): unknown => obj);
   let lastSeen = 0;
   let closed = false;
   const send = (type: string, object: unknown): void => {
@@ -45,7 +48,7 @@ export function serveWatch(store: ClusterStore, res: ServerResponse, options: Wa
     const obj = change.object;
     if (target.namespace !== undefined && obj.metadata.namespace !== target.namespace) return;
     if (!options.matches(obj)) return;
-    send(change.type, asVersion(target.kind, target.version, obj));
+    send(change.type, encode(asVersion(target.kind, target.version, obj)));
   };
   // Subscribe before reading the backlog; `lastSeen` drops what the backlog already covered.
   const unsubscribe = store.subscribe(deliver);
@@ -63,7 +66,7 @@ export function serveWatch(store: ClusterStore, res: ServerResponse, options: Wa
   if (rv === undefined || rv === '' || rv === '0') {
     lastSeen = store.currentVersion();
     for (const obj of store.list(refOf(target.kind), target.namespace)) {
-      if (options.matches(obj)) send('ADDED', asVersion(target.kind, target.version, obj));
+      if (options.matches(obj)) send('ADDED', encode(asVersion(target.kind, target.version, obj)));
     }
   } else {
     const from = Number(rv);
