@@ -1,8 +1,9 @@
 /**
- * Route modules every management plane mounts besides its REST API. The web UI (`registerUi(app, deps)` from
- * `./ui/index.js`) is added to this list when it lands; `startMgmt` uses it unless told otherwise.
+ * Route modules every management plane mounts besides its REST API: the web UI (`uiExtension` from `./ui/`,
+ * which scrapes the registered clusters' sidecars). `startMgmt` uses this list unless told otherwise.
  */
 import type { AppExtension } from './http/app.js';
+import { uiExtension } from './ui/extension.js';
 
 /** The default extensions, in mount order. */
-export const DEFAULT_EXTENSIONS: readonly AppExtension[] = [];
+export const DEFAULT_EXTENSIONS: readonly AppExtension[] = [uiExtension()];

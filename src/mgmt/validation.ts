@@ -3,7 +3,7 @@
  * exactly once. It checks that the document is a management-plane kind with the hierarchy fields its kind needs,
  * then hands the object to the resource model's validator.
  */
-import { findKind } from '../api/index.js';
+import { findKind, validateObject } from '../api/index.js';
 import { MGMT_API_VERSION, PARENT_FIELDS, isMgmtKind } from './model.js';
 import type { MgmtObject } from './model.js';
 
@@ -92,5 +92,22 @@ function modelValidate(object: MgmtObject, apiVersion: string): MgmtValidation {
       warnings: [],
     };
   }
-  return { ok: true, value: object, warnings: [] };
+  // The resource model's validator: every field of every kind, with codes and field paths (e.g. a network list of
+  // an OrganizationSetting that is not comma-separated network names).
+  const result = validateObject(object);
+  const warnings = result.warnings.map(toIssue);
+  if (!result.ok) return { ok: false, errors: result.errors.map(toIssue), warnings };
+  // Stored as submitted (defaults are applied by readers), so re-applying the same document stays "unchanged".
+  return { ok: true, value: object, warnings };
+}
+
+function toIssue(i: ValidationIssue): ValidationIssue {
+  return {
+    code: i.code,
+    severity: i.severity,
+    path: i.path,
+    message: i.message,
+    ...(i.kind === undefined ? {} : { kind: i.kind }),
+    ...(i.name === undefined ? {} : { name: i.name }),
+  };
 }
