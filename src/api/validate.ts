@@ -110,15 +110,16 @@ export function validateObject(obj: unknown): ValidationResult {
       ? ((meta as Record<string, unknown>).name as string)
       : undefined;
   const who: Who = { kind: typeof raw.kind === 'string' ? raw.kind : undefined, name };
-  const placeholders = findPlaceholders(raw, who);
-  const headerIssues = header(raw, who);
-  if (headerIssues.length > 0) return { ok: false, ...partition([...headerIssues, ...placeholders]) };
-  const kind = raw.kind as keyof typeof SCHEMAS;
+  // Bound the depth first: every later step walks the object.
   const cleaned = withoutNulls(raw);
   if (!cleaned) {
     const e = makeIssue('TOO_DEEP', '', `object nests deeper than ${MAX_OBJECT_DEPTH} levels`, who);
-    return { ok: false, errors: [e], warnings: placeholders };
+    return { ok: false, errors: [e], warnings: [] };
   }
+  const placeholders = findPlaceholders(cleaned.value, who);
+  const headerIssues = header(raw, who);
+  if (headerIssues.length > 0) return { ok: false, ...partition([...headerIssues, ...placeholders]) };
+  const kind = raw.kind as keyof typeof SCHEMAS;
   const parsed = SCHEMAS[kind].safeParse(cleaned.value);
   const issues: Issue[] = parsed.success ? [] : fromZodIssues(parsed.error.issues, cleaned.value, who);
   const isTsb = KINDS.some((k) => k.kind === kind && k.scope === 'mgmt');

@@ -80,7 +80,8 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknow
       case 'invalid_union':
       case 'invalid_key':
       case 'invalid_element':
-        out.push(makeIssue('WRONG_TYPE', at, zi.message, who));
+        if (valueAt(input, path) === undefined) out.push(makeIssue('REQUIRED', at, 'required', who));
+        else out.push(makeIssue('WRONG_TYPE', at, zi.message, who));
         break;
       default:
         out.push(makeIssue('INVALID_VALUE', at, zi.message, who));

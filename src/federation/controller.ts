@@ -8,12 +8,11 @@ import type { ClusterClient } from '../kube/client.js';
 import { applyChanges, diff, type ApplyResult } from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
 import type { ConfigSource } from './config-source.js';
-import { SETTING_ANNOTATION } from './generate.js';
-import { buildInventory } from './inventory.js';
-import { plan, PLAN_WARNINGS, type PlanOutput } from './plan.js';
+import { buildInventory, type ClusterInventory } from './inventory.js';
+import { plan, type PlanOutput } from './plan.js';
 import { resolveGatewayNames, systemResolver, type Resolver } from './resolve.js';
-import { fqnOf } from './selection.js';
-import type { StatusReport, StatusSink } from './status.js';
+import type { StatusSink } from './status.js';
+import { statusReports } from './status-report.js';
 import type { Cluster } from './types.js';
 
 /** Options of `FederationController`. */
@@ -33,6 +32,8 @@ export interface FederationControllerOptions {
 /** What one reconcile did. */
 export interface ReconcileResult {
   plan: PlanOutput;
+  /** Inventories of the synced clusters (what the plan saw). */
+  inventories: ClusterInventory[];
   /** Per synced cluster, what was applied. */
   applied: Record<string, ApplyResult>;
   /** Registered clusters whose API could not be listed (their objects were left alone). */
@@ -171,66 +172,18 @@ export class FederationController extends EventEmitter {
         if (a.failed.length > 0) setTimeout(() => this.schedule(), 1000).unref();
       }),
     );
-    const result = { plan: out, applied, unsynced };
+    const result = { plan: out, inventories, applied, unsynced };
     if (this.options.status) {
+      const revision = /^\d+$/.test(snapshot?.revision ?? '') ? Number(snapshot?.revision) : undefined;
       for (const r of statusReports({
         result,
         clusters: config.clusters,
         settings: config.workspaceSettings,
         errors: (n) => this.watches.get(n)?.watch.error(),
       })) {
-        await this.options.status.report(r);
+        await this.options.status.report(revision === undefined ? r : { ...r, revision });
       }
     }
     return result;
   }
-}
-
-/** Builds the per-WorkspaceSetting, per-cluster status of one reconcile. Pure. */
-export function statusReports(input: {
-  result: ReconcileResult;
-  clusters: readonly Cluster[];
-  settings: readonly { metadata: { organization?: string; tenant?: string; workspace?: string; name: string } }[];
-  errors?: (cluster: string) => Error | undefined;
-}): StatusReport[] {
-  const { result } = input;
-  return input.settings.map((s) => {
-    const fqn = fqnOf('WorkspaceSetting', s.metadata);
-    const clusters: StatusReport['clusters'] = {};
-    for (const c of input.clusters) {
-      const name = c.metadata.name;
-      if (result.unsynced.includes(name)) {
-        const why = input.errors?.(name)?.message;
-        clusters[name] = { state: 'FAILED', message: `cannot list the cluster's objects${why ? `: ${why}` : ''}` };
-        continue;
-      }
-      const mine = (result.plan.clusters[name] ?? []).filter(
-        (o) => o.metadata.annotations?.[SETTING_ANNOTATION] === fqn,
-      );
-      const failed = (result.applied[name]?.failed ?? []).filter((f) => {
-        const o = f.change.op === 'delete' ? f.change.current : f.change.object;
-        return o.metadata?.annotations?.[SETTING_ANNOTATION] === fqn;
-      });
-      const gatewayProblems = result.plan.warnings.filter(
-        (w) => w.cluster === name && w.code === PLAN_WARNINGS.noGatewayAddress,
-      );
-      if (failed.length > 0) {
-        clusters[name] = {
-          state: 'FAILED',
-          message: failed
-            .map((f) => (f.conflict ? `${f.error.message} (exists and is not managed by meshbridge)` : f.error.message))
-            .join('; '),
-        };
-      } else if (gatewayProblems.length > 0) {
-        clusters[name] = { state: 'PARTIAL', message: gatewayProblems.map((w) => w.message).join('; ') };
-      } else {
-        const count = (k: string): number => mine.filter((o) => o.kind === k).length;
-        clusters[name] = {
-          state: 'READY',
-          message: `in sync: ${count('WorkloadEntry')} WorkloadEntries, ${count('ServiceEntry')} ServiceEntries, ${count('DestinationRule')} DestinationRules`,
-        };
-      }
-    }
-    return { kind: 'WorkspaceSetting', fqn, clusters };
-  });
 }

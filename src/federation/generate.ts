@@ -178,7 +178,6 @@ export function destinationRule(opts: {
         loadBalancer: {
           localityLbSetting: {
             enabled: true,
-            ...(fo?.failover?.length ? { failover: fo.failover } : {}),
             ...(fo?.failoverPriority?.length ? { failoverPriority: fo.failoverPriority } : {}),
           },
         },

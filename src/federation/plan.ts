@@ -35,7 +35,7 @@ export interface PlanOutput {
   warnings: PlanWarning[];
 }
 
-/** Warning codes of the plan (catalogue: docs/errors.md, federation range MB7xxx). */
+/** Warning codes of the plan (federation runtime codes: MB70xx plan, MB71xx Kubernetes client; stable, never renumbered). */
 export const PLAN_WARNINGS = {
   exposesAll: 'MB7001',
   noGatewayAddress: 'MB7002',

@@ -10,6 +10,8 @@ export type ClusterState = 'READY' | 'PARTIAL' | 'FAILED';
 export interface StatusReport {
   kind: string;
   fqn: string;
+  /** The configuration snapshot revision the report was computed from (lets the server ignore stale reports). */
+  revision?: number;
   clusters: Record<string, { state: ClusterState; message: string }>;
 }
 

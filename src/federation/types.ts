@@ -1,7 +1,8 @@
 /**
- * Structural types the federation controller reads and writes. They mirror the TSB (`api.tsb.tetrate.io/v2`),
- * Kubernetes and Istio (`networking.istio.io/v1`) shapes field for field, restricted to the fields the controller
- * uses, so any object from `src/api` (or straight from a Kubernetes API server) is assignable to them.
+ * Types the federation controller reads and writes. Management-plane configuration uses the resource model's
+ * types (`src/api`); the Istio objects it generates (`networking.istio.io/v1`) are typed here, field for field as
+ * Istio defines them, restricted to what the controller writes (a test checks them against `src/api`'s validation
+ * and Istio's CRD schemas).
  */
 
 /** Object metadata as Kubernetes serves it (only what federation reads or writes). */
@@ -21,63 +22,19 @@ export interface KubeObject {
   metadata?: ObjectMeta;
 }
 
-// ---- TSB management-plane objects (metadata carries the hierarchy, not a namespace) ----
+// ---- TSB management-plane objects: the resource model's types (contract A) ----
 
-/** `metadata` of a TSB object. */
-export interface TsbMeta {
-  organization?: string;
-  tenant?: string;
-  workspace?: string;
-  name: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
+import type { Cluster, OrganizationSetting, Workspace, WorkspaceSetting } from '../api/index.js';
+export type {
+  Cluster,
+  EastWestGatewaySetting,
+  OrganizationSetting,
+  Workspace,
+  WorkspaceSetting,
+} from '../api/index.js';
 
-/** `Workspace`: the `cluster/namespace` patterns it spans. */
-export interface Workspace {
-  kind?: 'Workspace';
-  metadata: TsbMeta;
-  spec?: { namespaceSelector?: { names?: string[] }; description?: string; displayName?: string };
-}
-
-/** One `defaultEastWestGatewaySettings` item of a WorkspaceSetting. */
-export interface EastWestGatewaySetting {
-  workloadSelector?: { namespace?: string; labels?: Record<string, string> };
-  exposedServices?: { serviceLabels?: Record<string, string> }[];
-  configGenerationMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-}
-
-/** `WorkspaceSetting.spec.failoverSettings` (Istio `LocalityLoadBalancerSetting` subset). */
-export interface FailoverSettings {
-  failover?: { from?: string; to?: string }[];
-  failoverPriority?: string[];
-}
-
-/** `WorkspaceSetting`: the East-West gateway settings of one workspace. */
-export interface WorkspaceSetting {
-  kind?: 'WorkspaceSetting';
-  metadata: TsbMeta;
-  spec?: { defaultEastWestGatewaySettings?: EastWestGatewaySetting[]; failoverSettings?: FailoverSettings };
-}
-
-/** `OrganizationSetting`: network reachability, `{"<from network>": "<to network>,<to network>"}` (directed). */
-export interface OrganizationSetting {
-  kind?: 'OrganizationSetting';
-  metadata: TsbMeta;
-  spec?: { networkSettings?: { networkReachability?: Record<string, string> } };
-}
-
-/** `Cluster`: a registered cluster (name = kubeconfig context name for local clusters). */
-export interface Cluster {
-  kind?: 'Cluster';
-  metadata: TsbMeta;
-  spec?: {
-    network?: string;
-    locality?: { region?: string; zone?: string };
-    trustDomain?: string;
-    kubeconfig?: { path?: string; context?: string };
-  };
-}
+/** `WorkspaceSetting.spec.failoverSettings`. */
+export type FailoverSettings = NonNullable<NonNullable<WorkspaceSetting['spec']>['failoverSettings']>;
 
 /** The management-plane configuration the plan consumes (one snapshot). */
 export interface FederationConfig {

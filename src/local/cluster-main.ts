@@ -7,6 +7,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { startCluster } from './cluster.js';
+import { embeddedMesh } from './embedded-mesh.js';
 import { clusterPaths, imageMapFromEnv, podBaseEnv, type ClusterInfo } from './config.js';
 import { builtInResolver, mapResolver } from './runner/images.js';
 
@@ -22,6 +23,7 @@ const cluster = await startCluster({
   port: previousPort,
   resolveImage: mapResolver(imageMapFromEnv(), await builtInResolver()),
   baseEnv: podBaseEnv(),
+  mesh: embeddedMesh(),
 });
 writeFileSync(paths.info, `${JSON.stringify(cluster.info, null, 2)}\n`);
 writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, apiUrl: cluster.info.apiUrl }));

@@ -48,6 +48,11 @@ export interface MeshContext {
 export interface MeshIntegration {
   /** Starts the control plane (once per cluster process); returns its ADS address, if it serves one. */
   start(ctx: MeshContext): Promise<{ xdsAddress?: string }>;
+  /**
+   * Optional asynchronous preparation before a pod's processes start (e.g. issuing its workload certificate into
+   * `ctx.dir`); a rejection puts the pod's containers in `MeshUnavailable` with the error's message.
+   */
+  prepare?(ctx: PodContext): Promise<void>;
   /** Processes to run next to the pod's app containers (its sidecar), possibly none. */
   sidecars(ctx: PodContext): ProcessSpec[];
   /** Environment for the pod's app containers (HTTP_PROXY pointing at the sidecar, ...). */

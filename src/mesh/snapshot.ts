@@ -47,17 +47,19 @@ export interface SnapshotOptions {
 }
 
 /** `<namespace>/<name>` of an object (namespace `default` when unset, as Kubernetes does). */
-export function objectKey(o: { metadata: { name: string; namespace?: string | undefined } }): string {
-  return `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+export function objectKey(o: { metadata: { name?: string | undefined; namespace?: string | undefined } }): string {
+  return `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
 }
 
 /** The fully qualified host of a Kubernetes Service. */
 export function serviceFqdn(s: Service): string {
-  return `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.${CLUSTER_DOMAIN}`;
+  return `${s.metadata.name ?? ''}.${s.metadata.namespace ?? 'default'}.${CLUSTER_DOMAIN}`;
 }
 
-const byKey = <T extends { metadata: { name: string; namespace?: string | undefined } }>(a: T, b: T): number =>
-  objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0;
+const byKey = <T extends { metadata: { name?: string | undefined; namespace?: string | undefined } }>(
+  a: T,
+  b: T,
+): number => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0);
 
 /**
  * Builds a snapshot from a list of objects (any order; later duplicates of the same kind/namespace/name replace
@@ -77,10 +79,10 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   for (const o of latest.values()) {
     switch (o.kind) {
       case 'Namespace':
-        namespaces.set(o.metadata.name, o);
+        namespaces.set(o.metadata.name ?? '', o);
         break;
       case 'Node':
-        nodes.set(o.metadata.name, o);
+        nodes.set(o.metadata.name ?? '', o);
         break;
       case 'Service':
         services.push(o);

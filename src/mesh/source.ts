@@ -28,7 +28,7 @@ export interface MemorySource extends ObjectSource {
   remove(...refs: readonly { kind: string; metadata: { name: string; namespace?: string | undefined } }[]): void;
 }
 
-const keyOf = (o: { kind: string; metadata: { name: string; namespace?: string | undefined } }): string =>
+const keyOf = (o: { kind: string; metadata: { name?: string | undefined; namespace?: string | undefined } }): string =>
   `${o.kind}/${objectKey(o)}`;
 
 /** Creates a {@link MemorySource} holding `initial`. */

@@ -1,11 +1,11 @@
-// The apply layer against a Kubernetes-compatible API through @kubernetes/client-node: it writes exactly the
+// The apply layer against the embedded cluster's Kubernetes-compatible API through @kubernetes/client-node: it writes exactly the
 // difference, repairs drift, deletes only stale objects it owns, and never touches unlabelled objects.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeApiServer, kubeconfigFor } from './support/fake-apiserver.js';
+import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
 import { loadCase } from './support/cases.js';
 import { createClusterClient, loadKubeConfig, type ClusterClient, type KObject } from '../../src/kube/client.js';
 import { applyChanges, diff, MANAGED_SELECTOR, OWNED_KINDS } from '../../src/federation/apply.js';
@@ -13,13 +13,15 @@ import { plan } from '../../src/federation/plan.js';
 import type { GeneratedObject } from '../../src/federation/types.js';
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
-let server: FakeApiServer;
+let server: EmbeddedApi;
 let client: ClusterClient;
 let dir: string;
 
 before(async () => {
-  server = new FakeApiServer();
+  server = new EmbeddedApi();
   await server.start();
+  // The client cluster runs (part of) bookinfo, so its namespace exists; generated objects live in it.
+  server.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bookinfo' } });
   dir = mkdtempSync(join(tmpdir(), 'mb-apply-'));
   writeFileSync(join(dir, 'kubeconfig'), kubeconfigFor({ 'cluster-1': server }));
   client = createClusterClient({
@@ -59,7 +61,10 @@ test('creates every planned object in an empty cluster, and a second pass change
     server.list('ServiceEntry', 'meshbridge-multicluster').map((o) => o.metadata?.name),
     ['k-details-bookinfo', 'k-ratings-bookinfo', 'k-reviews-bookinfo'],
   );
-  assert.equal(server.list('Namespace').length, 1);
+  assert.deepEqual(
+    server.list('Namespace').map((n) => n.metadata?.name),
+    ['bookinfo', 'meshbridge-multicluster'],
+  );
   const again = await converge(desired);
   assert.deepEqual(again.changes, []);
 });

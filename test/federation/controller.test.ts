@@ -1,11 +1,11 @@
-// The federation controller end to end over real HTTP: config from a ConfigSource, clusters watched with
+// The federation controller end to end over real HTTP against two embedded cluster APIs: config from a ConfigSource, clusters watched with
 // client-node informers, generated objects converging as configuration and clusters change, status reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeApiServer, kubeconfigFor } from './support/fake-apiserver.js';
+import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
 import { loadCase } from './support/cases.js';
 import { FederationController } from '../../src/federation/controller.js';
 import { InMemoryConfigSource } from '../../src/federation/config-source.js';
@@ -26,7 +26,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 }
 
 test('keeps cluster-1 entries equal to the plan as the gateway, reachability and locality change', async (t) => {
-  const servers = { 'cluster-1': new FakeApiServer(), 'cluster-2': new FakeApiServer() };
+  const servers = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
   const dir = mkdtempSync(join(tmpdir(), 'mb-controller-'));
   let controller: FederationController | undefined;
   t.after(async () => {
@@ -60,7 +60,10 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
   const c1 = servers['cluster-1'];
   const c2 = servers['cluster-2'];
   const entries = () => c1.list('WorkloadEntry', 'bookinfo');
-  const settingStatus = () => [...status.latest.values()][0]?.clusters;
+  const settingStatus = () =>
+    status.latest.get(
+      'WorkspaceSetting/organizations/tetrate/tenants/tetrate/workspaces/bookinfo-ws/settings/bookinfo-ws-setting',
+    )?.clusters;
 
   await t.test('a gateway without address yields no entries and a PARTIAL status that says why', async () => {
     const st = await waitFor(
@@ -92,6 +95,12 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
         () => settingStatus()?.['cluster-1']?.state === 'READY' && settingStatus()?.['cluster-2']?.state === 'READY',
       );
       assert.equal(c1.list('DestinationRule', 'bookinfo').length, 4);
+      const cluster2 = status.latest.get('Cluster/organizations/tetrate/clusters/cluster-2')?.clusters['cluster-2'];
+      assert.equal(cluster2?.state, 'READY');
+      assert.match(
+        cluster2?.message ?? '',
+        /bookinfo\/eastwest-gateway \[127\.2\.200\.1, 127\.2\.200\.2, 127\.2\.200\.3\]/,
+      );
     },
   );
 
@@ -99,6 +108,8 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
     'a reachability rule without cluster-1-network -> cluster-2-network removes the entries; restoring it brings them back',
     async () => {
       const os = (rules: Record<string, string>) => ({
+        apiVersion: 'api.tsb.tetrate.io/v2',
+        kind: 'OrganizationSetting' as const,
         metadata: { organization: 'tetrate', name: 'default' },
         spec: { networkSettings: { networkReachability: rules } },
       });

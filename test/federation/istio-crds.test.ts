@@ -1,5 +1,5 @@
 // The objects the plan generates validate against Istio's own CRD schemas (test/federation/istio-crds/), so the
-// same output can drive a real Istio.
+// same output can drive a real Istio, and against the resource model's validation (src/api).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { checkSchema, type SchemaNode } from './support/structural-schema.js';
 import { loadCase } from './support/cases.js';
 import { plan } from '../../src/federation/plan.js';
+import { validateObject } from '../../src/api/index.js';
 
 const CRDS = new URL('./istio-crds/', import.meta.url).pathname;
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
@@ -29,6 +30,9 @@ test('every Istio object of every plan case is valid against the Istio CRD schem
         assert.equal(o.apiVersion, 'networking.istio.io/v1');
         const errors = checkSchema(SCHEMAS[o.kind] as SchemaNode, o);
         assert.deepEqual(errors, [], `${file} ${cluster} ${o.kind}/${o.metadata.name}`);
+        // The resource model (what the embedded cluster API enforces) accepts it too.
+        const v = validateObject(o);
+        assert.deepEqual(v.errors, [], `${file} ${cluster} ${o.kind}/${o.metadata.name} (src/api)`);
         counts[o.kind] = (counts[o.kind] ?? 0) + 1;
       }
     }

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { FIXTURES, REPO_ROOT } from '../support/paths.js';
+import { validateObject } from '../../src/api/index.js';
 import { isMeshObject, type MeshObject } from '../../src/mesh/inputs.js';
 import { createSnapshot } from '../../src/mesh/snapshot.js';
 import { proxyFromNode, type XdsNodeInfo } from '../../src/mesh/proxy.js';
@@ -38,6 +39,9 @@ function loadObjects(c: GoldenCase): MeshObject[] {
   }
   for (const o of c.objects ?? []) {
     assert.ok(isMeshObject(o), `case object is not a mesh object: ${JSON.stringify(o).slice(0, 120)}`);
+    // Inputs must be objects the cluster API would accept, so the cases stay realistic.
+    const v = validateObject(o);
+    assert.ok(v.ok, `${o.kind}/${o.metadata.name}: ${v.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
     out.push(o);
   }
   return out;

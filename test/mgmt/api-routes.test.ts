@@ -53,14 +53,25 @@ test('unexpanded ${ORG} placeholders and missing hierarchy fields are reported p
     { apiVersion: 'api.tsb.tetrate.io/v2', kind: 'Workspace', metadata: { name: 'w' } },
   ]);
   assert.equal(r.status, 400);
-  const body = r.json as { code: string; issues: { index: number; code: string; path: string; message: string }[] };
+  const body = r.json as {
+    code: string;
+    issues: { index: number; code: string; severity: string; path: string; message: string }[];
+  };
   assert.equal(body.code, 'MB9003');
   assert.deepEqual(
-    body.issues.map((i) => `${i.index} ${i.path}`),
-    ['1 metadata.organization', '1 metadata.tenant', '2 metadata.organization', '2 metadata.tenant'],
+    body.issues.map((i) => `${i.index} ${i.code} ${i.path}`),
+    [
+      '1 MB0107 metadata.organization',
+      '1 MB0107 metadata.tenant',
+      '1 MB0205 metadata.organization',
+      '1 MB0205 metadata.tenant',
+      '2 MB0102 metadata.organization',
+      '2 MB0102 metadata.tenant',
+      '2 MB0102 spec',
+    ],
   );
-  assert.ok(body.issues.every((i) => /^MB\d{4}$/.test(i.code)));
-  assert.match(body.issues[0]?.message ?? '', /plain name.*\$\{ORG\}/);
+  assert.match(body.issues[2]?.message ?? '', /\$\{ORG\} was not substituted/);
+  assert.equal(body.issues[2]?.severity, 'warning', 'the placeholder hint travels with the errors as a warning');
   const listed = await call(m.url, 'GET', '/v2/objects?kind=Organization&name=ok', { token: admin });
   assert.deepEqual(
     (listed.json as { objects: unknown[] }).objects,
@@ -74,6 +85,12 @@ test('a cluster kind sent to the management plane is refused with a hint to use 
   const r = await apply([gw]);
   assert.equal(r.status, 400);
   assert.match(r.text, /cluster kind.*--cluster/);
+});
+
+test('a batch may list children before their parents', async () => {
+  const r = await apply([workspace('b', 't', 'w'), tenant('b', 't'), org('b')]);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(results(r), ['created', 'created', 'created']);
 });
 
 test('list filters by kind (short names too) and hierarchy; get of a missing object is 404', async () => {

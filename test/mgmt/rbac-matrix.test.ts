@@ -70,6 +70,7 @@ const CASES: Record<string, Case> = {
     method: 'GET',
     path: '/v2/status/Workspace/organizations/o/tenants/t/workspaces/w',
   },
+  'GET /v2/audit | the latest audit records': { method: 'GET', path: '/v2/audit?limit=5' },
   'POST /v2/apply | a new Organization': {
     method: 'POST',
     path: '/v2/apply',
@@ -251,7 +252,7 @@ for (const row of readTable()) {
   });
 }
 
-test('an org-admin scoped to one organization may write inside it and is refused (403, audited) elsewhere', async () => {
+test('an org-admin scoped to one organization may write inside it, is refused (403, audited) elsewhere, and cannot read the audit log', async () => {
   const scoped = await tokenFor(m, 'oa-o', 'org-admin', { organization: 'o' });
   const inside = await call(m.url, 'POST', '/v2/apply', { token: scoped, body: { objects: [tenant('o', 't7')] } });
   assert.equal(inside.status, 200, inside.text);
@@ -263,4 +264,18 @@ test('an org-admin scoped to one organization may write inside it and is refused
   assert.equal(audit.length, before + 1);
   assert.equal(audit.at(-1)?.outcome, 'denied');
   assert.equal(audit.at(-1)?.actor, 'oa-o');
+  const log = await call(m.url, 'GET', '/v2/audit?limit=2', { token: m.adminToken });
+  assert.equal(log.status, 200);
+  const records = (log.json as { records: { actor: string; action: string; outcome: string; target: string }[] })
+    .records;
+  assert.deepEqual(
+    records.map((r) => [r.actor, r.action, r.outcome, r.target]),
+    [
+      ['oa-o', 'apply', 'success', 'Tenant/organizations/o/tenants/t7'],
+      ['oa-o', 'apply', 'denied', 'Organization/organizations/other'],
+    ],
+    'GET /v2/audit returns the latest records, oldest first',
+  );
+  assert.equal((await call(m.url, 'GET', '/v2/audit', { token: scoped })).status, 403);
+  assert.equal((await call(m.url, 'GET', '/v2/audit?limit=0', { token: m.adminToken })).status, 400);
 });

@@ -245,7 +245,7 @@ describe('web UI against live traffic', () => {
   const graphEdges = (): Promise<{ source: string; target: string; classes: string[] }[]> =>
     page.evaluate(() => {
       const ui = (
-        window as unknown as {
+        globalThis as unknown as {
           meshbridgeUi: {
             topology: {
               edges: () => { map: <T>(f: (e: { data: (k: string) => string; classes: () => string[] }) => T) => T[] };
@@ -263,7 +263,7 @@ describe('web UI against live traffic', () => {
     page.evaluate(() => {
       type Node = { id: () => string; parent: () => { id: () => string; empty: () => boolean } };
       const ui = (
-        window as unknown as {
+        globalThis as unknown as {
           meshbridgeUi: { topology: { nodes: () => { forEach: (f: (n: Node) => void) => void } } };
         }
       ).meshbridgeUi;

@@ -84,6 +84,9 @@ export function checkPodSpec(spec: PodSpec, base: PathSegment[], who: Who): Issu
 export function checkDeployment(d: Deployment, who: Who): Issue[] {
   const out: Issue[] = [];
   const labels = d.spec.template.metadata?.labels ?? {};
+  const { matchLabels = {}, matchExpressions = [] } = d.spec.selector;
+  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0)
+    out.push(makeIssue('SELECTOR_MISMATCH', 'spec.selector', 'an empty selector is invalid for a Deployment', who));
   for (const [key, value] of Object.entries(d.spec.selector.matchLabels ?? {})) {
     if (labels[key] !== value)
       out.push(

@@ -56,10 +56,10 @@ export function parseOverlayPath(path: string): ParsedOverlayPath {
       i = j + 1;
       continue;
     }
+    if (c === ']') return { ok: false, message: `unexpected ] at character ${i + 1}` };
     if (!expectElement) return { ok: false, message: `expected "." or "[" at character ${i + 1}` };
     let j = i;
-    while (j < path.length && path[j] !== '.' && path[j] !== '[') j += path[j] === '\\' ? 2 : 1;
-    if (c === ']') return { ok: false, message: `unexpected ] at character ${i + 1}` };
+    while (j < path.length && path[j] !== '.' && path[j] !== '[' && path[j] !== ']') j += path[j] === '\\' ? 2 : 1;
     steps.push({ type: 'key', key: unescape(path.slice(i, j)) });
     expectElement = false;
     i = j;

@@ -143,11 +143,22 @@ export function parseDocuments(text: string, file: string, options: ParseOptions
       report('TOO_DEEP', found.tooDeepAt, '', `nesting deeper than ${limits.maxDepth} levels`, w);
       return;
     }
+    if (found.collectionKeyAt !== undefined) {
+      report(
+        'UNSUPPORTED_TAG',
+        found.collectionKeyAt,
+        '',
+        'a mapping key that is a collection cannot be represented in JSON',
+        w,
+      );
+      return;
+    }
     let object: unknown;
     try {
       object = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (err) {
-      const bomb = err instanceof ReferenceError;
+      // yaml throws a ReferenceError both for an alias bomb and for an alias to an undefined anchor.
+      const bomb = err instanceof ReferenceError && /alias count/i.test(err.message);
       report(
         bomb ? 'ALIAS_LIMIT' : 'YAML_SYNTAX',
         bomb ? (found.firstAliasAt ?? 0) : (doc.contents.range?.[0] ?? 0),

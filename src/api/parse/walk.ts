@@ -9,6 +9,8 @@ import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Document, type No
 export interface WalkFindings {
   tooDeepAt?: number;
   firstAliasAt?: number;
+  /** A mapping key that is itself a mapping or sequence (`? [a]`): JSON keys are strings. */
+  collectionKeyAt?: number;
   /** Offsets and source text of `yes`/`no`/`on`/`off`-like plain scalars used as values. */
   yaml11Booleans: { offset: number; text: string }[];
 }
@@ -39,6 +41,8 @@ export function walkDocument(doc: Document, maxDepth: number): WalkFindings {
       }
       for (const item of node.items) {
         if (isPair(item)) {
+          if ((isMap(item.key) || isSeq(item.key)) && out.collectionKeyAt === undefined)
+            out.collectionKeyAt = (item.key as Node).range?.[0] ?? start ?? 0;
           stack.push({ node: item.key, depth: depth + 1, isKey: true });
           stack.push({ node: item.value, depth: depth + 1, isKey: false });
         } else stack.push({ node: item, depth: depth + 1, isKey: false });
@@ -54,21 +58,30 @@ export function walkDocument(doc: Document, maxDepth: number): WalkFindings {
  * infinities), as a path; meshbridge objects are JSON, so such values are refused rather than silently mangled.
  */
 export function findNonJsonValue(value: unknown): { path: (string | number)[]; what: string } | undefined {
-  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  // Depth-first with explicit exit markers, so the objects on the current path are known: an alias that refers to
+  // its own ancestor (`&a [*a]`) makes a cycle, which JSON cannot carry either.
+  type Frame = { v: unknown; path: (string | number)[] } | { exit: object };
+  const stack: Frame[] = [{ v: value, path: [] }];
+  const onPath = new Set<object>();
   while (stack.length > 0) {
-    const { v, path } = stack.pop()!;
+    const frame = stack.pop()!;
+    if ('exit' in frame) {
+      onPath.delete(frame.exit);
+      continue;
+    }
+    const { v, path } = frame;
     if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) return { path, what: 'an infinite or NaN number' };
       continue;
     }
     if (typeof v === 'bigint') return { path, what: 'an integer too large for JSON' };
-    if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push({ v: item, path: [...path, i] }));
-      continue;
-    }
-    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      for (const [k, item] of Object.entries(v)) stack.push({ v: item, path: [...path, k] });
+    if (typeof v === 'object' && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) {
+      if (onPath.has(v)) return { path, what: 'a value that contains itself (a recursive alias)' };
+      onPath.add(v);
+      stack.push({ exit: v });
+      if (Array.isArray(v)) v.forEach((item, i) => stack.push({ v: item, path: [...path, i] }));
+      else for (const [k, item] of Object.entries(v)) stack.push({ v: item, path: [...path, k] });
       continue;
     }
     const what =
@@ -76,7 +89,7 @@ export function findNonJsonValue(value: unknown): { path: (string | number)[]; w
         ? 'binary data (!!binary)'
         : v instanceof Date
           ? 'a timestamp (!!timestamp)'
-          : `a ${v?.constructor?.name ?? typeof v} value`;
+          : `a ${(v as object | undefined)?.constructor?.name ?? typeof v} value`;
     return { path, what };
   }
   return undefined;

@@ -4,8 +4,8 @@
  * annotation (so fields removed from the file are removed from the object), and reports
  * created / configured / unchanged per object. Interoperates with kubectl, which keeps the same annotation.
  */
+import { ClusterClient, KubeError, kindLabel } from './cluster-client.js';
 import type { ClusterApplyArgs } from './cluster-delegate.js';
-import { ClusterClient, kindLabel } from './cluster-client.js';
 import { readManifests } from './cluster-manifests.js';
 import { runClusterCommand } from './cluster-shared.js';
 
@@ -14,26 +14,42 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Pure: the JSON merge patch turning what was last applied into what is applied now (removed keys -> null). */
-export function threeWayPatch(lastApplied: unknown, desired: Json): Json {
-  const patch: Json = { ...desired };
+/** Whether every field `desired` sets has the same value in `current` (server defaults may add more). */
+export function subsetEqual(desired: unknown, current: unknown): boolean {
+  if (Array.isArray(desired)) {
+    return (
+      Array.isArray(current) && desired.length === current.length && desired.every((d, i) => subsetEqual(d, current[i]))
+    );
+  }
+  if (isObj(desired)) return isObj(current) && Object.entries(desired).every(([k, v]) => subsetEqual(v, current[k]));
+  return desired === current;
+}
+
+/**
+ * Pure: the JSON merge patch of a client-side apply, three-way like kubectl's: fields the file sets that differ
+ * from the live object (lists compared item by item, ignoring fields the server defaulted), plus `null` for
+ * fields that were in the last applied configuration and are no longer in the file. Empty when nothing changes.
+ */
+export function threeWayPatch(lastApplied: unknown, desired: Json, current: unknown): Json {
+  const patch: Json = {};
+  for (const [key, want] of Object.entries(desired)) {
+    const have = isObj(current) ? current[key] : undefined;
+    if (subsetEqual(want, have)) continue;
+    patch[key] =
+      isObj(want) && isObj(have) ? threeWayPatch(isObj(lastApplied) ? lastApplied[key] : undefined, want, have) : want;
+  }
   if (isObj(lastApplied)) {
     for (const [key, before] of Object.entries(lastApplied)) {
-      if (!(key in desired)) patch[key] = null;
-      else if (isObj(before) && isObj(desired[key])) patch[key] = threeWayPatch(before, desired[key] as Json);
+      const have = isObj(current) ? current[key] : undefined;
+      if (!(key in desired)) {
+        if (have !== undefined) patch[key] = null;
+      } else if (isObj(before) && isObj(desired[key]) && !(key in patch)) {
+        const nested = threeWayPatch(before, desired[key] as Json, have);
+        if (Object.keys(nested).length > 0) patch[key] = nested;
+      }
     }
   }
   return patch;
-}
-
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObj(patch)) return patch;
-  const out: Json = isObj(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
 }
 
 function withAnnotation(obj: Json, namespace: string | undefined): Json {
@@ -45,9 +61,9 @@ function withAnnotation(obj: Json, namespace: string | undefined): Json {
   return { ...desired, metadata: { ...meta, annotations } };
 }
 
-/** Applies the manifests in `files` to `cluster` (what `meshbridge --cluster C apply -f ...` runs). */
-export async function clusterApply(args: ClusterApplyArgs): Promise<void> {
-  await runClusterCommand(async () => {
+/** `meshbridge --cluster C apply -f FILE... [-n NS]` (called by the shared `apply` command). */
+export function clusterApply(args: ClusterApplyArgs): Promise<void> {
+  return runClusterCommand(async () => {
     const client = ClusterClient.forContext(args.cluster);
     for (const m of readManifests(args.files, args.namespace)) {
       const desired = withAnnotation(m.object, m.namespace);
@@ -57,7 +73,7 @@ export async function clusterApply(args: ClusterApplyArgs): Promise<void> {
       try {
         current = await client.request<Json>('GET', path);
       } catch (err) {
-        if (!(err instanceof Error && 'code' in err && err.code === 404)) throw err;
+        if (!(err instanceof KubeError && err.code === 404)) throw err;
       }
       if (!current) {
         await client.request('POST', ClusterClient.path(m.kind, m.namespace), { body: desired });
@@ -71,10 +87,10 @@ export async function clusterApply(args: ClusterApplyArgs): Promise<void> {
       } catch {
         last = undefined;
       }
-      const patch = threeWayPatch(last, desired);
-      const { resourceVersion: _rv, ...before } = (current.metadata ?? {}) as Json;
-      const merged = mergePatch({ ...current, metadata: before }, patch);
-      if (JSON.stringify(merged) === JSON.stringify({ ...current, metadata: before })) {
+      const patch = threeWayPatch(last, desired, current);
+      // The versions of a kind served here share one schema: a file's other version is not a change.
+      delete patch.apiVersion;
+      if (Object.keys(patch).length === 0) {
         process.stdout.write(`${label} unchanged\n`);
         continue;
       }

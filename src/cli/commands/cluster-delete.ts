@@ -2,15 +2,15 @@
  * `meshbridge --cluster C delete -f FILE... | delete KIND NAME... [-n NS] [--ignore-not-found]`, like kubectl
  * delete. Deleting a Namespace deletes what is inside it; a Deployment's pods follow it.
  */
-import type { ClusterDeleteArgs } from './cluster-delegate.js';
 import { resolveKindName } from '../../api/index.js';
 import { ClusterClient, KubeError, kindLabel } from './cluster-client.js';
 import { readManifests, type ManifestObject } from './cluster-manifests.js';
+import type { ClusterDeleteArgs } from './cluster-delegate.js';
 import { runClusterCommand } from './cluster-shared.js';
 
-/** Deletes objects from one cluster (what `meshbridge --cluster C delete ...` runs). */
-export async function clusterDelete(args: ClusterDeleteArgs): Promise<void> {
-  await runClusterCommand(async () => {
+/** `meshbridge --cluster C delete -f FILE... | delete KIND NAME [-n NS]` (called by the shared `delete` command). */
+export function clusterDelete(args: ClusterDeleteArgs & { names?: string[] }): Promise<void> {
+  return runClusterCommand(async () => {
     const client = ClusterClient.forContext(args.cluster);
     let targets: Pick<ManifestObject, 'kind' | 'namespace' | 'name'>[];
     if (args.files.length > 0) {
@@ -23,10 +23,15 @@ export async function clusterDelete(args: ClusterDeleteArgs): Promise<void> {
           args.kind ? `the server doesn't have a resource type "${args.kind}"` : 'give -f FILE or KIND NAME',
         );
       }
-      if (args.name === undefined) throw new Error('give the name of the object to delete');
-      targets = [{ kind, name: args.name, namespace: kind.namespaced ? (args.namespace ?? 'default') : undefined }];
+      const names = args.names ?? (args.name ? [args.name] : []);
+      if (names.length === 0) throw new Error('give the name of the object to delete');
+      targets = names.map((name) => ({
+        kind,
+        name,
+        namespace: kind.namespaced ? (args.namespace ?? 'default') : undefined,
+      }));
     }
-    let failed: KubeError | undefined;
+    let failed = false;
     for (const t of targets) {
       try {
         await client.request('DELETE', ClusterClient.path(t.kind, t.namespace, t.name));
@@ -35,7 +40,7 @@ export async function clusterDelete(args: ClusterDeleteArgs): Promise<void> {
         if (!(err instanceof KubeError) || err.code !== 404) throw err;
         if (!args.ignoreNotFound) {
           process.stderr.write(`Error from server (NotFound): ${err.message}\n`);
-          failed = err;
+          failed = true;
         }
       }
     }

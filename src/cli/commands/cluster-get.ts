@@ -3,10 +3,10 @@
  * kind table knows (`we`, `deploy`, `svc`, `po`, ...). The default and `wide` outputs are the server's Table
  * columns, printed like kubectl; json/yaml print the object or a `List`.
  */
-import type { ClusterGetArgs } from './cluster-delegate.js';
 import { stringify } from 'yaml';
 import { resolveKindName, type KindInfo } from '../../api/index.js';
 import { ClusterClient } from './cluster-client.js';
+import type { ClusterGetArgs } from './cluster-delegate.js';
 import { runClusterCommand } from './cluster-shared.js';
 
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
@@ -39,20 +39,19 @@ function kindOrThrow(name: string): KindInfo {
   return kind;
 }
 
-/** Lists or shows objects of one cluster (what `meshbridge --cluster C get ...` runs). */
-export async function clusterGet(args: ClusterGetArgs): Promise<void> {
-  await runClusterCommand(async () => {
+/** `meshbridge --cluster C get KIND [NAME] [-n NS] [-o wide|json|yaml]` (called by the shared `get` command). */
+export function clusterGet(args: ClusterGetArgs): Promise<void> {
+  return runClusterCommand(async () => {
     const client = ClusterClient.forContext(args.cluster);
     const kind = kindOrThrow(args.kind);
-    const name = args.name;
     const output = args.output ?? '';
     if (!['', 'wide', 'json', 'yaml'].includes(output)) throw new Error(`unknown output format "${output}"`);
     const namespace = args.allNamespaces ? undefined : (args.namespace ?? 'default');
     const query = args.selector ? `?labelSelector=${encodeURIComponent(args.selector)}` : '';
-    const path = `${ClusterClient.path(kind, namespace, name)}${name ? '' : query}`;
+    const path = `${ClusterClient.path(kind, namespace, args.name)}${args.name ? '' : query}`;
     if (output === 'json' || output === 'yaml') {
       const body = await client.request<Record<string, unknown>>('GET', path);
-      const doc = name
+      const doc = args.name
         ? body
         : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: body.items ?? [] };
       process.stdout.write(output === 'json' ? `${JSON.stringify(doc, null, 4)}\n` : stringify(doc));

@@ -7,8 +7,7 @@ import { KubeError } from './cluster-client.js';
 
 /** The `--cluster` value of the program; throws a usage error naming the command when it is missing. */
 export function clusterOf(cmd: Command, command: string): string {
-  const root = cmd.parent ?? cmd;
-  const cluster = (root.opts() as { cluster?: string }).cluster;
+  const cluster = (cmd.optsWithGlobals() as { cluster?: string }).cluster;
   if (!cluster) {
     throw new Error(
       `${command} needs --cluster NAME (a context of $MESHBRIDGE_HOME/kubeconfig, e.g. --cluster cluster-1)`,

@@ -7,6 +7,7 @@ import { DEFAULT_CLUSTERS, homePaths, meshbridgeHome, parseClusterSpecs } from '
 import { localDown } from '../../local/lifecycle/down.js';
 import { localStatus } from '../../local/lifecycle/status.js';
 import { localUp } from '../../local/lifecycle/up.js';
+import { controlPid, controlUrl, startControl, stopControl } from '../../local/lifecycle/control.js';
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -18,7 +19,8 @@ export function registerLocal(program: Command): void {
     .command('up')
     .description('start the local clusters (idempotent; restarts crashed ones with their stored objects)')
     .option('--clusters <list>', 'NAME=REGION/ZONE,...', DEFAULT_CLUSTERS)
-    .action(async (opts: { clusters: string }) => {
+    .option('--org <name>', 'organization the clusters are registered in', 'tetrate')
+    .action(async (opts: { clusters: string; org: string }) => {
       const home = meshbridgeHome();
       const results = await localUp({ home, clusters: parseClusterSpecs(opts.clusters) });
       for (const r of results) {
@@ -27,6 +29,11 @@ export function registerLocal(program: Command): void {
             `locality ${r.info.region}/${r.info.zone} network ${r.info.network} pods 127.${r.info.block}.x.y`,
         );
       }
+      const control = await startControl({ home, organization: opts.org });
+      out(
+        `management plane: ${control.action} (pid ${control.pid}) ${control.url} ` +
+          `(web UI ${control.url}/ui/, admin token in ${home}/admin-token); federation controller running`,
+      );
       const kubeconfig = homePaths(home).kubeconfig;
       out(`kubeconfig: ${kubeconfig}`);
       out(`  kubectl --kubeconfig ${kubeconfig} --context ${results[0]?.info.name ?? 'cluster-1'} get pods -A`);
@@ -35,6 +42,8 @@ export function registerLocal(program: Command): void {
     .command('down')
     .description('stop every local cluster and its pods')
     .action(async () => {
+      const stoppedControl = await stopControl(meshbridgeHome());
+      if (stoppedControl) out('management plane and federation controller: stopped');
       const results = await localDown(meshbridgeHome());
       if (results.length === 0) out('no local clusters');
       for (const r of results) out(`${r.name}: ${r.stopped ? 'stopped' : 'was not running'}`);
@@ -43,8 +52,13 @@ export function registerLocal(program: Command): void {
     .command('status')
     .description('list the local clusters and their pods')
     .action(async () => {
-      const clusters = await localStatus(meshbridgeHome());
+      const home = meshbridgeHome();
+      const clusters = await localStatus(home);
       if (clusters.length === 0) out('no local clusters (run `meshbridge local up`)');
+      else {
+        const pid = controlPid(home);
+        out(`management plane: ${pid === undefined ? 'stopped' : `running (pid ${pid}) ${controlUrl(home) ?? ''}`}`);
+      }
       for (const c of clusters) {
         out(
           `${c.info.name}: ${c.running ? `running (pid ${c.pid ?? '?'})` : 'stopped'} api ${c.info.apiUrl ?? '-'} ` +

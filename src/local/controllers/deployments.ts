@@ -6,6 +6,7 @@
  * `planDeployment` is pure; `reconcileDeployments` applies the plans.
  */
 import { createHash, randomInt } from 'node:crypto';
+import { canonicalJson } from '../store/canonical.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { DEPLOYMENTS, PODS, podReady, rec, same, strMap, type Rec } from './refs.js';
@@ -15,7 +16,7 @@ const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** The template hash label value (10 characters from the safe alphabet). */
 export function templateHash(template: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(template)).digest();
+  const digest = createHash('sha256').update(canonicalJson(template)).digest();
   return [...digest.subarray(0, 10)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
 }
 

@@ -1,32 +1,37 @@
 /**
- * IngressGateway controller (`eastWestOnly: true`): realises each gateway as a Deployment named after it, whose
- * pods (labels `app: <name>`, `istio: eastwestgateway`) run the built-in East-West gateway image, plus a
- * LoadBalancer Service on port 15443. `spec.kubeSpec.overlays` are applied to both, so e.g.
- * `spec.template.metadata.labels.istio-locality` lands on the pods. Re-applying the gateway updates the Deployment,
- * which rolls its pods. Ingress gateways without `eastWestOnly` are not realised locally.
+ * IngressGateway controller: realises each gateway as a Deployment named after it, whose pods (labels
+ * `app: <name>`, `istio: eastwestgateway` for `eastWestOnly` gateways, else `istio: ingressgateway`) run the
+ * built-in gateway image, plus a LoadBalancer Service (port 15443 for East-West gateways).
+ * `spec.kubeSpec.overlays` are applied to both, so e.g. `spec.template.metadata.labels.istio-locality` lands on the
+ * pods. Re-applying the gateway updates the Deployment, which rolls its pods.
  *
  * Load balancers: every `type: LoadBalancer` Service gets `status.loadBalancer.ingress` — the addresses of the
  * `xcp.tetrate.io/cluster-external-addresses` annotation (comma separated) when present, else three loopback IPs
  * `127.<block>.<200+g>.{1,2,3}` (g = the lowest block of three not used by another Service).
  */
+import { GATEWAY_IMAGE, gatewayBaseObjects, type IngressGateway } from '../../api/index.js';
 import { applyObjectOverlays, type Overlay } from '../model.js';
 import type { ClusterInfo } from '../config.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { DEPLOYMENTS, INGRESS_GATEWAYS, SERVICES, rec, recs, same, strMap } from './refs.js';
 
-/** The image of East-West gateway pods; the pod runner starts the mesh's gateway process for it. */
-export const GATEWAY_IMAGE = 'meshbridge/eastwest-gateway:local';
+/** The image of gateway pods (the resource model's); the pod runner starts the mesh's gateway process for it. */
+export { GATEWAY_IMAGE };
 /** Annotation naming a gateway's external addresses explicitly. */
 export const EXTERNAL_ADDRESSES = 'xcp.tetrate.io/cluster-external-addresses';
 
-/** Pure: the Deployment and Service an IngressGateway stands for, or problems with its overlays. */
+/**
+ * Pure: the Deployment and Service an IngressGateway stands for — the resource model's base objects plus what a
+ * running cluster adds (owner references, the `istio` label, a readiness probe on the first port, the
+ * external-address annotation) — with `kubeSpec.overlays` applied, or the overlay problems.
+ */
 export function gatewayObjects(
   gw: StoredObject,
 ): { deployment: StoredObject; service: StoredObject } | { error: string } {
   const name = gw.metadata.name;
-  const spec = rec(gw.spec);
-  const labels = { app: name, istio: 'eastwestgateway' };
+  const eastWest = rec(gw.spec).eastWestOnly === true;
+  const base = gatewayBaseObjects(gw as unknown as IngressGateway);
   const owner = [
     {
       apiVersion: gw.apiVersion,
@@ -37,60 +42,50 @@ export function gatewayObjects(
       blockOwnerDeletion: true,
     },
   ];
-  const kubeSpec = rec(spec.kubeSpec);
-  const replicas = rec(kubeSpec.deployment).replicaCount;
-  const annotations = strMap(gw.metadata.annotations);
-  const external = annotations[EXTERNAL_ADDRESSES];
+  const istio = { istio: eastWest ? 'eastwestgateway' : 'ingressgateway' };
+  const d = base.deployment as unknown as StoredObject;
+  const spec = rec(d.spec);
+  const template = rec(spec.template);
+  const podSpec = rec(template.spec);
+  const containers = recs(podSpec.containers).map((c, i) => {
+    const port = recs(c.ports)[0]?.containerPort;
+    return i === 0 && typeof port === 'number'
+      ? { ...c, readinessProbe: { tcpSocket: { port }, periodSeconds: 2 } }
+      : c;
+  });
   const deployment: StoredObject = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: gw.metadata.namespace, labels, ownerReferences: owner },
+    ...d,
+    metadata: { ...d.metadata, labels: { ...strMap(d.metadata.labels), ...istio }, ownerReferences: owner },
     spec: {
-      replicas: typeof replicas === 'number' ? replicas : 1,
-      selector: { matchLabels: labels },
+      ...spec,
       template: {
-        metadata: { labels: { ...labels } },
-        spec: {
-          serviceAccountName: `${name}-service-account`,
-          containers: [
-            {
-              name: 'istio-proxy',
-              image: GATEWAY_IMAGE,
-              ports: [
-                { containerPort: 15443, name: 'tls', protocol: 'TCP' },
-                { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
-              ],
-              readinessProbe: { tcpSocket: { port: 15443 }, periodSeconds: 2 },
-            },
-          ],
-        },
+        ...template,
+        metadata: { ...rec(template.metadata), labels: { ...strMap(rec(template.metadata).labels), ...istio } },
+        spec: { serviceAccountName: `${name}-service-account`, ...podSpec, containers },
       },
     },
   };
+  const svc = base.service as unknown as StoredObject;
+  const external = strMap(gw.metadata.annotations)[EXTERNAL_ADDRESSES];
+  const annotations = { ...strMap(svc.metadata.annotations), ...(external ? { [EXTERNAL_ADDRESSES]: external } : {}) };
   const service: StoredObject = {
-    apiVersion: 'v1',
-    kind: 'Service',
+    ...svc,
     metadata: {
-      name,
-      namespace: gw.metadata.namespace,
-      labels,
-      ...(external ? { annotations: { [EXTERNAL_ADDRESSES]: external } } : {}),
+      ...svc.metadata,
+      labels: { ...strMap(svc.metadata.labels), ...istio },
+      ...(Object.keys(annotations).length ? { annotations } : {}),
       ownerReferences: owner,
     },
-    spec: {
-      type: 'LoadBalancer',
-      selector: labels,
-      ports: [{ name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP' }],
-    },
   };
-  const overlays = recs(kubeSpec.overlays) as unknown as Overlay[];
-  const d = applyObjectOverlays(deployment, overlays);
-  const s = applyObjectOverlays(service, overlays);
-  if (!d.ok || !s.ok) {
-    const issues = [...(d.ok ? [] : d.issues), ...(s.ok ? [] : s.issues)];
+  const overlays = recs(rec(rec(gw.spec).kubeSpec).overlays) as unknown as Overlay[];
+  const who = { kind: 'IngressGateway', name };
+  const od = applyObjectOverlays(deployment, overlays, who);
+  const os = applyObjectOverlays(service, overlays, who);
+  if (!od.ok || !os.ok) {
+    const issues = [...(od.ok ? [] : od.issues), ...(os.ok ? [] : os.issues)];
     return { error: issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   }
-  return { deployment: d.value, service: s.value };
+  return { deployment: od.value, service: os.value };
 }
 
 function upsert(store: ClusterStore, ref: typeof SERVICES, desired: StoredObject): void {
@@ -125,7 +120,6 @@ export const GATEWAY_ERROR = 'meshbridge.io/gateway-error';
 /** Realises every East-West IngressGateway; records overlay problems in the GATEWAY_ERROR annotation. */
 export function reconcileGateways(store: ClusterStore): void {
   for (const gw of store.list(INGRESS_GATEWAYS)) {
-    if (rec(gw.spec).eastWestOnly !== true) continue;
     const objects = gatewayObjects(gw);
     const error = 'error' in objects ? objects.error : undefined;
     const annotations = { ...strMap(gw.metadata.annotations) };

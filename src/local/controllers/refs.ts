@@ -1,4 +1,5 @@
 /** Storage references and small accessors the controllers share. */
+import { canonicalJson } from '../store/canonical.js';
 import type { ResourceRef, StoredObject } from '../store/types.js';
 
 export const PODS: ResourceRef = { group: '', plural: 'pods' };
@@ -33,7 +34,7 @@ export function podIP(pod: StoredObject): string | undefined {
 
 /** Stable JSON for "did it change" comparisons. */
 export function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** The controller owner reference of an object, if any. */

@@ -1,6 +1,6 @@
 /**
  * The kubeconfig `local up` writes (contract B): one cluster, user and context per embedded cluster, context name
- * = cluster name, plain-HTTP loopback server, a static token user. Pure rendering plus a writer.
+ * = cluster name, plain-HTTP loopback server (marked insecure-skip-tls-verify), a static token user. Pure rendering plus a writer.
  */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
@@ -11,7 +11,12 @@ export function renderKubeconfig(clusters: readonly ClusterInfo[]): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: clusters.map((c) => ({ name: c.name, cluster: { server: c.apiUrl ?? '' } })),
+    // Plain HTTP on loopback: @kubernetes/client-node refuses http:// servers unless TLS verification is marked
+    // as skipped, and kubectl accepts the flag for http:// as well.
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      cluster: { server: c.apiUrl ?? '', 'insecure-skip-tls-verify': true },
+    })),
     users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { token: 'meshbridge-local' } })),
     contexts: clusters.map((c) => ({ name: c.name, context: { cluster: c.name, user: `${c.name}-admin` } })),
     'current-context': clusters[0]?.name ?? '',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type ClusterSpec } from '../config.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { loadOrCreateRootCA } from '../../identity/index.js';
 import { commandLine, groupMembers, isAlive, signal, waitUntil } from './processes.js';
 
 /** The compiled cluster entry (same relative place from src/local/lifecycle and dist/local/lifecycle). */
@@ -119,6 +120,8 @@ export async function localUp(options: UpOptions): Promise<UpResult[]> {
   const { home } = options;
   const paths = homePaths(home);
   mkdirSync(paths.clusters, { recursive: true });
+  // One root CA for every cluster (each has its own trust domain), created before any cluster needs it.
+  await loadOrCreateRootCA(join(home, 'ca'));
   const results: UpResult[] = [];
   for (const [i, spec] of options.clusters.entries()) results.push(await startOne(home, spec, i + 1, options));
   const known = new Map(results.map((r) => [r.info.name, r.info]));

@@ -177,6 +177,33 @@ export class PodRunner {
       probing: false,
     };
     this.pods.set(running.uid, running);
+    // The mesh may need a moment before the pod's processes start (workload certificate, gateway addresses).
+    const prepare = this.options.mesh.prepare ? this.options.mesh.prepare(ctx) : Promise.resolve();
+    prepare.then(
+      () => {
+        if (this.pods.get(running.uid) === running && !this.stopped) this.startContainers(running, pod, ctx);
+      },
+      (err: unknown) => {
+        if (this.pods.get(running.uid) !== running || this.stopped) return;
+        const message = `mesh setup failed: ${err instanceof Error ? err.message : String(err)}`;
+        for (const c of recs(spec.containers)) {
+          this.addContainer(running, {
+            name: typeof c.name === 'string' ? c.name : 'main',
+            image: typeof c.image === 'string' ? c.image : '',
+            failure: { reason: 'MeshUnavailable', message },
+            restarts: undefined,
+            container: c,
+          });
+        }
+        this.writeStatus(running);
+      },
+    );
+  }
+
+  /** Builds and starts the pod's containers (app containers, then the mesh's sidecars). */
+  private startContainers(running: RunningPod, pod: StoredObject, ctx: PodContext): void {
+    const ip = running.ip;
+    const spec = rec(pod.spec);
     const previous = new Map(recs(rec(pod.status).containerStatuses).map((c) => [c.name, c.restartCount]));
     const podEnv = this.podEnv(pod, ip);
     for (const c of recs(spec.containers)) {

@@ -37,6 +37,11 @@ const MAX_BODY = 10 * 1024 * 1024;
 /** A running API server. */
 export interface ApiServer {
   readonly url: string;
+  /**
+   * Ends every open watch cleanly (the stream completes), as an apiserver does when a watch reaches its timeout;
+   * clients then resume from the last version they saw.
+   */
+  endWatches(): void;
   close(): Promise<void>;
 }
 
@@ -140,6 +145,7 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store } = options;
   const resources = new Resources(store);
+  const watches = new Set<() => void>();
   let serverAddress = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -189,14 +195,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           fieldMatcher(q.get('fieldSelector') ?? undefined),
         );
         if (q.get('watch') === '1' || q.get('watch') === 'true') {
-          serveWatch(store, res, {
+          const timeout = Number(q.get('timeoutSeconds') ?? 0);
+          const end = serveWatch(store, res, {
             target,
             resourceVersion: q.get('resourceVersion') ?? undefined,
             matches,
             bookmarks: q.get('allowWatchBookmarks') === 'true',
-            timeoutSeconds: Number(q.get('timeoutSeconds') ?? 0),
+            // Like an apiserver's --min-request-timeout: watches end after 30-60 minutes and clients resume.
+            timeoutSeconds: timeout > 0 ? timeout : 1800 + Math.floor(Math.random() * 1800),
             bookmarkIntervalMs: options.bookmarkIntervalMs,
           });
+          watches.add(end);
+          res.once('close', () => watches.delete(end));
           return;
         }
         const rv = String(store.currentVersion());
@@ -272,6 +282,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   serverAddress = `${addr.address}:${addr.port}`;
   return {
     url: `http://${serverAddress}`,
+    endWatches: () => {
+      for (const end of [...watches]) end();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -3,6 +3,7 @@
  * the storage reference of a kind, and "did the spec change" (which bumps `metadata.generation`).
  */
 import { apiVersionOf, type KindInfo } from '../../api/index.js';
+import { canonicalJson } from '../store/canonical.js';
 import type { ResourceRef, StoredObject } from '../store/types.js';
 
 /** Storage reference of a kind (group + plural). */
@@ -26,7 +27,7 @@ export function asVersion(kind: KindInfo, version: string, obj: StoredObject): S
 /** Everything but metadata and status: a change here is a new generation. */
 export function specOf(obj: StoredObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return JSON.stringify(rest);
+  return canonicalJson(rest);
 }
 
 /** RFC 3339 timestamp at second precision, as Kubernetes writes them. */

@@ -23,8 +23,8 @@ export interface WatchOptions {
   readonly bookmarkIntervalMs?: number;
 }
 
-/** Serves one watch on `res` until the client goes away or the timeout passes. */
-export function serveWatch(store: ClusterStore, res: ServerResponse, options: WatchOptions): void {
+/** Serves one watch on `res` until the client goes away or the timeout passes; returns a function ending it cleanly. */
+export function serveWatch(store: ClusterStore, res: ServerResponse, options: WatchOptions): () => void {
   const { target } = options;
   const key = resourceKey(refOf(target.kind));
   res.writeHead(200, {
@@ -79,7 +79,7 @@ export function serveWatch(store: ClusterStore, res: ServerResponse, options: Wa
           : new ApiError('InternalError', String(err));
       send('ERROR', status.toStatus());
       finish();
-      return;
+      return finish;
     }
   }
   if (options.bookmarks) {
@@ -97,4 +97,5 @@ export function serveWatch(store: ClusterStore, res: ServerResponse, options: Wa
   }
   if (options.timeoutSeconds && options.timeoutSeconds > 0)
     timers[1] = setTimeout(finish, options.timeoutSeconds * 1000);
+  return finish;
 }

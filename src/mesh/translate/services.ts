@@ -111,7 +111,7 @@ function kubeServicePort(
   return {
     source: 'service',
     host: serviceFqdn(svc),
-    name: svc.metadata.name,
+    name: svc.metadata.name ?? '',
     namespace,
     port: port.port,
     portName: port.name ?? '',

@@ -57,3 +57,8 @@ export function canWrite(p: Principal, ref: ObjectRef): boolean {
 export function canReportStatus(p: Principal, ref: ObjectRef): boolean {
   return p.role === 'org-admin' && (p.scope.organization === undefined || p.scope.organization === ref.organization);
 }
+
+/** Whether `p` may read the audit log: an org-admin for every organization (records span organizations). */
+export function canReadAudit(p: Principal): boolean {
+  return p.role === 'org-admin' && p.scope.organization === undefined;
+}

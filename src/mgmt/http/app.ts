@@ -10,6 +10,7 @@ import { MgmtError } from '../errors.js';
 import type { MgmtDeps } from '../service/context.js';
 import { installAuth } from './auth-hook.js';
 import { swaggerOptions } from './openapi.js';
+import { registerAuditRoutes } from './routes-audit.js';
 import { registerConfigRoutes } from './routes-config.js';
 import { registerStatusRoutes } from './routes-status.js';
 import { registerWatchRoutes } from './routes-watch.js';
@@ -80,6 +81,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerConfigRoutes(app, opts.deps);
   registerWatchRoutes(app, opts.deps);
   registerStatusRoutes(app, opts.deps);
+  registerAuditRoutes(app, opts.deps);
   app.get(
     '/healthz',
     { config: { access: 'public' }, schema: { summary: 'Liveness and store reachability' } },

@@ -3,30 +3,14 @@
  * the API only; request checking is done by the resource model's validator so errors carry its codes and paths.
  */
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import { jsonSchemaFor } from '../../api/index.js';
 import { MGMT_KINDS } from '../model.js';
 import type { MgmtKind } from '../model.js';
 
-/** JSON schema of one kind. */
+/** JSON schema of one kind, generated from the resource model's zod schema (never written by hand). */
 function kindSchema(kind: MgmtKind): Record<string, unknown> {
-  return {
-    type: 'object',
-    required: ['apiVersion', 'kind', 'metadata'],
-    properties: {
-      apiVersion: { const: 'api.tsb.tetrate.io/v2' },
-      kind: { const: kind },
-      metadata: {
-        type: 'object',
-        properties: {
-          organization: { type: 'string' },
-          tenant: { type: 'string' },
-          workspace: { type: 'string' },
-          name: { type: 'string' },
-          resourceVersion: { type: 'string', readOnly: true },
-        },
-      },
-      spec: { type: 'object' },
-    },
-  };
+  const { $schema: _dialect, ...schema } = jsonSchemaFor(kind);
+  return schema;
 }
 
 /** Reference to a component schema. */

@@ -1,6 +1,6 @@
 /**
  * Transactional multi-document apply: every document is validated and authorized first, then all are written in
- * one transaction in request order (so a batch may create an Organization and its Tenant together). Any problem
+ * one transaction (a batch may create an Organization and its Tenants together, in any order). Any problem
  * rejects the whole batch and changes nothing. Each call writes exactly one audit record.
  */
 import { MgmtError } from '../errors.js';
@@ -41,14 +41,12 @@ function validateAll(validations: readonly MgmtValidation[]): { objects: MgmtObj
   validations.forEach((v, index) => {
     warnings.push(...v.warnings.map((w) => located(index, w)));
     if (v.ok) objects.push(v.value);
-    else issues.push(...v.errors.map((e) => located(index, e)));
+    // A rejected document's warnings travel with its errors: "${ORG} was not substituted" explains the error.
+    else issues.push(...v.errors.map((e) => located(index, e)), ...v.warnings.map((w) => located(index, w)));
   });
   if (issues.length > 0) {
-    throw new MgmtError(
-      'MB9003',
-      `${issues.length} problem(s) in the submitted documents; nothing was applied`,
-      issues,
-    );
+    const errors = issues.filter((i) => i.severity === 'error').length;
+    throw new MgmtError('MB9003', `${errors} error(s) in the submitted documents; nothing was applied`, issues);
   }
   return { objects, warnings };
 }
@@ -85,11 +83,12 @@ export async function applyObjects(ctx: CallContext, docs: readonly unknown[]): 
       const current = await tx.lockRevision();
       const missing: DocumentIssue[] = [];
       const plan: { ref: ObjectRef; object: MgmtObject; item: ApplyItem }[] = [];
-      const pending = new Set<string>();
+      // A parent given in the same batch counts wherever it appears: the batch is stored as one consistent set.
+      const inBatch = new Set(refs.map(describeRef));
       for (const [index, ref] of refs.entries()) {
         const object = objects[index] as MgmtObject;
         const parent = parentOf(ref);
-        if (parent !== undefined && !pending.has(describeRef(parent)) && (await tx.get(parent)) === undefined) {
+        if (parent !== undefined && !inBatch.has(describeRef(parent)) && (await tx.get(parent)) === undefined) {
           missing.push({
             index,
             code: 'MB9004',
@@ -101,7 +100,6 @@ export async function applyObjects(ctx: CallContext, docs: readonly unknown[]): 
           });
           continue;
         }
-        pending.add(describeRef(ref));
         const existing = await tx.get(ref);
         const result =
           existing === undefined

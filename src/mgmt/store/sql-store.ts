@@ -131,8 +131,11 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
       backend.readConsistent(async (ex) => ({ revision: await revisionOn(ex), objects: await listOn(ex, {}) })),
     revision: () => revisionOn(backend),
     audit: (r) => auditOn(backend, r),
-    async listAudit() {
-      const rows = await backend.query(`SELECT * FROM mb_audit ORDER BY seq`);
+    async listAudit(opts = {}) {
+      const rows =
+        opts.limit === undefined
+          ? await backend.query(`SELECT * FROM mb_audit ORDER BY seq`)
+          : (await backend.query(`SELECT * FROM mb_audit ORDER BY seq DESC LIMIT ?`, [opts.limit])).reverse();
       return rows.map((r) => ({
         at: String(r.at),
         actor: String(r.actor),

@@ -26,9 +26,10 @@ export function openSqliteBackend(path: string): Backend {
   db.pragma('busy_timeout = 5000');
   const ex = executorOf(db);
   const mutex = new Mutex();
-  const inTransaction = async <T>(fn: (tx: Executor) => Promise<T>): Promise<T> =>
+  // IMMEDIATE takes the write lock up front (no upgrade deadlock between processes); reads only need a snapshot.
+  const inTransaction = <T>(begin: string, fn: (tx: Executor) => Promise<T>): Promise<T> =>
     mutex.run(async () => {
-      db.exec('BEGIN IMMEDIATE');
+      db.exec(begin);
       try {
         const result = await fn(ex);
         db.exec('COMMIT');
@@ -43,8 +44,8 @@ export function openSqliteBackend(path: string): Backend {
     lockRevisionSql: undefined,
     query: (sql, params) => mutex.run(() => ex.query(sql, params)),
     run: (sql, params) => mutex.run(() => ex.run(sql, params)),
-    transaction: inTransaction,
-    readConsistent: inTransaction,
+    transaction: (fn) => inTransaction('BEGIN IMMEDIATE', fn),
+    readConsistent: (fn) => inTransaction('BEGIN DEFERRED', fn),
     async close() {
       await mutex.run(async () => db.close());
     },

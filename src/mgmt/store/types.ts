@@ -79,7 +79,8 @@ export interface Store {
   snapshot(): Promise<{ revision: number; objects: StoredObject[] }>;
   revision(): Promise<number>;
   audit(record: AuditRecord): Promise<void>;
-  listAudit(): Promise<AuditRecord[]>;
+  /** Audit records, oldest first; with `limit`, only the latest `limit`. */
+  listAudit(opts?: { limit?: number }): Promise<AuditRecord[]>;
   /** Inserts or replaces the token with this name. */
   putToken(token: TokenRecord): Promise<void>;
   findTokenByHash(hash: string): Promise<TokenRecord | undefined>;

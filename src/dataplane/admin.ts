@@ -1,0 +1,70 @@
+/**
+ * Admin endpoint (`<podIP>:15000`: `/config_dump`, `/clusters`, `/ready`) and the Prometheus endpoint
+ * (`<podIP>:15020/stats/prometheus`), like Envoy's admin and Istio's merged-metrics port.
+ */
+import http from 'node:http';
+import type { ProxyRuntime } from './runtime.js';
+import type { ProxyMetrics } from './sidecar/metrics.js';
+import type { XdsClient } from './xds/client.js';
+import { configDump } from './xds/snapshot.js';
+
+/** What the admin endpoint reads. */
+export interface AdminDeps {
+  xds: XdsClient;
+  runtime: ProxyRuntime;
+  metrics: ProxyMetrics;
+  identity: Record<string, string>;
+  /** Readiness; default: the xDS client holds a complete config. */
+  ready?: () => boolean;
+}
+
+const json = (res: http.ServerResponse, code: number, body: unknown): void => {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+};
+
+/** Starts the admin server. */
+export function startAdmin(deps: AdminDeps, host: string, port: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    switch (path) {
+      case '/config_dump':
+        return json(res, 200, { node: deps.identity, ...configDump(deps.xds.state, deps.xds.connected) });
+      case '/clusters':
+        return json(res, 200, deps.runtime.clustersStatus());
+      case '/ready': {
+        const ready = deps.ready ? deps.ready() : deps.xds.isReady();
+        res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
+        return void res.end(ready ? 'LIVE\n' : 'PRE_INITIALIZING\n');
+      }
+      case '/stats/prometheus':
+        return void serveMetrics(deps.metrics, res);
+      default:
+        return json(res, 404, { error: 'not found', paths: ['/config_dump', '/clusters', '/ready'] });
+    }
+  });
+  return listen(server, host, port);
+}
+
+/** Starts the metrics server (`/stats/prometheus`). */
+export function startMetrics(metrics: ProxyMetrics, host: string, port: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if ((req.url ?? '').split('?')[0] !== '/stats/prometheus') return json(res, 404, { error: 'not found' });
+    void serveMetrics(metrics, res);
+  });
+  return listen(server, host, port);
+}
+
+async function serveMetrics(metrics: ProxyMetrics, res: http.ServerResponse): Promise<void> {
+  const text = await metrics.text();
+  res.writeHead(200, { 'content-type': metrics.contentType });
+  res.end(text);
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Proxy configuration from the environment (contract C.env). The only module that reads `process.env`;
+ * validated once and frozen.
+ */
+
+/** Configuration shared by sidecars and gateways. */
+export interface ProxyConfig {
+  readonly role: 'sidecar' | 'router';
+  readonly xdsAddress: string;
+  readonly nodeId: string;
+  readonly podIp: string;
+  readonly podName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly cluster: string;
+  readonly network: string;
+  readonly locality: { region: string; zone: string; subZone: string };
+  readonly workload: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly certDir: string;
+  readonly adminPort: number;
+  readonly metricsPort: number;
+  readonly gatewayAddresses: readonly string[];
+  readonly servedByHeader: boolean;
+  /** Port of the outbound explicit proxy (15001) and inbound mTLS listener (15006); overridable for tests. */
+  readonly outboundPort: number;
+  readonly inboundPort: number;
+  readonly gatewayPort: number;
+}
+
+/** A configuration problem, with the variable at fault. */
+export class ConfigError extends Error {
+  readonly code = 'MBD001';
+  constructor(message: string) {
+    super(`[MBD001] ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment. Throws ConfigError listing every missing or invalid variable. */
+export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.env): ProxyConfig {
+  const problems: string[] = [];
+  const req = (name: string): string => {
+    const v = env[name];
+    if (!v) problems.push(`${name} is required`);
+    return v ?? '';
+  };
+  const port = (name: string, dflt: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) problems.push(`${name}=${raw} is not a port`);
+    return n;
+  };
+  let labels: Record<string, string> = {};
+  try {
+    labels = JSON.parse(env.MB_LABELS || '{}') as Record<string, string>;
+  } catch {
+    problems.push('MB_LABELS is not JSON');
+  }
+  const [region = '', zone = '', subZone = ''] = (env.MB_LOCALITY ?? '').split('/');
+  const podIp = req('MB_POD_IP');
+  const cfg: ProxyConfig = {
+    role,
+    xdsAddress: req('MB_XDS_ADDRESS'),
+    nodeId: env.MB_NODE_ID || '',
+    podIp,
+    podName: req('MB_POD_NAME'),
+    namespace: req('MB_NAMESPACE'),
+    serviceAccount: env.MB_SERVICE_ACCOUNT || 'default',
+    cluster: req('MB_CLUSTER'),
+    network: env.MB_NETWORK || '',
+    locality: { region, zone, subZone },
+    workload: env.MB_WORKLOAD || env.MB_POD_NAME || '',
+    labels,
+    // Gateways pass TLS through and hold no key.
+    certDir: role === 'sidecar' ? req('MB_CERT_DIR') : (env.MB_CERT_DIR ?? ''),
+    adminPort: port('MB_ADMIN_PORT', 15000),
+    metricsPort: port('MB_METRICS_PORT', 15020),
+    gatewayAddresses: (env.MB_GATEWAY_ADDRESSES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    servedByHeader: env.MB_SERVED_BY_HEADER === '1',
+    outboundPort: port('MB_OUTBOUND_PORT', 15001),
+    inboundPort: port('MB_INBOUND_PORT', 15006),
+    gatewayPort: port('MB_GATEWAY_PORT', 15443),
+  };
+  if (role === 'router' && cfg.gatewayAddresses.length === 0) problems.push('MB_GATEWAY_ADDRESSES is required');
+  if (problems.length) throw new ConfigError(problems.join('; '));
+  return Object.freeze({
+    ...cfg,
+    nodeId: cfg.nodeId || `${role}~${podIp}~${cfg.podName}.${cfg.namespace}~${cfg.namespace}.svc.cluster.local`,
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * East-West gateway process entry (run from dist by the pod runner). Configuration from the environment
+ * (contract C.env, `MB_GATEWAY_ADDRESSES` required); JSON log lines on stdout.
+ */
+import { readProxyConfig } from './config.js';
+import { startGateway } from './gateway.js';
+
+const log = (msg: string, fields: Record<string, unknown> = {}): void => {
+  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), component: 'gateway', msg, ...fields }) + '\n');
+};
+
+try {
+  const config = readProxyConfig('router');
+  const gateway = await startGateway(config, { log });
+  log('gateway started', { node: config.nodeId, addresses: config.gatewayAddresses, xds: config.xdsAddress });
+  const shutdown = (signal: string): void => {
+    log('stopping', { signal });
+    void gateway.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+} catch (err) {
+  log('gateway failed to start', { error: (err as Error).message });
+  process.exit(1);
+}

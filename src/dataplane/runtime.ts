@@ -1,0 +1,56 @@
+/**
+ * The proxy's live routing state, rebuilt from each accepted xDS state: a balancer per cluster (keeping host
+ * outlier state across updates), the outbound route index, and the inbound SNI -> app address table.
+ */
+import { ClusterBalancer } from './balancer/cluster-balancer.js';
+import { VirtualHostIndex } from './sidecar/routing.js';
+import type { XdsState } from './xds/snapshot.js';
+
+/** An inbound target: where the app listens for one service port. */
+export interface InboundTarget {
+  cluster: string;
+  host: string;
+  port: number;
+}
+
+/** Routing state shared by outbound, inbound, gateway and admin. */
+export class ProxyRuntime {
+  readonly balancers = new Map<string, ClusterBalancer>();
+  routes = new VirtualHostIndex(undefined);
+  /** SNI -> inbound target (from the virtualInbound listener's filter chains). */
+  inbound = new Map<string, InboundTarget>();
+
+  /** Applies an accepted xDS state. */
+  apply(state: XdsState): void {
+    for (const [name, cluster] of state.cluster.models) {
+      let b = this.balancers.get(name);
+      if (!b) {
+        b = new ClusterBalancer(cluster);
+        this.balancers.set(name, b);
+      } else {
+        b.cluster = cluster;
+      }
+      const assignment = cluster.discovery === 'STATIC' ? cluster.loadAssignment : state.endpoint.models.get(name);
+      if (assignment) b.setEndpoints(assignment);
+    }
+    for (const name of [...this.balancers.keys()]) {
+      if (!state.cluster.models.has(name)) this.balancers.delete(name);
+    }
+    this.routes = new VirtualHostIndex(state.route.models.get('outbound'));
+    const inbound = new Map<string, InboundTarget>();
+    const listener = state.listener.models.get('virtualInbound');
+    for (const chain of listener?.filterChains ?? []) {
+      if (!chain.cluster) continue;
+      const la = state.cluster.models.get(chain.cluster)?.loadAssignment;
+      const ep = la?.localities[0]?.endpoints[0];
+      if (!ep) continue;
+      for (const sni of chain.serverNames) inbound.set(sni, { cluster: chain.cluster, host: ep.host, port: ep.port });
+    }
+    this.inbound = inbound;
+  }
+
+  /** `/clusters` view. */
+  clustersStatus(): Record<string, unknown> {
+    return Object.fromEntries([...this.balancers].map(([name, b]) => [name, b.status()]));
+  }
+}

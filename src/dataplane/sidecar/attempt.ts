@@ -1,0 +1,87 @@
+/**
+ * One upstream attempt of an outbound request: connect (plain or mTLS), stream the body, wait for response
+ * headers within the per-try timeout. Resolves with the response or a classified failure; never rejects.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Host } from '../balancer/cluster-balancer.js';
+import type { RequestBody } from './body.js';
+import type { UpstreamAgents } from './upstream.js';
+
+/** Outcome of an attempt. */
+export type AttemptResult =
+  | { kind: 'response'; res: IncomingMessage; host: Host }
+  | { kind: 'failure'; reason: 'connect' | 'reset' | 'timeout'; connected: boolean; host: Host; message: string };
+
+/** Inputs of {@link runAttempt}. */
+export interface AttemptOptions {
+  host: Host;
+  method: string;
+  path: string;
+  headers: OutgoingHttpHeaders;
+  body: RequestBody;
+  agents: UpstreamAgents;
+  sni: string | undefined;
+  connectTimeoutMs: number;
+  /** Time allowed until response headers (0 = none). */
+  timeoutMs: number;
+}
+
+/** Runs one attempt. The caller owns the response stream when `kind === 'response'`. */
+export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const tls = o.host.endpoint.tlsMode === 'istio';
+    let connected = false;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (r: AttemptResult): void => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      if (r.kind === 'failure') o.body.detach();
+      resolve(r);
+    };
+    const common = {
+      host: o.host.endpoint.host,
+      port: o.host.endpoint.port,
+      method: o.method,
+      path: o.path,
+      headers: o.headers,
+    };
+    const req = tls
+      ? https.request({
+          ...common,
+          agent: o.agents.mtls(),
+          ...(o.sni ? { servername: o.sni } : {}),
+          checkServerIdentity: o.agents.checkServer,
+        })
+      : http.request({ ...common, agent: o.agents.plain });
+    const fail = (reason: 'connect' | 'reset' | 'timeout', message: string): void => {
+      finish({ kind: 'failure', reason, connected, host: o.host, message });
+      req.destroy();
+    };
+    req.on('socket', (s: Socket) => {
+      if (req.reusedSocket) {
+        connected = true;
+        return;
+      }
+      s.once(tls ? 'secureConnect' : 'connect', () => (connected = true));
+      timers.push(
+        setTimeout(() => {
+          if (!connected) fail('connect', `connect timeout after ${o.connectTimeoutMs} ms`);
+        }, o.connectTimeoutMs),
+      );
+    });
+    if (o.timeoutMs > 0) {
+      timers.push(setTimeout(() => fail('timeout', `no response within ${o.timeoutMs} ms`), o.timeoutMs));
+    }
+    req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const reason = !connected ? 'connect' : 'reset';
+      fail(reason, `${err.code ?? 'error'}: ${err.message}`);
+    });
+    o.body.attach(req);
+  });
+}

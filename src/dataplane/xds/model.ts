@@ -1,0 +1,257 @@
+/**
+ * The data plane's own view of xDS resources: the few fields a sidecar or gateway acts on, validated.
+ * `parse*` functions are pure: decoded proto object in, a model or a list of problems out (every problem, with a
+ * field path, not just the first), so an update can be NACKed with a useful error_detail.
+ */
+
+/** Outlier detection settings (Envoy names, milliseconds). */
+export interface OutlierModel {
+  consecutive5xx: number;
+  consecutiveGatewayErrors: number;
+  intervalMs: number;
+  baseEjectionMs: number;
+  maxEjectionPercent: number;
+}
+
+/** A CDS cluster. */
+export interface ClusterModel {
+  name: string;
+  discovery: 'EDS' | 'STATIC';
+  connectTimeoutMs: number;
+  outlier?: OutlierModel;
+  /** Inline endpoints of a STATIC cluster. */
+  loadAssignment?: EndpointsModel;
+}
+
+/** One endpoint. */
+export interface EndpointModel {
+  host: string;
+  port: number;
+  healthy: boolean;
+  weight: number;
+  /** `istio` when the peer speaks mTLS (transport socket match metadata), else plaintext. */
+  tlsMode: 'istio' | 'disabled';
+  /** Cluster the endpoint is in, from metadata when the control plane sets it. */
+  clusterId?: string;
+}
+
+/** Endpoints of one locality at one priority. */
+export interface LocalityModel {
+  locality: { region: string; zone: string; subZone: string };
+  priority: number;
+  weight: number;
+  endpoints: EndpointModel[];
+}
+
+/** An EDS ClusterLoadAssignment. */
+export interface EndpointsModel {
+  clusterName: string;
+  /** Envoy's overprovisioning factor as a ratio (140 -> 1.4). */
+  overprovisioning: number;
+  localities: LocalityModel[];
+}
+
+/** A route's retry policy. */
+export interface RetryModel {
+  retryOn: ReadonlySet<string>;
+  numRetries: number;
+  perTryTimeoutMs: number;
+  retriableStatusCodes: ReadonlySet<number>;
+  /** previous_hosts predicate: retry on another host. */
+  otherHost: boolean;
+}
+
+/** A virtual host of the `outbound` route configuration (first route, `prefix: /`). */
+export interface VirtualHostModel {
+  name: string;
+  domains: string[];
+  cluster: string;
+  timeoutMs: number;
+  retry?: RetryModel;
+}
+
+/** An RDS RouteConfiguration. */
+export interface RouteConfigModel {
+  name: string;
+  virtualHosts: VirtualHostModel[];
+}
+
+/** A listener filter chain: match on SNI, target cluster (tcp_proxy) or route config (HCM). */
+export interface FilterChainModel {
+  serverNames: string[];
+  cluster?: string;
+  routeConfigName?: string;
+}
+
+/** An LDS Listener. */
+export interface ListenerModel {
+  name: string;
+  address?: { host: string; port: number };
+  filterChains: FilterChainModel[];
+}
+
+/** A parse result. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown, dflt: number): number => {
+  const n = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : NaN;
+  return Number.isFinite(n) ? n : dflt;
+};
+/** google.protobuf.UInt32Value -> number. */
+const u32 = (v: unknown, dflt: number): number => (v === undefined ? dflt : num(obj(v).value ?? 0, dflt));
+/**
+ * A string field of a decoded google.protobuf.Struct. protobufjs loads the well-known types from its own
+ * camelCase descriptors even with keepCase, so the value is `{fields: {k: {stringValue}}}`.
+ */
+function structString(struct: unknown, key: string): string {
+  const field = obj(obj(obj(struct).fields)[key]);
+  return str(field.stringValue ?? field.string_value);
+}
+/** google.protobuf.Duration -> ms. */
+export function durationMs(v: unknown, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  const d = obj(v);
+  return num(d.seconds ?? 0, 0) * 1000 + Math.round(num(d.nanos ?? 0, 0) / 1e6);
+}
+
+/** Parses a decoded `envoy.config.cluster.v3.Cluster`. */
+export function parseCluster(c: Obj): Parsed<ClusterModel> {
+  const errors: string[] = [];
+  const name = str(c.name);
+  if (!name) errors.push('name: required');
+  const type = str(c.type) || 'STATIC';
+  if (type !== 'EDS' && type !== 'STATIC') errors.push(`${name}: type: ${type} is not supported (EDS, STATIC)`);
+  const model: ClusterModel = {
+    name,
+    discovery: type === 'EDS' ? 'EDS' : 'STATIC',
+    connectTimeoutMs: durationMs(c.connect_timeout, 5000),
+  };
+  if (c.outlier_detection) {
+    const o = obj(c.outlier_detection);
+    model.outlier = {
+      consecutive5xx: u32(o.consecutive_5xx, 5),
+      consecutiveGatewayErrors: u32(o.consecutive_gateway_failure, 5),
+      intervalMs: durationMs(o.interval, 10_000),
+      baseEjectionMs: durationMs(o.base_ejection_time, 30_000),
+      maxEjectionPercent: u32(o.max_ejection_percent, 10),
+    };
+    if (model.outlier.maxEjectionPercent > 100) errors.push(`${name}: outlier_detection.max_ejection_percent > 100`);
+  }
+  if (model.discovery === 'STATIC') {
+    const la = parseEndpoints({ ...obj(c.load_assignment), cluster_name: name });
+    if (la.ok) model.loadAssignment = la.value;
+    else errors.push(...la.errors.map((e) => `load_assignment.${e}`));
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, value: model };
+}
+
+/** Parses a decoded `ClusterLoadAssignment`; priorities must be contiguous from 0 (Envoy and gRPC reject gaps). */
+export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
+  const errors: string[] = [];
+  const clusterName = str(a.cluster_name);
+  if (!clusterName) errors.push('cluster_name: required');
+  const policy = obj(a.policy);
+  const factor = u32(policy.overprovisioning_factor, 140);
+  const localities: LocalityModel[] = arr(a.endpoints).map((l, i) => {
+    const lo = obj(l);
+    const loc = obj(lo.locality);
+    const endpoints = arr(lo.lb_endpoints).map((e, j): EndpointModel => {
+      const eo = obj(e);
+      const sa = obj(obj(obj(eo.endpoint).address).socket_address);
+      const host = str(sa.address);
+      const port = num(sa.port_value, 0);
+      if (!host || !(port > 0 && port < 65536)) {
+        errors.push(`${clusterName}: endpoints[${i}].lb_endpoints[${j}]: invalid socket address ${host}:${port}`);
+      }
+      const status = str(eo.health_status) || 'UNKNOWN';
+      const fm = obj(obj(eo.metadata).filter_metadata);
+      const tlsMode = structString(fm['envoy.transport_socket_match'], 'tlsMode') === 'istio' ? 'istio' : 'disabled';
+      const clusterId = structString(fm.istio, 'cluster') || structString(fm.meshbridge, 'cluster');
+      return {
+        host,
+        port,
+        healthy: status === 'UNKNOWN' || status === 'HEALTHY',
+        weight: u32(eo.load_balancing_weight, 1) || 1,
+        tlsMode,
+        ...(clusterId ? { clusterId } : {}),
+      };
+    });
+    return {
+      locality: { region: str(loc.region), zone: str(loc.zone), subZone: str(loc.sub_zone) },
+      priority: num(lo.priority, 0),
+      weight: u32(lo.load_balancing_weight, 1) || 1,
+      endpoints,
+    };
+  });
+  const priorities = [...new Set(localities.map((l) => l.priority))].sort((x, y) => x - y);
+  priorities.forEach((p, i) => {
+    if (p !== i) errors.push(`${clusterName}: priorities must be contiguous from 0, found ${priorities.join(',')}`);
+  });
+  return errors.length
+    ? { ok: false, errors: [...new Set(errors)] }
+    : { ok: true, value: { clusterName, overprovisioning: factor / 100, localities } };
+}
+
+const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
+
+/** Parses a decoded `RouteConfiguration`: each virtual host's first route must target a cluster. */
+export function parseRouteConfig(r: Obj): Parsed<RouteConfigModel> {
+  const errors: string[] = [];
+  const name = str(r.name);
+  if (!name) errors.push('name: required');
+  const virtualHosts = arr(r.virtual_hosts).map((v, i): VirtualHostModel => {
+    const vo = obj(v);
+    const domains = arr(vo.domains).map(str).filter(Boolean);
+    if (domains.length === 0) errors.push(`${name}: virtual_hosts[${i}].domains: required`);
+    const route = obj(obj(arr(vo.routes)[0]).route);
+    const cluster = str(route.cluster);
+    if (!cluster) errors.push(`${name}: virtual_hosts[${i}].routes[0].route.cluster: required`);
+    const vh: VirtualHostModel = { name: str(vo.name), domains, cluster, timeoutMs: durationMs(route.timeout, 15_000) };
+    const rp = route.retry_policy ?? vo.retry_policy;
+    if (rp) {
+      const p = obj(rp);
+      vh.retry = {
+        retryOn: new Set((str(p.retry_on) || DEFAULT_RETRY_ON).split(',').map((s) => s.trim())),
+        numRetries: u32(p.num_retries, 1),
+        perTryTimeoutMs: durationMs(p.per_try_timeout, 0),
+        retriableStatusCodes: new Set(arr(p.retriable_status_codes).map((c) => num(c, 0))),
+        otherHost: arr(p.retry_host_predicate).some((h) => str(obj(h).name).includes('previous_hosts')),
+      };
+    }
+    return vh;
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, value: { name, virtualHosts } };
+}
+
+/** Parses a decoded `Listener`: address and, per filter chain, SNI match and target. */
+export function parseListener(l: Obj): Parsed<ListenerModel> {
+  const errors: string[] = [];
+  const name = str(l.name);
+  if (!name) errors.push('name: required');
+  const sa = obj(obj(l.address).socket_address);
+  const model: ListenerModel = { name, filterChains: [] };
+  if (str(sa.address)) model.address = { host: str(sa.address), port: num(sa.port_value, 0) };
+  for (const fc of arr(l.filter_chains)) {
+    const fco = obj(fc);
+    const chain: FilterChainModel = { serverNames: arr(obj(fco.filter_chain_match).server_names).map(str) };
+    for (const f of arr(fco.filters)) {
+      const tc = obj(obj(f).typed_config);
+      const type = str(tc['@type']);
+      if (type.endsWith('.TcpProxy')) chain.cluster = str(tc.cluster);
+      else if (type.endsWith('.HttpConnectionManager')) {
+        const rds = obj(tc.rds);
+        if (str(rds.route_config_name)) chain.routeConfigName = str(rds.route_config_name);
+        const inline = obj(tc.route_config);
+        const vh = obj(arr(inline.virtual_hosts)[0]);
+        const cluster = str(obj(obj(arr(vh.routes)[0]).route).cluster);
+        if (cluster) chain.cluster = cluster;
+      }
+    }
+    model.filterChains.push(chain);
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, value: model };
+}

@@ -1,0 +1,24 @@
+/**
+ * The federation controller's public surface: the pure plan and explain, the controller and its seams (config
+ * source, cluster connector, status sink). `meshbridge controller` and `local up` start it through these.
+ */
+export { plan, PLAN_WARNINGS, type PlanInput, type PlanOutput, type PlanWarning } from './plan.js';
+export { buildInventory, type ClusterInventory, type RawClusterObjects } from './inventory.js';
+export { decideTarget, type NotTargetReason, type TargetDecision } from './targets.js';
+export { explainFailover, formatExplain, type ExplainReport } from './explain.js';
+export { diff, applyChanges, MANAGED_SELECTOR, OWNED_KINDS, type Change, type ApplyResult } from './apply.js';
+export { FederationController, type FederationControllerOptions, type ReconcileResult } from './controller.js';
+export {
+  HttpConfigSource,
+  InMemoryConfigSource,
+  configFromObjects,
+  fetchSnapshot,
+  type ConfigSnapshot,
+  type ConfigSource,
+} from './config-source.js';
+export { HttpStatusSink, MemoryStatusSink, type StatusReport, type StatusSink } from './status.js';
+export { statusReports } from './status-report.js';
+export { kubeconfigConnector, readInventory } from './connect.js';
+export { evaluate, loadConfig, type ConfigOrigin, type Evaluation } from './session.js';
+export { systemResolver, resolveGatewayNames, type Resolver } from './resolve.js';
+export * from './types.js';

@@ -1,0 +1,90 @@
+/**
+ * What the controller reports after a reconcile (contract D `PUT /v2/status`): per WorkspaceSetting and cluster,
+ * READY / PARTIAL / FAILED with a message, and per registered Cluster what was found there. Pure.
+ */
+import type { ReconcileResult } from './controller.js';
+import { SETTING_ANNOTATION } from './generate.js';
+import { PLAN_WARNINGS } from './plan.js';
+import { fqnOf } from './selection.js';
+import type { StatusReport } from './status.js';
+import type { Cluster } from './types.js';
+
+/** Builds the status of one reconcile: per WorkspaceSetting per cluster, and per Cluster. Pure. */
+export function statusReports(input: {
+  result: ReconcileResult;
+  clusters: readonly Cluster[];
+  settings: readonly { metadata: { organization?: string; tenant?: string; workspace?: string; name: string } }[];
+  errors?: (cluster: string) => Error | undefined;
+}): StatusReport[] {
+  const { result } = input;
+  const settings = input.settings.map((s): StatusReport => {
+    const fqn = fqnOf('WorkspaceSetting', s.metadata);
+    const clusters: StatusReport['clusters'] = {};
+    for (const c of input.clusters) {
+      const name = c.metadata.name;
+      if (result.unsynced.includes(name)) {
+        const why = input.errors?.(name)?.message;
+        clusters[name] = { state: 'FAILED', message: `cannot list the cluster's objects${why ? `: ${why}` : ''}` };
+        continue;
+      }
+      const mine = (result.plan.clusters[name] ?? []).filter(
+        (o) => o.metadata.annotations?.[SETTING_ANNOTATION] === fqn,
+      );
+      const failed = (result.applied[name]?.failed ?? []).filter((f) => {
+        const o = f.change.op === 'delete' ? f.change.current : f.change.object;
+        return o.metadata?.annotations?.[SETTING_ANNOTATION] === fqn;
+      });
+      const gatewayProblems = result.plan.warnings.filter(
+        (w) => w.cluster === name && w.code === PLAN_WARNINGS.noGatewayAddress,
+      );
+      if (failed.length > 0) {
+        clusters[name] = {
+          state: 'FAILED',
+          message: failed
+            .map((f) => (f.conflict ? `${f.error.message} (exists and is not managed by meshbridge)` : f.error.message))
+            .join('; '),
+        };
+      } else if (gatewayProblems.length > 0) {
+        clusters[name] = { state: 'PARTIAL', message: gatewayProblems.map((w) => w.message).join('; ') };
+      } else {
+        const count = (k: string): number => mine.filter((o) => o.kind === k).length;
+        clusters[name] = {
+          state: 'READY',
+          message: `in sync: ${count('WorkloadEntry')} WorkloadEntries, ${count('ServiceEntry')} ServiceEntries, ${count('DestinationRule')} DestinationRules`,
+        };
+      }
+    }
+    return { kind: 'WorkspaceSetting', fqn, clusters };
+  });
+  return [...settings, ...clusterReports(input)];
+}
+
+/**
+ * Per registered Cluster: what the controller found there (services, East-West gateway addresses), like TSB's
+ * read-only cluster status. FAILED when its API could not be listed, PARTIAL when a gateway has no address yet.
+ */
+function clusterReports(input: { result: ReconcileResult; clusters: readonly Cluster[] }): StatusReport[] {
+  return input.clusters.map((c) => {
+    const name = c.metadata.name;
+    const fqn = `organizations/${c.metadata.organization}/clusters/${name}`;
+    if (input.result.unsynced.includes(name)) {
+      return {
+        kind: 'Cluster',
+        fqn,
+        clusters: { [name]: { state: 'FAILED', message: "cannot list the cluster's objects" } },
+      };
+    }
+    const inv = input.result.inventories.find((i) => i.cluster === name);
+    const gateways = (inv?.gateways ?? []).filter((g) => g.eastWestOnly);
+    const noAddress = gateways.filter((g) => g.addresses.length === 0);
+    const gw = gateways
+      .map((g) => `${g.namespace}/${g.name} [${g.addresses.map((a) => a.value).join(', ') || 'no address yet'}]`)
+      .join('; ');
+    const message = `${inv?.services.filter((s) => !s.gateway).length ?? 0} services; East-West gateways: ${gw || 'none'}`;
+    return {
+      kind: 'Cluster',
+      fqn,
+      clusters: { [name]: { state: noAddress.length > 0 ? 'PARTIAL' : 'READY', message } },
+    };
+  });
+}

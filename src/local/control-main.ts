@@ -1,0 +1,93 @@
+/**
+ * Entry of the shared process `local up` starts beside the clusters: `node dist/local/control-main.js <home>
+ * <organization>`. It runs the management plane (REST API, store under `<home>`, web UI) and the federation
+ * controller, and registers every local cluster as a `Cluster` of the organization so the controller watches it —
+ * the same controller code path as production, over the same Kubernetes API client. Writes `control/ready.json`.
+ */
+import { readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startMgmt } from '../mgmt/start.js';
+import { HttpConfigSource } from '../federation/config-source.js';
+import { kubeconfigConnector } from '../federation/connect.js';
+import { FederationController } from '../federation/controller.js';
+import { HttpStatusSink } from '../federation/status.js';
+import { clusterPaths, homePaths, type ClusterInfo } from './config.js';
+import { controlPaths } from './lifecycle/control.js';
+
+const home = resolve(process.argv[2] ?? '.meshbridge');
+const organization = process.argv[3] ?? 'tetrate';
+const paths = controlPaths(home);
+const log = (line: string): void => void process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+function previousPort(): number {
+  try {
+    return Number(new URL((JSON.parse(readFileSync(join(home, 'mgmt.json'), 'utf8')) as { url: string }).url).port);
+  } catch {
+    return 0;
+  }
+}
+
+/** The `Cluster` objects of the local clusters: network, locality and trust domain as `local up` chose them. */
+function clusterObjects(): unknown[] {
+  const dir = homePaths(home).clusters;
+  return readdirSync(dir).flatMap((name) => {
+    try {
+      const info = JSON.parse(readFileSync(clusterPaths(join(dir, name)).info, 'utf8')) as ClusterInfo;
+      return [
+        {
+          apiVersion: 'api.tsb.tetrate.io/v2',
+          kind: 'Cluster',
+          metadata: { organization, name: info.name },
+          spec: {
+            network: info.network,
+            locality: { region: info.region, zone: info.zone },
+            trustDomain: info.trustDomain,
+            kubeconfig: { path: homePaths(home).kubeconfig, context: info.name },
+          },
+        },
+      ];
+    } catch {
+      return [];
+    }
+  });
+}
+
+const listen = (port: number) => startMgmt({ listen: `127.0.0.1:${port}`, home });
+const mgmt = await listen(previousPort()).catch(() => listen(0));
+const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
+const register = await fetch(`${mgmt.url}/v2/apply`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  body: JSON.stringify({
+    objects: [
+      { apiVersion: 'api.tsb.tetrate.io/v2', kind: 'Organization', metadata: { name: organization } },
+      ...clusterObjects(),
+    ],
+  }),
+});
+if (!register.ok) log(`registering the local clusters failed: HTTP ${register.status} ${await register.text()}`);
+
+const controller = new FederationController({
+  config: new HttpConfigSource({ url: mgmt.url, token, onError: (e) => log(`management plane: ${e.message}`) }),
+  connect: kubeconfigConnector(homePaths(home).kubeconfig),
+  status: new HttpStatusSink({ url: mgmt.url, token, onError: (e) => log(`status: ${e.message}`) }),
+  debounceMs: 50,
+  log,
+});
+await controller.start();
+writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, url: mgmt.url }));
+log(`management plane ${mgmt.url}; federation controller running for organization ${organization}`);
+
+let stopping = false;
+const shutdown = (): void => {
+  if (stopping) return;
+  stopping = true;
+  rmSync(paths.ready, { force: true });
+  void controller
+    .stop()
+    .then(() => mgmt.close())
+    .catch((err: unknown) => log(`stop failed: ${String(err)}`))
+    .finally(() => process.exit(0));
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

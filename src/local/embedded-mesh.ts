@@ -1,0 +1,182 @@
+/**
+ * The mesh of an embedded cluster (contracts B and C): the cluster process runs meshbridge's xDS control plane over
+ * its own store, issues each meshed pod a SPIFFE certificate from the shared root CA, and runs a sidecar next to
+ * the apps of namespaces labelled `istio-injection=enabled` and the East-West gateway process in gateway pods.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KINDS } from '../api/index.js';
+import {
+  issueWorkloadCert,
+  loadOrCreateRootCA,
+  writeWorkloadFiles,
+  type CertificateAuthority,
+} from '../identity/index.js';
+import { startControlPlane, type ControlPlane } from '../mesh/control-plane.js';
+import { MESH_KINDS } from '../mesh/inputs.js';
+import { createMemorySource, type MemorySource } from '../mesh/source.js';
+import type { MeshContext, MeshIntegration, PodContext, ProcessSpec } from './mesh-integration.js';
+import type { ClusterStore } from './store/cluster-store.js';
+import type { StoredObject } from './store/types.js';
+
+const SIDECAR_ENTRY = fileURLToPath(new URL('../dataplane/sidecar-main.js', import.meta.url));
+const GATEWAY_ENTRY = fileURLToPath(new URL('../dataplane/gateway-main.js', import.meta.url));
+/** Port of the sidecar's explicit HTTP proxy (contract C: virtualOutbound). */
+const OUTBOUND_PORT = 15001;
+/** How long a gateway pod waits for its load balancer's addresses before giving up. */
+const GATEWAY_ADDRESS_WAIT_MS = 15_000;
+
+const MESH_REFS = KINDS.filter((k) => (MESH_KINDS as readonly string[]).includes(k.kind) && k.scope === 'cluster');
+
+type Rec = Record<string, unknown>;
+const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
+
+/** Locality of a pod as `region/zone/subzone`: its `istio-locality` label (dot separated) wins over the node's. */
+export function podLocality(pod: StoredObject, node: StoredObject | undefined): string {
+  const labels = pod.metadata.labels ?? {};
+  const override = labels['istio-locality'];
+  if (override) return override.split('.').slice(0, 3).join('/');
+  const from = { ...(node?.metadata.labels ?? {}), ...labels };
+  return [
+    from['topology.kubernetes.io/region'] ?? '',
+    from['topology.kubernetes.io/zone'] ?? '',
+    from['topology.istio.io/subzone'] ?? '',
+  ].join('/');
+}
+
+function injected(ctx: PodContext): boolean {
+  return (
+    ctx.namespaceLabels['istio-injection'] === 'enabled' && ctx.pod.metadata.labels?.['istio'] !== 'eastwestgateway'
+  );
+}
+
+/** Feeds the control plane's source from the store: initial list, then every committed change. */
+function feed(store: ClusterStore, source: MemorySource): () => void {
+  for (const ref of MESH_REFS) source.apply(...store.list(ref));
+  return store.subscribe((change) => {
+    if (!MESH_REFS.some((r) => r.group === change.resource.group && r.plural === change.resource.plural)) return;
+    if (change.type === 'DELETED') source.remove(change.object);
+    else source.apply(change.object);
+  });
+}
+
+/** Creates the mesh of one embedded cluster. */
+export function embeddedMesh(): MeshIntegration {
+  let ca: CertificateAuthority | undefined;
+  let plane: ControlPlane | undefined;
+  let source: MemorySource | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let mesh: MeshContext | undefined;
+
+  const proxyEnv = (ctx: PodContext, role: 'sidecar' | 'router'): Record<string, string> => {
+    const pod = ctx.pod;
+    const namespace = pod.metadata.namespace ?? 'default';
+    const nodeName = String(rec(pod.spec).nodeName ?? '');
+    const node = mesh?.store.list({ group: '', plural: 'nodes' }).find((n) => n.metadata.name === nodeName);
+    const owner = pod.metadata.ownerReferences?.[0]?.name ?? pod.metadata.name;
+    return {
+      MB_XDS_ADDRESS: plane?.address ?? '',
+      MB_NODE_ID: `${role}~${ctx.podIP}~${pod.metadata.name}.${namespace}~${namespace}.svc.cluster.local`,
+      MB_POD_IP: ctx.podIP,
+      MB_POD_NAME: pod.metadata.name,
+      MB_NAMESPACE: namespace,
+      MB_SERVICE_ACCOUNT: String(rec(pod.spec).serviceAccountName ?? 'default'),
+      MB_CLUSTER: ctx.cluster.name,
+      MB_NETWORK: ctx.cluster.network,
+      MB_LOCALITY: podLocality(pod, node),
+      // Pods here are owned by their Deployment directly, so the owner names the workload (`details-v1`).
+      MB_WORKLOAD: owner,
+      MB_LABELS: JSON.stringify(pod.metadata.labels ?? {}),
+      MB_CERT_DIR: join(ctx.dir, 'certs'),
+      MB_SERVED_BY_HEADER: '1',
+    };
+  };
+
+  return {
+    async start(ctx) {
+      mesh = ctx;
+      ca = await loadOrCreateRootCA(join(ctx.home, 'ca'));
+      source = createMemorySource();
+      unsubscribe = feed(ctx.store, source);
+      plane = await startControlPlane({
+        source,
+        listen: { host: '127.0.0.1', port: 0 },
+        clusterName: ctx.cluster.name,
+      });
+      return { xdsAddress: plane.address };
+    },
+
+    async prepare(ctx) {
+      if (!ca) throw new Error('the mesh has not started');
+      const isGateway = ctx.pod.metadata.labels?.['istio'] === 'eastwestgateway';
+      if (!injected(ctx) && !isGateway) return;
+      if (isGateway) {
+        await waitForGatewayAddresses(ctx, mesh?.store);
+        return; // gateways pass TLS through and hold no key
+      }
+      const issued = await issueWorkloadCert({
+        ca,
+        identity: {
+          trustDomain: ctx.cluster.trustDomain,
+          namespace: ctx.pod.metadata.namespace ?? 'default',
+          serviceAccount: String(rec(ctx.pod.spec).serviceAccountName ?? 'default'),
+        },
+      });
+      writeWorkloadFiles(join(ctx.dir, 'certs'), issued, ca.certPem);
+    },
+
+    sidecars(ctx): ProcessSpec[] {
+      if (!injected(ctx)) return [];
+      return [
+        { name: 'istio-proxy', entry: SIDECAR_ENTRY, env: proxyEnv(ctx, 'sidecar'), readinessPort: OUTBOUND_PORT },
+      ];
+    },
+
+    appEnv(ctx): Record<string, string> {
+      if (!injected(ctx)) return {};
+      const proxy = `http://${ctx.podIP}:${OUTBOUND_PORT}`;
+      return { HTTP_PROXY: proxy, http_proxy: proxy, NO_PROXY: '', no_proxy: '' };
+    },
+
+    gateway(ctx) {
+      const addresses = gatewayAddresses(ctx, mesh?.store);
+      if (addresses.length === 0) return { reason: 'the gateway load balancer has no addresses yet' };
+      return {
+        name: 'istio-proxy',
+        entry: GATEWAY_ENTRY,
+        env: { ...proxyEnv(ctx, 'router'), MB_GATEWAY_ADDRESSES: addresses.join(',') },
+      };
+    },
+
+    async stop() {
+      unsubscribe?.();
+      await plane?.close();
+      await source?.close();
+    },
+  };
+}
+
+/** The load-balancer addresses of the LoadBalancer Service that selects this gateway pod. */
+function gatewayAddresses(ctx: PodContext, store: ClusterStore | undefined): string[] {
+  if (!store) return [];
+  const labels = ctx.pod.metadata.labels ?? {};
+  const services = store.list({ group: '', plural: 'services' }, ctx.pod.metadata.namespace ?? 'default');
+  for (const svc of services) {
+    const spec = rec(svc.spec);
+    const selector = rec(spec.selector) as Record<string, string>;
+    if (spec.type !== 'LoadBalancer' || Object.keys(selector).length === 0) continue;
+    if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
+    const ingress = rec(rec(svc.status).loadBalancer).ingress;
+    const ips = (Array.isArray(ingress) ? ingress : []).map((i) => String(rec(i).ip ?? '')).filter(Boolean);
+    if (ips.length > 0) return ips;
+  }
+  return [];
+}
+
+async function waitForGatewayAddresses(ctx: PodContext, store: ClusterStore | undefined): Promise<void> {
+  const deadline = Date.now() + GATEWAY_ADDRESS_WAIT_MS;
+  while (gatewayAddresses(ctx, store).length === 0) {
+    if (Date.now() > deadline) throw new Error('the gateway load balancer got no addresses');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

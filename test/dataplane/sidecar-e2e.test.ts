@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { startTestAdsServer } from '../support/ads-server.js';
+import type { TestAdsServer } from '../support/ads-server.js';
+import { createTestPki } from '../support/pki.js';
+import type { TestPki } from '../support/pki.js';
+import type { ProxyProcess, TestApp } from '../support/proxies.js';
+import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
+import { serveSidecarConfig } from '../support/xds-resources.js';
+
+// Topology: client -> sidecar A (outbound :15001) -> mTLS -> sidecar B (inbound :15006) -> app B (:9080).
+let pki: TestPki;
+let adsA: TestAdsServer;
+let adsB: TestAdsServer;
+let sidecarA: ProxyProcess;
+let sidecarB: ProxyProcess;
+let appB: TestApp;
+let plainApp: TestApp;
+const ipA = randomLoopback();
+const ipB = randomLoopback();
+const ipPlain = randomLoopback();
+
+before(async () => {
+  pki = await createTestPki();
+  appB = await startApp('details-v1', ipB, 9080);
+  plainApp = await startApp('ratings-plain', ipPlain, 9080);
+  adsA = await startTestAdsServer();
+  adsB = await startTestAdsServer();
+  serveSidecarConfig(adsA, {
+    podIp: ipA,
+    namespace: 'bookinfo',
+    services: [
+      { name: 'details', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipB, port: 15006, tls: true }] },
+      { name: 'ratings', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipPlain, port: 9080 }] },
+    ],
+  });
+  serveSidecarConfig(adsB, {
+    podIp: ipB,
+    namespace: 'bookinfo',
+    services: [],
+    inbound: [{ port: 9080, service: 'details.bookinfo.svc.cluster.local', appPort: 9080 }],
+  });
+  const env = (ip: string, pod: string, cluster: string, xds: string, certDir: string) => ({
+    MB_XDS_ADDRESS: xds,
+    MB_POD_IP: ip,
+    MB_POD_NAME: pod,
+    MB_NAMESPACE: 'bookinfo',
+    MB_CLUSTER: cluster,
+    MB_WORKLOAD: pod.replace(/-[^-]+$/, ''),
+    MB_CERT_DIR: certDir,
+    MB_LOCALITY: 'eu-west-2/eu-west-2a/',
+  });
+  [sidecarA, sidecarB] = await Promise.all([
+    spawnProxy(
+      'sidecar-main.js',
+      env(
+        ipA,
+        'productpage-v1-abc',
+        'cluster-1',
+        adsA.address,
+        await pki.workloadDir('cluster-1.local', 'bookinfo', 'bookinfo-productpage'),
+      ),
+    ),
+    spawnProxy(
+      'sidecar-main.js',
+      env(
+        ipB,
+        'details-v1-xyz',
+        'cluster-2',
+        adsB.address,
+        await pki.workloadDir('cluster-2.local', 'bookinfo', 'bookinfo-details'),
+      ),
+    ),
+  ]);
+});
+
+after(async () => {
+  if (process.env.DEBUG_PROXIES) console.log(sidecarA?.output(), sidecarB?.output());
+  killAll();
+  await Promise.all([appB?.close(), plainApp?.close(), adsA?.close(), adsB?.close()]);
+});
+
+describe('sidecar to sidecar over mTLS', () => {
+  it('carries a request by short name across two trust domains and says where it was served', async () => {
+    const r = await viaProxy({ host: ipA }, 'http://details:9080/details/0');
+    assert.equal(r.status, 200, r.body);
+    assert.equal(r.body, 'details-v1');
+    assert.equal(r.headers['x-meshbridge-served-by'], 'details-v1-xyz.bookinfo@cluster-2');
+  });
+
+  it('reaches a plaintext endpoint (no sidecar) directly', async () => {
+    const r = await viaProxy({ host: ipA }, 'http://ratings.bookinfo:9080/');
+    assert.equal(r.body, 'ratings-plain');
+    assert.equal(r.headers['x-meshbridge-served-by'], undefined);
+  });
+
+  it('streams a large chunked body both ways with keep-alive', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const payload = Buffer.alloc(8 << 20, 7);
+    for (let i = 0; i < 2; i++) {
+      const r = await new Promise<{ status: number; size: number; reused: boolean }>((resolve, reject) => {
+        const req = http.request(
+          { host: ipA, port: 15001, method: 'POST', path: '/echo', headers: { host: 'details:9080' }, agent },
+          (res) => {
+            let size = 0;
+            res.on('data', (c: Buffer) => (size += c.length));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, size, reused: req.reusedSocket }));
+          },
+        );
+        req.on('error', reject);
+        // Written in pieces without Content-Length: chunked transfer encoding.
+        for (let off = 0; off < payload.length; off += 1 << 20) req.write(payload.subarray(off, off + (1 << 20)));
+        req.end();
+      });
+      assert.equal(r.status, 200);
+      assert.equal(r.size, payload.length);
+      if (i === 1) assert.equal(r.reused, true, 'the client connection was kept alive');
+    }
+    agent.destroy();
+  });
+
+  it('answers 404 for an unknown authority and 503 "no healthy upstream" when a cluster has no endpoints', async () => {
+    const r = await viaProxy({ host: ipA }, 'http://nowhere:9080/');
+    assert.equal(r.status, 404);
+    adsA.set('endpoint', [{ cluster_name: 'outbound|9080||ratings.bookinfo.svc.cluster.local', endpoints: [] }]);
+    await new Promise((res) => setTimeout(res, 300));
+    const r2 = await viaProxy({ host: ipA }, 'http://ratings:9080/');
+    assert.equal(r2.status, 503);
+    assert.equal(r2.body, 'no healthy upstream');
+  });
+
+  it('exports Istio metrics with source and destination clusters, and dumps its config', async () => {
+    const text = await get(`http://${ipA}:15020/stats/prometheus`);
+    const line = text
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('istio_requests_total{') &&
+          l.includes('response_code="200"') &&
+          l.includes('destination_service="details.bookinfo.svc.cluster.local"'),
+      );
+    assert.ok(line, text);
+    assert.match(line, /reporter="source"/);
+    assert.match(line, /source_workload="productpage-v1"/);
+    assert.match(line, /source_cluster="cluster-1"/);
+    assert.match(line, /destination_cluster="cluster-2"/);
+    const server = await get(`http://${ipB}:15020/stats/prometheus`);
+    assert.match(
+      server,
+      /istio_requests_total\{reporter="destination",source_workload="productpage-v1",source_workload_namespace="bookinfo",source_cluster="cluster-1",destination_service="details.bookinfo.svc.cluster.local",destination_cluster="cluster-2",response_code="200"\}/,
+    );
+    assert.match(server, /istio_request_duration_milliseconds_bucket/);
+    const dump = JSON.parse(await get(`http://${ipA}:15000/config_dump`)) as {
+      configs: Record<string, { version_info: string; resources: unknown[] }>;
+    };
+    assert.equal(dump.configs.cluster?.resources.length, 2);
+    assert.ok(dump.configs.endpoint?.version_info);
+    const clusters = JSON.parse(await get(`http://${ipA}:15000/clusters`)) as Record<
+      string,
+      Array<{ address: string }>
+    >;
+    assert.equal(clusters['outbound|9080||details.bookinfo.svc.cluster.local']?.[0]?.address, `${ipB}:15006`);
+  });
+});
+
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let s = '';
+        res.on('data', (c: Buffer) => (s += c.toString()));
+        res.on('end', () => resolve(s));
+      })
+      .on('error', reject);
+  });
+}

@@ -1,0 +1,180 @@
+// The controller against the real management plane (contract D: /v2/snapshot long poll, PUT /v2/status) and two
+// embedded cluster APIs, and `meshbridge explain failover` through the CLI against the same peers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
+import { loadCase } from './support/cases.js';
+import { startMgmt, type RunningMgmt } from '../../src/mgmt/start.js';
+import { createLogger } from '../../src/mgmt/logger.js';
+import { FederationController } from '../../src/federation/controller.js';
+import { HttpConfigSource } from '../../src/federation/config-source.js';
+import { kubeconfigConnector } from '../../src/federation/connect.js';
+import { HttpStatusSink } from '../../src/federation/status.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../support/paths.js';
+
+const run = promisify(execFile);
+const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+
+const CASES = new URL('./plan-cases/', import.meta.url).pathname;
+const FQN = 'organizations/tetrate/tenants/tetrate/workspaces/bookinfo-ws/settings/bookinfo-ws-setting';
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Runs the CLI as a process (the way users run it) and returns what it printed. */
+async function cli(args: string[]): Promise<string> {
+  const res = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, timeout: 60_000 });
+  return res.stdout;
+}
+
+test('config from the management plane drives entries, status and explain', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'mb-fed-mgmt-'));
+  const clusters = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
+  const running: { mgmt?: RunningMgmt; controller?: FederationController } = {};
+  t.after(async () => {
+    await running.controller?.stop();
+    await running.mgmt?.close();
+    await Promise.all(Object.values(clusters).map((c) => c.stop()));
+    rmSync(home, { recursive: true, force: true });
+  });
+  await Promise.all(Object.values(clusters).map((c) => c.start()));
+  const kubeconfig = join(home, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(clusters));
+  const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+  const mgmt = await startMgmt({
+    listen: '127.0.0.1:0',
+    home,
+    logger: createLogger({ level: 'error', destination: quiet }),
+  });
+  running.mgmt = mgmt;
+  const url = mgmt.url;
+  const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
+  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+    const res = await fetch(new URL(path, url), {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+
+  // Cluster objects as in the seed (gateway with three addresses in cluster-2).
+  const { expanded } = loadCase(join(CASES, 'same-region.yaml'));
+  for (const [name, raw] of Object.entries(expanded.raw)) {
+    const c = clusters[name as keyof typeof clusters];
+    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
+      c.put(o as never);
+  }
+  const tsb = 'api.tsb.tetrate.io/v2';
+  const hierarchy = [
+    { apiVersion: tsb, kind: 'Organization', metadata: { name: 'tetrate' } },
+    { apiVersion: tsb, kind: 'Tenant', metadata: { organization: 'tetrate', name: 'tetrate' } },
+    ...['cluster-1', 'cluster-2'].map((name) => ({
+      apiVersion: tsb,
+      kind: 'Cluster',
+      metadata: { organization: 'tetrate', name },
+      spec: {
+        network: `${name}-network`,
+        locality: { region: 'eu-west-1' },
+        kubeconfig: { path: kubeconfig, context: name },
+      },
+    })),
+    ...expanded.config.workspaces,
+    ...expanded.config.workspaceSettings,
+  ];
+  const applied = await api('POST', '/v2/apply', { objects: hierarchy });
+  assert.equal(applied.status, 200, JSON.stringify(applied.json));
+
+  const statusErrors: string[] = [];
+  const controller = new FederationController({
+    config: new HttpConfigSource({ url, token, waitSeconds: 5 }),
+    connect: kubeconfigConnector(),
+    status: new HttpStatusSink({ url, token, onError: (e) => statusErrors.push(e.message) }),
+    debounceMs: 20,
+  });
+  running.controller = controller;
+  await controller.start();
+  const entries = () => clusters['cluster-1'].list('WorkloadEntry', 'bookinfo');
+
+  await t.test('cluster-1 gets the entries and the WorkspaceSetting becomes READY', async () => {
+    await waitFor('12 entries', () => entries().length === 12);
+    const st = await waitFor('READY', async () => {
+      const r = await api('GET', `/v2/status/WorkspaceSetting/${FQN}`);
+      return JSON.stringify(r.json).includes('READY') && !JSON.stringify(r.json).includes('ACCEPTED') && r;
+    });
+    assert.equal(st.status, 200);
+    const cl = await waitFor('cluster status', async () => {
+      const r = await api('GET', '/v2/status/Cluster/organizations/tetrate/clusters/cluster-2');
+      return JSON.stringify(r.json).includes('eastwest-gateway') && r;
+    });
+    assert.match(JSON.stringify(cl.json), /READY/);
+  });
+
+  await t.test('explain shows the same-region caveat for details as seen from cluster-1', async () => {
+    const out = await cli([
+      'explain',
+      'failover',
+      'details.bookinfo',
+      '--from',
+      'cluster-1',
+      '--mgmt',
+      url,
+      '--token-file',
+      join(home, 'admin-token'),
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    assert.match(out, /P0 +cluster-2 +we\/k-details-[0-9a-f]{32} /);
+    assert.match(out, /istio-locality/);
+  });
+
+  await t.test(
+    'a reachability rule applied to the management plane removes the entries, and explain says why',
+    async () => {
+      const os = {
+        apiVersion: tsb,
+        kind: 'OrganizationSetting',
+        metadata: { organization: 'tetrate', name: 'default' },
+        spec: { networkSettings: { networkReachability: { 'cluster-2-network': 'cluster-1-network' } } },
+      };
+      assert.equal((await api('POST', '/v2/apply', { objects: [os] })).status, 200);
+      await waitFor('entries removed', () => entries().length === 0);
+      const out = await cli([
+        'explain',
+        'failover',
+        'details.bookinfo',
+        '--from',
+        'cluster-1',
+        '--mgmt',
+        url,
+        '--token-file',
+        join(home, 'admin-token'),
+        '--kubeconfig',
+        kubeconfig,
+      ]);
+      assert.match(
+        out,
+        /cluster-2: not-reachable: network cluster-1-network \(cluster-1\) may not reach network cluster-2-network/,
+      );
+    },
+  );
+
+  await t.test('the management plane accepted every status report', () => assert.deepEqual(statusErrors, []));
+});
