@@ -1,15 +1,15 @@
 /**
  * Route modules every management plane mounts besides its REST API, and how they meet its authentication.
  *
- * The REST routes need a token unless they declare `config.access: 'public'`. An extension that authenticates
- * its own routes (the web UI: its page must load in a browser without an Authorization header, and its data routes
- * check the token themselves) is mounted through `publicRoutes`, which marks its undeclared routes public. Give
- * such an extension the management plane's own token check, e.g.
- * `publicRoutes((app, deps) => registerUi(app, { ...sources, authenticate: (t) => authenticate(deps.store, t) }))`.
+ * The REST routes need a token unless they declare `config.access: 'public'`. The web UI (`uiExtension` from
+ * `./ui/`) declares its own: the page and its scripts are public (they must load in a browser without an
+ * Authorization header), its data routes are reads behind this plane's token check. An extension that
+ * authenticates its routes itself can be mounted through `publicRoutes`, which marks its undeclared routes public.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppExtension } from './http/app.js';
 import type { MgmtDeps } from './service/context.js';
+import { uiExtension } from './ui/extension.js';
 
 /** Wraps an extension so its routes that declare no access level are public (it authenticates them itself). */
 export function publicRoutes(extension: AppExtension): AppExtension {
@@ -23,5 +23,5 @@ export function publicRoutes(extension: AppExtension): AppExtension {
   };
 }
 
-/** The default extensions, in mount order; the web UI (`registerUi` from ./ui/register.js) is mounted here. */
-export const DEFAULT_EXTENSIONS: readonly AppExtension[] = [];
+/** The default extensions, in mount order: the web UI, which scrapes the registered clusters' sidecars. */
+export const DEFAULT_EXTENSIONS: readonly AppExtension[] = [uiExtension()];
