@@ -53,6 +53,11 @@ export const CODES = Object.freeze({
   FAILOVER_WITHOUT_OUTLIER_DETECTION: entry('MB0304', 'warning', 'failover without outlier detection'),
   DUPLICATE_OBJECT: entry('MB0305', 'warning', 'the same object appears twice (the later one wins)'),
   UNDEFINED_PARENT: entry('MB0306', 'error', 'parent organization or tenant not defined by the documents'),
+  SELECTS_NO_GATEWAY: entry(
+    'MB0307',
+    'warning',
+    'East-West setting selects none of the gateways defined in its namespace',
+  ),
   OVERLAY_PATH_SYNTAX: entry('MB0401', 'error', 'overlay path syntax error'),
   OVERLAY_TARGET_NOT_FOUND: entry('MB0403', 'error', 'overlay names no generated object'),
 });

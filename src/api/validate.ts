@@ -5,6 +5,7 @@
 import { findPlaceholders } from './checks/placeholders.js';
 import { checkDeployment, checkPodSpec, checkService } from './checks/k8s.js';
 import { checkIngressGateway } from './checks/gateway.js';
+import { partialRules } from './checks/partial.js';
 import { checkDestinationRule, checkServiceEntry, checkWorkspaceSetting } from './checks/mesh.js';
 import { applyDefaults } from './defaults.js';
 import { makeIssue, partition, type Issue, type ValidationResult } from './issues.js';
@@ -127,7 +128,9 @@ export function validateObject(obj: unknown): ValidationResult {
     const m = (cleaned.value as { metadata?: { generateName?: unknown } }).metadata;
     if (m?.generateName === undefined) issues.push(makeIssue('REQUIRED', 'metadata.name', 'required', who));
   }
-  if (parsed.success) issues.push(...rules(parsed.data, { kind, name }));
+  issues.push(
+    ...(parsed.success ? rules(parsed.data, { kind, name }) : partialRules(kind, cleaned.value, { kind, name })),
+  );
   issues.push(...placeholders);
   const { errors, warnings } = partition(issues);
   if (errors.length > 0 || !parsed.success) return { ok: false, errors, warnings };

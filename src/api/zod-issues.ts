@@ -77,8 +77,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknow
       case 'invalid_format':
         out.push(makeIssue('INVALID_FORMAT', at, zi.message, who));
         break;
-      case 'invalid_union':
       case 'invalid_key':
+        out.push(makeIssue('INVALID_FORMAT', at, zi.issues[0]?.message ?? zi.message, who));
+        break;
+      case 'invalid_union':
       case 'invalid_element':
         if (valueAt(input, path) === undefined) out.push(makeIssue('REQUIRED', at, 'required', who));
         else out.push(makeIssue('WRONG_TYPE', at, zi.message, who));

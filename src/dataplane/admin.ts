@@ -40,8 +40,19 @@ export function startAdmin(deps: AdminDeps, host: string, port: number): Promise
       }
       case '/stats/prometheus':
         return void serveMetrics(deps.metrics, res);
+      case '/server_info':
+        // CPU and memory of this proxy process (benchmarks derive vCPU per 1000 rps from it).
+        return json(res, 200, {
+          pid: process.pid,
+          uptime_s: process.uptime(),
+          cpu_us: process.cpuUsage(),
+          memory: process.memoryUsage(),
+        });
       default:
-        return json(res, 404, { error: 'not found', paths: ['/config_dump', '/clusters', '/ready'] });
+        return json(res, 404, {
+          error: 'not found',
+          paths: ['/config_dump', '/clusters', '/ready', '/server_info', '/stats/prometheus'],
+        });
     }
   });
   return listen(server, host, port);

@@ -9,6 +9,12 @@ const log = (msg: string, fields: Record<string, unknown> = {}): void => {
   process.stdout.write(JSON.stringify({ time: new Date().toISOString(), component: 'gateway', msg, ...fields }) + '\n');
 };
 
+// A bug must not go unexplained: log it as a JSON line, then exit so the pod runner restarts the proxy.
+process.on('uncaughtException', (err) => {
+  log('uncaught exception', { error: err.stack ?? String(err) });
+  process.exit(70);
+});
+
 try {
   const config = readProxyConfig('router');
   const gateway = await startGateway(config, { log });

@@ -9,6 +9,7 @@ import type { ProxyConfig } from './config.js';
 import { handlePassthrough } from './gateway/passthrough.js';
 import { ProxyRuntime } from './runtime.js';
 import { ProxyMetrics } from './sidecar/metrics.js';
+import { waitFor } from './wait.js';
 import { XdsClient } from './xds/client.js';
 import { buildNode } from './xds/node.js';
 
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** ClientHello deadline; default 5 s. */
   handshakeTimeoutMs?: number;
+  /** How long port 15443 waits for a complete xDS config before opening anyway; default 10 s. */
+  warmingTimeoutMs?: number;
 }
 
 /** Starts the gateway. */
@@ -49,7 +52,22 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
       h.close();
     }
   };
+  const ready = (): boolean =>
+    xds.state.cluster.received && xds.state.endpoint.names.every((n) => xds.state.endpoint.models.has(n));
+  let open = false;
   try {
+    http.push(
+      await startAdmin(
+        { xds, runtime, metrics, identity: { id: config.nodeId }, ready: () => open && ready() },
+        config.podIp,
+        config.adminPort,
+      ),
+    );
+    if (config.metricsPort !== config.adminPort)
+      http.push(await startMetrics(metrics, config.podIp, config.metricsPort));
+    // As for sidecars: open 15443 once the first complete config is in (capped), so no early connection is refused
+    // for want of config.
+    if (!(await waitFor(ready, options.warmingTimeoutMs ?? 10_000))) log('starting without a complete xDS config');
     for (const address of config.gatewayAddresses) {
       const server = net.createServer((socket) => {
         sockets.add(socket);
@@ -69,17 +87,7 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
       });
       listeners.push(server);
     }
-    const ready = (): boolean =>
-      xds.state.cluster.received && xds.state.endpoint.names.every((n) => xds.state.endpoint.models.has(n));
-    http.push(
-      await startAdmin(
-        { xds, runtime, metrics, identity: { id: config.nodeId }, ready },
-        config.podIp,
-        config.adminPort,
-      ),
-    );
-    if (config.metricsPort !== config.adminPort)
-      http.push(await startMetrics(metrics, config.podIp, config.metricsPort));
+    open = true;
   } catch (err) {
     await stop();
     throw err;

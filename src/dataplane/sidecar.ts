@@ -12,6 +12,7 @@ import { ProxyMetrics } from './sidecar/metrics.js';
 import { startOutbound } from './sidecar/outbound.js';
 import { TlsMaterial } from './sidecar/tls-material.js';
 import { UpstreamAgents } from './sidecar/upstream.js';
+import { waitFor } from './wait.js';
 import { XdsClient } from './xds/client.js';
 import { buildNode } from './xds/node.js';
 
@@ -27,6 +28,8 @@ export interface Sidecar {
 export interface SidecarOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   certPollMs?: number;
+  /** How long the traffic ports wait for a complete xDS config before opening anyway; default 10 s. */
+  warmingTimeoutMs?: number;
 }
 
 /** Starts every part of a sidecar on the pod IP. */
@@ -46,21 +49,32 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
   const servers: http.Server[] = [];
   let inbound: InboundListener | undefined;
   try {
-    servers.push(await startOutbound({ config, runtime, agents, metrics }, config.podIp, config.outboundPort));
-    inbound = await startInbound(
-      { config, runtime, tls, metrics, onRefused: (reason, detail) => log('inbound peer refused', { reason, detail }) },
-      config.podIp,
-      config.inboundPort,
-    );
     servers.push(
       await startAdmin(
-        { xds, runtime, metrics, identity: { id: config.nodeId, cluster: config.cluster } },
+        {
+          xds,
+          runtime,
+          metrics,
+          identity: { id: config.nodeId, cluster: config.cluster },
+          // Ready = traffic ports open and a complete config held.
+          ready: () => inbound !== undefined && xds.isReady(),
+        },
         config.podIp,
         config.adminPort,
       ),
     );
     if (config.metricsPort !== config.adminPort)
       servers.push(await startMetrics(metrics, config.podIp, config.metricsPort));
+    // Like Envoy's listener warming: the traffic ports open once the first complete config is in, so a TCP
+    // readiness probe on 15001 means "routable". Past the deadline they open anyway (and answer 404/503).
+    const ready = await waitFor(() => xds.isReady(), options.warmingTimeoutMs ?? 10_000);
+    if (!ready) log('starting without a complete xDS config', { waitedMs: options.warmingTimeoutMs ?? 10_000 });
+    servers.push(await startOutbound({ config, runtime, agents, metrics }, config.podIp, config.outboundPort));
+    inbound = await startInbound(
+      { config, runtime, tls, metrics, onRefused: (reason, detail) => log('inbound peer refused', { reason, detail }) },
+      config.podIp,
+      config.inboundPort,
+    );
   } catch (err) {
     xds.stop();
     tls.stop();

@@ -286,8 +286,9 @@ export class Walkthrough {
     if (!before.ok) throw new StepFailed('5', `the page fails before the failure: ${before.error ?? 'no details'}`);
     const load = startLoad({ proxy, target: PAGE, rate: 20 });
     await sleep(1000);
-    const eventAt = Date.now();
     await this.scale(C1, 'details-v1', 0);
+    // Failover time counts from the moment the cluster accepted the change (the CLI's own start-up is not the mesh's).
+    const eventAt = Date.now();
     await this.waitFor('details-v1 to have no pods', async () => {
       const pods = await this.getJson(C1, 'pods', BOOKINFO);
       return pods.some((p) => p.metadata.labels?.app === 'details') ? undefined : true;

@@ -3,6 +3,7 @@
  * our managed-by label, and an executor that performs only those changes. Objects without the label are never
  * updated or deleted; a name clash with one is reported as a conflict.
  */
+import { byString } from './selection.js';
 import { createHash } from 'node:crypto';
 import type { ClusterClient, KObject } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
@@ -47,7 +48,7 @@ function canonical(v: unknown): unknown {
     return Object.fromEntries(
       Object.entries(v as Record<string, unknown>)
         .filter(([, x]) => x !== undefined)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => byString(a, b))
         .map(([k, x]) => [k, canonical(x)]),
     );
   }
@@ -116,7 +117,7 @@ export function diff(input: DiffInput): Change[] {
     // Creates/updates parents first; deletes children first and after every create/update.
     return c.op === 'delete' ? 100 + (OWNED_KINDS.length - i) : i;
   };
-  return changes.sort((a, b) => rank(a) - rank(b) || keyOfChange(a).localeCompare(keyOfChange(b)));
+  return changes.sort((a, b) => rank(a) - rank(b) || byString(keyOfChange(a), keyOfChange(b)));
 }
 
 const keyOfChange = (c: Change): string => keyOf(c.op === 'delete' ? c.current : c.object);
@@ -137,8 +138,27 @@ export async function applyChanges(client: ClusterClient, changes: readonly Chan
     try {
       switch (change.op) {
         case 'create':
-          await client.create(change.object);
-          result.created++;
+          try {
+            await client.create(change.object);
+            result.created++;
+          } catch (err) {
+            // Already there: if it is ours (a cache that has not seen our own earlier write yet), bring it up to
+            // date; if it is not ours, the conflict stands and the object is left alone.
+            if (!(err instanceof KubeError) || err.code !== 'MB7103') throw err;
+            const m = change.object.metadata ?? {};
+            const existing = await client.get({
+              apiVersion: change.object.apiVersion ?? '',
+              kind: change.object.kind ?? '',
+              name: m.name ?? '',
+              namespace: m.namespace,
+            });
+            if (existing?.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) throw err;
+            await client.replace({
+              ...change.object,
+              metadata: { ...m, resourceVersion: existing.metadata?.resourceVersion },
+            });
+            result.updated++;
+          }
           break;
         case 'update':
           await client.replace({

@@ -2,6 +2,7 @@
  * `explain failover`: the priority table a client in one cluster gets for one service, the clusters that are not
  * failover targets and why, and the same-region caveat. Pure: it reads a plan's output and the inventories.
  */
+import { byString } from './selection.js';
 import type { ClusterInventory } from './inventory.js';
 import {
   compactPriorities,
@@ -131,7 +132,7 @@ export function explainFailover(input: ExplainInput): ExplainReport {
       priority: compact[i] ?? 0,
       why: raw[i]?.reason ?? 'other',
     }))
-    .sort((a, b) => a.priority - b.priority || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
+    .sort((a, b) => a.priority - b.priority || byString(a.cluster, b.cluster) || byString(a.name, b.name));
 
   const decisions = input.plan.decisions.filter(
     (d) => d.client === from && d.service === service && d.namespace === namespace,

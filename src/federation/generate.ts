@@ -1,6 +1,7 @@
 /**
  * Builders of the generated Istio objects (contract E). Pure; `plan.ts` decides which ones exist.
  */
+import { byString } from './selection.js';
 import { createHash } from 'node:crypto';
 import type { InventoryPort, InventoryService } from './inventory.js';
 import { formatLocality } from './locality.js';
@@ -65,7 +66,7 @@ function meta(opts: {
 }
 
 function sortKeys(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => byString(a, b)));
 }
 
 function portsMap(ports: readonly InventoryPort[]): Record<string, number> | undefined {

@@ -3,6 +3,7 @@
  * `buildInventory` is pure (raw objects in, inventory out) so the same code serves informer caches, fixtures and
  * tests.
  */
+import { byString } from './selection.js';
 import { EXTERNAL_ADDRESSES_ANNOTATION } from './types.js';
 import { localityOfPod, type Locality } from './locality.js';
 
@@ -55,8 +56,9 @@ export interface InventoryGateway {
   name: string;
   namespace: string;
   eastWestOnly: boolean;
-  /** Labels the gateway's pods carry (from a pod when there is one, else the `app: <name>` the installer sets). */
+  /** Labels the gateway's pods carry (from its newest pod when there is one, else the installer's `app: <name>`). */
   labels: Record<string, string>;
+  /** Newest first (the first one's locality is the entries' locality). */
   pods: InventoryGatewayPod[];
   /** Advertised addresses, in their source order; empty until the load balancer has addresses. */
   addresses: GatewayAddress[];
@@ -79,6 +81,8 @@ export interface ClusterInventory {
 
 interface Meta {
   name?: string;
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
   namespace?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -171,7 +175,10 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       labels: pod.metadata?.labels ?? {},
       nodeLabels: nodes.get(pod.spec?.nodeName ?? '')?.metadata?.labels ?? firstNode?.metadata?.labels ?? {},
     });
-  const livePods = objects.pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  // Finished and terminating pods neither serve nor say where a gateway runs (a rollout replaces them).
+  const livePods = objects.pods.filter(
+    (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata?.deletionTimestamp,
+  );
 
   const services: InventoryService[] = objects.services
     .filter((s) => s.metadata?.name && s.metadata.namespace)
@@ -208,7 +215,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
         ),
       };
     })
-    .sort((a, b) => key(a).localeCompare(key(b)));
+    .sort((a, b) => byString(key(a), key(b)));
 
   const gateways: InventoryGateway[] = objects.ingressGateways
     .filter((g) => g.metadata?.name && g.metadata.namespace)
@@ -218,7 +225,10 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       const defaultLabels = { app: name };
       const pods = livePods
         .filter((p) => p.metadata?.namespace === namespace && selects(defaultLabels, p.metadata?.labels))
-        .sort(byName)
+        // Newest first: during a rollout (e.g. a new istio-locality overlay) the new pods say where it runs now.
+        .sort(
+          (a, b) => byString(b.metadata?.creationTimestamp ?? '', a.metadata?.creationTimestamp ?? '') || byName(a, b),
+        )
         .map((p) => ({
           name: p.metadata?.name ?? '',
           labels: { ...(p.metadata?.labels ?? {}) },
@@ -250,7 +260,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
         addressSource,
       };
     })
-    .sort((a, b) => key(a).localeCompare(key(b)));
+    .sort((a, b) => byString(key(a), key(b)));
 
   return {
     cluster,
@@ -258,12 +268,12 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
     locality: clusterLocality,
     namespaces: objects.namespaces
       .map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => byString(a.name, b.name)),
     services,
     gateways,
   };
 }
 
 const byName = (a: { metadata?: Meta }, b: { metadata?: Meta }): number =>
-  (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  byString(a.metadata?.name ?? '', b.metadata?.name ?? '');
 const key = (o: { namespace: string; name: string }): string => `${o.namespace}/${o.name}`;

@@ -5,7 +5,7 @@
  */
 import type { ClusterInventory } from './inventory.js';
 import { parseLocality, type Locality } from './locality.js';
-import { fqnOf, reachabilityOf, workspaceOf } from './selection.js';
+import { fqnOf, reachabilityOf, workspaceOf, byString } from './selection.js';
 import { decideTarget, type ClusterFacts, type TargetDecision } from './targets.js';
 import { destinationRule, multiclusterNamespace, serviceEntry, workloadEntries } from './generate.js';
 import type { FederationConfig, GeneratedObject } from './types.js';
@@ -56,7 +56,7 @@ export function plan(input: PlanInput): PlanOutput {
       setting,
       workspace: workspaceOf(config, setting),
     }))
-    .sort((a, b) => a.fqn.localeCompare(b.fqn));
+    .sort((a, b) => byString(a.fqn, b.fqn));
   for (const s of settings) {
     for (const [i, item] of (s.setting.spec?.defaultEastWestGatewaySettings ?? []).entries()) {
       if ((item.exposedServices ?? []).length === 0) {
@@ -70,13 +70,18 @@ export function plan(input: PlanInput): PlanOutput {
   }
   const reachability = reachabilityOf(config.organizationSettings);
   const facts = [...input.inventories]
-    .sort((a, b) => a.cluster.localeCompare(b.cluster))
+    .sort((a, b) => byString(a.cluster, b.cluster))
     .map((inv): ClusterFacts => {
       const cl = config.clusters.find((c) => c.metadata.name === inv.cluster);
       const spec = cl?.spec?.locality;
       const locality: Locality =
         spec?.region !== undefined ? parseLocality(`${spec.region}/${spec.zone ?? ''}`) : inv.locality;
-      return { inventory: inv, network: cl?.spec?.network ?? inv.network ?? inv.cluster, locality };
+      return {
+        inventory: inv,
+        services: new Map(inv.services.map((s) => [`${s.namespace}/${s.name}`, s])),
+        network: cl?.spec?.network ?? inv.network ?? inv.cluster,
+        locality,
+      };
     });
 
   const serviceKeys = [
@@ -98,7 +103,7 @@ export function plan(input: PlanInput): PlanOutput {
         if (d.target) targets.push(d);
       }
       if (targets.length === 0) continue;
-      const local = client.inventory.services.find((s) => s.namespace === namespace && s.name === service);
+      const local = client.services.get(key);
       if (local) {
         for (const p of local.ports.filter((p) => !p.name)) {
           warnings.push({
@@ -127,8 +132,8 @@ export function plan(input: PlanInput): PlanOutput {
     clusters[client.inventory.cluster] = out.sort(
       (a, b) =>
         KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-        a.metadata.name.localeCompare(b.metadata.name),
+        byString(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+        byString(a.metadata.name, b.metadata.name),
     );
   }
 

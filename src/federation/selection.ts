@@ -118,3 +118,8 @@ export function exposingItem(
   }
   return undefined;
 }
+
+/** Code-point string order (stable across locales and much cheaper than `localeCompare` on large plans). */
+export function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

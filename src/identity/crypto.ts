@@ -6,7 +6,8 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// Cast through `never`: the expected `Crypto` type is DOM's, which only some of the project's tsconfigs load.
+x509.cryptoProvider.set(webcrypto as never);
 
 /** WebCrypto key types (the project's lib has no DOM types). */
 export type CryptoKey = webcrypto.CryptoKey;

@@ -5,3 +5,4 @@ export * from './issue.js';
 export * from './rotation.js';
 export * from './spiffe.js';
 export * from './verify.js';
+export * from './workload.js';

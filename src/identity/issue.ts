@@ -53,7 +53,9 @@ export async function signCertificate(options: SignOptions): Promise<IssuedCerti
   if (options.uris.length > 0) {
     // SPIFFE requires the SAN extension to be critical when the subject is empty; we set a CN, keep it non-critical
     // like Istio does.
-    extensions.push(new x509.SubjectAlternativeNameExtension(options.uris.map((u) => ({ type: 'url', value: u }))));
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension(options.uris.map((u) => ({ type: 'url' as const, value: u }))),
+    );
   }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),

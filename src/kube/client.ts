@@ -40,6 +40,8 @@ export interface ClusterClient {
   readonly name: string;
   /** Lists every object of a kind (all namespaces), optionally filtered by a label selector. */
   list(kind: string, options?: { labelSelector?: string }): Promise<KObject[]>;
+  /** Reads one object; undefined when it does not exist. */
+  get(ref: ObjectRef): Promise<KObject | undefined>;
   create(object: KObject): Promise<KObject>;
   /** Replaces an object (optimistic: `metadata.resourceVersion` must be the current one). */
   replace(object: KObject): Promise<KObject>;
@@ -131,6 +133,20 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   return {
     name,
     list,
+    async get(ref) {
+      try {
+        const got = await api.read({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        });
+        return { apiVersion: ref.apiVersion, kind: ref.kind, ...(got as KObject) };
+      } catch (err) {
+        const e = toKubeError(err, `get ${describe(ref)}`);
+        if (e.code === 'MB7102') return undefined;
+        throw e;
+      }
+    },
     async create(object) {
       try {
         return (await api.create(object as KObject & { metadata: object })) as KObject;

@@ -144,7 +144,8 @@ export function embeddedMesh(): MeshIntegration {
       return {
         name: 'istio-proxy',
         entry: GATEWAY_ENTRY,
-        env: { ...proxyEnv(ctx, 'router'), MB_GATEWAY_ADDRESSES: addresses.join(',') },
+        // The pod IP too: that is what the load balancer forwards to in a real cluster, and what readiness probes.
+        env: { ...proxyEnv(ctx, 'router'), MB_GATEWAY_ADDRESSES: [ctx.podIP, ...addresses].join(',') },
       };
     },
 

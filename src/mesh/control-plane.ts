@@ -42,6 +42,10 @@ export interface ControlPlaneStats {
   readonly responses: number;
   readonly acks: number;
   readonly nacks: number;
+  /** Snapshot rebuilds (each one followed by a push pass over every stream). */
+  readonly rebuilds: number;
+  /** Wall time of the last rebuild + push pass (translation and encoding for every stream), ms. */
+  readonly lastRebuildMs: number;
   readonly proxies: readonly ProxyStats[];
 }
 
@@ -72,12 +76,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const sessions = new Map<ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, AdsSession>();
   let snapshot: Snapshot | undefined;
   let revision = 0;
+  let lastRebuildMs = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
   const rebuild = () => {
     timer = undefined;
     if (closed) return;
+    const started = performance.now();
     snapshot = createSnapshot(o.source.list(), { revision: ++revision });
     for (const [call, session] of sessions) {
       try {
@@ -88,6 +94,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         call.emit('error', { code: status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
       }
     }
+    lastRebuildMs = performance.now() - started;
   };
   const ready = o.source.ready().then(() => {
     if (!closed) rebuild();
@@ -147,6 +154,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       clusterName: o.clusterName,
       revision,
       ...counters,
+      rebuilds: revision,
+      lastRebuildMs,
       proxies: [...sessions.values()]
         .filter((s) => s.nodeId !== undefined)
         .map((s) => ({ nodeId: s.nodeId as string, types: s.status() })),

@@ -96,10 +96,11 @@ function checkFields(type: protobuf.Type, value: unknown, path: string): void {
     checkFields(inner, rest, path);
     return;
   }
+  const fields = type.fields;
   for (const [key, v] of Object.entries(value)) {
-    const field = type.fields[key];
+    const field = fields[key];
     if (!field) throw new UnknownFieldError(type.fullName.slice(1), `${path}.${key}`);
-    field.resolve();
+    if (!field.resolved) field.resolve();
     const child = field.resolvedType;
     if (!(child instanceof protobuf.Type)) continue;
     if (field.map && v && typeof v === 'object') {
@@ -124,11 +125,19 @@ export interface EncodedAny {
  * the type does not have (protobufjs would drop both silently).
  */
 export function encodeAny(typeUrl: string, resource: XdsObject): EncodedAny {
+  const cached = encoded.get(resource);
+  if (cached?.type_url === typeUrl) return cached;
   const type = messageType(typeUrl);
   checkFields(type, resource, '$');
   const message = type.fromObject(resource);
-  return { type_url: typeUrl, value: type.encode(message).finish() };
+  const any = { type_url: typeUrl, value: type.encode(message).finish() };
+  encoded.set(resource, any);
+  return any;
 }
+
+// Translation output is immutable and reused across proxies and snapshots (translate/reuse.ts), so an object is
+// checked and encoded once.
+const encoded = new WeakMap<XdsObject, EncodedAny>();
 
 /** Decodes an Any back to a plain object (nested Anys expanded to `{'@type', ...}`); for tests and debugging. */
 export function decodeAny(any: { type_url: string; value: Uint8Array }): Record<string, unknown> {

@@ -37,6 +37,9 @@ export interface Snapshot {
   readonly podsByIp: ReadonlyMap<string, Pod>;
   readonly podsByName: ReadonlyMap<string, Pod>;
   readonly workloadEntries: readonly WorkloadEntry[];
+  /** Pods and WorkloadEntries (its `spec.labels`) by `<namespace>/<label>=<value>`, for selector lookups. */
+  readonly podsByLabel: ReadonlyMap<string, readonly Pod[]>;
+  readonly workloadEntriesByLabel: ReadonlyMap<string, readonly WorkloadEntry[]>;
   readonly serviceEntries: readonly ServiceEntry[];
   readonly destinationRules: readonly DestinationRule[];
 }
@@ -56,10 +59,14 @@ export function serviceFqdn(s: Service): string {
   return `${s.metadata.name ?? ''}.${s.metadata.namespace ?? 'default'}.${CLUSTER_DOMAIN}`;
 }
 
-const byKey = <T extends { metadata: { name?: string | undefined; namespace?: string | undefined } }>(
-  a: T,
-  b: T,
-): number => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0);
+/** Sorts by namespace/name in place, computing each key once (the snapshot is rebuilt on every change). */
+function sortByKey<T extends { metadata: { name?: string | undefined; namespace?: string | undefined } }>(
+  list: T[],
+): void {
+  const keyed = list.map((o) => [objectKey(o), o] as const);
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  keyed.forEach(([, o], i) => (list[i] = o));
+}
 
 /**
  * Builds a snapshot from a list of objects (any order; later duplicates of the same kind/namespace/name replace
@@ -109,7 +116,11 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
       }
     }
   }
-  for (const list of [services, pods, workloadEntries, serviceEntries, destinationRules]) list.sort(byKey);
+  sortByKey(services);
+  sortByKey(pods);
+  sortByKey(workloadEntries);
+  sortByKey(serviceEntries);
+  sortByKey(destinationRules);
   const podsByIp = new Map<string, Pod>();
   const podsByName = new Map<string, Pod>();
   for (const p of pods) {
@@ -117,6 +128,8 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
     if (p.status?.podIP) podsByIp.set(p.status.podIP, p);
   }
   return Object.freeze({
+    podsByLabel: indexByLabel(pods, (p) => p.metadata.labels),
+    workloadEntriesByLabel: indexByLabel(workloadEntries, (w) => w.spec?.labels),
     revision: options.revision ?? 0,
     namespaces,
     nodes,
@@ -131,14 +144,53 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   });
 }
 
+function indexByLabel<T extends { metadata: { namespace?: string | undefined } }>(
+  items: readonly T[],
+  labelsOf: (item: T) => Readonly<Record<string, string>> | undefined,
+): Map<string, T[]> {
+  const index = new Map<string, T[]>();
+  for (const item of items) {
+    for (const [k, v] of Object.entries(labelsOf(item) ?? {})) {
+      const key = labelKey(item.metadata.namespace ?? 'default', k, v);
+      const list = index.get(key);
+      if (list) list.push(item);
+      else index.set(key, [item]);
+    }
+  }
+  return index;
+}
+
+/** Key of the label indexes: `<namespace>/<label>=<value>`. */
+export function labelKey(namespace: string, label: string, value: string): string {
+  return `${namespace}/${label}=${value}`;
+}
+
 /**
- * Whether a pod runs with a sidecar: its namespace has `istio-injection=enabled` and neither the pod's label nor
- * its annotation `sidecar.istio.io/inject` says `false`; a pod already labelled `security.istio.io/tlsMode: istio`
- * (what Istio's injector adds) counts too.
+ * The items of a label index in `namespace` that a non-empty `selector` may match (those carrying its first
+ * label): a superset to filter with {@link selectorMatches}, found without scanning the namespace.
+ */
+export function selectorCandidates<T>(
+  index: ReadonlyMap<string, readonly T[]>,
+  namespace: string,
+  selector: Readonly<Record<string, string>> | undefined,
+): readonly T[] {
+  const first = Object.entries(selector ?? {})[0];
+  return first ? (index.get(labelKey(namespace, first[0], first[1])) ?? []) : [];
+}
+
+/** Values of the `istio` pod label that mark a gateway: the pod is itself a proxy and gets no sidecar. */
+export const GATEWAY_ISTIO_LABELS: ReadonlySet<string> = new Set(['eastwestgateway', 'ingressgateway']);
+
+/**
+ * Whether a pod runs with a sidecar: its namespace has `istio-injection=enabled`, it is not a gateway (pod label
+ * `istio: eastwestgateway|ingressgateway`) and neither the pod's label nor its annotation
+ * `sidecar.istio.io/inject` says `false`; a pod already labelled `security.istio.io/tlsMode: istio` (what Istio's
+ * injector adds) counts too.
  */
 export function podHasSidecar(snapshot: Snapshot, pod: Pod): boolean {
   const labels = pod.metadata.labels ?? {};
   if (labels['security.istio.io/tlsMode'] === 'istio') return true;
+  if (GATEWAY_ISTIO_LABELS.has(labels['istio'] ?? '')) return false;
   const optOut =
     labels['sidecar.istio.io/inject'] === 'false' || pod.metadata.annotations?.['sidecar.istio.io/inject'] === 'false';
   const ns = snapshot.namespaces.get(pod.metadata.namespace ?? 'default');

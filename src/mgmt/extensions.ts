@@ -1,11 +1,9 @@
 /**
  * Route modules every management plane mounts besides its REST API, and how they meet its authentication.
  *
- * The REST routes need a token unless they declare `config.access: 'public'`. An extension that authenticates
- * its own routes (the web UI: its page must load in a browser without an Authorization header, and its data routes
- * check the token themselves) is mounted through `publicRoutes`, which marks its undeclared routes public. Give
- * such an extension the management plane's own token check, e.g.
- * `publicRoutes((app, deps) => registerUi(app, { ...sources, authenticate: (t) => authenticate(deps.store, t) }))`.
+ * The REST routes need a token unless they declare `config.access: 'public'`. An extension that authenticates its
+ * routes itself (the web UI, mounted by start.ts with this plane's token check) goes through `publicRoutes`, which
+ * marks its undeclared routes public: the UI page must load in a browser without an Authorization header.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppExtension } from './http/app.js';
@@ -22,6 +20,3 @@ export function publicRoutes(extension: AppExtension): AppExtension {
     });
   };
 }
-
-/** The default extensions, in mount order; the web UI (`registerUi` from ./ui/register.js) is mounted here. */
-export const DEFAULT_EXTENSIONS: readonly AppExtension[] = [];

@@ -2,18 +2,21 @@
  * Starts the management plane: opens the store, makes sure `<home>/admin-token` exists, builds the app, listens and
  * writes `<home>/mgmt.json` `{url}` so the CLI finds it. Used by `meshbridge server` and `local up`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ensureAdminToken } from './auth/tokens.js';
+import { authenticate, ensureAdminToken } from './auth/tokens.js';
 import { buildApp } from './http/app.js';
 import type { AppExtension } from './http/app.js';
-import { DEFAULT_EXTENSIONS } from './extensions.js';
+import { publicRoutes } from './extensions.js';
 import { createLogger } from './logger.js';
 import { RevisionNotifier } from './service/notifier.js';
 import type { MgmtDeps } from './service/context.js';
 import { openStore, redactStoreUrl } from './store/open.js';
+import { registerUi } from './ui/register.js';
+import { createUiSources } from './ui/sources.js';
+import type { UiSources, UiSourcesOptions } from './ui/sources.js';
 
 /** Options of `startMgmt`. */
 export interface StartOptions {
@@ -24,8 +27,31 @@ export interface StartOptions {
   /** `sqlite:PATH` or `postgres://...`; default `sqlite:<home>/mgmt.db`. */
   store?: string;
   logger?: Logger;
-  /** Route modules to mount (default: DEFAULT_EXTENSIONS, where the web UI is registered). */
+  /** Route modules to mount; when given they replace the default web UI (see `ui`). */
   extensions?: readonly AppExtension[];
+  /**
+   * The web UI under /ui/ and where its live data comes from: `false` serves no UI; by default the clusters of
+   * `<home>/kubeconfig` when that file exists (local clusters), scraped directly.
+   */
+  ui?: UiSourcesOptions | false;
+}
+
+/** The UI's default data sources for a home: its kubeconfig's clusters when `local up` has written one. */
+function defaultUiOptions(home: string): UiSourcesOptions {
+  const kubeconfig = join(home, 'kubeconfig');
+  return existsSync(kubeconfig) ? { kubeconfigPath: kubeconfig } : {};
+}
+
+/** Mounts the UI with the management plane's own token check (its page loads without a token). */
+function uiExtension(sources: UiSources): AppExtension {
+  return publicRoutes((app, deps) =>
+    registerUi(app, {
+      topology: sources.topology,
+      ...(sources.inventory === undefined ? {} : { inventory: sources.inventory }),
+      authenticate: (token) => authenticate(deps.store, token),
+      canEdit: (role) => role !== 'reader',
+    }),
+  );
 }
 
 /** A running management plane. */
@@ -54,15 +80,17 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   mkdirSync(opts.home, { recursive: true, mode: 0o700 });
   const storeUrl = opts.store ?? `sqlite:${join(opts.home, 'mgmt.db')}`;
   const store = await openStore(storeUrl);
+  const ui =
+    opts.ui === false || opts.extensions !== undefined
+      ? undefined
+      : createUiSources(opts.ui ?? defaultUiOptions(opts.home));
   try {
     await ensureAdminToken(store, join(opts.home, 'admin-token'));
     const deps: MgmtDeps = { store, notifier: new RevisionNotifier(await store.revision()) };
-    const app = await buildApp({
-      deps,
-      logger: opts.logger ?? createLogger(),
-      extensions: opts.extensions ?? DEFAULT_EXTENSIONS,
-    });
+    const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui)]);
+    const app = await buildApp({ deps, logger: opts.logger ?? createLogger(), extensions });
     await app.listen({ host, port });
+    ui?.start();
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -73,11 +101,13 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
       app,
       deps,
       async close() {
+        await ui?.stop();
         await app.close();
         await store.close();
       },
     };
   } catch (err) {
+    await ui?.stop();
     await store.close();
     throw err;
   }

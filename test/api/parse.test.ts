@@ -16,6 +16,22 @@ test('multi-document YAML yields one document per non-empty document, with its i
   );
 });
 
+test('a v1 List (kubectl get -o yaml) stands for its items, each located inside the list', () => {
+  const text =
+    'apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: ""\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: b\n    bogus: 1\n';
+  const r = validateSources([{ file: 'list.yaml', text }]);
+  assert.deepEqual(
+    r.results.map((d) => [d.document.index, d.document.item]),
+    [
+      [0, 0],
+      [0, 1],
+    ],
+  );
+  assert.deepEqual(r.errors.map(formatIssue), [
+    'list.yaml:14:5 error [MB0104] Namespace/b: metadata.bogus: unknown field',
+  ]);
+});
+
 test('JSON is read as YAML, with positions', () => {
   const text = '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "metadata": {"name": "x", "nope": 1}\n}\n';
   const r = validateSources([{ file: 'ns.json', text }]);
@@ -84,7 +100,7 @@ test('flow nesting past the limit is refused by the pre-scan, located at the fir
 });
 
 test('brackets in quoted strings, comments and plain text do not count as nesting', () => {
-  const text = `a: "${'['.repeat(300)}"\nb: '${'{'.repeat(300)}'\n# ${'['.repeat(300)}\nc: x${'['.repeat(300)}\n`;
+  const text = `a: "${'['.repeat(300)}"\nb: '${'{'.repeat(300)}'\n# ${'['.repeat(300)}\nc: x${'['.repeat(300)}\nd: [don't]\ne: it's\nf: x${'['.repeat(300)}\n`;
   assert.deepEqual(codes(text), []);
 });
 
@@ -133,16 +149,14 @@ test('an alias to an undefined anchor is a syntax error, not an alias bomb', () 
   assert.deepEqual(codes('a: *nowhere\n'), ['MB0001']);
 });
 
-test('plain yes/no/on/off values are warned about; quoted ones and keys are not', () => {
-  const r = parseDocuments('a: on\nb: "on"\nyes: 1\nc: [no]\n', 'f.yaml');
+test('values kubectl (YAML 1.1) reads differently are warned about; quoted ones and keys are not', () => {
+  const r = parseDocuments('a: on\nb: "on"\nyes: 1\nc: [no]\nmode: 0644\nother: 0o644\nplain: 644\n', 'f.yaml');
   assert.deepEqual(
     r.issues.map((i) => [i.code, i.severity, i.line]),
-    [
-      ['MB0007', 'warning', 1],
-      ['MB0007', 'warning', 4],
-    ],
+    [1, 4, 5, 6].map((line) => ['MB0007', 'warning', line]),
   );
-  assert.equal(r.documents.length, 1);
+  assert.match(r.issues[2]!.message, /octal number 420/);
+  assert.deepEqual(r.documents[0]?.object, { a: 'on', b: 'on', yes: 1, c: ['no'], mode: 644, other: 420, plain: 644 });
 });
 
 test('parsing never throws, whatever the bytes', () => {

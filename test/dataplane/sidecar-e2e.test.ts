@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
+import { writeWorkloadFiles } from '../../src/identity/index.js';
 import { startTestAdsServer } from '../support/ads-server.js';
 import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { ProxyProcess, TestApp } from '../support/proxies.js';
 import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
-import { serveSidecarConfig } from '../support/xds-resources.js';
+import { edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
 // Topology: client -> sidecar A (outbound :15001) -> mTLS -> sidecar B (inbound :15006) -> app B (:9080).
 let pki: TestPki;
@@ -20,6 +27,7 @@ let plainApp: TestApp;
 const ipA = randomLoopback();
 const ipB = randomLoopback();
 const ipPlain = randomLoopback();
+let certDirB = '';
 
 before(async () => {
   pki = await createTestPki();
@@ -69,7 +77,7 @@ before(async () => {
         'details-v1-xyz',
         'cluster-2',
         adsB.address,
-        await pki.workloadDir('cluster-2.local', 'bookinfo', 'bookinfo-details'),
+        (certDirB = await pki.workloadDir('cluster-2.local', 'bookinfo', 'bookinfo-details')),
       ),
     ),
   ]);
@@ -175,3 +183,118 @@ function get(url: string): Promise<string> {
       .on('error', reject);
   });
 }
+
+describe('hostile HTTP input to the outbound proxy', () => {
+  /** Sends raw bytes to sidecar A and returns what came back before the connection closed (or 2 s passed). */
+  const raw = (bytes: string): Promise<string> =>
+    new Promise((resolve) => {
+      let out = '';
+      const s = net.connect({ host: ipA, port: 15001 }, () => s.write(bytes));
+      s.on('data', (d: Buffer) => (out += d.toString()));
+      s.on('error', () => {});
+      s.on('close', () => resolve(out));
+      setTimeout(() => {
+        s.destroy();
+        resolve(out);
+      }, 2000).unref();
+    });
+
+  const cases: Array<[string, string]> = [
+    [
+      'Transfer-Encoding together with Content-Length',
+      'POST /echo HTTP/1.1\r\nHost: ratings:9080\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: ratings:9080\r\n\r\n',
+    ],
+    [
+      'duplicate Content-Length',
+      'POST /echo HTTP/1.1\r\nHost: ratings:9080\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nabcdGET /smuggled HTTP/1.1\r\nHost: ratings:9080\r\n\r\n',
+    ],
+    ['an obs-folded header', 'GET / HTTP/1.1\r\nHost: ratings:9080\r\nX-Folded: a\r\n b\r\n\r\n'],
+  ];
+  for (const [name, bytes] of cases) {
+    it(`rejects ${name} with 400 and forwards nothing`, async () => {
+      adsA.set(
+        'endpoint',
+        edsFor([{ name: 'ratings', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipPlain, port: 9080 }] }]),
+      );
+      await new Promise((res) => setTimeout(res, 200));
+      const before = plainApp.requests;
+      const out = await raw(bytes);
+      assert.match(out, /^HTTP\/1\.1 400/);
+      assert.equal(plainApp.requests, before, 'the app saw no request');
+    });
+  }
+
+  it('still proxies normally afterwards', async () => {
+    const r = await viaProxy({ host: ipA }, 'http://ratings:9080/');
+    assert.equal(r.body, 'ratings-plain');
+  });
+});
+
+describe('certificate rotation in a running sidecar', () => {
+  const servedSan = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const s = tls.connect({
+        host: ipB,
+        port: 15006,
+        servername: 'outbound_.9080_._.details.bookinfo.svc.cluster.local',
+        rejectUnauthorized: false,
+      });
+      s.once('secureConnect', () => {
+        resolve(s.getPeerX509Certificate()?.subjectAltName ?? '');
+        s.destroy();
+      });
+      s.once('error', reject);
+    });
+
+  it('serves the new certificate after its files change, without a restart, and keeps carrying traffic', async () => {
+    assert.equal(await servedSan(), 'URI:spiffe://cluster-2.local/ns/bookinfo/sa/bookinfo-details');
+    writeWorkloadFiles(
+      certDirB,
+      await pki.issue('cluster-2.local', 'bookinfo', 'bookinfo-details-rotated'),
+      pki.root.certPem,
+    );
+    let san = '';
+    for (let i = 0; i < 60 && !san.endsWith('rotated'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      san = await servedSan();
+    }
+    assert.equal(san, 'URI:spiffe://cluster-2.local/ns/bookinfo/sa/bookinfo-details-rotated');
+    const r = await viaProxy({ host: ipA }, 'http://details:9080/details/0');
+    assert.equal(r.status, 200);
+  });
+});
+
+describe('curl through http_proxy (how the seed walkthrough calls services)', () => {
+  const curl = (args: string[]): Promise<{ code: number | null; out: string }> =>
+    new Promise((resolve) => {
+      const child = spawn('curl', ['-s', '-S', '--max-time', '10', ...args], {
+        env: { PATH: process.env.PATH ?? '', http_proxy: `http://${ipA}:15001`, NO_PROXY: '' },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+
+  it('gets a page by short name', async () => {
+    const r = await curl(['http://details:9080/details/0']);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out, 'details-v1');
+  });
+
+  it('posts a 2 MiB body (curl sends Expect: 100-continue) and gets it echoed back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mb-curl-'));
+    const file = join(dir, 'body.bin');
+    writeFileSync(file, Buffer.alloc(2 << 20, 'a'));
+    const r = await curl([
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{size_download}',
+      '--data-binary',
+      `@${file}`,
+      'http://details:9080/echo',
+    ]);
+    assert.equal(r.out, `200 ${2 << 20}`);
+  });
+});

@@ -13,6 +13,8 @@ import { Walkthrough, C1, C2 } from '../../src/demo/walkthrough.js';
 import { Runner } from '../../src/demo/runner.js';
 
 const home = mkdtempSync(join(tmpdir(), 'mb-walkthrough-'));
+// A loopback block of our own (127.<base+k>.*), so suites running beside this one never share pod addresses.
+process.env.MESHBRIDGE_IP_BLOCK_BASE ??= String(100 + Math.floor(Math.random() * 100));
 const lines: string[] = [];
 const walk = new Walkthrough({ home, fixtures: FIXTURES, print: (l) => lines.push(l) });
 

@@ -166,3 +166,13 @@ test('keeps the objects that came from a cluster whose state is unknown', () => 
     ['k-a-2'],
   );
 });
+
+test('a create that finds its own object already there (a cache behind its own writes) updates it instead', async () => {
+  const desired = desiredFor('two-clusters-seed').filter((o) => o.kind === 'DestinationRule');
+  // As if the cache had not seen the objects yet: every desired object looks missing.
+  const changes = diff({ desired, actual: [] });
+  assert.ok(changes.length > 0 && changes.every((c) => c.op === 'create'));
+  const result = await applyChanges(client, changes);
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.updated, desired.length);
+});

@@ -14,7 +14,7 @@ import { FederationController } from '../../src/federation/controller.js';
 import { HttpConfigSource } from '../../src/federation/config-source.js';
 import { kubeconfigConnector } from '../../src/federation/connect.js';
 import { HttpStatusSink } from '../../src/federation/status.js';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -177,4 +177,81 @@ test('config from the management plane drives entries, status and explain', asyn
   );
 
   await t.test('the management plane accepted every status report', () => assert.deepEqual(statusErrors, []));
+});
+
+test('`meshbridge controller` runs as a process until SIGTERM and leaves the generated objects in place', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'mb-fed-ctl-'));
+  const clusters = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
+  const running: { mgmt?: RunningMgmt; child?: ChildProcess } = {};
+  t.after(async () => {
+    running.child?.kill('SIGKILL');
+    await running.mgmt?.close();
+    await Promise.all(Object.values(clusters).map((c) => c.stop()));
+    rmSync(home, { recursive: true, force: true });
+  });
+  await Promise.all(Object.values(clusters).map((c) => c.start()));
+  const kubeconfig = join(home, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(clusters));
+  const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+  const mgmt = await startMgmt({
+    listen: '127.0.0.1:0',
+    home,
+    logger: createLogger({ level: 'error', destination: quiet }),
+  });
+  running.mgmt = mgmt;
+  const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
+  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
+  for (const [name, raw] of Object.entries(expanded.raw)) {
+    const c = clusters[name as keyof typeof clusters];
+    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
+      c.put(o as never);
+  }
+  const tsb = 'api.tsb.tetrate.io/v2';
+  const objects = [
+    { apiVersion: tsb, kind: 'Organization', metadata: { name: 'tetrate' } },
+    { apiVersion: tsb, kind: 'Tenant', metadata: { organization: 'tetrate', name: 'tetrate' } },
+    // No spec.kubeconfig: the controller's --kubeconfig is used with the cluster name as context.
+    ...expanded.config.clusters,
+    ...expanded.config.workspaces,
+    ...expanded.config.workspaceSettings,
+  ];
+  const res = await fetch(new URL('/v2/apply', mgmt.url), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ objects }),
+  });
+  assert.equal(res.status, 200, await res.text());
+
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'controller',
+      '--kubeconfig',
+      kubeconfig,
+      '--mgmt',
+      mgmt.url,
+      '--token-file',
+      join(home, 'admin-token'),
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  running.child = child;
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString('utf8')));
+  const entries = () => clusters['cluster-1'].list('WorkloadEntry', 'bookinfo');
+  await waitFor(`12 entries (controller log: ${log})`, () => entries().length === 12, 30_000);
+  assert.deepEqual(
+    entries()
+      .map((e) => (e.spec as { address: string }).address)
+      .filter((a, i, all) => all.indexOf(a) === i)
+      .sort(),
+    ['18.133.97.238', '3.9.28.84', '35.176.13.117'],
+  );
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.equal(entries().length, 12);
 });

@@ -12,6 +12,7 @@ import {
   loadOrCreateRootCA,
   loadWorkloadMaterial,
   parseSpiffeId,
+  provisionWorkloadCertificate,
   renewalTime,
   startCertRotation,
   uriSans,
@@ -173,3 +174,33 @@ function safeLoad(dir: string): boolean {
     return false;
   }
 }
+
+describe('workload provisioning', () => {
+  it('creates the root once, writes a loadable SPIFFE certificate for the pod, and stops cleanly', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mb-home-'));
+    const dir = join(home, 'pods', 'details-v1-abc');
+    const handle = await provisionWorkloadCertificate({
+      caDir: join(home, 'ca'),
+      trustDomain: 'cluster-1.local',
+      namespace: 'bookinfo',
+      serviceAccount: 'bookinfo-details',
+      dir,
+    });
+    handle.stop();
+    const m = loadWorkloadMaterial(dir);
+    assert.deepEqual(uriSans(new X509Certificate(m.certPem).subjectAltName), [
+      'spiffe://cluster-1.local/ns/bookinfo/sa/bookinfo-details',
+    ]);
+    assert.equal(m.rootPem, readFileSync(join(home, 'ca', 'root-cert.pem'), 'utf8'));
+    await assert.rejects(
+      provisionWorkloadCertificate({
+        caDir: join(home, 'ca'),
+        trustDomain: 'c.local',
+        namespace: 'a/b',
+        serviceAccount: 's',
+        dir,
+      }),
+      (e: unknown) => e instanceof IdentityError && e.code === 'MBI002',
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startControlPlane } from '../../src/mesh/control-plane.js';
+import { ControlPlaneOptionsError, startControlPlane } from '../../src/mesh/control-plane.js';
 import { createMemorySource } from '../../src/mesh/source.js';
 import { TYPE_URLS } from '../../src/mesh/xds-types.js';
 import { RawAdsClient } from './ads-client.js';
@@ -76,7 +76,10 @@ test('state of the world: CDS wildcard, EDS by name, versions and nonces per res
   assert.deepEqual(types[TYPE_URLS.endpoint]?.subscribed, ['outbound|8080||cart.shop.svc.cluster.local']);
 });
 
-test('a change pushes only the types whose resources changed for that proxy, after the debounce', async (t) => {
+const CART = 'outbound|8080||cart.shop.svc.cluster.local';
+const WEB = 'outbound|8080||web.shop.svc.cluster.local';
+
+test('a change pushes only the types and the EDS resources that changed for that proxy, after the debounce', async (t) => {
   const { source, cp } = await setup();
   const client = new RawAdsClient(cp.address);
   t.after(async () => {
@@ -86,31 +89,56 @@ test('a change pushes only the types whose resources changed for that proxy, aft
   client.send({ node: node('web-0', '127.1.0.3'), type_url: TYPE_URLS.cluster });
   const cds = await client.next();
   client.send({ type_url: TYPE_URLS.cluster, version_info: cds.version_info, response_nonce: cds.nonce });
-  client.send({ type_url: TYPE_URLS.endpoint, resource_names: ['outbound|8080||cart.shop.svc.cluster.local'] });
+  client.send({ type_url: TYPE_URLS.endpoint, resource_names: [CART, WEB] });
+  const eds = await client.next();
+  assert.deepEqual(
+    eds.resources.map((r) => r['cluster_name']),
+    [CART, WEB],
+  );
+  const ack = (r: { version_info: string; nonce: string }, names: string[]) =>
+    client.send({
+      type_url: TYPE_URLS.endpoint,
+      version_info: r.version_info,
+      response_nonce: r.nonce,
+      resource_names: names,
+    });
+  ack(eds, [CART, WEB]);
+  // A second cart pod changes cart's endpoints only: EDS is pushed with cart's assignment alone, CDS not at all.
+  source.apply(pod('cart-1', 'cart', '127.1.0.4'));
+  const pushed = await client.next();
+  assert.equal(pushed.type_url, TYPE_URLS.endpoint);
+  assert.equal(pushed.version_info, '2');
+  assert.deepEqual(
+    pushed.resources.map((r) => r['cluster_name']),
+    [CART],
+  );
+  assert.match(JSON.stringify(pushed.resources), /127\.1\.0\.4/);
+  ack(pushed, [CART, WEB]);
+  assert.ok(await client.quietFor(150), 'no CDS push for an endpoint-only change');
+});
+
+test('nothing is pushed for resources outside a by-name subscription', async (t) => {
+  const { source, cp } = await setup();
+  const client = new RawAdsClient(cp.address);
+  t.after(async () => {
+    client.close();
+    await cp.close();
+  });
+  client.send({ node: node('web-0', '127.1.0.3'), type_url: TYPE_URLS.endpoint, resource_names: [CART] });
   const eds = await client.next();
   client.send({
     type_url: TYPE_URLS.endpoint,
     version_info: eds.version_info,
     response_nonce: eds.nonce,
-    resource_names: ['outbound|8080||cart.shop.svc.cluster.local'],
+    resource_names: [CART],
   });
-  // A second cart pod changes cart's endpoints only: EDS is pushed, CDS is not.
-  source.apply(pod('cart-1', 'cart', '127.1.0.4'));
-  const pushed = await client.next();
-  assert.equal(pushed.type_url, TYPE_URLS.endpoint);
-  assert.equal(pushed.version_info, '2');
-  const addresses = JSON.stringify(pushed.resources);
-  assert.match(addresses, /127\.1\.0\.4/);
-  client.send({
-    type_url: TYPE_URLS.endpoint,
-    version_info: '2',
-    response_nonce: pushed.nonce,
-    resource_names: ['outbound|8080||cart.shop.svc.cluster.local'],
-  });
-  assert.ok(await client.quietFor(150), 'no CDS push for an endpoint-only change');
-  // A change to a service this proxy did not subscribe to by name (web's pods) sends nothing over EDS.
   source.apply(pod('web-1', 'web', '127.1.0.5'));
-  assert.ok(await client.quietFor(150), 'nothing pushed for resources outside the subscription');
+  assert.ok(await client.quietFor(200), 'a change to web is not sent to a proxy subscribed to cart only');
+  source.apply(pod('cart-1', 'cart', '127.1.0.4'));
+  assert.deepEqual(
+    (await client.next()).resources.map((r) => r['cluster_name']),
+    [CART],
+  );
 });
 
 test('a NACK is recorded with its error, the content is not resent, and the next change is pushed', async (t) => {
@@ -200,5 +228,53 @@ test('a stream whose node id is malformed is closed with INVALID_ARGUMENT', asyn
   await assert.rejects(
     client.next(),
     (e: { code?: number; details?: string }) => e.code === 3 && /node id/.test(e.details ?? ''),
+  );
+});
+
+test('invalid options are refused before anything listens', async () => {
+  const source = createMemorySource();
+  await assert.rejects(
+    startControlPlane({ source, listen: { host: ip, port: 70000 }, clusterName: 'c1' }),
+    (e: unknown) => e instanceof ControlPlaneOptionsError && e.code === 'MB_MESH_BAD_OPTIONS',
+  );
+  await assert.rejects(
+    startControlPlane({ source, listen: { host: ip, port: 0 }, clusterName: '' }),
+    ControlPlaneOptionsError,
+  );
+});
+
+test('a changed EDS subscription is answered with only the newly subscribed assignments; dropped ones are resent when asked again', async (t) => {
+  const { cp } = await setup();
+  const client = new RawAdsClient(cp.address);
+  t.after(async () => {
+    client.close();
+    await cp.close();
+  });
+  const ask = (names: string[], r?: { version_info: string; nonce: string }) =>
+    client.send({
+      ...(r ? {} : { node: node('web-0', '127.1.0.3') }),
+      type_url: TYPE_URLS.endpoint,
+      resource_names: names,
+      ...(r ? { version_info: r.version_info, response_nonce: r.nonce } : {}),
+    });
+  ask([CART]);
+  const first = await client.next();
+  assert.deepEqual(
+    first.resources.map((r) => r['cluster_name']),
+    [CART],
+  );
+  ask([CART, WEB], first);
+  const added = await client.next();
+  assert.deepEqual(
+    added.resources.map((r) => r['cluster_name']),
+    [WEB],
+  );
+  ask([WEB], added);
+  assert.ok(await client.quietFor(150), 'dropping a name needs no response');
+  ask([CART, WEB], added);
+  const again = await client.next();
+  assert.deepEqual(
+    again.resources.map((r) => r['cluster_name']),
+    [CART],
   );
 });

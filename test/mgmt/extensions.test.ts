@@ -26,6 +26,7 @@ test('the UI mounted through publicRoutes loads without a token and checks token
     listen: '127.0.0.1:0',
     home,
     logger: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
+    ui: false,
     extensions: [
       publicRoutes((app, deps) =>
         registerUi(app, {

@@ -30,7 +30,8 @@ function readTable(): Row[] {
   const rows: Row[] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    const cells = line.split('|').map((c) => c.trim());
+    // Markdown escapes (prettier writes `/ui/\*`) are not part of the route.
+    const cells = line.split('|').map((c) => c.trim().replace(/\\(.)/g, '$1'));
     const expected = Object.fromEntries(ROLE_COLUMNS.map((r, i) => [r, Number(cells[3 + i])])) as Record<
       Column,
       number
@@ -71,6 +72,11 @@ const CASES: Record<string, Case> = {
     path: '/v2/status/Workspace/organizations/o/tenants/t/workspaces/w',
   },
   'GET /v2/audit | the latest audit records': { method: 'GET', path: '/v2/audit?limit=5' },
+  'GET /ui | redirect to the page': { method: 'GET', path: '/ui' },
+  'GET /ui/* | the web UI page': { method: 'GET', path: '/ui/' },
+  'GET /ui/api/session | who the UI is talking to': { method: 'GET', path: '/ui/api/session' },
+  'GET /ui/api/topology | live traffic topology': { method: 'GET', path: '/ui/api/topology' },
+  'GET /ui/api/inventory | what the clusters report': { method: 'GET', path: '/ui/api/inventory' },
   'POST /v2/apply | a new Organization': {
     method: 'POST',
     path: '/v2/apply',

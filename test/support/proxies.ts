@@ -50,9 +50,11 @@ export interface ProxyProcess {
 /** Spawns `dist/dataplane/<entry>` and waits for its admin `/ready` (or, for gateways, its log line). */
 export async function spawnProxy(
   entry: 'sidecar-main.js' | 'gateway-main.js',
-  env: ProxyEnv,
+  env: ProxyEnv | Record<string, string>,
   readyTimeoutMs = 15_000,
 ): Promise<ProxyProcess> {
+  const podIp = env.MB_POD_IP;
+  if (!podIp) throw new Error('MB_POD_IP is required');
   const file = assertDistFresh(join('dataplane', entry));
   const child = spawn(process.execPath, [file], {
     env: { PATH: process.env.PATH ?? '', MB_SERVED_BY_HEADER: '1', ...env },
@@ -65,7 +67,7 @@ export async function spawnProxy(
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const proc: ProxyProcess = {
     child,
-    podIp: env.MB_POD_IP,
+    podIp,
     output: () => out,
     kill: (signal = 'SIGKILL') => void child.kill(signal),
   };
@@ -73,7 +75,7 @@ export async function spawnProxy(
   const end = Date.now() + readyTimeoutMs;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`${entry} exited: ${out}`);
-    if (await isReady(env.MB_POD_IP, adminPort)) return proc;
+    if (await isReady(podIp, adminPort)) return proc;
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');

@@ -60,7 +60,7 @@ export class ReachabilityView {
     byId<HTMLFormElement>('reach-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const from = byId<HTMLSelectElement>('reach-from').value;
-      const to = byId<HTMLSelectElement>('reach-to').value;
+      const to = byId<HTMLInputElement>('reach-to').value.trim();
       void this.change(
         addRule(this.setting ?? newOrganizationSetting(this.organization), from, to),
         `add ${from} -> ${to}`,
@@ -74,7 +74,7 @@ export class ReachabilityView {
     byId('reach-readonly').hidden = canEdit;
     byId('reach-readonly').textContent = canEdit ? '' : `Read-only: your role (${role}) cannot change reachability.`;
     for (const el of byId('reach-form').querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(
-      'select, button',
+      'select, input, button',
     )) {
       el.disabled = !canEdit;
     }
@@ -158,11 +158,11 @@ export class ReachabilityView {
           })),
     );
 
-    for (const id of ['reach-from', 'reach-to']) {
-      const select = byId<HTMLSelectElement>(id);
-      const current = select.value;
-      select.replaceChildren(...networks.map((n) => h('option', { value: n, selected: n === current }, n)));
-    }
+    // "from" names a known network; "to" may also name one that no cluster has yet (the API validates it).
+    const from = byId<HTMLSelectElement>('reach-from');
+    const current = from.value;
+    from.replaceChildren(...networks.map((n) => h('option', { value: n, selected: n === current }, n)));
+    byId('reach-networks').replaceChildren(...networks.map((n) => h('option', { value: n })));
 
     const verdicts = explain(
       this.clusters.filter((c) => c.network !== '').map((c) => ({ name: c.name, network: c.network })),

@@ -5,6 +5,8 @@
  */
 import { makeIssue, type Issue } from '../issues.js';
 import type { ApiObject, TsbObject } from '../kinds/index.js';
+import type { IngressGateway } from '../kinds/install/ingress-gateway.js';
+import { checkGatewaySelection } from './gateway-selection.js';
 
 /** An object of the set and an opaque reference back to where it came from. */
 export interface SetMember {
@@ -113,5 +115,9 @@ export function crossChecks(members: readonly SetMember[]): MemberIssue[] {
         ),
       });
   }
+  const gateways = members.map((m) => m.object).filter((o): o is IngressGateway => o.kind === 'IngressGateway');
+  for (const { object, ref } of members)
+    if (object.kind === 'WorkspaceSetting')
+      for (const issue of checkGatewaySelection(object, gateways)) out.push({ ref, issue });
   return out;
 }

@@ -9,6 +9,7 @@ import { SCHEMAS } from '../kinds/index.js';
 import type { IngressGateway } from '../kinds/install/ingress-gateway.js';
 import { applyOverlays } from '../overlay/apply.js';
 import { fromZodIssues } from '../zod-issues.js';
+import { checkDeployment, checkService } from './k8s.js';
 
 type Who = { kind: string; name?: string | undefined };
 
@@ -31,28 +32,42 @@ export function checkIngressGateway(gw: IngressGateway, who: Who): Issue[] {
         ),
       );
   });
-  for (const [obj, schema] of [
-    [deployment, SCHEMAS.Deployment],
-    [service, SCHEMAS.Service],
-  ] as const) {
-    const result = applyOverlays(obj, overlays, { owner });
+  const patched = (obj: { kind: string; metadata: { name?: string } }, apply: typeof deployment | typeof service) => {
+    const result = applyOverlays(apply, overlays, { owner });
     if (!result.ok) {
       out.push(...result.issues);
-      continue;
+      return undefined;
     }
-    if (result.matched === 0) continue;
-    const parsed = schema.safeParse(result.value);
+    return result.matched === 0 ? undefined : result.value;
+  };
+  const invalid = (obj: { kind: string; metadata: { name?: string } }, problems: Issue[]) => {
     const first = overlays.findIndex((o) => o.kind === obj.kind && o.name === obj.metadata.name);
-    if (!parsed.success)
-      for (const issue of fromZodIssues(parsed.error.issues, result.value, {}))
-        out.push(
-          makeIssue(
-            'OVERLAY_CANNOT_APPLY',
-            `spec.kubeSpec.overlays[${first}]`,
-            `the patched ${obj.kind}/${obj.metadata.name} would be invalid: ${issue.path}: ${issue.message}`,
-            owner,
-          ),
-        );
+    for (const issue of problems.filter((p) => p.severity === 'error'))
+      out.push(
+        makeIssue(
+          'OVERLAY_CANNOT_APPLY',
+          `spec.kubeSpec.overlays[${first}]`,
+          `the patched ${obj.kind}/${obj.metadata.name ?? ''} would be invalid: ${issue.path}: ${issue.message}`,
+          owner,
+        ),
+      );
+  };
+  // The patched objects must pass their schema and their own rules: Kubernetes would refuse them otherwise.
+  const d = patched(deployment, deployment);
+  if (d) {
+    const parsed = SCHEMAS.Deployment.safeParse(d);
+    invalid(
+      deployment,
+      parsed.success ? checkDeployment(parsed.data, { kind: 'Deployment' }) : fromZodIssues(parsed.error.issues, d, {}),
+    );
+  }
+  const s = patched(service, service);
+  if (s) {
+    const parsed = SCHEMAS.Service.safeParse(s);
+    invalid(
+      service,
+      parsed.success ? checkService(parsed.data, { kind: 'Service' }) : fromZodIssues(parsed.error.issues, s, {}),
+    );
   }
   return out;
 }

@@ -6,7 +6,8 @@
 import { makeIssue, type Issue } from '../issues.js';
 import type { Deployment } from '../kinds/k8s/deployment.js';
 import type { PodSpec } from '../kinds/k8s/pod-spec.js';
-import type { Service } from '../kinds/k8s/service.js';
+import type { Service, ServicePort } from '../kinds/k8s/service.js';
+import type { LabelSelector } from '../schema/common.js';
 import { formatPath, type PathSegment } from '../path.js';
 
 type Who = { kind: string; name?: string | undefined };
@@ -80,15 +81,14 @@ export function checkPodSpec(spec: PodSpec, base: PathSegment[], who: Who): Issu
   return out;
 }
 
-/** Checks a Deployment: its selector must select its own template (Kubernetes refuses it otherwise). */
-export function checkDeployment(d: Deployment, who: Who): Issue[] {
+/** Checks that a Deployment's selector is not empty and selects its own pod template (Kubernetes refuses it otherwise). */
+export function checkSelector(selector: LabelSelector, templateLabels: Record<string, string>, who: Who): Issue[] {
   const out: Issue[] = [];
-  const labels = d.spec.template.metadata?.labels ?? {};
-  const { matchLabels = {}, matchExpressions = [] } = d.spec.selector;
+  const { matchLabels = {}, matchExpressions = [] } = selector;
   if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0)
     out.push(makeIssue('SELECTOR_MISMATCH', 'spec.selector', 'an empty selector is invalid for a Deployment', who));
-  for (const [key, value] of Object.entries(d.spec.selector.matchLabels ?? {})) {
-    if (labels[key] !== value)
+  for (const [key, value] of Object.entries(matchLabels)) {
+    if (templateLabels[key] !== value)
       out.push(
         makeIssue(
           'SELECTOR_MISMATCH',
@@ -98,13 +98,24 @@ export function checkDeployment(d: Deployment, who: Who): Issue[] {
         ),
       );
   }
-  out.push(...checkPodSpec(d.spec.template.spec, ['spec', 'template', 'spec'], who));
   return out;
+}
+
+/** Checks a Deployment: its selector, then its pod template. */
+export function checkDeployment(d: Deployment, who: Who): Issue[] {
+  return [
+    ...checkSelector(d.spec.selector, d.spec.template.metadata?.labels ?? {}, who),
+    ...checkPodSpec(d.spec.template.spec, ['spec', 'template', 'spec'], who),
+  ];
 }
 
 /** Checks a Service: port names required and unique when there are several; port numbers unique per protocol. */
 export function checkService(s: Service, who: Who): Issue[] {
-  const ports = s.spec?.ports ?? [];
+  return checkServicePorts(s.spec?.ports ?? [], who);
+}
+
+/** Checks the ports of a Service (see checkService). */
+export function checkServicePorts(ports: readonly ServicePort[], who: Who): Issue[] {
   const out: Issue[] = [];
   if (ports.length > 1)
     ports.forEach((p, i) => {

@@ -36,6 +36,8 @@ export interface ParsedDocument {
   file: string;
   /** 0-based position of the document in its file (empty documents count too). */
   index: number;
+  /** For an item of a `kind: List` document (what `kubectl get -o yaml` prints), its index in `items`. */
+  item?: number;
   /** The document's value (normally a mapping with apiVersion and kind). */
   object: unknown;
   /** 1-based line and column of the field at `path`, or of its nearest existing ancestor. */
@@ -72,6 +74,18 @@ function who(doc: Document): { kind?: string; name?: string } {
   } catch {
     return {};
   }
+}
+
+/**
+ * The items of a `v1 List` (kubectl's `get -o yaml` output), which stand for their objects one by one, or
+ * undefined for any other value.
+ */
+function listItems(value: unknown): unknown[] | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.apiVersion !== 'v1' || v.kind !== 'List' || !Array.isArray(v.items)) return undefined;
+  const known = new Set(['apiVersion', 'kind', 'items', 'metadata']);
+  return Object.keys(v).every((k) => known.has(k)) ? v.items : undefined;
 }
 
 /** Parses `text` (the content of `file`) into documents. Never throws. */
@@ -183,23 +197,23 @@ export function parseDocuments(text: string, file: string, options: ParseOptions
       );
       return;
     }
-    for (const b of found.yaml11Booleans)
+    for (const d of found.yaml11Differences)
       report(
         'YAML_WARNING',
-        b.offset,
+        d.offset,
         '',
-        `"${b.text}" is a string here, but kubectl's YAML 1.1 parser reads it as a boolean; quote it`,
+        `${d.text} means something else to kubectl, whose YAML 1.1 parser reads it as ${d.kubectlReads}`,
         w,
       );
-    documents.push({
-      file,
-      index,
-      object,
-      locate: (path) => {
-        const { line, col } = lc.linePos(locateOffset(path));
-        return { line, column: col };
-      },
-    });
+    const located = (prefix: PathSegment[]) => (path: string | readonly PathSegment[]) => {
+      const segments = typeof path === 'string' ? (parsePath(path) ?? []) : path;
+      const { line, col } = lc.linePos(offsetOf(doc, [...prefix, ...segments]));
+      return { line, column: col };
+    };
+    const items = listItems(object);
+    if (items)
+      items.forEach((item, i) => documents.push({ file, index, item: i, object: item, locate: located(['items', i]) }));
+    else documents.push({ file, index, object, locate: located([]) });
   });
   return { documents, issues };
 }

@@ -34,7 +34,8 @@ export function findExcessiveFlowNesting(text: string, maxDepth: number): number
       if (opens) {
         if (++depth > maxDepth) return i;
       } else if (c === 0x5d || c === 0x7d) depth--;
-      else if (c === 0x22 || c === 0x27) quote = c === 0x22 ? '"' : "'";
+      // A quote opens a quoted scalar only where a value starts (`don't` inside a plain scalar is no quote).
+      else if ((c === 0x22 || c === 0x27) && /[[{,:\s]/.test(text[i - 1] ?? ' ')) quote = c === 0x22 ? '"' : "'";
       continue;
     }
     if (opens && atValueStart) {

@@ -11,15 +11,35 @@ export interface WalkFindings {
   firstAliasAt?: number;
   /** A mapping key that is itself a mapping or sequence (`? [a]`): JSON keys are strings. */
   collectionKeyAt?: number;
-  /** Offsets and source text of `yes`/`no`/`on`/`off`-like plain scalars used as values. */
-  yaml11Booleans: { offset: number; text: string }[];
+  /**
+   * Plain scalar values that YAML 1.1 (kubectl) reads differently: `yes`/`no`/`on`/`off` as booleans (YAML 1.2
+   * reads strings) and `0644` as octal 420 (YAML 1.2 reads decimal 644).
+   */
+  yaml11Differences: { offset: number; text: string; kubectlReads: string }[];
 }
 
-const YAML11_BOOL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+const YAML11_TRUE = /^(y|Y|yes|Yes|YES|on|On|ON)$/;
+const YAML11_FALSE = /^(n|N|no|No|NO|off|Off|OFF)$/;
+// YAML 1.1 octal; YAML 1.2 reads these digits as a decimal number.
+const YAML11_OCTAL = /^[-+]?0[0-7]+$/;
+
+/** What YAML 1.1 makes of a plain scalar, when that differs from YAML 1.2. */
+function yaml11Reading(node: Scalar): string | undefined {
+  const source = node.source ?? '';
+  if (typeof node.value === 'string' && YAML11_TRUE.test(node.value))
+    return 'the boolean true (quote it to keep a string)';
+  if (typeof node.value === 'string' && YAML11_FALSE.test(node.value))
+    return 'the boolean false (quote it to keep a string)';
+  if (typeof node.value === 'number' && YAML11_OCTAL.test(source))
+    return `the octal number ${parseInt(source, 8)} (write ${parseInt(source, 8)} for that, or ${Number(source)} for decimal ${Number(source)})`;
+  if (typeof node.value === 'number' && /^0o[0-7]+$/.test(source))
+    return `the string "${source}" (write ${node.value} to mean the same to both)`;
+  return undefined;
+}
 
 /** Walks `doc` iteratively. */
 export function walkDocument(doc: Document, maxDepth: number): WalkFindings {
-  const out: WalkFindings = { yaml11Booleans: [] };
+  const out: WalkFindings = { yaml11Differences: [] };
   const stack: { node: unknown; depth: number; isKey: boolean }[] = [{ node: doc.contents, depth: 0, isKey: false }];
   while (stack.length > 0) {
     const { node, depth, isKey } = stack.pop()!;
@@ -30,8 +50,13 @@ export function walkDocument(doc: Document, maxDepth: number): WalkFindings {
       continue;
     }
     if (isScalar(node)) {
-      if (!isKey && node.type === Scalar.PLAIN && typeof node.value === 'string' && YAML11_BOOL.test(node.value))
-        out.yaml11Booleans.push({ offset: start ?? 0, text: node.value });
+      const reading = !isKey && node.type === Scalar.PLAIN ? yaml11Reading(node) : undefined;
+      if (reading)
+        out.yaml11Differences.push({
+          offset: start ?? 0,
+          text: node.source ?? String(node.value),
+          kubectlReads: reading,
+        });
       continue;
     }
     if (isMap(node) || isSeq(node)) {
@@ -49,7 +74,7 @@ export function walkDocument(doc: Document, maxDepth: number): WalkFindings {
       }
     }
   }
-  out.yaml11Booleans.sort((a, b) => a.offset - b.offset);
+  out.yaml11Differences.sort((a, b) => a.offset - b.offset);
   return out;
 }
 

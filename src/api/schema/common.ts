@@ -7,6 +7,24 @@ import { z } from 'zod';
 /** A string -> string map (labels, annotations, selectors). Values must be strings, as Kubernetes demands. */
 export const stringMap = z.record(z.string(), z.string());
 
+const LABEL_NAME = '([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)';
+const LABEL_KEY = new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${LABEL_NAME}$`);
+const LABEL_VALUE = new RegExp(`^${LABEL_NAME}?$`);
+
+/**
+ * Kubernetes labels: keys are an optional DNS-subdomain prefix and `/`, then a name of up to 63 alphanumerics,
+ * `-`, `_` or `.`; values are empty or such a name. The API server refuses anything else.
+ */
+export const labelMap = z.record(
+  z.string().regex(LABEL_KEY, {
+    error: 'must be a label key: an optional DNS prefix and "/", then at most 63 of a-z, A-Z, 0-9, "-", "_", "."',
+  }),
+  z.string().regex(LABEL_VALUE, {
+    error:
+      'must be a label value: empty, or at most 63 of a-z, A-Z, 0-9, "-", "_", "." starting and ending alphanumeric',
+  }),
+);
+
 /** A port number (1..65535). */
 export const portNumber = z.int().min(1).max(65535);
 
@@ -70,9 +88,17 @@ export const dnsLabel = z
     error: 'must be a lowercase DNS-1123 label (a-z, 0-9 and "-", starting and ending alphanumeric, at most 63)',
   });
 
+/** DNS-1035 label: Service names (they become DNS names and environment variable prefixes, so start with a letter). */
+export const dns1035Label = z
+  .string()
+  .max(63)
+  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+    error: 'must be a lowercase DNS-1035 label (a-z, 0-9 and "-", starting with a letter, at most 63)',
+  });
+
 /** Kubernetes LabelSelector. */
 export const labelSelector = z.strictObject({
-  matchLabels: stringMap.optional(),
+  matchLabels: labelMap.optional(),
   matchExpressions: z
     .array(
       z.strictObject({
@@ -83,6 +109,9 @@ export const labelSelector = z.strictObject({
     )
     .optional(),
 });
+
+/** A Kubernetes LabelSelector. */
+export type LabelSelector = z.infer<typeof labelSelector>;
 
 /** A Kubernetes status condition (Pods, Deployments, Nodes, Services...). Loose: conditions vary by kind. */
 export const condition = z.looseObject({

@@ -3,7 +3,7 @@
  * and the TSB management-plane metadata, whose required parents depend on the kind's place in the hierarchy.
  */
 import { z } from 'zod';
-import { dnsSubdomain, int32, looseRecord, stringMap, timestamp } from './common.js';
+import { dnsSubdomain, int32, labelMap, looseRecord, stringMap, timestamp } from './common.js';
 
 /** An owner of a Kubernetes object (the ReplicaSet of a Pod, the Deployment of a ReplicaSet...). */
 export const ownerReferenceSchema = z.strictObject({
@@ -31,7 +31,7 @@ export const objectMetaSchema = z.strictObject({
   name: dnsSubdomain.optional(),
   generateName: z.string().optional(),
   namespace: z.string().optional(),
-  labels: stringMap.optional(),
+  labels: labelMap.optional(),
   annotations: stringMap.optional(),
   uid: z.string().optional(),
   resourceVersion: z.string().optional(),

@@ -8,11 +8,14 @@ export function apiVersionSchema(group: string, versions: readonly [string, ...s
   return z.enum(values);
 }
 
-/** Fields every Kubernetes object of kind `kind` has: apiVersion, kind, metadata. */
-export function kubeHeader<K extends string>(kind: K, apiVersion: z.ZodType<string>) {
+/**
+ * Fields every Kubernetes object of kind `kind` has: apiVersion, kind, metadata. `name` narrows the name format
+ * for kinds stricter than a DNS subdomain (Services and Namespaces).
+ */
+export function kubeHeader<K extends string>(kind: K, apiVersion: z.ZodType<string>, name?: z.ZodType<string>) {
   return {
     apiVersion,
     kind: z.literal(kind),
-    metadata: objectMetaSchema,
+    metadata: name ? objectMetaSchema.extend({ name: name.optional() }) : objectMetaSchema,
   };
 }

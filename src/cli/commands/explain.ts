@@ -11,6 +11,7 @@ import { federationDefaults, readToken } from './federation-env.js';
 interface ExplainOptions {
   from: string;
   mgmt?: string;
+  server?: string;
   tokenFile?: string;
   config?: string[];
   kubeconfig?: string;
@@ -25,6 +26,7 @@ export function registerExplain(program: Command): void {
     .argument('<service.namespace>', 'the service, e.g. details.bookinfo')
     .requiredOption('--from <cluster>', 'the client cluster')
     .option('--mgmt <url>', 'management plane URL (default: $MESHBRIDGE_HOME/mgmt.json)')
+    .option('--server <url>', 'same as --mgmt (the name the other management-plane commands use)')
     .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)')
     .option('--config <file...>', 'read TSB configuration from YAML files instead of the management plane')
     .option(
@@ -40,7 +42,7 @@ export function registerExplain(program: Command): void {
       let origin: ConfigOrigin;
       if (opts.config?.length) origin = { type: 'files', files: opts.config };
       else {
-        const url = opts.mgmt ?? defaults.mgmtUrl;
+        const url = opts.mgmt ?? opts.server ?? defaults.mgmtUrl;
         const token = opts.tokenFile ? readToken(opts.tokenFile) : defaults.token;
         if (!url || !token)
           throw new Error('no management plane: pass --mgmt and --token-file, or run `meshbridge local up`');

@@ -12,6 +12,9 @@ interface ServerOptions {
   listen: string;
   store?: string;
   home?: string;
+  ui: boolean;
+  kubeconfig?: string;
+  prometheus?: string;
 }
 
 interface TokenOptions {
@@ -35,9 +38,26 @@ export function registerServer(program: Command): void {
     .option('--listen <host:port>', 'address to listen on (port 0 picks a free port)', '127.0.0.1:0')
     .option('--store <url>', 'sqlite:PATH or postgres://... (default sqlite:<home>/mgmt.db)')
     .option('--home <dir>', 'state directory (default $MESHBRIDGE_HOME or ./.meshbridge)')
+    .option('--kubeconfig <file>', 'clusters the web UI shows (default <home>/kubeconfig when it exists)')
+    .option('--prometheus <url>', 'read live traffic for the web UI from this Prometheus instead of the sidecars')
+    .option('--no-ui', 'do not serve the web UI')
     .action(async (opts: ServerOptions) => {
       const home = homeOf(opts.home);
-      const running = await startMgmt({ listen: opts.listen, home, ...(opts.store ? { store: opts.store } : {}) });
+      const ui =
+        opts.ui === false
+          ? false
+          : opts.kubeconfig !== undefined || opts.prometheus !== undefined
+            ? {
+                ...(opts.kubeconfig === undefined ? {} : { kubeconfigPath: resolve(opts.kubeconfig) }),
+                ...(opts.prometheus === undefined ? {} : { prometheusUrl: opts.prometheus }),
+              }
+            : undefined;
+      const running = await startMgmt({
+        listen: opts.listen,
+        home,
+        ...(opts.store ? { store: opts.store } : {}),
+        ...(ui === undefined ? {} : { ui }),
+      });
       process.stderr.write(`management plane listening on ${running.url} (store ${running.storeUrl}, home ${home})\n`);
       await new Promise<void>((done) => {
         const stop = (): void => {

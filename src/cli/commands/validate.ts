@@ -99,6 +99,7 @@ function run(opts: ValidateOptions): number {
       return {
         file: document.file,
         index: document.index,
+        ...(document.item !== undefined ? { item: document.item } : {}),
         kind: typeof obj?.kind === 'string' ? obj.kind : undefined,
         name: typeof obj?.metadata?.name === 'string' ? obj.metadata.name : undefined,
         ok: result.ok,

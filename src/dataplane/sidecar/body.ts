@@ -12,6 +12,12 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 /** Default replay buffer: 1 MiB (Envoy's per-connection buffer limit is 1 MiB too). */
 export const DEFAULT_REPLAY_LIMIT = 1 << 20;
 
+/** True when the request declares a body (chunked, or a non-zero Content-Length). */
+export function hasBody(req: IncomingMessage): boolean {
+  const cl = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (cl !== undefined && cl !== '0');
+}
+
 /** The body of one downstream request, shared by its upstream attempts. */
 export class RequestBody {
   private readonly chunks: Buffer[] = [];
@@ -26,6 +32,12 @@ export class RequestBody {
     private readonly src: IncomingMessage,
     private readonly limit = DEFAULT_REPLAY_LIMIT,
   ) {
+    // No framing header means no body (RFC 9112 6.3): end each attempt at once instead of a tick later.
+    if (!hasBody(src)) {
+      this.ended = true;
+      src.resume();
+      return;
+    }
     src.on('data', (chunk: Buffer) => this.onData(chunk));
     src.on('end', () => {
       this.ended = true;

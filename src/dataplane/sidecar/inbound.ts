@@ -11,6 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { peerChain, verifyPeer } from '../../identity/index.js';
 import type { ProxyConfig } from '../config.js';
 import type { InboundTarget, ProxyRuntime } from '../runtime.js';
+import { hasBody } from './body.js';
 import { forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
 import type { ProxyMetrics } from './metrics.js';
 import { serviceOfCluster } from './routing.js';
@@ -123,7 +124,11 @@ function forward(deps: InboundDeps, agent: http.Agent, req: IncomingMessage, res
     res.writeHead(503, out);
     res.end(text);
   });
-  req.pipe(upstream);
+  if (hasBody(req)) req.pipe(upstream);
+  else {
+    upstream.end();
+    req.resume();
+  }
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
     deps.metrics.observe(labels, performance.now() - start);

@@ -80,7 +80,9 @@ async function handle(deps: OutboundDeps, req: IncomingMessage, res: ServerRespo
   if (!balancer) return reply(503, REASONS.noHealthy);
 
   const headers = forwardHeaders(req.headers);
-  headers.host = req.headers.host ?? target.authority;
+  headers.host = target.host;
+  // This proxy already answered `100 Continue` (Node's server does it); the upstream must not wait for another.
+  delete headers.expect;
   headers[PEER_HEADERS.workload] = deps.config.workload;
   headers[PEER_HEADERS.namespace] = deps.config.namespace;
   headers[PEER_HEADERS.cluster] = deps.config.cluster;
@@ -119,7 +121,8 @@ async function attempts(
   const tried = new Set<string>();
   let last: AttemptResult | undefined;
   for (let i = 0; i < max; i++) {
-    const host = balancer.pick(policy?.otherHost === false ? new Set() : tried);
+    // previous_hosts is best effort, as in Envoy: with no other host left, the same one is tried again.
+    const host = (policy?.otherHost === false ? undefined : balancer.pick(tried)) ?? balancer.pick();
     if (!host) break;
     tried.add(host.key);
     const remaining = deadline - performance.now();

@@ -3,14 +3,16 @@ import { describe, it } from 'node:test';
 import { clusterForSni, requestAuthority, sniForCluster, VirtualHostIndex } from './routing.js';
 
 describe('routing', () => {
-  it('takes the authority from an absolute-form target or the Host header, defaulting port 80', () => {
-    assert.deepEqual(requestAuthority('http://Details:9080/x?y=1', 'ignored'), {
+  it('takes the authority from an absolute-form target (which wins over Host) or the Host header, defaulting port 80', () => {
+    assert.deepEqual(requestAuthority('http://Details:9080/x?y=1', 'other:1'), {
       authority: 'details:9080',
       path: '/x?y=1',
+      host: 'details:9080',
     });
     assert.deepEqual(requestAuthority('/p', 'productpage.bookinfo'), {
       authority: 'productpage.bookinfo:80',
       path: '/p',
+      host: 'productpage.bookinfo',
     });
     assert.equal(requestAuthority('/p', undefined), undefined);
   });

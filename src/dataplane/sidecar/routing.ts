@@ -10,7 +10,7 @@ import type { RouteConfigModel, VirtualHostModel } from '../xds/model.js';
 export function requestAuthority(
   url: string,
   hostHeader: string | undefined,
-): { authority: string; path: string } | undefined {
+): { authority: string; path: string; host: string } | undefined {
   let host = hostHeader;
   let path = url;
   if (/^https?:\/\//i.test(url)) {
@@ -23,9 +23,11 @@ export function requestAuthority(
     }
   }
   if (!host) return undefined;
+  const original = host;
   host = host.toLowerCase();
   const authority = /:\d+$/.test(host) ? host : `${host}:80`;
-  return { authority, path: path || '/' };
+  // `host` is what the upstream gets as Host: the absolute-form authority wins over the header (RFC 9112 3.2.2).
+  return { authority, path: path || '/', host: original };
 }
 
 /** Index from domain to virtual host, Envoy-style: exact `host:port` or, for port 80, also bare `host`; `*` last. */

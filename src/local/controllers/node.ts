@@ -1,17 +1,27 @@
 /**
- * The cluster's single Node, `<cluster>-node`, registered with the cluster's locality labels
+ * The cluster's single Node, `<cluster>-node`, labelled with the cluster's locality
  * (`topology.kubernetes.io/region` / `zone`) — the labels the federation controller and mesh read, and the ones
- * pods inherit. Like a kubelet, the controller sets labels at registration only: a user may relabel the node (e.g.
- * to move the cluster to another region) and the change stands. Its status is owned here.
+ * new pods inherit. Labels a user adds are kept. The locality labels start as the cluster's configured locality;
+ * a user may relabel the node (as on a real cluster, e.g. to try the same-region case), and that stands until
+ * the configured locality itself changes (`local up --clusters` with another region), which the annotation
+ * `meshbridge.io/configured-locality` records.
  */
 import type { ClusterInfo } from '../config.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { NODES, same } from './refs.js';
 
+const CONFIGURED_LOCALITY = 'meshbridge.io/configured-locality';
+
 /** Pure: the Node object for a cluster (status included). */
 export function nodeFor(info: ClusterInfo, existing?: StoredObject): StoredObject {
   const name = `${info.name}-node`;
+  const configured = `${info.region}/${info.zone}`;
+  const keepUserLocality = existing?.metadata.annotations?.[CONFIGURED_LOCALITY] === configured;
+  const locality = {
+    'topology.kubernetes.io/region': info.region,
+    'topology.kubernetes.io/zone': info.zone,
+  };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -19,12 +29,13 @@ export function nodeFor(info: ClusterInfo, existing?: StoredObject): StoredObjec
       ...(existing?.metadata ?? {}),
       name,
       labels: {
+        ...(keepUserLocality ? locality : {}),
+        ...(existing?.metadata.labels ?? {}),
+        ...(keepUserLocality ? {} : locality),
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',
-        'topology.kubernetes.io/region': info.region,
-        'topology.kubernetes.io/zone': info.zone,
-        ...(existing?.metadata.labels ?? {}),
       },
+      annotations: { ...(existing?.metadata.annotations ?? {}), [CONFIGURED_LOCALITY]: configured },
     },
     spec: {},
     status: {
@@ -40,11 +51,16 @@ export function nodeFor(info: ClusterInfo, existing?: StoredObject): StoredObjec
   };
 }
 
-/** Creates the Node or corrects its status; returns it. */
+/** Creates or corrects the Node; returns it. */
 export function reconcileNode(store: ClusterStore, info: ClusterInfo): StoredObject {
   const existing = store.get(NODES, undefined, `${info.name}-node`);
   const desired = nodeFor(info, existing);
   if (!existing) return store.create(NODES, desired);
-  if (same(existing.metadata.labels, desired.metadata.labels) && same(existing.status, desired.status)) return existing;
+  if (
+    same(existing.metadata.labels, desired.metadata.labels) &&
+    same(existing.metadata.annotations, desired.metadata.annotations) &&
+    same(existing.status, desired.status)
+  )
+    return existing;
   return store.update(NODES, desired);
 }

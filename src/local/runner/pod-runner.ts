@@ -19,6 +19,9 @@ import { podStatus, type ContainerView } from './pod-status.js';
 import { runProbe, type Probe, type ProbeSpec } from './probe.js';
 
 /** Options of the pod runner; frozen at construction. */
+/** How long a freed pod IP stays unused before it is handed out again. */
+const IP_QUARANTINE_MS = 60_000;
+
 export interface PodRunnerOptions {
   readonly store: ClusterStore;
   readonly info: ClusterInfo;
@@ -94,6 +97,11 @@ export function probeFor(container: Rec): ProbeSpec | undefined {
 export class PodRunner {
   private readonly pods = new Map<string, RunningPod>();
   private readonly releasing = new Set<string>();
+  /**
+   * When each recently freed pod IP was released. A freed IP is not handed out again for a while: clients may still
+   * hold endpoints or connections for it, and a lingering process of the old pod must not collide with the new one.
+   */
+  private readonly released = new Map<string, number>();
   private unsubscribe: (() => void) | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -149,6 +157,11 @@ export class PodRunner {
     const { info, store } = this.options;
     const used = new Set<string>(this.releasing);
     for (const p of this.pods.values()) used.add(p.ip);
+    const now = Date.now();
+    for (const [freed, at] of this.released) {
+      if (now - at < IP_QUARANTINE_MS) used.add(freed);
+      else this.released.delete(freed);
+    }
     let ip = typeof rec(pod.status).podIP === 'string' ? (rec(pod.status).podIP as string) : undefined;
     if (!ip || used.has(ip) || !ip.startsWith(`127.${info.block}.`)) {
       for (const p of all) {
@@ -362,6 +375,7 @@ export class PodRunner {
     this.releasing.add(pod.ip);
     await Promise.all(pod.containers.map((c) => c.process?.stop(graceMs)));
     this.releasing.delete(pod.ip);
+    this.released.set(pod.ip, Date.now());
     this.recordPids();
   }
 

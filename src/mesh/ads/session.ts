@@ -47,7 +47,12 @@ interface TypeState {
   acked: string;
   lastNack: NackRecord | undefined;
   legacyWildcard: boolean;
+  /** Hash of each resource as last sent, by name. */
+  sent: Map<string, string>;
 }
+
+/** Types whose state-of-the-world responses need not repeat unchanged resources (xDS protocol). */
+const PARTIAL_TYPES: ReadonlySet<string> = new Set([TYPE_URLS.endpoint, TYPE_URLS.route]);
 
 /** Counters shared by all sessions of a server. */
 export interface AdsCounters {
@@ -119,6 +124,7 @@ export class AdsSession {
         acked: '',
         lastNack: undefined,
         legacyWildcard: false,
+        sent: new Map(),
       };
       this.types.set(typeUrl, state);
     }
@@ -149,7 +155,11 @@ export class AdsSession {
     const next: '*' | Set<string> = wildcard ? '*' : new Set(names);
     if (first || !sameNames(state.names, next)) {
       state.names = next;
-      this.sendType(typeUrl, state, true);
+      // A dropped name is forgotten (the client discards it), so subscribing to it again sends it again.
+      if (next !== '*') for (const n of [...state.sent.keys()]) if (!next.has(n)) state.sent.delete(n);
+      // EDS/RDS: a changed subscription needs only the resources the client does not hold yet; CDS/LDS (and the
+      // first request of a type) get the full set.
+      this.sendType(typeUrl, state, first || !PARTIAL_TYPES.has(typeUrl));
     }
   }
 
@@ -190,11 +200,21 @@ export class AdsSession {
 
   private sendType(typeUrl: string, state: TypeState, force: boolean): void {
     const all = this.resources()[FIELD_OF[typeUrl] as keyof XdsResources];
-    const selected: readonly XdsObject[] =
+    let selected: readonly XdsObject[] =
       state.names === '*' ? all : all.filter((r) => (state.names as Set<string>).has(resourceName(r)));
-    const hash = createHash('sha256').update(JSON.stringify(selected)).digest('hex');
+    const hash = selected.map(resourceHash).join(',');
     if (!force && hash === state.hash) return;
+    const partial = !force && PARTIAL_TYPES.has(typeUrl);
+    if (partial) {
+      // EDS and RDS responses may carry only what changed (clients keep the other named resources), so a change
+      // to one service costs one assignment per proxy, not all of them.
+      selected = selected.filter((r) => state.sent.get(resourceName(r)) !== resourceHash(r));
+    } else {
+      state.sent.clear();
+    }
     state.hash = hash;
+    if (partial && selected.length === 0) return;
+    for (const r of selected) state.sent.set(resourceName(r), resourceHash(r));
     state.version += 1;
     state.nonce = String(++this.nonceCounter);
     this.deps.counters.responses += 1;
@@ -205,6 +225,18 @@ export class AdsSession {
       nonce: state.nonce,
     });
   }
+}
+
+const hashes = new WeakMap<XdsObject, string>();
+
+/** A content hash per resource object, computed once (translation output is immutable and reused). */
+function resourceHash(r: XdsObject): string {
+  let h = hashes.get(r);
+  if (h === undefined) {
+    h = createHash('sha1').update(JSON.stringify(r)).digest('base64');
+    hashes.set(r, h);
+  }
+  return h;
 }
 
 function sameNames(a: '*' | Set<string>, b: '*' | Set<string>): boolean {

@@ -19,7 +19,9 @@ import {
 } from './listeners.js';
 import { outboundClusterName } from './names.js';
 import { outboundRouteConfiguration } from './routes.js';
-import { inboundPorts, servicePorts, type InboundPort } from './services.js';
+import { inboundPorts, servicePorts, type InboundPort, type MeshServicePort } from './services.js';
+import { enterSnapshot, fingerprintOf, reuse } from './reuse.js';
+import { formatLocality } from '../locality.js';
 
 /** Per-request inputs besides snapshot and proxy. */
 export interface TranslateOptions {
@@ -48,22 +50,12 @@ const byName = (a: XdsObject, b: XdsObject): number => {
 export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOptions = {}): XdsResources {
   const isRouter = proxy.type === 'router';
   const ports = servicePorts(snapshot, { localOnly: isRouter });
-  const clusters: XdsObject[] = [];
-  const endpoints: XdsObject[] = [];
-  for (const sp of ports) {
-    const name = outboundClusterName(sp.port, sp.host);
-    const dr = findDestinationRule(snapshot, sp.host, proxy.namespace, sp.namespace);
-    clusters.push(
-      outboundCluster(sp, { name, connectTimeoutMs: connectTimeoutMs(dr), outlierDetection: outlierDetection(dr) }),
-    );
-    endpoints.push(loadAssignment(name, sp, proxy, priorityPolicy(dr)));
-  }
+  const outbound = sharedOutbound(snapshot, proxy, ports);
+  const clusters: XdsObject[] = [...outbound.clusters];
   const listeners: XdsObject[] = [];
-  const routes: XdsObject[] = [];
   if (isRouter) {
-    listeners.push(eastWestListener(ports.filter((sp) => sp.source === 'service')));
+    listeners.push(eastWest(ports, proxy.ip));
   } else {
-    routes.push(outboundRouteConfiguration(ports, proxy.namespace));
     const pod = snapshot.podsByIp.get(proxy.ip);
     const inbound: InboundPort[] = pod ? inboundPorts(snapshot, pod) : [];
     const seen = new Set<number>();
@@ -83,8 +75,73 @@ export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOp
   }
   return {
     clusters: clusters.sort(byName),
-    endpoints: endpoints.sort(byName),
-    routes: routes.sort(byName),
+    endpoints: outbound.endpoints,
+    routes: outbound.routes,
     listeners: listeners.sort(byName),
   };
+}
+
+/**
+ * The gateway listener: a chain per Kubernetes Service port, except the gateway's own Service (one whose endpoints
+ * include the gateway itself), so an SNI naming it cannot make the gateway connect to itself.
+ */
+function eastWest(ports: readonly MeshServicePort[], gatewayIp: string): XdsObject {
+  const exported = ports.filter((sp) => sp.source === 'service' && !sp.endpoints.some((e) => e.address === gatewayIp));
+  const inputs = fingerprintOf(exported.map((p) => [p.host, p.port]));
+  return reuse(`eastwest|${inputs}`, () => eastWestListener(exported));
+}
+
+/** The part of a proxy's resources that depends only on its role, namespace, locality and labels. */
+interface SharedOutbound {
+  readonly clusters: readonly XdsObject[];
+  readonly endpoints: readonly XdsObject[];
+  readonly routes: readonly XdsObject[];
+}
+
+const sharedBySnapshot = new WeakMap<Snapshot, Map<string, SharedOutbound>>();
+
+/**
+ * Outbound clusters, assignments and routes, computed once per snapshot for all proxies that share role,
+ * namespace, locality and labels, and made of objects reused from the previous snapshot where their inputs did
+ * not change (see reuse.ts).
+ */
+function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshServicePort[]): SharedOutbound {
+  enterSnapshot(snapshot);
+  let bySnapshot = sharedBySnapshot.get(snapshot);
+  if (!bySnapshot) sharedBySnapshot.set(snapshot, (bySnapshot = new Map()));
+  const labels = fingerprintOf(Object.fromEntries(Object.entries(proxy.labels).sort()));
+  const locality = formatLocality(proxy.locality);
+  const key = `${proxy.type}|${proxy.namespace}|${locality}|${labels}`;
+  const hit = bySnapshot.get(key);
+  if (hit) return hit;
+  const clusters: XdsObject[] = [];
+  const endpoints: XdsObject[] = [];
+  for (const sp of ports) {
+    const name = outboundClusterName(sp.port, sp.host);
+    const dr = findDestinationRule(snapshot, sp.host, proxy.namespace, sp.namespace);
+    const drPrint = dr ? fingerprintOf(dr.spec ?? {}) : '';
+    const connectTimeout = connectTimeoutMs(dr);
+    clusters.push(
+      reuse(`cluster|${name}|${drPrint}`, () =>
+        outboundCluster(sp, { name, connectTimeoutMs: connectTimeout, outlierDetection: outlierDetection(dr) }),
+      ),
+    );
+    const policy = priorityPolicy(dr);
+    // The proxy's labels only matter to priorities through failoverPriority.
+    const client = policy ? `${locality}|${policy.failoverPriority.length ? labels : ''}` : '';
+    endpoints.push(
+      reuse(`cla|${name}|${fingerprintOf(sp)}|${drPrint}|${client}`, () => loadAssignment(name, sp, proxy, policy)),
+    );
+  }
+  const isRouter = proxy.type === 'router';
+  const routeInputs = fingerprintOf(ports.map((p) => [p.source, p.host, p.name, p.namespace, p.port, p.clusterIP]));
+  const shared: SharedOutbound = {
+    clusters,
+    endpoints: endpoints.sort(byName),
+    routes: isRouter
+      ? []
+      : [reuse(`routes|${proxy.namespace}|${routeInputs}`, () => outboundRouteConfiguration(ports, proxy.namespace))],
+  };
+  bySnapshot.set(key, shared);
+  return shared;
 }

@@ -3,40 +3,21 @@
  * derived from Services + Endpoints (+ Pods), WorkloadEntries and ServiceEntries. Proxy independent, so it is
  * computed once per snapshot and proxy role (memoized on the snapshot object).
  */
-import { isIP } from 'node:net';
-import type { EndpointAddress, Pod, Service, ServicePort, WorkloadEntrySpec } from '../inputs.js';
-import { NO_LOCALITY, parseLocality, podLocality, type Locality } from '../locality.js';
+import type { EndpointAddress, Pod, Service, ServicePort } from '../inputs.js';
 import {
-  localityOfPod,
-  objectKey,
-  podHasSidecar,
-  podIsReady,
-  selectorMatches,
-  serviceFqdn,
-  type Snapshot,
-} from '../snapshot.js';
+  dedupe,
+  fromWorkloadEntrySpec,
+  podEndpoint,
+  resolveTargetPort,
+  type MeshEndpoint,
+} from './endpoint-sources.js';
 
-/** The port a sidecar accepts mesh mTLS on (contract C): local peers with a sidecar are dialled here. */
-export const SIDECAR_INBOUND_PORT = 15006;
-
-/** Label carrying whether a workload speaks mesh mTLS (Istio's). */
-export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
+export { SIDECAR_INBOUND_PORT, TLS_MODE_LABEL, type MeshEndpoint } from './endpoint-sources.js';
+import { podLocality } from '../locality.js';
+import { objectKey, podIsReady, selectorCandidates, selectorMatches, serviceFqdn, type Snapshot } from '../snapshot.js';
 
 /** How the mesh speaks to a port: HTTP (HCM) or opaque TCP (tcp_proxy). */
 export type PortProtocol = 'http' | 'tcp';
-
-/** One endpoint of a service port. */
-export interface MeshEndpoint {
-  readonly address: string;
-  readonly port: number;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly locality: Locality;
-  /** `istio`: reached with mesh mTLS (a sidecar or an East-West gateway); `disabled`: plaintext. */
-  readonly tlsMode: 'istio' | 'disabled';
-  readonly healthy: boolean;
-  readonly weight: number;
-  readonly origin: 'pod' | 'workloadEntry' | 'serviceEntry';
-}
 
 /** One port of a Kubernetes Service or ServiceEntry host, with its endpoints. */
 export interface MeshServicePort {
@@ -99,8 +80,7 @@ function kubeServicePort(
   if (eps) endpoints.push(...fromEndpointsObject(snapshot, svc, port));
   else endpoints.push(...fromSelectedPods(snapshot, svc, port));
   if (!options.localOnly) {
-    for (const we of snapshot.workloadEntries) {
-      if ((we.metadata.namespace ?? 'default') !== namespace) continue;
+    for (const we of selectorCandidates(snapshot.workloadEntriesByLabel, namespace, svc.spec?.selector)) {
       if (!selectorMatches(svc.spec?.selector, we.spec?.labels)) continue;
       const numericTarget = typeof port.targetPort === 'number' ? port.targetPort : undefined;
       const ep = fromWorkloadEntrySpec(we.spec ?? {}, port.name ?? '', numericTarget ?? port.port, 'workloadEntry');
@@ -152,70 +132,14 @@ function fromEndpointsObject(snapshot: Snapshot, svc: Service, port: ServicePort
 function fromSelectedPods(snapshot: Snapshot, svc: Service, port: ServicePort): MeshEndpoint[] {
   const namespace = svc.metadata.namespace ?? 'default';
   const out: MeshEndpoint[] = [];
-  for (const pod of snapshot.pods) {
-    if ((pod.metadata.namespace ?? 'default') !== namespace || !pod.status?.podIP) continue;
+  for (const pod of selectorCandidates(snapshot.podsByLabel, namespace, svc.spec?.selector)) {
+    if (!pod.status?.podIP) continue;
     if (pod.status.phase !== 'Running' || !selectorMatches(svc.spec?.selector, pod.metadata.labels)) continue;
     const target = resolveTargetPort(pod, port);
     if (target === undefined) continue;
     out.push(podEndpoint(snapshot, pod, pod.status.podIP, target, podIsReady(pod), undefined));
   }
   return out;
-}
-
-function resolveTargetPort(pod: Pod, port: ServicePort): number | undefined {
-  const t = port.targetPort;
-  if (t === undefined) return port.port;
-  if (typeof t === 'number') return t;
-  if (/^\d+$/.test(t)) return Number(t);
-  for (const c of pod.spec?.containers ?? []) {
-    const found = c.ports?.find((p) => p.name === t);
-    if (found) return found.containerPort;
-  }
-  return undefined;
-}
-
-function podEndpoint(
-  snapshot: Snapshot,
-  pod: Pod | undefined,
-  ip: string,
-  targetPort: number,
-  healthy: boolean,
-  fallbackLocality: Locality | undefined,
-): MeshEndpoint {
-  // A pod with a sidecar is dialled on its sidecar's inbound mTLS port, never on the app port directly.
-  const sidecar = pod !== undefined && podHasSidecar(snapshot, pod);
-  return {
-    address: ip,
-    port: sidecar ? SIDECAR_INBOUND_PORT : targetPort,
-    labels: pod?.metadata.labels ?? {},
-    locality: pod ? localityOfPod(snapshot, pod) : (fallbackLocality ?? NO_LOCALITY),
-    tlsMode: sidecar ? 'istio' : 'disabled',
-    healthy,
-    weight: 1,
-    origin: 'pod',
-  };
-}
-
-/** A WorkloadEntry (or ServiceEntry inline endpoint) as an endpoint; `undefined` when its address is not an IP. */
-function fromWorkloadEntrySpec(
-  spec: WorkloadEntrySpec,
-  portName: string,
-  defaultPort: number,
-  origin: MeshEndpoint['origin'],
-): MeshEndpoint | undefined {
-  // xDS endpoints must be IP addresses (grpc-js-xds and Envoy's EDS reject names); DNS names are not resolved here.
-  if (!spec.address || isIP(spec.address) === 0) return undefined;
-  const labels = spec.labels ?? {};
-  return {
-    address: spec.address,
-    port: spec.ports?.[portName] ?? defaultPort,
-    labels,
-    locality: parseLocality(spec.locality),
-    tlsMode: labels[TLS_MODE_LABEL] === 'istio' ? 'istio' : 'disabled',
-    healthy: true,
-    weight: spec.weight && spec.weight > 0 ? spec.weight : 1,
-    origin,
-  };
 }
 
 function serviceEntryPorts(snapshot: Snapshot, serviceHosts: ReadonlySet<string>): MeshServicePort[] {
@@ -230,14 +154,13 @@ function serviceEntryPorts(snapshot: Snapshot, serviceHosts: ReadonlySet<string>
         const defaultPort = port.targetPort ?? port.number;
         if (spec.workloadSelector) {
           const selector = spec.workloadSelector.labels;
-          for (const we of snapshot.workloadEntries) {
-            if ((we.metadata.namespace ?? 'default') !== namespace) continue;
+          for (const we of selectorCandidates(snapshot.workloadEntriesByLabel, namespace, selector)) {
             if (!selectorMatches(selector, we.spec?.labels)) continue;
             const ep = fromWorkloadEntrySpec(we.spec ?? {}, port.name, defaultPort, 'workloadEntry');
             if (ep) endpoints.push(ep);
           }
-          for (const pod of snapshot.pods) {
-            if ((pod.metadata.namespace ?? 'default') !== namespace || !pod.status?.podIP) continue;
+          for (const pod of selectorCandidates(snapshot.podsByLabel, namespace, selector)) {
+            if (!pod.status?.podIP) continue;
             if (pod.status.phase !== 'Running' || !selectorMatches(selector, pod.metadata.labels)) continue;
             endpoints.push(podEndpoint(snapshot, pod, pod.status.podIP, defaultPort, podIsReady(pod), undefined));
           }
@@ -262,17 +185,6 @@ function serviceEntryPorts(snapshot: Snapshot, serviceHosts: ReadonlySet<string>
     }
   }
   return out;
-}
-
-/** Drops a second endpoint with the same address:port (grpc-js-xds rejects duplicates in one assignment). */
-function dedupe(endpoints: readonly MeshEndpoint[]): MeshEndpoint[] {
-  const seen = new Set<string>();
-  return endpoints.filter((e) => {
-    const key = `${e.address}:${e.port}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** A port of a Service that selects a given pod: what the pod's sidecar accepts inbound. */

@@ -34,6 +34,8 @@ export const SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS mb_audit (
      seq BIGINT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
      outcome TEXT NOT NULL, detail TEXT NOT NULL)`,
+  // Appending reads MAX(seq) and listing reads the newest records: both need seq indexed as the log grows.
+  `CREATE INDEX IF NOT EXISTS mb_audit_seq ON mb_audit (seq)`,
   `CREATE TABLE IF NOT EXISTS mb_tokens (
      name TEXT PRIMARY KEY, role TEXT NOT NULL, scope TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS mb_status (

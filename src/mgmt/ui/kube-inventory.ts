@@ -19,16 +19,42 @@ const EAST_WEST_PORT = 15443;
 // WorkloadEntry versions Istio serves, newest first.
 const WE_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
-function clients(options: KubeSourceOptions): { name: string; core: CoreV1Api; custom: CustomObjectsApi }[] {
-  const base = new KubeConfig();
-  base.loadFromFile(options.kubeconfigPath);
-  const names = options.contexts ?? base.getContexts().map((c) => c.name);
-  return names.map((name) => {
+/** One cluster's API: its name (the cluster's, which is the context name for local clusters) and where it is. */
+export interface KubeClusterRef {
+  name: string;
+  kubeconfigPath: string;
+  /** Context to use (default: the file's current context). */
+  context?: string;
+}
+
+interface Clients {
+  name: string;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+}
+
+// Clients are cheap to keep and costly to rebuild (the kubeconfig is parsed each time); key by file and context.
+const cache = new Map<string, Clients>();
+
+function clientsFor(ref: KubeClusterRef): Clients {
+  const key = `${ref.kubeconfigPath}\u0000${ref.context ?? ''}\u0000${ref.name}`;
+  let c = cache.get(key);
+  if (c === undefined) {
     const kc = new KubeConfig();
-    kc.loadFromFile(options.kubeconfigPath);
-    kc.setCurrentContext(name);
-    return { name, core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
-  });
+    kc.loadFromFile(ref.kubeconfigPath);
+    if (ref.context !== undefined) kc.setCurrentContext(ref.context);
+    c = { name: ref.name, core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+    cache.set(key, c);
+  }
+  return c;
+}
+
+/** Every context of a kubeconfig as a cluster of the same name (or only `contexts`). */
+export function clustersOfKubeconfig(options: KubeSourceOptions): KubeClusterRef[] {
+  const kc = new KubeConfig();
+  kc.loadFromFile(options.kubeconfigPath);
+  const names = options.contexts ?? kc.getContexts().map((c) => c.name);
+  return names.map((name) => ({ name, kubeconfigPath: options.kubeconfigPath, context: name }));
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -57,8 +83,9 @@ async function workloadEntries(custom: CustomObjectsApi): Promise<WorkloadEntryV
 }
 
 /** Reads one cluster; an unreachable API gives `reachable: false` and the error, not an exception. */
-async function readCluster(c: ReturnType<typeof clients>[number]): Promise<ClusterInventory> {
+export async function readClusterInventory(ref: KubeClusterRef): Promise<ClusterInventory> {
   try {
+    const c = clientsFor(ref);
     const [nodes, services, endpoints, entries] = await Promise.all([
       c.core.listNode(),
       c.core.listServiceForAllNamespaces(),
@@ -90,7 +117,7 @@ async function readCluster(c: ReturnType<typeof clients>[number]): Promise<Clust
     const region = labels['topology.kubernetes.io/region'];
     const zone = labels['topology.kubernetes.io/zone'];
     return {
-      name: c.name,
+      name: ref.name,
       ...(region ? { region } : {}),
       ...(zone ? { zone } : {}),
       gateways,
@@ -100,7 +127,7 @@ async function readCluster(c: ReturnType<typeof clients>[number]): Promise<Clust
     };
   } catch (err) {
     return {
-      name: c.name,
+      name: ref.name,
       gateways: [],
       services: [],
       workloadEntries: [],
@@ -112,37 +139,36 @@ async function readCluster(c: ReturnType<typeof clients>[number]): Promise<Clust
 
 /** An inventory function for `registerUi`: reads every cluster concurrently on each call. */
 export function kubeInventory(options: KubeSourceOptions): () => Promise<ClusterInventory[]> {
-  const cs = clients(options);
-  return () => Promise.all(cs.map(readCluster));
+  const refs = clustersOfKubeconfig(options);
+  return () => Promise.all(refs.map(readClusterInventory));
 }
 
 /**
- * A target list for `MetricsCollector`: the metrics URL of every running pod in a namespace labelled
- * `istio-injection=enabled` (those have sidecars), honouring the `prometheus.io/port` and `prometheus.io/path`
- * annotations Istio puts on injected pods, else `:15020/stats/prometheus`. Unreadable clusters are skipped.
+ * The metrics URL of every running pod in a namespace labelled `istio-injection=enabled` (those have sidecars),
+ * honouring the `prometheus.io/port` and `prometheus.io/path` annotations Istio puts on injected pods, else
+ * `:15020/stats/prometheus`. An unreadable cluster gives no targets.
  */
+export async function podMetricsTargets(ref: KubeClusterRef): Promise<string[]> {
+  try {
+    const c = clientsFor(ref);
+    const namespaces = await c.core.listNamespace({ labelSelector: 'istio-injection=enabled' });
+    const injected = new Set(namespaces.items.map((n) => n.metadata?.name));
+    const pods = await c.core.listPodForAllNamespaces();
+    return pods.items
+      .filter((p) => injected.has(p.metadata?.namespace) && p.status?.phase === 'Running' && p.status.podIP)
+      .map((p) => {
+        const a = p.metadata?.annotations ?? {};
+        const port = a['prometheus.io/port'] ?? '15020';
+        const path = a['prometheus.io/path'] ?? '/stats/prometheus';
+        return `http://${p.status!.podIP}:${port}${path}`;
+      });
+  } catch {
+    return [];
+  }
+}
+
+/** A target list for `MetricsCollector` over every context of a kubeconfig. */
 export function kubeMetricsTargets(options: KubeSourceOptions): () => Promise<string[]> {
-  const cs = clients(options);
-  return async () => {
-    const perCluster = await Promise.all(
-      cs.map(async (c) => {
-        try {
-          const namespaces = await c.core.listNamespace({ labelSelector: 'istio-injection=enabled' });
-          const injected = new Set(namespaces.items.map((n) => n.metadata?.name));
-          const pods = await c.core.listPodForAllNamespaces();
-          return pods.items
-            .filter((p) => injected.has(p.metadata?.namespace) && p.status?.phase === 'Running' && p.status.podIP)
-            .map((p) => {
-              const a = p.metadata?.annotations ?? {};
-              const port = a['prometheus.io/port'] ?? '15020';
-              const path = a['prometheus.io/path'] ?? '/stats/prometheus';
-              return `http://${p.status!.podIP}:${port}${path}`;
-            });
-        } catch {
-          return [];
-        }
-      }),
-    );
-    return perCluster.flat().sort();
-  };
+  const refs = clustersOfKubeconfig(options);
+  return async () => (await Promise.all(refs.map(podMetricsTargets))).flat().sort();
 }

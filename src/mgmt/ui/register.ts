@@ -15,6 +15,13 @@ export interface UiPrincipal {
   role: string;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How the management plane's authentication hook treats the route (see src/mgmt/http/auth-hook.ts). */
+    access?: 'public' | 'read' | 'mutation';
+  }
+}
+
 /** What the UI needs from its host. */
 export interface UiDeps {
   /** Live traffic: a MetricsCollector (local clusters) or a PrometheusTopology (production). */
@@ -26,7 +33,10 @@ export interface UiDeps {
    * only suits a server bound to loopback for one user.
    */
   authenticate?: (token: string) => Promise<UiPrincipal | undefined> | UiPrincipal | undefined;
-  /** Whether a role may change configuration (the API enforces it anyway; this only greys out controls). */
+  /**
+   * Whether a role may use the editors (the API enforces roles anyway; this only greys out controls). Default:
+   * org-admin, the only role that may write the OrganizationSetting holding network reachability.
+   */
   canEdit?: (role: string) => boolean;
   /** Folder holding index.html, style.css and dist/ (default: the repository's ui/). */
   uiDir?: string;
@@ -40,10 +50,13 @@ function bearer(req: FastifyRequest): string | undefined {
 
 /** Registers the UI routes. Call once, before `listen`. */
 export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<void> {
-  const canEdit = deps.canEdit ?? ((role: string) => role !== 'reader');
+  const canEdit = deps.canEdit ?? ((role: string) => role === 'org-admin');
 
-  // Same answers as the API's: 401 without a valid token (code MB9001), so the page can ask for one.
+  // Inside the management plane its authentication hook has already resolved the token (and answered 401 without
+  // one); elsewhere `deps.authenticate` does, with the same answer: 401 and code MB9001.
   const principalOf = async (req: FastifyRequest, reply: FastifyReply): Promise<UiPrincipal | undefined> => {
+    const resolved = (req as FastifyRequest & { principal?: UiPrincipal }).principal;
+    if (resolved !== undefined) return resolved;
     if (deps.authenticate === undefined) return { name: 'local', role: 'org-admin' };
     const token = bearer(req);
     const principal = token === undefined ? undefined : await deps.authenticate(token);
@@ -53,8 +66,12 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
     return principal;
   };
 
-  app.get('/ui', async (_req, reply) => reply.redirect('/ui/'));
-  app.get('/ui/*', async (req, reply) => {
+  // The page and its scripts are public (they hold no data and ask for a token); data routes are reads.
+  const page = { config: { access: 'public' as const } };
+  const read = { config: { access: 'read' as const } };
+
+  app.get('/ui', page, async (_req, reply) => reply.redirect('/ui/'));
+  app.get('/ui/*', page, async (req, reply) => {
     const path = (req.params as { '*': string })['*'];
     if (path.startsWith('api/')) return reply.code(404).send({ code: 'MB9008', message: 'route not found' });
     const file = await readStatic(path, deps.uiDir);
@@ -63,19 +80,19 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
     return reply.header('cache-control', 'no-cache').type(file.type).send(file.body);
   });
 
-  app.get('/ui/api/session', async (req, reply) => {
+  app.get('/ui/api/session', read, async (req, reply) => {
     const p = await principalOf(req, reply);
     if (p === undefined) return reply;
     const view: SessionView = { name: p.name, role: p.role, canEdit: canEdit(p.role) };
     return view;
   });
 
-  app.get('/ui/api/topology', async (req, reply) => {
+  app.get('/ui/api/topology', read, async (req, reply) => {
     if ((await principalOf(req, reply)) === undefined) return reply;
     return deps.topology.topology();
   });
 
-  app.get('/ui/api/inventory', async (req, reply) => {
+  app.get('/ui/api/inventory', read, async (req, reply) => {
     if ((await principalOf(req, reply)) === undefined) return reply;
     return { clusters: deps.inventory ? await deps.inventory() : [] };
   });

@@ -82,7 +82,13 @@ export async function call(url: string, method: string, path: string, opts: Call
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  // Redirects are part of what is tested (e.g. /ui -> /ui/), so they are not followed.
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    redirect: 'manual',
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await res.text();
   let json: unknown;
   try {

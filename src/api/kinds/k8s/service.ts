@@ -1,6 +1,6 @@
 /** Kubernetes Service (`v1`) with its load-balancer status (the East-West gateway's addresses live there). */
 import { z } from 'zod';
-import { condition, intOrString, portNumber, stringMap } from '../../schema/common.js';
+import { condition, dns1035Label, intOrString, labelMap, portNumber } from '../../schema/common.js';
 import { apiVersionSchema, kubeHeader } from '../../schema/object.js';
 
 /** One port of a Service. */
@@ -19,7 +19,7 @@ export const serviceTypeSchema = z.enum(['ClusterIP', 'NodePort', 'LoadBalancer'
 /** Schema of a Service's spec. */
 export const serviceSpecSchema = z.strictObject({
   ports: z.array(servicePortSchema).optional(),
-  selector: stringMap.optional(),
+  selector: labelMap.optional(),
   clusterIP: z.string().optional(),
   clusterIPs: z.array(z.string()).optional(),
   type: serviceTypeSchema.optional(),
@@ -52,7 +52,7 @@ export const loadBalancerIngressSchema = z.strictObject({
 
 /** Schema of a Service. */
 export const serviceSchema = z.strictObject({
-  ...kubeHeader('Service', apiVersionSchema('', ['v1'])),
+  ...kubeHeader('Service', apiVersionSchema('', ['v1']), dns1035Label),
   spec: serviceSpecSchema.optional(),
   status: z
     .strictObject({

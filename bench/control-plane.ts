@@ -1,0 +1,207 @@
+/**
+ * Control-plane scale benchmark: N services x P in-process ADS clients (real gRPC streams over loopback, each
+ * subscribing like a sidecar: CDS and LDS wildcard, EDS for every cluster, RDS `outbound`, ACKing every response).
+ * Measures, side by side in one run for a small and a large N:
+ * - initial sync: all P proxies have all four types;
+ * - change -> every proxy has the EDS push: one service gains an endpoint;
+ * - work per change: the control plane's rebuild + push pass (ms) for that change.
+ * Ratios compare each N to the first N (work per change should grow with what changed, not with N).
+ *
+ * Run alone: `node --import tsx bench/control-plane.ts [services...] [--proxies P]`; it also default-exports a
+ * scenario object ({name, description, run()} returning {scenario, metric, value, unit, ratio} rows) for a runner.
+ */
+import type { Client } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
+import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../src/mesh/ads/messages.js';
+import { startControlPlane } from '../src/mesh/control-plane.js';
+import { createMemorySource } from '../src/mesh/source.js';
+import { TYPE_URLS } from '../src/mesh/xds-types.js';
+
+/** One result row (the shape of the project's bench runner rows). */
+interface Row {
+  scenario: string;
+  metric: string;
+  value: number;
+  unit: string;
+  ratio: number | null;
+}
+
+const NS = 'bench';
+const host = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.1`;
+const clusterName = (i: number) => `outbound|9080||svc-${i}.${NS}.svc.cluster.local`;
+
+function objects(services: number): object[] {
+  const out: object[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'istio-injection': 'enabled' } } },
+  ];
+  for (let i = 0; i < services; i++) {
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `svc-${i}`, namespace: NS },
+      spec: { selector: { app: `svc-${i}` }, ports: [{ name: 'http', port: 9080 }] },
+    });
+    for (let k = 0; k < 2; k++) out.push(pod(i, k));
+  }
+  return out;
+}
+
+function pod(i: number, k: number): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `svc-${i}-${k}`, namespace: NS, labels: { app: `svc-${i}` } },
+    spec: { containers: [{ name: 'app', ports: [{ containerPort: 9080 }] }] },
+    status: {
+      phase: 'Running',
+      podIP: `10.${(i >> 8) & 255}.${i & 255}.${k + 1}`,
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  };
+}
+
+/** A sidecar-like ADS client that ACKs everything and timestamps EDS responses. */
+class BenchProxy {
+  readonly types = new Set<string>();
+  lastEdsAt = 0;
+  private readonly client: Client;
+  private readonly call: ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+
+  constructor(address: string, id: number, services: number) {
+    const Ctor = makeGenericClientConstructor(adsServiceDefinition(), 'ADS');
+    this.client = new Ctor(address, credentials.createInsecure());
+    const open = (
+      this.client as unknown as Record<string, () => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>>
+    )['StreamAggregatedResources'] as () => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+    this.call = open.call(this.client);
+    const names: Record<string, string[]> = {
+      [TYPE_URLS.cluster]: [],
+      [TYPE_URLS.endpoint]: Array.from({ length: services }, (_, i) => clusterName(i)),
+      [TYPE_URLS.listener]: [],
+      [TYPE_URLS.route]: ['outbound'],
+    };
+    this.call.on('data', (r: DiscoveryResponse) => {
+      if (r.type_url === TYPE_URLS.endpoint) this.lastEdsAt = performance.now();
+      this.types.add(r.type_url);
+      this.call.write({
+        type_url: r.type_url,
+        version_info: r.version_info,
+        response_nonce: r.nonce,
+        resource_names: names[r.type_url] ?? [],
+      });
+    });
+    this.call.on('error', () => {});
+    const node = {
+      id: `sidecar~10.255.${id >> 8}.${id & 255}~client-${id}.${NS}~${NS}.svc.cluster.local`,
+      locality: { region: 'r1' },
+    };
+    let first = true;
+    for (const [typeUrl, resourceNames] of Object.entries(names)) {
+      this.call.write({ ...(first ? { node } : {}), type_url: typeUrl, resource_names: resourceNames });
+      first = false;
+    }
+  }
+
+  close(): void {
+    this.call.cancel();
+    this.client.close();
+  }
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('benchmark condition not reached in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+};
+
+interface CaseResult {
+  initialMs: number;
+  changeP50: number;
+  changeP99: number;
+  workMs: number;
+}
+
+async function runCase(services: number, proxies: number, changes: number): Promise<CaseResult> {
+  const source = createMemorySource(objects(services));
+  const cp = await startControlPlane({ source, listen: { host, port: 0 }, clusterName: 'bench', debounceMs: 10 });
+  const clients: BenchProxy[] = [];
+  try {
+    const t0 = performance.now();
+    for (let j = 0; j < proxies; j++) clients.push(new BenchProxy(cp.address, j, services));
+    await waitFor(() => clients.every((c) => c.types.size === 4), 300_000);
+    const initialMs = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 200));
+    const latencies: number[] = [];
+    const work: number[] = [];
+    for (let n = 0; n < changes; n++) {
+      const before = cp.stats().rebuilds;
+      const start = performance.now();
+      source.apply(pod(n % services, 10 + n));
+      await waitFor(() => clients.every((c) => c.lastEdsAt > start), 60_000);
+      for (const c of clients) latencies.push(c.lastEdsAt - start);
+      await waitFor(() => cp.stats().rebuilds > before, 5000);
+      work.push(cp.stats().lastRebuildMs);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return {
+      initialMs,
+      changeP50: quantile(latencies, 0.5),
+      changeP99: quantile(latencies, 0.99),
+      workMs: quantile(work, 0.5),
+    };
+  } finally {
+    clients.forEach((c) => c.close());
+    await cp.close();
+  }
+}
+
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Runs the benchmark for each service count (the first one is the baseline of the ratios). */
+export async function runControlPlaneBench(serviceCounts: number[], proxies: number, changes = 10): Promise<Row[]> {
+  const rows: Row[] = [];
+  let base: CaseResult | undefined;
+  for (const n of serviceCounts) {
+    const r = await runCase(n, proxies, changes);
+    base ??= r;
+    const scenario = `control-plane ${n} services x ${proxies} proxies`;
+    const ratio = (v: number, b: number) => (b > 0 ? round(v / b, 2) : null);
+    const row = (metric: string, value: number, b: number, unit = 'ms') => ({
+      scenario,
+      metric,
+      value: round(value, 2),
+      unit,
+      ratio: ratio(value, b),
+    });
+    rows.push(
+      row('initial sync (all proxies, 4 types)', r.initialMs, base.initialMs),
+      row('change -> every proxy has EDS, p50', r.changeP50, base.changeP50),
+      row('change -> every proxy has EDS, p99', r.changeP99, base.changeP99),
+      row('control-plane work per change (rebuild + push)', r.workMs, base.workMs),
+    );
+  }
+  return rows;
+}
+
+/** Scenario object for a bench runner. */
+export default {
+  name: 'control-plane',
+  description: 'ADS scale: services x in-process proxies; change -> every proxy updated; work per change',
+  run: () => runControlPlaneBench([50, 400], 50),
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const pIndex = args.indexOf('--proxies');
+  const proxies = pIndex >= 0 ? Number(args[pIndex + 1]) : 50;
+  const counts = args.filter((_a, i) => pIndex < 0 || (i !== pIndex && i !== pIndex + 1)).map(Number);
+  const rows = await runControlPlaneBench(counts.length ? counts : [50, 400], proxies);
+  for (const r of rows) console.log(`${r.scenario} | ${r.metric} | ${r.value} ${r.unit} | ratio ${r.ratio ?? ''}`);
+}

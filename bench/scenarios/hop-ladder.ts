@@ -1,0 +1,162 @@
+/**
+ * Hop ladder: the same 1 KB GET, sequentially over keep-alive, through more and more of the mesh, measured
+ * side by side in interleaved rounds (so machine noise hits every rung alike). Ratios are to the direct call.
+ *
+ * Rungs: direct (client -> app); 1 sidecar (client -> A -> app); 2 sidecars, plaintext (A's endpoint is B's
+ * outbound proxy); 2 sidecars with mTLS (A -> B's inbound :15006); cross-cluster (A -> EW gateway :15443 -> B's
+ * inbound, mTLS end to end).
+ */
+import http from 'node:http';
+import type { BenchRow, Scenario } from '../lib/types.js';
+import { BenchMesh, percentile, randomLoopback } from '../lib/mesh.js';
+import { cdsFor, edsFor, ldsFor, rdsFor, serveSidecarConfig } from '../../test/support/xds-resources.js';
+import type { TestService } from '../../test/support/xds-resources.js';
+
+const WARMUP = 200;
+const ROUNDS = 10;
+const PER_ROUND = 150;
+
+const svc = (name: string, address: string, port: number, tls = false): TestService => ({
+  name,
+  namespace: 'bench',
+  port: 9080,
+  endpoints: [{ address, port, tls }],
+});
+
+function requester(host: string, port: number, hostHeader: string): () => Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ host, port, path: '/', agent, headers: { host: hostHeader } }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${hostHeader}: HTTP ${res.statusCode}`));
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end();
+    });
+}
+
+const scenario: Scenario = {
+  name: 'hop-ladder',
+  description: 'p50/p90 latency of one request through 0..3 proxies, ratios to the direct call',
+  async run(): Promise<BenchRow[]> {
+    const mesh = await BenchMesh.create();
+    try {
+      const [ipApp, ipA, ipB, ipGw, lbGw] = [1, 2, 3, 4, 5].map(() => randomLoopback()) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      await mesh.app(ipApp, 9080);
+      const [adsA, adsB, adsGw] = await Promise.all([mesh.adsServer(), mesh.adsServer(), mesh.adsServer()]);
+      serveSidecarConfig(adsA, {
+        podIp: ipA,
+        namespace: 'bench',
+        services: [
+          svc('one', ipApp, 9080),
+          svc('two', ipB, 15001),
+          svc('mtls', ipB, 15006, true),
+          svc('xc', lbGw, 15443, true),
+        ],
+      });
+      const bServices = [svc('two', ipApp, 9080)];
+      adsB.set('cluster', cdsFor(bServices, [{ port: 9080, app: ipApp, appPort: 9080 }]));
+      adsB.set('endpoint', edsFor(bServices));
+      adsB.set('route', rdsFor(bServices, 'bench'));
+      adsB.set(
+        'listener',
+        ldsFor(ipB, [
+          { port: 9080, service: 'mtls.bench.svc.cluster.local' },
+          { port: 9080, service: 'xc.bench.svc.cluster.local' },
+        ]),
+      );
+      const gwServices = [svc('xc', ipB, 15006, true)];
+      adsGw.set('cluster', cdsFor(gwServices));
+      adsGw.set('endpoint', edsFor(gwServices));
+      await Promise.all([
+        mesh.sidecar(ipA, adsA.address, 'client', 'cluster-1'),
+        mesh.sidecar(ipB, adsB.address, 'server', 'cluster-2'),
+        mesh.gateway(ipGw, lbGw, adsGw.address),
+      ]);
+      const rungs: Array<[string, () => Promise<void>]> = [
+        ['direct', requester(ipApp, 9080, 'app')],
+        ['1-sidecar', requester(ipA, 15001, 'one:9080')],
+        ['2-sidecars-plaintext', requester(ipA, 15001, 'two:9080')],
+        ['2-sidecars-mtls', requester(ipA, 15001, 'mtls:9080')],
+        ['sidecar-gateway-sidecar-mtls', requester(ipA, 15001, 'xc:9080')],
+      ];
+      const samples = new Map<string, number[]>(rungs.map(([n]) => [n, []]));
+      for (const [, send] of rungs) for (let i = 0; i < WARMUP; i++) await send();
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const [name, send] of rungs) {
+          const out = samples.get(name)!;
+          for (let i = 0; i < PER_ROUND; i++) {
+            const t0 = process.hrtime.bigint();
+            await send();
+            out.push(Number(process.hrtime.bigint() - t0) / 1000);
+          }
+        }
+      }
+      const stats = new Map(
+        [...samples].map(([n, xs]) => {
+          const s = [...xs].sort((a, b) => a - b);
+          return [n, { p50: percentile(s, 50), p90: percentile(s, 90) }];
+        }),
+      );
+      const direct = stats.get('direct')!;
+      const rows: BenchRow[] = [];
+      for (const [name, s] of stats) {
+        rows.push({
+          scenario: `hop-ladder/${name}`,
+          metric: 'p50',
+          value: round(s.p50),
+          unit: 'us',
+          ratio: round(s.p50 / direct.p50, 2),
+        });
+        rows.push({
+          scenario: `hop-ladder/${name}`,
+          metric: 'p90',
+          value: round(s.p90),
+          unit: 'us',
+          ratio: round(s.p90 / direct.p90, 2),
+        });
+      }
+      // Overheads: what the proxies add to the direct p50, and cross-cluster vs the 2-sidecar mTLS path.
+      const over = (n: string): number => (stats.get(n)?.p50 ?? NaN) - direct.p50;
+      rows.push({
+        scenario: 'hop-ladder/1-sidecar',
+        metric: 'added_p50',
+        value: round(over('1-sidecar')),
+        unit: 'us',
+        ratio: null,
+      });
+      rows.push({
+        scenario: 'hop-ladder/2-sidecars-mtls',
+        metric: 'added_p50',
+        value: round(over('2-sidecars-mtls')),
+        unit: 'us',
+        ratio: null,
+      });
+      rows.push({
+        scenario: 'hop-ladder/sidecar-gateway-sidecar-mtls',
+        metric: 'added_p50',
+        value: round(over('sidecar-gateway-sidecar-mtls')),
+        unit: 'us',
+        ratio: round(over('sidecar-gateway-sidecar-mtls') / over('2-sidecars-mtls'), 2),
+      });
+      return rows;
+    } finally {
+      await mesh.close();
+    }
+  },
+};
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export default scenario;

@@ -1,0 +1,6 @@
+/** The benchmark scenarios, in run order. Add a module under `scenarios/` and list it here. */
+import type { Scenario } from '../lib/types.js';
+import hopLadder from './hop-ladder.js';
+import throughput from './throughput.js';
+
+export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput];

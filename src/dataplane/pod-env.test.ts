@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { readProxyConfig } from './config.js';
+import { appProxyEnv, DATAPLANE_ENTRIES, proxyEnv } from './pod-env.js';
+
+describe('pod environment (contract C.env)', () => {
+  it('is read back by the proxy as the same configuration', () => {
+    const env = proxyEnv({
+      role: 'sidecar',
+      xdsAddress: '127.0.0.1:4000',
+      podIp: '127.1.0.7',
+      podName: 'details-v1-abc',
+      namespace: 'bookinfo',
+      serviceAccount: 'bookinfo-details',
+      cluster: 'cluster-1',
+      network: 'cluster-1-network',
+      locality: { region: 'eu-west-2', zone: 'eu-west-2a' },
+      workload: 'details-v1',
+      labels: { app: 'details', version: 'v1' },
+      certDir: '/tmp/x',
+    });
+    const cfg = readProxyConfig('sidecar', env);
+    assert.equal(cfg.nodeId, 'sidecar~127.1.0.7~details-v1-abc.bookinfo~bookinfo.svc.cluster.local');
+    assert.deepEqual(cfg.locality, { region: 'eu-west-2', zone: 'eu-west-2a', subZone: '' });
+    assert.deepEqual(cfg.labels, { app: 'details', version: 'v1' });
+    assert.equal(cfg.servedByHeader, true);
+    assert.equal(cfg.outboundPort, 15001);
+    assert.equal(cfg.serviceAccount, 'bookinfo-details');
+  });
+
+  it('gives gateways their addresses and no key', () => {
+    const env = proxyEnv({
+      role: 'router',
+      xdsAddress: '127.0.0.1:4000',
+      podIp: '127.2.0.9',
+      podName: 'eastwest-gateway-1',
+      namespace: 'istio-system',
+      serviceAccount: 'eastwest-gateway',
+      cluster: 'cluster-2',
+      network: 'cluster-2-network',
+      locality: { region: 'eu-west-1', zone: 'eu-west-1a' },
+      workload: 'eastwest-gateway',
+      labels: { app: 'eastwest-gateway' },
+      gatewayAddresses: ['127.2.200.1', '127.2.200.2', '127.2.200.3'],
+    });
+    const cfg = readProxyConfig('router', env);
+    assert.deepEqual(cfg.gatewayAddresses, ['127.2.200.1', '127.2.200.2', '127.2.200.3']);
+    assert.match(cfg.nodeId, /^router~127\.2\.0\.9~/);
+  });
+
+  it('refuses a configuration with missing variables, naming each', () => {
+    assert.throws(
+      () => readProxyConfig('router', { MB_POD_IP: '127.0.0.1' }),
+      /MB_XDS_ADDRESS.*MB_POD_NAME.*MB_GATEWAY_ADDRESSES/,
+    );
+  });
+
+  it('points apps at the explicit proxy and names entry points beside it', () => {
+    assert.equal(appProxyEnv('127.1.0.7').http_proxy, 'http://127.1.0.7:15001');
+    assert.match(DATAPLANE_ENTRIES.sidecar, /dataplane\/sidecar-main\.js$/);
+    assert.equal(typeof existsSync(DATAPLANE_ENTRIES.gateway), 'boolean');
+  });
+});

@@ -1,0 +1,93 @@
+/** Builders of {@link MeshEndpoint}s from pods, WorkloadEntries and ServiceEntry endpoints. */
+import { isIP } from 'node:net';
+import type { Pod, ServicePort, WorkloadEntrySpec } from '../inputs.js';
+import { NO_LOCALITY, parseLocality, type Locality } from '../locality.js';
+import { localityOfPod, podHasSidecar, type Snapshot } from '../snapshot.js';
+
+/** The port a sidecar accepts mesh mTLS on (contract C): local peers with a sidecar are dialled here. */
+export const SIDECAR_INBOUND_PORT = 15006;
+
+/** Label carrying whether a workload speaks mesh mTLS (Istio's). */
+export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
+
+/** One endpoint of a service port. */
+export interface MeshEndpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly locality: Locality;
+  /** `istio`: reached with mesh mTLS (a sidecar or an East-West gateway); `disabled`: plaintext. */
+  readonly tlsMode: 'istio' | 'disabled';
+  readonly healthy: boolean;
+  readonly weight: number;
+  readonly origin: 'pod' | 'workloadEntry' | 'serviceEntry';
+}
+
+/** The pod port a Service port targets: a number, a numeric string, or a named container port. */
+export function resolveTargetPort(pod: Pod, port: ServicePort): number | undefined {
+  const t = port.targetPort;
+  if (t === undefined) return port.port;
+  if (typeof t === 'number') return t;
+  if (/^\d+$/.test(t)) return Number(t);
+  for (const c of pod.spec?.containers ?? []) {
+    const found = c.ports?.find((p) => p.name === t);
+    if (found) return found.containerPort;
+  }
+  return undefined;
+}
+
+/** A pod (or a bare Endpoints address) as an endpoint: its sidecar's mTLS port when it has one. */
+export function podEndpoint(
+  snapshot: Snapshot,
+  pod: Pod | undefined,
+  ip: string,
+  targetPort: number,
+  healthy: boolean,
+  fallbackLocality: Locality | undefined,
+): MeshEndpoint {
+  // A pod with a sidecar is dialled on its sidecar's inbound mTLS port, never on the app port directly.
+  const sidecar = pod !== undefined && podHasSidecar(snapshot, pod);
+  return {
+    address: ip,
+    port: sidecar ? SIDECAR_INBOUND_PORT : targetPort,
+    labels: pod?.metadata.labels ?? {},
+    locality: pod ? localityOfPod(snapshot, pod) : (fallbackLocality ?? NO_LOCALITY),
+    tlsMode: sidecar ? 'istio' : 'disabled',
+    healthy,
+    weight: 1,
+    origin: 'pod',
+  };
+}
+
+/** A WorkloadEntry (or ServiceEntry inline endpoint) as an endpoint; `undefined` when its address is not an IP. */
+export function fromWorkloadEntrySpec(
+  spec: WorkloadEntrySpec,
+  portName: string,
+  defaultPort: number,
+  origin: MeshEndpoint['origin'],
+): MeshEndpoint | undefined {
+  // xDS endpoints must be IP addresses (grpc-js-xds and Envoy's EDS reject names); DNS names are not resolved here.
+  if (!spec.address || isIP(spec.address) === 0) return undefined;
+  const labels = spec.labels ?? {};
+  return {
+    address: spec.address,
+    port: spec.ports?.[portName] ?? defaultPort,
+    labels,
+    locality: parseLocality(spec.locality),
+    tlsMode: labels[TLS_MODE_LABEL] === 'istio' ? 'istio' : 'disabled',
+    healthy: true,
+    weight: spec.weight && spec.weight > 0 ? spec.weight : 1,
+    origin,
+  };
+}
+
+/** Drops a second endpoint with the same address:port (grpc-js-xds rejects duplicates in one assignment). */
+export function dedupe(endpoints: readonly MeshEndpoint[]): MeshEndpoint[] {
+  const seen = new Set<string>();
+  return endpoints.filter((e) => {
+    const key = `${e.address}:${e.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

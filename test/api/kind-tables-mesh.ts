@@ -1,0 +1,200 @@
+/** Per-kind tables for the Istio, install and management-plane kinds. */
+import { k8s, org, ten, tsb, set, del, push, type Table } from './kind-helpers.js';
+
+/** One table per kind: a valid object and changes that must each produce the stated code at the stated path. */
+export const MESH_TABLES: Table[] = [
+  {
+    kind: 'WorkloadEntry',
+    valid: k8s('networking.istio.io/v1', 'WorkloadEntry', {
+      spec: { address: '127.2.200.1', ports: { http: 15443 }, locality: 'eu-remote-1' },
+    }),
+    invalid: [
+      { change: set('spec.ports.http', 70000), code: 'MB0106', path: 'spec.ports.http', why: 'port numbers' },
+      { change: set('spec.weight', -1), code: 'MB0106', path: 'spec.weight', why: 'weights are unsigned' },
+      {
+        change: set('spec.tlsMode', 'istio'),
+        code: 'MB0104',
+        path: 'spec.tlsMode',
+        why: 'tls mode is a label, not a field',
+      },
+    ],
+  },
+  {
+    kind: 'ServiceEntry',
+    valid: k8s('networking.istio.io/v1beta1', 'ServiceEntry', {
+      spec: {
+        hosts: ['details.bookinfo.svc.cluster.local'],
+        ports: [{ number: 9080, name: 'http' }],
+        resolution: 'STATIC',
+      },
+    }),
+    invalid: [
+      { change: del('spec.hosts'), code: 'MB0102', path: 'spec.hosts', why: 'hosts are required' },
+      { change: set('spec.location', 'MESH_NOWHERE'), code: 'MB0105', path: 'spec.location', why: 'locations' },
+      {
+        change: push('spec.ports', { number: 9080, name: 'http2' }),
+        code: 'MB0203',
+        path: 'spec.ports[1].number',
+        why: 'port numbers are unique',
+      },
+    ],
+  },
+  {
+    kind: 'DestinationRule',
+    valid: k8s('networking.istio.io/v1alpha3', 'DestinationRule', {
+      spec: { host: 'details', trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: '10s' } } },
+    }),
+    invalid: [
+      {
+        change: set('spec.trafficPolicy.outlierDetection.baseEjectionTime', 30),
+        code: 'MB0103',
+        path: 'spec.trafficPolicy.outlierDetection.baseEjectionTime',
+        why: 'durations are strings',
+      },
+      {
+        change: set('spec.trafficPolicy.loadBalancer', { localityLbSetting: { failover: [{ from: 'a' }] } }),
+        code: 'MB0102',
+        path: 'spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0].to',
+        why: 'failover needs a target',
+      },
+      {
+        change: set('spec.subsets', [{ name: 'v1' }, { name: 'v1' }]),
+        code: 'MB0203',
+        path: 'spec.subsets[1].name',
+        why: 'subset names are unique',
+      },
+    ],
+  },
+  {
+    kind: 'IngressGateway',
+    valid: k8s('install.tetrate.io/v1alpha1', 'IngressGateway', {
+      spec: {
+        eastWestOnly: true,
+        kubeSpec: { service: { type: 'LoadBalancer', annotations: { a: 'b' } }, deployment: { replicas: 2 } },
+      },
+    }),
+    invalid: [
+      { change: set('spec.eastWestOnly', 'yes'), code: 'MB0103', path: 'spec.eastWestOnly', why: 'a boolean' },
+      {
+        change: set('spec.kubeSpec.overlays', [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x', patches: [{ path: 'a..b', value: 1 }] },
+        ]),
+        code: 'MB0401',
+        path: 'spec.kubeSpec.overlays[0].patches[0].path',
+        why: 'overlay path syntax',
+      },
+      {
+        change: set('spec.kubeSpec.overlays', [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'x' }]),
+        code: 'MB0403',
+        path: 'spec.kubeSpec.overlays[0]',
+        why: 'only the Deployment and Service are generated',
+      },
+    ],
+  },
+  {
+    kind: 'Organization',
+    valid: tsb('Organization', {}),
+    invalid: [
+      {
+        change: set('metadata.organization', 'tetrate'),
+        code: 'MB0104',
+        path: 'metadata.organization',
+        why: 'an organization has no parent',
+      },
+    ],
+  },
+  {
+    kind: 'Tenant',
+    valid: tsb('Tenant', org),
+    invalid: [
+      {
+        change: del('metadata.organization'),
+        code: 'MB0102',
+        path: 'metadata.organization',
+        why: 'a tenant names its organization',
+      },
+    ],
+  },
+  {
+    kind: 'Workspace',
+    valid: tsb('Workspace', ten, { spec: { namespaceSelector: { names: ['*/bookinfo'] } } }),
+    invalid: [
+      {
+        change: del('metadata.tenant'),
+        code: 'MB0102',
+        path: 'metadata.tenant',
+        why: 'a workspace names its tenant',
+      },
+      {
+        change: set('spec.namespaceSelector.names', ['bookinfo']),
+        code: 'MB0107',
+        path: 'spec.namespaceSelector.names[0]',
+        why: 'cluster/namespace patterns',
+      },
+    ],
+  },
+  {
+    kind: 'WorkspaceSetting',
+    valid: tsb(
+      'WorkspaceSetting',
+      { ...ten, workspace: 'ws' },
+      {
+        spec: {
+          defaultEastWestGatewaySettings: [
+            {
+              workloadSelector: { namespace: 'bookinfo', labels: { app: 'eastwest-gateway' } },
+              exposedServices: [{ serviceLabels: { failover: 'enable' } }],
+            },
+          ],
+        },
+      },
+    ),
+    invalid: [
+      {
+        change: del('metadata.workspace'),
+        code: 'MB0102',
+        path: 'metadata.workspace',
+        why: 'a setting names its workspace',
+      },
+      {
+        change: del('spec.defaultEastWestGatewaySettings[0].workloadSelector.namespace'),
+        code: 'MB0102',
+        path: 'spec.defaultEastWestGatewaySettings[0].workloadSelector.namespace',
+        why: 'the selector names a namespace',
+      },
+      {
+        change: set('spec.failoverSettings', { failoverPriority: 'app' }),
+        code: 'MB0103',
+        path: 'spec.failoverSettings.failoverPriority',
+        why: 'a list of labels',
+      },
+    ],
+  },
+  {
+    kind: 'OrganizationSetting',
+    valid: tsb('OrganizationSetting', org, {
+      spec: { networkSettings: { networkReachability: { 'cluster-1-network': 'cluster-2-network' } } },
+    }),
+    invalid: [
+      {
+        change: set('spec.networkSettings.networkReachability["cluster-1-network"]', ['cluster-2-network']),
+        code: 'MB0103',
+        path: 'spec.networkSettings.networkReachability.cluster-1-network',
+        why: 'a comma-separated string',
+      },
+    ],
+  },
+  {
+    kind: 'Cluster',
+    valid: tsb('Cluster', org, { spec: { network: 'n', locality: { region: 'eu-west-2' }, trustDomain: 'c.local' } }),
+    invalid: [
+      {
+        change: set('spec.kubeconfig', { context: 'c' }),
+        code: 'MB0102',
+        path: 'spec.kubeconfig.path',
+        why: 'a kubeconfig has a path',
+      },
+      { change: del('spec'), code: 'MB0102', path: 'spec', why: 'a cluster has a spec' },
+    ],
+  },
+];
