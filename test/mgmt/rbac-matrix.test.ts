@@ -153,11 +153,6 @@ const CASES: Record<string, Case> = {
     body: [cluster('o', 'c-del', 'n')],
     cleanup: [cluster('o', 'c-del', 'n')],
   },
-  'GET /ui | redirect to the web UI': { method: 'GET', path: '/ui' },
-  'GET /ui/* | the web UI page': { method: 'GET', path: '/ui/' },
-  'GET /ui/api/session | who is signed in': { method: 'GET', path: '/ui/api/session' },
-  'GET /ui/api/topology | live traffic per edge': { method: 'GET', path: '/ui/api/topology' },
-  'GET /ui/api/inventory | what the clusters report': { method: 'GET', path: '/ui/api/inventory' },
   'PUT /v2/status | a report for a WorkspaceSetting': {
     method: 'PUT',
     path: '/v2/status',
