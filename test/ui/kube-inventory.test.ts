@@ -139,9 +139,9 @@ test('reads locality, gateway addresses, services with ready endpoints and Workl
   assert.ok((c9!.error ?? '').length > 0);
 });
 
-test('metrics targets are the running pods of injected namespaces, honouring the prometheus annotations', async () => {
+test('metrics targets are the sidecars of running pods of injected namespaces, whatever the app annotations say', async () => {
   const targets = await kubeMetricsTargets({ kubeconfigPath: kubeconfig, contexts: ['cluster-2', 'cluster-9'] })();
-  assert.deepEqual(targets, ['http://127.254.0.5:15020/stats/prometheus', 'http://127.254.0.7:15090/metrics']);
+  assert.deepEqual(targets, ['http://127.254.0.5:15020/stats/prometheus', 'http://127.254.0.7:15020/stats/prometheus']);
 });
 
 test('createUiSources scrapes the sidecars the kubeconfig lists, or asks Prometheus when given its URL', async () => {
@@ -166,7 +166,7 @@ test('createUiSources scrapes the sidecars the kubeconfig lists, or asks Prometh
       topo.targets.map((t) => [t.url, t.ok]),
       [
         ['http://127.254.0.5:15020/stats/prometheus', false],
-        ['http://127.254.0.7:15090/metrics', false],
+        ['http://127.254.0.7:15020/stats/prometheus', false],
       ],
     );
     assert.equal((await local.inventory!())[0]!.name, 'cluster-2');

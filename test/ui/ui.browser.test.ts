@@ -185,6 +185,8 @@ describe('web UI against live traffic', () => {
       listen: `${randomLoopback()}:0`,
       home,
       logger: createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
+      // This test's own sources replace the default UI (the home's kubeconfig, which does not exist here).
+      ui: false,
       extensions: [(app) => registerUi(app, { topology: collector, inventory })],
     });
     base = mgmt.url;

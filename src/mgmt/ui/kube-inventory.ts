@@ -14,6 +14,8 @@ export interface KubeSourceOptions {
   contexts?: string[];
 }
 
+// Where a sidecar serves its Prometheus metrics (Istio's merged-metrics port and path).
+const SIDECAR_METRICS = '15020/stats/prometheus';
 // East-West gateways expose Istio's multi-network mTLS port.
 const EAST_WEST_PORT = 15443;
 // WorkloadEntry versions Istio serves, newest first.
@@ -144,9 +146,10 @@ export function kubeInventory(options: KubeSourceOptions): () => Promise<Cluster
 }
 
 /**
- * The metrics URL of every running pod in a namespace labelled `istio-injection=enabled` (those have sidecars),
- * honouring the `prometheus.io/port` and `prometheus.io/path` annotations Istio puts on injected pods, else
- * `:15020/stats/prometheus`. An unreadable cluster gives no targets.
+ * The sidecar metrics URL (`http://<podIP>:15020/stats/prometheus`) of every running pod in a namespace labelled
+ * `istio-injection=enabled` (those have sidecars). The pods' own `prometheus.io/*` annotations are not used: they
+ * describe the application's metrics (upstream productpage points them at its :9080/metrics), which Istio's
+ * injector rewrites to the sidecar's merged endpoint. An unreadable cluster gives no targets.
  */
 export async function podMetricsTargets(ref: KubeClusterRef): Promise<string[]> {
   try {
@@ -156,12 +159,7 @@ export async function podMetricsTargets(ref: KubeClusterRef): Promise<string[]> 
     const pods = await c.core.listPodForAllNamespaces();
     return pods.items
       .filter((p) => injected.has(p.metadata?.namespace) && p.status?.phase === 'Running' && p.status.podIP)
-      .map((p) => {
-        const a = p.metadata?.annotations ?? {};
-        const port = a['prometheus.io/port'] ?? '15020';
-        const path = a['prometheus.io/path'] ?? '/stats/prometheus';
-        return `http://${p.status!.podIP}:${port}${path}`;
-      });
+      .map((p) => `http://${p.status!.podIP}:${SIDECAR_METRICS}`);
   } catch {
     return [];
   }
