@@ -40,7 +40,6 @@ export interface PodRunnerOptions {
   readonly probeIntervalMs?: number;
 }
 
-
 interface Container {
   readonly name: string;
   readonly image: string;
@@ -67,8 +66,6 @@ interface RunningPod {
 }
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-
-
 
 /** The pod runner of one cluster. */
 export class PodRunner {
@@ -367,7 +364,3 @@ export class PodRunner {
     }
   }
 }
-
-
-
-
