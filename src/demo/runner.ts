@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 const BIN = fileURLToPath(new URL('../../bin/meshbridge.js', import.meta.url));
 
@@ -42,7 +43,7 @@ export class Runner {
     return this.run(process.execPath, [BIN, ...args], `meshbridge ${args.map(quote).join(' ')}`, opts);
   }
 
-  /** Runs an arbitrary program (e.g. kubectl) with MESHBRIDGE_HOME set. */
+  /** Runs an arbitrary program (e.g. kubectl) with MESHBRIDGE_HOME and KUBECONFIG pointing at the local clusters. */
   async program(file: string, args: readonly string[], opts: { quiet?: boolean; allowFail?: boolean } = {}) {
     return this.run(file, args, `${file.split('/').pop()} ${args.map(quote).join(' ')}`, opts);
   }
@@ -56,7 +57,7 @@ export class Runner {
     if (!opts.quiet) this.options.print(`$ ${display}`);
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, {
-        env: { ...process.env, MESHBRIDGE_HOME: this.options.home },
+        env: { ...process.env, MESHBRIDGE_HOME: this.options.home, KUBECONFIG: join(this.options.home, 'kubeconfig') },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';

@@ -19,6 +19,11 @@ export interface WalkthroughOptions {
   readonly print: (line: string) => void;
   readonly org?: string;
   readonly tenant?: string;
+  /**
+   * A kubectl to run the seed's kubectl commands with (against `$home/kubeconfig`), exactly as the seed types them.
+   * Without it the same commands go through `meshbridge --cluster C ...`.
+   */
+  readonly kubectl?: string;
 }
 
 /** Raised when a step's check fails; names the step. */
@@ -99,6 +104,13 @@ export class Walkthrough {
 
   // ---- helpers over the CLI -------------------------------------------------------------------------------------
 
+  /** One of the seed's kubectl commands against a cluster: real kubectl when configured, else meshbridge. */
+  private kube(cluster: string, args: readonly string[], opts: { allowFail?: boolean } = {}) {
+    // The runner sets KUBECONFIG to the local clusters' kubeconfig, so the command reads as the seed's.
+    if (this.options.kubectl) return this.cli.program(this.options.kubectl, ['--context', cluster, ...args], opts);
+    return this.cli.meshbridge(['--cluster', cluster, ...args], opts);
+  }
+
   private async getJson(cluster: string, kind: string, namespace?: string): Promise<Kube[]> {
     const args = ['--cluster', cluster, 'get', kind, ...(namespace ? ['-n', namespace] : []), '-o', 'json'];
     const res = await this.cli.meshbridge(args, { quiet: true });
@@ -126,6 +138,7 @@ export class Walkthrough {
   }
 
   private async curlPage(cluster: string): Promise<string> {
+    // `exec` goes through meshbridge: pods here are processes, not containers kubectl could attach to.
     const res = await this.cli.meshbridge([
       '--cluster',
       cluster,
@@ -152,22 +165,12 @@ export class Walkthrough {
   }
 
   private async scale(cluster: string, deployment: string, replicas: number): Promise<void> {
-    await this.cli.meshbridge([
-      '--cluster',
-      cluster,
-      'scale',
-      'deployment',
-      deployment,
-      '-n',
-      BOOKINFO,
-      '--replicas',
-      String(replicas),
-    ]);
+    await this.kube(cluster, ['scale', 'deployment', deployment, '-n', BOOKINFO, `--replicas=${replicas}`]);
   }
 
   private async workloadEntries(cluster: string, print: boolean): Promise<WorkloadEntryRow[]> {
     if (print) {
-      const table = await this.cli.meshbridge(['--cluster', cluster, 'get', 'we', '-n', BOOKINFO]);
+      const table = await this.kube(cluster, ['get', 'we', '-n', BOOKINFO]);
       for (const line of table.stdout.trimEnd().split('\n')) this.say(`  ${line}`);
     }
     const items = await this.getJson(cluster, 'we', BOOKINFO);
@@ -207,12 +210,18 @@ export class Walkthrough {
     return out;
   }
 
+  /** The seed's `kubectl create namespace bookinfo` + `kubectl label namespace bookinfo istio-injection=enabled`. */
   private async namespace(cluster: string): Promise<void> {
+    if (this.options.kubectl) {
+      await this.kube(cluster, ['create', 'namespace', BOOKINFO]);
+      await this.kube(cluster, ['label', 'namespace', BOOKINFO, 'istio-injection=enabled']);
+      return;
+    }
     const ns = this.writeTemp(
       'bookinfo-namespace.yaml',
       `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${BOOKINFO}\n  labels:\n    istio-injection: enabled\n`,
     );
-    await this.cli.meshbridge(['--cluster', cluster, 'apply', '-f', ns]);
+    await this.kube(cluster, ['apply', '-f', ns]);
   }
 
   // ---- the seed's steps -----------------------------------------------------------------------------------------
@@ -220,8 +229,8 @@ export class Walkthrough {
   private async stepBookinfoCluster1(): Promise<void> {
     await this.cli.meshbridge(['local', 'up']);
     await this.namespace(C1);
-    await this.cli.meshbridge(['--cluster', C1, 'apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
-    await this.cli.meshbridge(['--cluster', C1, 'apply', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')]);
+    await this.kube(C1, ['apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
+    await this.kube(C1, ['apply', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')]);
     await this.waitDeploymentsReady(C1, BOOKINFO);
     const page = await this.curlPage(C1);
     if (!showsBookDetails(page)) throw new StepFailed('1', 'the page does not show the Book Details block');
@@ -243,8 +252,8 @@ export class Walkthrough {
 
   private async stepCluster2(): Promise<void> {
     await this.namespace(C2);
-    await this.cli.meshbridge(['--cluster', C2, 'apply', '-f', this.seedFile('eastwest-gateway.yaml')]);
-    await this.cli.meshbridge(['--cluster', C2, 'apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
+    await this.kube(C2, ['apply', '-f', this.seedFile('eastwest-gateway.yaml')]);
+    await this.kube(C2, ['apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
     await this.waitDeploymentsReady(C2, BOOKINFO);
     const addresses = await this.waitFor('the East-West gateway load balancer addresses', async () => {
       const svcs = await this.getJson(C2, 'services', BOOKINFO);
@@ -327,9 +336,7 @@ export class Walkthrough {
 
   private async stepSameRegion(): Promise<void> {
     // Move cluster-2 into cluster-1's region by relabelling its node, as if both ran in eu-west-2.
-    await this.cli.meshbridge([
-      '--cluster',
-      C2,
+    await this.kube(C2, [
       'label',
       'node',
       `${C2}-node`,
@@ -342,7 +349,7 @@ export class Walkthrough {
       return (counts[C2] ?? 0) > 0 ? counts : undefined;
     });
     this.say(`  same region, cluster-1 healthy: details served by ${JSON.stringify(beforeOverlay)}`);
-    await this.cli.meshbridge(['--cluster', C2, 'apply', '-f', this.seedFile('eastwest-gateway-locality.yaml')]);
+    await this.kube(C2, ['apply', '-f', this.seedFile('eastwest-gateway-locality.yaml')]);
     const afterOverlay = await this.waitFor('entries to take the eu-remote-1 locality', async () => {
       const counts = await this.servedBy(20);
       return (counts[C2] ?? 0) === 0 && (counts.failed ?? 0) === 0 ? counts : undefined;
@@ -389,16 +396,16 @@ export class Walkthrough {
 
   /** The seed's clean-up (sleep removed in cluster-1; gateway, bookinfo and namespace in cluster-2), then `local down`. */
   async cleanup(): Promise<void> {
-    await this.cli.meshbridge(['--cluster', C1, 'delete', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')], {
+    await this.kube(C1, ['delete', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')], {
       allowFail: true,
     });
-    await this.cli.meshbridge(['--cluster', C2, 'delete', 'ingressgateway', 'eastwest-gateway', '-n', BOOKINFO], {
+    await this.kube(C2, ['delete', 'ingressgateway', 'eastwest-gateway', '-n', BOOKINFO], {
       allowFail: true,
     });
-    await this.cli.meshbridge(['--cluster', C2, 'delete', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')], {
+    await this.kube(C2, ['delete', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')], {
       allowFail: true,
     });
-    await this.cli.meshbridge(['--cluster', C2, 'delete', 'namespace', BOOKINFO], { allowFail: true });
+    await this.kube(C2, ['delete', 'namespace', BOOKINFO], { allowFail: true });
     await this.cli.meshbridge(['local', 'down'], { allowFail: true });
   }
 }

@@ -16,7 +16,11 @@ const home = mkdtempSync(join(tmpdir(), 'mb-walkthrough-'));
 // A loopback block of our own (127.<base+k>.*), so suites running beside this one never share pod addresses.
 process.env.MESHBRIDGE_IP_BLOCK_BASE ??= String(100 + Math.floor(Math.random() * 100));
 const lines: string[] = [];
-const walk = new Walkthrough({ home, fixtures: FIXTURES, print: (l) => lines.push(l) });
+// The seed's kubectl commands run with real kubectl (.ci/run installs it); only `exec` goes through meshbridge.
+const kubectlPath = execFileSync('sh', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
+if (!kubectlPath)
+  throw new Error('kubectl is not installed: this test runs the seed with real kubectl (.ci/run installs it)');
+const walk = new Walkthrough({ home, fixtures: FIXTURES, print: (l) => lines.push(l), kubectl: kubectlPath });
 
 after(async () => {
   await new Runner({ home, print: () => {} }).meshbridge(['local', 'down'], { quiet: true, allowFail: true });

@@ -4,13 +4,27 @@
  * touches clusters a user started with `local up`.
  */
 import type { Command } from 'commander';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runner } from '../../demo/runner.js';
 import { StepFailed, Walkthrough } from '../../demo/walkthrough.js';
 
 const DEFAULT_FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url));
+
+/** The absolute path of an executable on PATH, if any. */
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
 
 /** How to reach what `--keep` leaves running. */
 function printKept(home: string, print: (line: string) => void): void {
@@ -33,8 +47,9 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('run the cross-cluster failover walkthrough on fresh local clusters, checking every step')
     .option('--keep', 'leave the clusters (and the UI) running at the end')
+    .option('--no-kubectl', "run the seed's kubectl commands as meshbridge commands even when kubectl is installed")
     .option('--fixtures <dir>', 'folder with upstream/{bookinfo,sleep}.yaml and seed/*.yaml', DEFAULT_FIXTURES)
-    .action(async (opts: { keep?: boolean; fixtures: string }) => {
+    .action(async (opts: { keep?: boolean; fixtures: string; kubectl: boolean }) => {
       const home = resolve(process.env.MESHBRIDGE_HOME ?? '.meshbridge', 'demo');
       const fixtures = resolve(opts.fixtures);
       if (!existsSync(resolve(fixtures, 'upstream', 'bookinfo.yaml'))) {
@@ -45,7 +60,13 @@ export function registerDemo(program: Command): void {
       await new Runner({ home, print }).meshbridge(['local', 'down'], { quiet: true, allowFail: true });
       rmSync(home, { recursive: true, force: true });
       print(`meshbridge demo: the seed walkthrough on local clusters (state in ${home})`);
-      const walk = new Walkthrough({ home, fixtures, print });
+      const kubectl = opts.kubectl === false ? undefined : findOnPath('kubectl');
+      print(
+        kubectl
+          ? `the seed's kubectl commands run with ${kubectl}`
+          : "kubectl not found: the seed's kubectl commands run as `meshbridge --cluster C ...`",
+      );
+      const walk = new Walkthrough({ home, fixtures, print, ...(kubectl ? { kubectl } : {}) });
       const started = Date.now();
       try {
         await walk.run();
