@@ -7,6 +7,7 @@ import { makeIssue, type Issue } from '../issues.js';
 import type { ApiObject, TsbObject } from '../kinds/index.js';
 import type { IngressGateway } from '../kinds/install/ingress-gateway.js';
 import { checkGatewaySelection } from './gateway-selection.js';
+import { KINDS } from '../registry.js';
 
 /** An object of the set and an opaque reference back to where it came from. */
 export interface SetMember {
@@ -20,14 +21,8 @@ export interface MemberIssue {
   issue: Issue;
 }
 
-const TSB_KINDS = new Set([
-  'Organization',
-  'Tenant',
-  'Workspace',
-  'WorkspaceSetting',
-  'OrganizationSetting',
-  'Cluster',
-]);
+/** The management-plane kinds, from the kind table (one source of truth). */
+const TSB_KINDS = new Set(KINDS.filter((k) => k.scope === 'mgmt').map((k) => k.kind));
 
 function isTsb(o: ApiObject): o is TsbObject {
   return TSB_KINDS.has(o.kind);
