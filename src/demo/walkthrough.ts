@@ -387,8 +387,8 @@ export class Walkthrough {
     this.report.reachability = { entriesWithoutRule: gone, explain: explain.stdout, entriesWithRule: back };
   }
 
-  /** The seed's clean-up: sleep removed in cluster-1, gateway, bookinfo and namespace removed in cluster-2. */
-  async cleanup(keep: boolean): Promise<void> {
+  /** The seed's clean-up (sleep removed in cluster-1; gateway, bookinfo and namespace in cluster-2), then `local down`. */
+  async cleanup(): Promise<void> {
     await this.cli.meshbridge(['--cluster', C1, 'delete', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')], {
       allowFail: true,
     });
@@ -399,6 +399,6 @@ export class Walkthrough {
       allowFail: true,
     });
     await this.cli.meshbridge(['--cluster', C2, 'delete', 'namespace', BOOKINFO], { allowFail: true });
-    if (!keep) await this.cli.meshbridge(['local', 'down'], { allowFail: true });
+    await this.cli.meshbridge(['local', 'down'], { allowFail: true });
   }
 }

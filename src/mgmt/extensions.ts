@@ -1,10 +1,16 @@
 /**
  * Route modules every management plane mounts besides its REST API, and how they meet its authentication.
  *
+<<<<<<< HEAD
+ * The REST routes need a token unless they declare `config.access: 'public'`. An extension that authenticates its
+ * routes itself (the web UI, mounted by start.ts with this plane's token check) goes through `publicRoutes`, which
+ * marks its undeclared routes public: the UI page must load in a browser without an Authorization header.
+=======
  * The REST routes need a token unless they declare `config.access: 'public'`. The web UI's routes declare their
  * own: the page and its scripts are public (they must load in a browser without an Authorization header), its
  * data routes are reads behind this plane's token check. An extension that authenticates its routes itself can
  * be mounted through `publicRoutes`, which marks its undeclared routes public.
+>>>>>>> apps
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppExtension } from './http/app.js';
@@ -21,10 +27,3 @@ export function publicRoutes(extension: AppExtension): AppExtension {
     });
   };
 }
-
-/**
- * The default extensions, in mount order. The web UI is not listed: `startMgmt` mounts it from its `ui` option
- * (the home's kubeconfig by default). `uiExtension()` is the alternative that reads clusters from the registered
- * Cluster objects; list it here only together with `ui: false`, since a route may be registered once.
- */
-export const DEFAULT_EXTENSIONS: readonly AppExtension[] = [];

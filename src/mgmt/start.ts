@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { authenticate, ensureAdminToken } from './auth/tokens.js';
 import { buildApp } from './http/app.js';
 import type { AppExtension } from './http/app.js';
-import { DEFAULT_EXTENSIONS, publicRoutes } from './extensions.js';
+import { publicRoutes } from './extensions.js';
 import { createLogger } from './logger.js';
 import { RevisionNotifier } from './service/notifier.js';
 import type { MgmtDeps } from './service/context.js';
@@ -27,7 +27,7 @@ export interface StartOptions {
   /** `sqlite:PATH` or `postgres://...`; default `sqlite:<home>/mgmt.db`. */
   store?: string;
   logger?: Logger;
-  /** Route modules to mount (default: DEFAULT_EXTENSIONS). */
+  /** Route modules to mount; when given they replace the default web UI (see `ui`). */
   extensions?: readonly AppExtension[];
   /**
    * The web UI under /ui/ and where its live data comes from: `false` serves no UI; by default the clusters of
@@ -80,11 +80,14 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   mkdirSync(opts.home, { recursive: true, mode: 0o700 });
   const storeUrl = opts.store ?? `sqlite:${join(opts.home, 'mgmt.db')}`;
   const store = await openStore(storeUrl);
-  const ui = opts.ui === false ? undefined : createUiSources(opts.ui ?? defaultUiOptions(opts.home));
+  const ui =
+    opts.ui === false || opts.extensions !== undefined
+      ? undefined
+      : createUiSources(opts.ui ?? defaultUiOptions(opts.home));
   try {
     await ensureAdminToken(store, join(opts.home, 'admin-token'));
     const deps: MgmtDeps = { store, notifier: new RevisionNotifier(await store.revision()) };
-    const extensions = [...(opts.extensions ?? DEFAULT_EXTENSIONS), ...(ui === undefined ? [] : [uiExtension(ui)])];
+    const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui)]);
     const app = await buildApp({ deps, logger: opts.logger ?? createLogger(), extensions });
     await app.listen({ host, port });
     ui?.start();

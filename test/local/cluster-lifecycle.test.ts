@@ -219,7 +219,8 @@ test('an unknown image leaves a clear ErrImagePull on the pod and the cluster ke
     return w?.reason === 'ErrImagePull' ? w : undefined;
   });
   assert.match(waiting.message, /example\.com\/nope:1/);
-  assert.match(kubectl('get', 'pods', '-n', 'bookinfo', '-l', 'app=mystery'), /0\/1\s+ErrImagePull/);
+  // The app container cannot start (never ready); the namespace is meshed, so the pod also has a sidecar.
+  assert.match(kubectl('get', 'pods', '-n', 'bookinfo', '-l', 'app=mystery'), /[01]\/2\s+ErrImagePull/);
   kubectl('delete', '-n', 'bookinfo', '-f', file);
   await eventually('the mystery pod to go with its deployment', () =>
     kubectlJson<{ items: Pod[] }>('get', 'pods', '-n', 'bookinfo', '-l', 'app=mystery').items.length === 0
@@ -258,10 +259,10 @@ test('an East-West IngressGateway gets a Deployment with overlaid pod labels and
   );
   assert.equal(pod.metadata.labels?.app, 'eastwest-gateway');
   assert.equal(pod.metadata.labels?.['istio-locality'], 'eu-remote-1', 'the overlay lands on the pods');
-  // The gateway pod runs the mesh's East-West gateway process.
-  await eventually('the gateway process to run', () => {
+  // The gateway pod runs the mesh's East-West gateway process, ready once it has its xDS configuration.
+  await eventually('the gateway pod to be ready', () => {
     const p = kubectlJson<Pod>('get', 'pod', pod.metadata.name, '-n', 'bookinfo');
-    return p.status?.containerStatuses?.[0]?.state.running ? true : undefined;
+    return p.status?.containerStatuses?.[0]?.state.running && ready(p) ? true : undefined;
   });
   // Re-applying the gateway without the overlay updates its Deployment, which rolls out pods without the label.
   const reapplied = meshbridge(

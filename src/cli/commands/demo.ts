@@ -4,13 +4,29 @@
  * touches clusters a user started with `local up`.
  */
 import type { Command } from 'commander';
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runner } from '../../demo/runner.js';
 import { StepFailed, Walkthrough } from '../../demo/walkthrough.js';
 
 const DEFAULT_FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url));
+
+/** How to reach what `--keep` leaves running. */
+function printKept(home: string, print: (line: string) => void): void {
+  let url: string | undefined;
+  try {
+    url = (JSON.parse(readFileSync(join(home, 'mgmt.json'), 'utf8')) as { url?: string }).url;
+  } catch {
+    url = undefined;
+  }
+  print('the clusters, bookinfo and the management plane are still running:');
+  if (url) print(`  web UI: ${url}/ui/  (token: the content of ${join(home, 'admin-token')})`);
+  print(`  export MESHBRIDGE_HOME=${home}`);
+  print(`  kubectl --kubeconfig ${join(home, 'kubeconfig')} --context cluster-1 get we -n bookinfo`);
+  print('  meshbridge explain failover details.bookinfo --from cluster-1');
+  print('  meshbridge local down     # when done');
+}
 
 export function registerDemo(program: Command): void {
   program
@@ -33,15 +49,14 @@ export function registerDemo(program: Command): void {
       const started = Date.now();
       try {
         await walk.run();
-        print('\n== 8. cleanup');
-        await walk.cleanup(opts.keep ?? false);
-        print(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
         if (opts.keep) {
-          print(`clusters are still running; state and kubeconfig in ${home}`);
-          print(`  export MESHBRIDGE_HOME=${home}`);
-          print(`  kubectl --kubeconfig ${home}/kubeconfig --context cluster-1 get we -n bookinfo`);
-          print('  meshbridge local status    # and `meshbridge local down` when done');
+          print('\n== 8. cleanup: skipped (--keep)');
+        } else {
+          print('\n== 8. cleanup');
+          await walk.cleanup();
         }
+        print(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        if (opts.keep) printKept(home, print);
       } catch (err) {
         const step = err instanceof StepFailed ? err.step : 'unknown step';
         print(`\nFAILED at ${step}: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StoredObject } from '../store/types.js';
-import { planDeployment, templateHash } from './deployments.js';
+import { inheritedLocality, planDeployment, templateHash } from './deployments.js';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } };
 const deployment = (replicas: number, tpl: unknown = template): StoredObject => ({
@@ -68,4 +68,31 @@ test('a new template rolls: old pods stay until the new ones are ready', () => {
   });
   assert.deepEqual(rolled.delete, ['old']);
   assert.equal(rolled.status.updatedReplicas, 1);
+});
+
+test('pods follow a relabelled node unless their template sets the locality itself', () => {
+  const moved: StoredObject = {
+    ...node,
+    metadata: {
+      ...node.metadata,
+      labels: { 'topology.kubernetes.io/region': 'r2', 'topology.kubernetes.io/zone': 'z2' },
+    },
+  };
+  const p = pod('a', 'h', true);
+  p.metadata.labels = {
+    ...p.metadata.labels,
+    'topology.kubernetes.io/region': 'r1',
+    'topology.kubernetes.io/zone': 'z1',
+  };
+  assert.deepEqual(inheritedLocality(p, moved, {}), {
+    app: 'web',
+    'pod-template-hash': 'h',
+    'topology.kubernetes.io/region': 'r2',
+    'topology.kubernetes.io/zone': 'z2',
+  });
+  assert.equal(
+    inheritedLocality(p, moved, { 'topology.kubernetes.io/region': 'r1', 'topology.kubernetes.io/zone': 'z1' }),
+    undefined,
+  );
+  assert.equal(inheritedLocality(p, node, {}), undefined, 'nothing to change');
 });

@@ -98,7 +98,7 @@ function newPod(
   const meta = rec(template.metadata);
   const labels: Record<string, string> = { ...strMap(meta.labels), 'pod-template-hash': hash };
   const nodeLabels = node?.metadata.labels ?? {};
-  for (const key of ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone']) {
+  for (const key of LOCALITY_KEYS) {
     const v = nodeLabels[key];
     if (v !== undefined && labels[key] === undefined) labels[key] = v;
   }
@@ -127,6 +127,28 @@ function newPod(
   };
 }
 
+const LOCALITY_KEYS = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone'] as const;
+
+/**
+ * Pure: the labels a pod should carry so its inherited locality follows its node's (after a relabel of the node),
+ * or undefined when nothing changes. Keys the pod template sets itself are left alone.
+ */
+export function inheritedLocality(
+  pod: StoredObject,
+  node: StoredObject,
+  templateLabels: Record<string, string>,
+): Record<string, string> | undefined {
+  const labels = { ...(pod.metadata.labels ?? {}) };
+  let changed = false;
+  for (const key of LOCALITY_KEYS) {
+    const want = node.metadata.labels?.[key];
+    if (want === undefined || templateLabels[key] !== undefined || labels[key] === want) continue;
+    labels[key] = want;
+    changed = true;
+  }
+  return changed ? labels : undefined;
+}
+
 /** Applies every Deployment's plan; skips writes that would change nothing. */
 export function reconcileDeployments(store: ClusterStore, node: StoredObject | undefined): void {
   const pods = store.list(PODS);
@@ -136,6 +158,17 @@ export function reconcileDeployments(store: ClusterStore, node: StoredObject | u
         p.metadata.namespace === deployment.metadata.namespace &&
         p.metadata.ownerReferences?.some((o) => o.uid === deployment.metadata.uid),
     );
+    const templateLabels = strMap(rec(rec(rec(deployment.spec).template).metadata).labels);
+    if (node) {
+      for (const pod of owned) {
+        const labels = inheritedLocality(pod, node, templateLabels);
+        if (!labels) continue;
+        store.transaction((w) => {
+          const current = w.get(PODS, pod.metadata.namespace, pod.metadata.name);
+          if (current) w.update(PODS, { ...current, metadata: { ...current.metadata, labels } });
+        });
+      }
+    }
     const plan = planDeployment({ deployment, pods: owned, node });
     if (plan.create.length === 0 && plan.delete.length === 0 && same(deployment.status, plan.status)) continue;
     store.transaction((w) => {

@@ -18,6 +18,8 @@ import { DEPLOYMENTS, INGRESS_GATEWAYS, SERVICES, rec, recs, same, strMap } from
 
 /** The image of gateway pods (the resource model's); the pod runner starts the mesh's gateway process for it. */
 export { GATEWAY_IMAGE };
+/** The gateway process's admin port (readiness at `/ready`). */
+export const GATEWAY_ADMIN_PORT = 15000;
 /** Annotation naming a gateway's external addresses explicitly. */
 export const EXTERNAL_ADDRESSES = 'xcp.tetrate.io/cluster-external-addresses';
 
@@ -47,12 +49,11 @@ export function gatewayObjects(
   const spec = rec(d.spec);
   const template = rec(spec.template);
   const podSpec = rec(template.spec);
-  const containers = recs(podSpec.containers).map((c, i) => {
-    const port = recs(c.ports)[0]?.containerPort;
-    return i === 0 && typeof port === 'number'
-      ? { ...c, readinessProbe: { tcpSocket: { port }, periodSeconds: 2 } }
-      : c;
-  });
+  // Ready once the gateway has its xDS configuration: its admin endpoint (contract C: MB_ADMIN_PORT, default
+  // 15000, on the pod IP) answers /ready with 200 then. Its TLS port listens on the load-balancer addresses only.
+  const containers = recs(podSpec.containers).map((c, i) =>
+    i === 0 ? { ...c, readinessProbe: { httpGet: { path: '/ready', port: GATEWAY_ADMIN_PORT }, periodSeconds: 2 } } : c,
+  );
   const deployment: StoredObject = {
     ...d,
     metadata: { ...d.metadata, labels: { ...strMap(d.metadata.labels), ...istio }, ownerReferences: owner },

@@ -4,7 +4,7 @@
  * supervised with restart backoff, probed for readiness, and reflected back into the Pod's status. A Pod removed
  * from the store has its processes stopped (SIGTERM, then SIGKILL after its grace period).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterInfo } from '../config.js';
 import { GATEWAY_IMAGE } from '../controllers/gateways.js';
@@ -17,6 +17,8 @@ import type { ImageResolver } from './images.js';
 import { allocatePodIp } from './ip.js';
 import { podStatus, type ContainerView } from './pod-status.js';
 import { runProbe, type Probe, type ProbeSpec } from './probe.js';
+import { containerEnv, portEnv, probeFor } from './pod-env.js';
+import { killOrphans, POD_OWNER_ENV } from './orphans.js';
 
 /** Options of the pod runner; frozen at construction. */
 /** How long a freed pod IP stays unused before it is handed out again. */
@@ -37,9 +39,6 @@ export interface PodRunnerOptions {
   /** Milliseconds between readiness probes (default 1000). */
   readonly probeIntervalMs?: number;
 }
-
-/** Environment variable marking a process as a pod of a given cluster state dir (checked before killing orphans). */
-export const POD_OWNER_ENV = 'MESHBRIDGE_POD_OWNER';
 
 interface Container {
   readonly name: string;
@@ -67,31 +66,6 @@ interface RunningPod {
 }
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-
-function portNumber(port: unknown, container: Rec): number | undefined {
-  if (typeof port === 'number') return port;
-  if (typeof port === 'string') {
-    if (/^\d+$/.test(port)) return Number(port);
-    const named = recs(container.ports).find((p) => p.name === port);
-    if (named && typeof named.containerPort === 'number') return named.containerPort;
-  }
-  return undefined;
-}
-
-/** The readiness probe of a container spec: its readinessProbe (HTTP or TCP), else TCP on its first port. */
-export function probeFor(container: Rec): ProbeSpec | undefined {
-  const rp = rec(container.readinessProbe);
-  const timeoutMs = (typeof rp.timeoutSeconds === 'number' ? rp.timeoutSeconds : 1) * 1000;
-  const http = rec(rp.httpGet);
-  const httpPort = portNumber(http.port, container);
-  if (httpPort !== undefined) {
-    return { type: 'http', port: httpPort, path: typeof http.path === 'string' ? http.path : '/', timeoutMs };
-  }
-  const tcpPort = portNumber(rec(rp.tcpSocket).port, container);
-  if (tcpPort !== undefined) return { type: 'tcp', port: tcpPort, timeoutMs };
-  const first = recs(container.ports)[0]?.containerPort;
-  return typeof first === 'number' ? { type: 'tcp', port: first, timeoutMs } : undefined;
-}
 
 /** The pod runner of one cluster. */
 export class PodRunner {
@@ -388,64 +362,5 @@ export class PodRunner {
     } catch {
       // Bookkeeping only: the process group still reaches the pods.
     }
-  }
-}
-
-function containerEnv(c: Rec, pod: StoredObject, ip: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of recs(c.env)) {
-    if (typeof e.name !== 'string') continue;
-    if (typeof e.value === 'string') out[e.name] = e.value;
-    const field = rec(rec(e.valueFrom).fieldRef).fieldPath;
-    const fields: Record<string, string | undefined> = {
-      'status.podIP': ip,
-      'metadata.name': pod.metadata.name,
-      'metadata.namespace': pod.metadata.namespace,
-      'spec.nodeName': rec(pod.spec).nodeName as string | undefined,
-      'spec.serviceAccountName': rec(pod.spec).serviceAccountName as string | undefined,
-    };
-    if (typeof field === 'string' && fields[field] !== undefined) out[e.name] = fields[field] as string;
-  }
-  return out;
-}
-
-function portEnv(c: Rec): Record<string, string> {
-  const ports = recs(c.ports)
-    .map((p) => p.containerPort)
-    .filter((p): p is number => typeof p === 'number');
-  return ports.length ? { PORT: String(ports[0]), CONTAINER_PORTS: ports.join(',') } : {};
-}
-
-/** Kills pod processes recorded in `pidFile` that still carry this cluster's owner marker. */
-export function killOrphans(pidFile: string, podsDir: string): void {
-  let pids: number[] = [];
-  try {
-    pids = JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
-  } catch {
-    return;
-  }
-  const killed: number[] = [];
-  for (const pid of pids) {
-    try {
-      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      if (environ.includes(`${POD_OWNER_ENV}=${podsDir}`)) {
-        process.kill(pid, 'SIGKILL');
-        killed.push(pid);
-      }
-    } catch {
-      // Already gone, or not ours to read: nothing to kill.
-    }
-  }
-  // Wait (briefly, synchronously: this runs once at startup) until they are gone, so their addresses are free.
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let i = 0; i < 100 && killed.some((pid) => alive(pid)); i++) Atomics.wait(pause, 0, 0, 20);
-}
-
-function alive(pid: number): boolean {
-  try {
-    // A zombie still has a /proc entry; its state letter is Z.
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
   }
 }

@@ -1,8 +1,6 @@
 /** The web UI: routes for the management plane, its data sources, and the JSON shapes it serves. */
 export { registerUi } from './register.js';
 export type { UiDeps, UiPrincipal } from './register.js';
-export { uiExtension } from './extension.js';
-export type { UiExtensionOptions } from './extension.js';
 export { createUiSources } from './sources.js';
 export type { UiSources, UiSourcesOptions } from './sources.js';
 export {

@@ -1,0 +1,46 @@
+/**
+ * The README's promises that a newcomer relies on: its first lines are the two commands, `npm start` is the demo
+ * the walkthrough test runs, and CI runs the README's test command.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/paths.js';
+import { buildProgram } from '../../src/cli/program.js';
+
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+test('the README starts with the set-up-and-run and set-up-and-test commands', () => {
+  const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const commands = firstBlock
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
+  assert.deepEqual(commands, ['npm ci && npm start', 'npm ci && npm test']);
+  assert.ok(readme.indexOf('```sh') < readme.indexOf('\n## '), 'the commands come before any section');
+});
+
+test('npm start runs the demo, whose steps are the ones the walkthrough test runs', () => {
+  assert.equal(pkg.scripts.start, 'node bin/meshbridge.js demo');
+  const walkthrough = readFileSync(join(REPO_ROOT, 'test', 'e2e', 'walkthrough.test.ts'), 'utf8');
+  assert.match(walkthrough, /new Walkthrough\(/);
+  const demo = readFileSync(join(REPO_ROOT, 'src', 'cli', 'commands', 'demo.ts'), 'utf8');
+  assert.match(demo, /new Walkthrough\(/);
+});
+
+test('CI runs the README test command', () => {
+  const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
+  assert.match(ci, /^npm ci && npm test$/m);
+});
+
+test('every meshbridge command the README shows is one the CLI knows', () => {
+  const program = buildProgram();
+  const known = new Set(program.commands.map((c) => c.name()));
+  const code = [...readme.matchAll(/```\w*\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').join('\n');
+  const shown = [...code.matchAll(/^(?:npx )?meshbridge (?:--cluster \S+ )?([a-z]+)/gm)].map((m) => m[1] as string);
+  assert.ok(shown.length > 10, `found ${shown.length} commands`);
+  const unknown = shown.filter((c) => !known.has(c));
+  assert.deepEqual([...new Set(unknown)], []);
+});
