@@ -4,9 +4,7 @@
  * run through the walkthrough driver, then the page served by the local management plane shows real sidecar
  * traffic, the clusters, failover when details-v1 is scaled to 0 under load, and a reachability edit that the
  * real federation controller turns into removed WorkloadEntries. Screenshots go to test-artifacts/ui-e2e/.
- *
- * Not in the default run (its name does not end in .test.ts) until it has passed on a quiet machine: run it with
- * `npm run build && node --import tsx --test test/ui/ui-local.e2e.ts` (MESHBRIDGE_KEEP_HOME=1 keeps the logs).
+ * MESHBRIDGE_KEEP_HOME=1 keeps the clusters' state and logs for a post-mortem.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
