@@ -1,6 +1,7 @@
 /** The benchmark scenarios, in run order. Add a module under `scenarios/` and list it here. */
 import type { Scenario } from '../lib/types.js';
+import failover from './failover.js';
 import hopLadder from './hop-ladder.js';
 import throughput from './throughput.js';
 
-export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput];
+export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput, failover];

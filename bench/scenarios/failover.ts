@@ -1,0 +1,215 @@
+/**
+ * Failover under constant load (QUALITY.md: graceful, hard failure, silent failure). One client sidecar (from
+ * `dist/`) reaches `details` with three local endpoints (priority 0, each its own process) and one remote
+ * endpoint (priority 1), fed by a real ADS server. 200 GET/s flow through the sidecar's explicit proxy while the
+ * local endpoints are broken, then restored:
+ * - graceful: the control plane pushes an endpoint set without them (a scale to 0), then with them again;
+ * - hard-kill: every local process is killed -9, then started again on the same address;
+ * - silent-stop: every local process is SIGSTOPped (connections open, nothing answers), then SIGCONTed.
+ * Reported per case: requests sent and failed, time from the break to the first success served by the remote
+ * endpoint, time from the restore (EDS pushed / processes listening / SIGCONT sent) to the first success served
+ * locally again, and the slowest request. Time ratios are to the per-try timeout (silent target: failover <=
+ * per-try timeout x attempts). Retry and timeout values are the mesh's route defaults (2 retries, 1 s per try,
+ * 10 s per request); outlier detection is the generated DestinationRule's (5 consecutive errors, 100 %) with a
+ * 1 s base ejection instead of 30 s so failback fits in a few seconds.
+ */
+import type { BenchRow, Scenario } from '../lib/types.js';
+import { BenchMesh, randomLoopback } from '../lib/mesh.js';
+import { startOpenLoad } from '../lib/open-load.js';
+import type { LoadSample } from '../lib/open-load.js';
+import type { TestAdsServer } from '../../test/support/ads-server.js';
+import { spawnApp, viaProxy } from '../../test/support/proxies.js';
+import type { AppProcess } from '../../test/support/proxies.js';
+import { edsFor, serveSidecarConfig } from '../../test/support/xds-resources.js';
+import type { TestService } from '../../test/support/xds-resources.js';
+
+const RATE = 200;
+const PER_TRY_MS = 1000;
+const RETRIES = 2;
+const ROUTE_TIMEOUT_MS = 10_000;
+const BEFORE_MS = 1000;
+const OUTAGE_MS = 4000;
+const AFTER_MS = 6000;
+const URL = 'http://details:9080/';
+
+/** The endpoints of one case. `p0` is replaced when a case restarts its processes. */
+interface Topology {
+  name: string;
+  p0: AppProcess[];
+  p1: AppProcess;
+  ads: TestAdsServer;
+  svc: TestService;
+}
+
+interface FailoverCase {
+  name: 'graceful' | 'hard-kill' | 'silent-stop';
+  /** Breaks every local endpoint. */
+  breakLocal(t: Topology): Promise<void>;
+  /** Resolves when the local endpoints can answer again. */
+  restoreLocal(t: Topology): Promise<void>;
+}
+
+const localName = (t: Topology, i: number): string => `${t.name}-local-${i + 1}`;
+
+const CASES: FailoverCase[] = [
+  {
+    name: 'graceful',
+    async breakLocal(t) {
+      // What the control plane serves once the local Deployment has no ready pod: only the remote locality,
+      // compacted to priority 0 (the receiving side rejects a gap).
+      const remoteOnly = t.svc.endpoints.filter((e) => e.priority === 1).map((e) => ({ ...e, priority: 0 }));
+      t.ads.set('endpoint', edsFor([{ ...t.svc, endpoints: remoteOnly }]));
+    },
+    async restoreLocal(t) {
+      t.ads.set('endpoint', edsFor([t.svc]));
+    },
+  },
+  {
+    name: 'hard-kill',
+    async breakLocal(t) {
+      await Promise.all(t.p0.map((a) => a.kill('SIGKILL')));
+    },
+    async restoreLocal(t) {
+      t.p0 = await Promise.all(t.p0.map((a, i) => spawnApp(localName(t, i), a.host, a.port)));
+    },
+  },
+  {
+    name: 'silent-stop',
+    async breakLocal(t) {
+      for (const a of t.p0) a.child.kill('SIGSTOP');
+    },
+    async restoreLocal(t) {
+      for (const a of t.p0) a.child.kill('SIGCONT');
+    },
+  },
+];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function runCase(mesh: BenchMesh, c: FailoverCase): Promise<BenchRow[]> {
+  const p0 = await Promise.all([0, 1, 2].map((i) => spawnApp(`${c.name}-local-${i + 1}`, randomLoopback(), 9080)));
+  const p1 = await spawnApp(`${c.name}-remote`, randomLoopback(), 9080);
+  const ads = await mesh.adsServer();
+  const svc: TestService = {
+    name: 'details',
+    namespace: 'bench',
+    port: 9080,
+    retries: RETRIES,
+    perTryTimeoutMs: PER_TRY_MS,
+    timeoutMs: ROUTE_TIMEOUT_MS,
+    outlier: { consecutive5xx: 5, baseEjectionMs: 1000, maxEjectionPercent: 100 },
+    endpoints: [
+      ...p0.map((a) => ({ address: a.host, port: a.port, priority: 0, locality: { region: 'eu-west-2' } })),
+      { address: p1.host, port: p1.port, priority: 1, locality: { region: 'eu-west-1' } },
+    ],
+  };
+  const t: Topology = { name: c.name, p0, p1, ads, svc };
+  const ip = randomLoopback();
+  serveSidecarConfig(ads, { podIp: ip, namespace: 'bench', services: [svc] });
+  const sidecar = await mesh.sidecar(ip, ads.address, `client-${c.name}`, 'cluster-1');
+  try {
+    // The sidecar is ready once it has its config; one local answer proves the path before the clock starts.
+    const first = await viaProxy({ host: ip }, URL, { timeoutMs: 5000 });
+    if (first.status !== 200 || !first.body.startsWith(`${c.name}-local-`)) {
+      throw new Error(`failover/${c.name}: before any break, got ${first.status} ${first.body}`);
+    }
+    const load = startOpenLoad({
+      proxyHost: ip,
+      url: URL,
+      ratePerSecond: RATE,
+      clientTimeoutMs: ROUTE_TIMEOUT_MS + 2000,
+      maxDurationMs: BEFORE_MS + OUTAGE_MS + AFTER_MS + 5000,
+    });
+    let samples: LoadSample[];
+    let brokeAt = NaN;
+    let restoredAt = NaN;
+    try {
+      await sleep(BEFORE_MS);
+      brokeAt = performance.now();
+      await c.breakLocal(t);
+      await sleep(OUTAGE_MS);
+      await c.restoreLocal(t);
+      restoredAt = performance.now();
+      await sleep(AFTER_MS);
+    } finally {
+      samples = await load.stop();
+    }
+    return rowsFor(c.name, samples, {
+      brokeAt,
+      restoredAt,
+      remote: `${c.name}-remote`,
+      localPrefix: `${c.name}-local-`,
+    });
+  } finally {
+    // SIGKILL also ends a stopped process; the mesh's killAll catches anything left if this throws first.
+    sidecar.kill('SIGKILL');
+    // (AppProcess.kill waits for an exit, so only ask processes that have not exited yet.)
+    const alive = [...t.p0, t.p1].filter((a) => a.child.exitCode === null && a.child.signalCode === null);
+    await Promise.all(alive.map((a) => a.kill('SIGKILL')));
+  }
+}
+
+/** Milliseconds from `from` to the first successful answer by a matching app completed at or after `from`. */
+function firstSuccess(samples: LoadSample[], from: number, match: (body: string) => boolean): number {
+  const done = samples.filter((s) => s.status === 200 && match(s.body) && s.doneAt >= from).map((s) => s.doneAt);
+  return done.length === 0 ? NaN : Math.min(...done) - from;
+}
+
+function rowsFor(
+  name: string,
+  samples: LoadSample[],
+  at: { brokeAt: number; restoredAt: number; remote: string; localPrefix: string },
+): BenchRow[] {
+  const scenario = `failover/${name}`;
+  const failed = samples.filter((s) => s.status !== 200);
+  const toRemote = firstSuccess(samples, at.brokeAt, (b) => b === at.remote);
+  const failback = firstSuccess(samples, at.restoredAt, (b) => b.startsWith(at.localPrefix));
+  const slowest = Math.max(0, ...samples.map((s) => s.doneAt - s.sentAt));
+  if (failed.length > 0) {
+    // Why requests failed matters more than how many: print the distinct reasons next to the figures.
+    const reasons = new Map<string, number>();
+    for (const f of failed) {
+      const key = `${f.status} ${f.body.slice(0, 60)}`;
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    }
+    for (const [k, n] of reasons) process.stdout.write(`  ${scenario}: ${n} x ${k}\n`);
+  }
+  const ms = (metric: string, v: number): BenchRow => ({
+    scenario,
+    metric,
+    value: round(v),
+    unit: 'ms',
+    ratio: round(v / PER_TRY_MS, 2),
+  });
+  return [
+    { scenario, metric: 'requests_sent', value: samples.length, unit: 'requests', ratio: null },
+    { scenario, metric: 'requests_failed', value: failed.length, unit: 'requests', ratio: null },
+    ms('first_remote_success', toRemote),
+    ms('failback_first_local_success', failback),
+    ms('slowest_request', slowest),
+  ];
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+const scenario: Scenario = {
+  name: 'failover',
+  description:
+    'graceful / kill -9 / SIGSTOP of every local endpoint at 200 GET/s: failed requests, time to the remote, ' +
+    'time back (ratios to the 1 s per-try timeout; NaN = never)',
+  async run(): Promise<BenchRow[]> {
+    const mesh = await BenchMesh.create();
+    try {
+      const rows: BenchRow[] = [];
+      for (const c of CASES) rows.push(...(await runCase(mesh, c)));
+      return rows;
+    } finally {
+      await mesh.close();
+    }
+  },
+};
+
+export default scenario;
