@@ -1,16 +1,9 @@
 /**
  * Route modules every management plane mounts besides its REST API, and how they meet its authentication.
  *
-<<<<<<< HEAD
  * The REST routes need a token unless they declare `config.access: 'public'`. An extension that authenticates its
  * routes itself (the web UI, mounted by start.ts with this plane's token check) goes through `publicRoutes`, which
  * marks its undeclared routes public: the UI page must load in a browser without an Authorization header.
-=======
- * The REST routes need a token unless they declare `config.access: 'public'`. The web UI's routes declare their
- * own: the page and its scripts are public (they must load in a browser without an Authorization header), its
- * data routes are reads behind this plane's token check. An extension that authenticates its routes itself can
- * be mounted through `publicRoutes`, which marks its undeclared routes public.
->>>>>>> apps
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppExtension } from './http/app.js';

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { REPO_ROOT } from '../support/paths.js';
 import { buildProgram } from '../../src/cli/program.js';
 
@@ -43,4 +44,14 @@ test('every meshbridge command the README shows is one the CLI knows', () => {
   assert.ok(shown.length > 10, `found ${shown.length} commands`);
   const unknown = shown.filter((c) => !known.has(c));
   assert.deepEqual([...new Set(unknown)], []);
+});
+
+test('no tracked file carries a merge-conflict marker', () => {
+  const files = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const marked = files.filter((f) => {
+    if (/\.(png|db|ico)$/.test(f)) return false;
+    const text = readFileSync(join(REPO_ROOT, f), 'utf8');
+    return /^(<{7} |>{7} |={7}$)/m.test(text);
+  });
+  assert.deepEqual(marked, []);
 });
