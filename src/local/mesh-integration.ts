@@ -4,9 +4,9 @@
  * pod gets, and what a gateway pod runs. Everything mesh-specific — spawning `dist/dataplane/sidecar-main.js` /
  * `gateway-main.js`, workload certificates, `startControlPlane` — belongs in an implementation of it.
  *
- * `noMesh` is the implementation used until the mesh is wired in: it runs no control plane, gives pods no sidecar
- * and no proxy environment (apps then reach each other directly, not through a mesh), and cannot run gateway pods
- * (they stay waiting with reason `MeshUnavailable`). It is a documented absence of a mesh, not a stand-in for one.
+ * Cluster processes use `embeddedMesh()` (embedded-mesh.ts). `noMesh` runs no control plane, gives pods no sidecar
+ * and no proxy environment, and cannot run gateway pods (they wait with reason `MeshUnavailable`); in-process tests of
+ * the cluster machinery that do not need traffic start clusters with it. It is an absence of a mesh, not a stand-in.
  */
 import type { ClusterInfo } from './config.js';
 import type { ClusterStore } from './store/cluster-store.js';
