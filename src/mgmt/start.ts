@@ -14,6 +14,7 @@ import { createLogger } from './logger.js';
 import { RevisionNotifier } from './service/notifier.js';
 import type { MgmtDeps } from './service/context.js';
 import { openStore, redactStoreUrl } from './store/open.js';
+import { federationFailover } from './ui/failover-source.js';
 import { registerUi } from './ui/register.js';
 import { createUiSources } from './ui/sources.js';
 import type { UiSources, UiSourcesOptions } from './ui/sources.js';
@@ -42,12 +43,20 @@ function defaultUiOptions(home: string): UiSourcesOptions {
   return existsSync(kubeconfig) ? { kubeconfigPath: kubeconfig } : {};
 }
 
-/** Mounts the UI with the management plane's own token check (its page loads without a token). */
-function uiExtension(sources: UiSources): AppExtension {
+/**
+ * Mounts the UI with the management plane's own token check (its page loads without a token). The failover view
+ * reads this plane's own store for the configuration and the clusters through their kubeconfigs (`kubeconfigPath`
+ * for those without spec.kubeconfig).
+ */
+function uiExtension(sources: UiSources, kubeconfigPath: string | undefined): AppExtension {
   return publicRoutes((app, deps) =>
     registerUi(app, {
       topology: sources.topology,
       ...(sources.inventory === undefined ? {} : { inventory: sources.inventory }),
+      failover: federationFailover({
+        objects: async () => (await deps.store.snapshot()).objects.map((o) => o.object),
+        ...(kubeconfigPath === undefined ? {} : { kubeconfigPath }),
+      }),
       authenticate: (token) => authenticate(deps.store, token),
       canEdit: (role) => role !== 'reader',
     }),
@@ -80,14 +89,13 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   mkdirSync(opts.home, { recursive: true, mode: 0o700 });
   const storeUrl = opts.store ?? `sqlite:${join(opts.home, 'mgmt.db')}`;
   const store = await openStore(storeUrl);
-  const ui =
-    opts.ui === false || opts.extensions !== undefined
-      ? undefined
-      : createUiSources(opts.ui ?? defaultUiOptions(opts.home));
+  const uiOptions =
+    opts.ui === false || opts.extensions !== undefined ? undefined : (opts.ui ?? defaultUiOptions(opts.home));
+  const ui = uiOptions === undefined ? undefined : createUiSources(uiOptions);
   try {
     await ensureAdminToken(store, join(opts.home, 'admin-token'));
     const deps: MgmtDeps = { store, notifier: new RevisionNotifier(await store.revision()) };
-    const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui)]);
+    const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui, uiOptions?.kubeconfigPath)]);
     const app = await buildApp({ deps, logger: opts.logger ?? createLogger(), extensions });
     await app.listen({ host, port });
     ui?.start();

@@ -77,6 +77,13 @@ const CASES: Record<string, Case> = {
   'GET /ui/api/session | who the UI is talking to': { method: 'GET', path: '/ui/api/session' },
   'GET /ui/api/topology | live traffic topology': { method: 'GET', path: '/ui/api/topology' },
   'GET /ui/api/inventory | what the clusters report': { method: 'GET', path: '/ui/api/inventory' },
+  // The cluster has no kubeconfig here: the report comes back with a warning that it could not be read.
+  'GET /ui/api/failover | failover of a service': {
+    method: 'GET',
+    path: '/ui/api/failover?service=details&namespace=bookinfo&from=c-fo',
+    setup: [cluster('o', 'c-fo', 'n-fo')],
+    cleanup: [cluster('o', 'c-fo', 'n-fo')],
+  },
   'POST /v2/apply | a new Organization': {
     method: 'POST',
     path: '/v2/apply',

@@ -131,6 +131,36 @@ test('the Clusters pane shows both regions and cluster-2 East-West gateway addre
   await page.locator('#clusters-section').screenshot({ path: join(ARTIFACTS, '2-clusters.png') });
 });
 
+test('the Failover pane shows details from cluster-1: P0 its own pod, P1 the cluster-2 entries', async () => {
+  await page
+    .locator('#failover-service option[value="details.bookinfo"]')
+    .waitFor({ state: 'attached', timeout: 30_000 });
+  await page.selectOption('#failover-service', 'details.bookinfo');
+  await page.selectOption('#failover-from', C1);
+  const rows = page.locator(`#failover-section[data-service="details.bookinfo"][data-from="${C1}"] #failover-body tr`);
+  await rows.first().waitFor({ timeout: 30_000 });
+  const p0 = page.locator(`#failover-body tr[data-priority="P0"]`);
+  const p1 = page.locator(`#failover-body tr[data-priority="P1"]`);
+  assert.ok((await p0.count()) >= 1);
+  for (const row of await p0.all()) {
+    assert.equal(await row.getAttribute('data-cluster'), C1);
+    assert.match((await row.getAttribute('data-endpoint')) ?? '', /^pod\/details-v1-/);
+    assert.match((await row.textContent()) ?? '', /(?<!not )ready.*same region, zone and subzone/);
+  }
+  assert.ok((await p1.count()) >= 1, 'cluster-2 entries are the next priority');
+  for (const row of await p1.all()) {
+    assert.equal(await row.getAttribute('data-cluster'), C2);
+    assert.match((await row.getAttribute('data-endpoint')) ?? '', /^we\/k-details-/);
+    assert.match((await row.textContent()) ?? '', /127\.\d+\.200\.\d+:15443.*eu-west-1.*outlier-checked.*other region/);
+  }
+  assert.ok(
+    (await page.locator(`#failover-targets li[data-cluster="${C2}"]`).count()) === 1,
+    'cluster-2 is a failover target',
+  );
+  assert.equal(await page.locator('#failover-warnings .same-region').count(), 0);
+  await page.locator('#failover-section').screenshot({ path: join(ARTIFACTS, '3-failover-priorities.png') });
+});
+
 test('with details-v1 scaled to 0 under load the topology shows the edge to cluster-2 and a failover', async () => {
   kubectl(C1, 'scale', 'deployment', 'details-v1', '-n', 'bookinfo', '--replicas=0');
   try {
@@ -140,12 +170,21 @@ test('with details-v1 scaled to 0 under load the topology shows the edge to clus
       (await page.locator('#timeline li[data-kind="failover"]').first().textContent()) ?? '',
       /productpage-v1 \(cluster-1\) -> details\.bookinfo\.svc\.cluster\.local now served by cluster-2/,
     );
-    await page.locator('#topology-section').screenshot({ path: join(ARTIFACTS, '3-topology-failover.png') });
+    await page.locator('#topology-section').screenshot({ path: join(ARTIFACTS, '4-topology-failover.png') });
+    // The Failover pane (still on details from cluster-1) lists the same event for this service.
+    await page.locator('#failover-timeline li[data-kind="failover"]').first().waitFor({ timeout: 30_000 });
   } finally {
     kubectl(C1, 'scale', 'deployment', 'details-v1', '-n', 'bookinfo', '--replicas=1');
   }
   await page.locator('#timeline li[data-kind="failback"]').first().waitFor({ timeout: 60_000 });
-  await page.locator('#topology-section').screenshot({ path: join(ARTIFACTS, '4-topology-failback.png') });
+  await page.locator('#topology-section').screenshot({ path: join(ARTIFACTS, '5-topology-failback.png') });
+  const failback = page.locator('#failover-timeline li[data-kind="failback"]').first();
+  await failback.waitFor({ timeout: 30_000 });
+  assert.match(
+    (await failback.textContent()) ?? '',
+    /productpage-v1 \(cluster-1\) now served by cluster-1.*served remotely for \d+\.\d s/,
+  );
+  await page.locator('#failover-section').screenshot({ path: join(ARTIFACTS, '6-failover-timeline.png') });
 });
 
 test('a reachability rule added in the UI removes cluster-1 entries, and the view says why', async () => {
@@ -165,5 +204,5 @@ test('a reachability rule added in the UI removes cluster-1 entries, and the vie
     .waitFor({ timeout: 60_000 });
   await entries.filter({ hasText: /^0$/ }).waitFor({ timeout: 30_000 });
   assert.equal(kubectl(C1, 'get', 'we', '-n', 'bookinfo', '-o', 'name').trim(), '');
-  await page.locator('#reach-section').screenshot({ path: join(ARTIFACTS, '5-reachability-removed.png') });
+  await page.locator('#reach-section').screenshot({ path: join(ARTIFACTS, '7-reachability-removed.png') });
 });

@@ -1,11 +1,13 @@
 /// <reference lib="dom" />
 /**
- * Entry of the web UI: token handling, then polling — topology every 2 s, clusters and reachability every 3 s.
+ * Entry of the web UI: token handling, then polling — topology every 2 s, clusters and reachability every 3 s,
+ * the failover priority table every 4 s.
  */
 import { adoptTokenFromHash, describeError, listOf, request, setToken, token } from './api.js';
 import { clusterRows } from './clusters-model.js';
 import { renderClusters } from './clusters-view.js';
 import { byId } from './dom.js';
+import { FailoverPane } from './failover-view.js';
 import { ReachabilityView } from './reachability-view.js';
 import { TopologyView } from './topology-view.js';
 import type { ClusterInventory, Session, Topology, TsbObject } from './wire.js';
@@ -14,6 +16,7 @@ adoptTokenFromHash();
 
 const topologyView = new TopologyView(byId('topology-graph'));
 const reachabilityView = new ReachabilityView(byId('reach-graph'));
+const failoverPane = new FailoverPane();
 
 // Exposed for the browser tests and for people poking at the graph from the console.
 (window as unknown as { meshbridgeUi: unknown }).meshbridgeUi = {
@@ -45,8 +48,10 @@ async function refreshSession(): Promise<void> {
 
 async function refreshTopology(): Promise<void> {
   const res = await request<Topology>('GET', '/ui/api/topology');
-  if (res.ok) topologyView.update(res.body);
-  else byId('topology-status').textContent = `Cannot load the topology: ${describeError(res.error).join('; ')}`;
+  if (res.ok) {
+    topologyView.update(res.body);
+    failoverPane.setEvents(res.body.events);
+  } else byId('topology-status').textContent = `Cannot load the topology: ${describeError(res.error).join('; ')}`;
 }
 
 async function refreshClusters(): Promise<void> {
@@ -60,6 +65,7 @@ async function refreshClusters(): Promise<void> {
   const inv = inventory.ok ? inventory.body.clusters : [];
   const rows = clusterRows(objects.ok ? listOf<TsbObject>(objects.body) : [], inv);
   renderClusters(rows, problems);
+  failoverPane.setInventory(inv);
   reachabilityView.setClusters(rows, inv);
   await reachabilityView.load();
 }
@@ -79,3 +85,5 @@ function every(ms: number, fn: () => Promise<void>): void {
 void refreshSession();
 every(2000, refreshTopology);
 every(3000, refreshClusters);
+// The priority table re-reads every cluster on the server: a little slower than the rest.
+every(4000, () => failoverPane.load());

@@ -76,3 +76,29 @@ export interface ApiError {
   message?: string;
   issues?: { index?: number; code?: string; severity?: string; path?: string; message?: string }[];
 }
+
+/** One endpoint of a failover priority table. */
+export interface FailoverEndpoint {
+  cluster: string;
+  kind: 'pod' | 'WorkloadEntry' | 'ServiceEntry endpoint';
+  name: string;
+  address: string;
+  locality: string;
+  /** Pod readiness; absent for remote entries (outlier detection checks those). */
+  ready?: boolean;
+  rawPriority: number;
+  priority: number;
+  why: string;
+}
+
+/** GET /ui/api/failover?service=&namespace=&from= (the federation's `explain failover`). */
+export interface FailoverReport {
+  service: string;
+  namespace: string;
+  client: string;
+  clientLocality: string;
+  endpoints: FailoverEndpoint[];
+  targets: { cluster: string; message: string }[];
+  notTargets: { cluster: string; reason: string; message: string }[];
+  warnings: string[];
+}

@@ -12,3 +12,5 @@ export {
 } from './kube-inventory.js';
 export type { KubeClusterRef, KubeSourceOptions } from './kube-inventory.js';
 export type * from './types.js';
+export { federationFailover, UnknownClusterError } from './failover-source.js';
+export type { FederationFailoverOptions } from './failover-source.js';

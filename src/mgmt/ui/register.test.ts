@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { Topology } from '../telemetry/topology.js';
+import { UnknownClusterError } from './failover-source.js';
 import { registerUi } from './register.js';
+import type { FailoverView } from './types.js';
 
 const topology: Topology = { source: 'scrape', atMs: 1, windowMs: 10_000, edges: [], events: [], targets: [] };
 
@@ -82,4 +84,55 @@ test('data routes need a valid token when authentication is configured; a reader
   );
   // The page itself is public: it asks for a token.
   assert.equal((await s.inject('/ui/')).statusCode, 200);
+});
+
+test('the failover route checks its query, passes it on, and maps an unknown cluster to 404', async () => {
+  const calls: string[][] = [];
+  const report: FailoverView = {
+    service: 'details',
+    namespace: 'bookinfo',
+    client: 'cluster-1',
+    clientLocality: 'eu-west-2/eu-west-2a',
+    endpoints: [],
+    targets: [],
+    notTargets: [],
+    warnings: [],
+  };
+  const s = Fastify();
+  await registerUi(s, {
+    topology: { topology: async () => topology },
+    failover: async (service, namespace, from) => {
+      calls.push([service, namespace, from]);
+      if (from === 'nowhere') throw new UnknownClusterError(from, ['cluster-1']);
+      if (from === 'broken') throw new Error('connection refused');
+      return report;
+    },
+  });
+  const get = (q: string) => s.inject(`/ui/api/failover${q}`);
+  const ok = await get('?service=details&namespace=bookinfo&from=cluster-1');
+  assert.equal(ok.statusCode, 200);
+  assert.deepEqual(ok.json(), report);
+  assert.deepEqual(calls, [['details', 'bookinfo', 'cluster-1']]);
+  const missing = await get('?service=details&namespace=bookinfo');
+  assert.equal(missing.statusCode, 400);
+  assert.equal(missing.json().code, 'MB9007');
+  assert.equal((await get('?service=Details!&namespace=bookinfo&from=cluster-1')).statusCode, 400);
+  const unknown = await get('?service=details&namespace=bookinfo&from=nowhere');
+  assert.equal(unknown.statusCode, 404);
+  assert.deepEqual(unknown.json(), {
+    code: 'MB9005',
+    message: 'cluster nowhere is not registered (known: cluster-1)',
+  });
+  const broken = await get('?service=details&namespace=bookinfo&from=broken');
+  assert.equal(broken.statusCode, 502);
+  assert.match(broken.json().message, /connection refused/);
+  assert.equal(calls.length, 3, 'invalid queries never reach the source');
+});
+
+test('without a failover source the route answers 404', async () => {
+  const s = Fastify();
+  await registerUi(s, { topology: { topology: async () => topology } });
+  const r = await s.inject('/ui/api/failover?service=details&namespace=bookinfo&from=cluster-1');
+  assert.equal(r.statusCode, 404);
+  assert.equal(r.json().code, 'MB9005');
 });

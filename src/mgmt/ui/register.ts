@@ -7,7 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TopologySource } from '../telemetry/topology.js';
 import { readStatic } from './static-files.js';
-import type { ClusterInventory, SessionView } from './types.js';
+import { UnknownClusterError } from './failover-source.js';
+import type { ClusterInventory, FailoverView, SessionView } from './types.js';
 
 /** A caller as the management plane's token check sees it. */
 export interface UiPrincipal {
@@ -29,6 +30,12 @@ export interface UiDeps {
   /** Per-cluster facts from the clusters' APIs; omitted, the Clusters pane shows the Cluster objects only. */
   inventory?: () => Promise<ClusterInventory[]>;
   /**
+   * The failover view's priority table for `service.namespace` as clients in cluster `from` get it (the
+   * federation's `explain failover`; see federationFailover). Omitted, GET /ui/api/failover answers 404. May
+   * throw UnknownClusterError (404); other errors answer 502 (the clusters or configuration could not be read).
+   */
+  failover?: (service: string, namespace: string, from: string) => Promise<FailoverView>;
+  /**
    * Resolves a bearer token to a principal (undefined = invalid). When omitted the data routes are open, which
    * only suits a server bound to loopback for one user.
    */
@@ -41,6 +48,9 @@ export interface UiDeps {
   /** Folder holding index.html, style.css and dist/ (default: the repository's ui/). */
   uiDir?: string;
 }
+
+/** Kubernetes object names (DNS-1123 subdomain): what a service, namespace or cluster name may be. */
+const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
@@ -90,6 +100,29 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
   app.get('/ui/api/topology', read, async (req, reply) => {
     if ((await principalOf(req, reply)) === undefined) return reply;
     return deps.topology.topology();
+  });
+
+  app.get('/ui/api/failover', read, async (req, reply) => {
+    if ((await principalOf(req, reply)) === undefined) return reply;
+    const { service, namespace, from } = req.query as Record<string, unknown>;
+    if (typeof service !== 'string' || typeof namespace !== 'string' || typeof from !== 'string') {
+      return reply.code(400).send({ code: 'MB9007', message: 'service, namespace and from are required' });
+    }
+    if (![service, namespace, from].every((v) => NAME.test(v))) {
+      return reply.code(400).send({ code: 'MB9007', message: 'service, namespace and from must be DNS-1123 names' });
+    }
+    if (deps.failover === undefined) {
+      return reply.code(404).send({ code: 'MB9005', message: 'this server has no failover source' });
+    }
+    try {
+      return await deps.failover(service, namespace, from);
+    } catch (err) {
+      if (err instanceof UnknownClusterError) return reply.code(404).send({ code: err.code, message: err.message });
+      req.log.warn({ err }, 'failover view failed');
+      return reply
+        .code(502)
+        .send({ code: 'MB9009', message: `cannot compute the failover: ${(err as Error).message}` });
+    }
   });
 
   app.get('/ui/api/inventory', read, async (req, reply) => {

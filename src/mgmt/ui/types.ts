@@ -44,3 +44,29 @@ export interface SessionView {
   role: string;
   canEdit: boolean;
 }
+
+/** One endpoint of a failover priority table (the federation's `explain failover`). */
+export interface FailoverEndpointView {
+  cluster: string;
+  kind: 'pod' | 'WorkloadEntry' | 'ServiceEntry endpoint';
+  name: string;
+  address: string;
+  locality: string;
+  /** Pod readiness; undefined for remote entries (outlier detection checks those; absent in JSON). */
+  ready: boolean | undefined;
+  rawPriority: number;
+  priority: number;
+  why: string;
+}
+
+/** GET /ui/api/failover: the failover of one service for clients in one cluster (the shape of ExplainReport). */
+export interface FailoverView {
+  service: string;
+  namespace: string;
+  client: string;
+  clientLocality: string;
+  endpoints: FailoverEndpointView[];
+  targets: { cluster: string; message: string }[];
+  notTargets: { cluster: string; reason: string; message: string }[];
+  warnings: string[];
+}

@@ -1,0 +1,138 @@
+/**
+ * Pure: what the Failover pane shows. The services and clusters to pick from (the inventory), the priority table
+ * rows (the federation's explain report as text), which warning is the same-region one, and this service's
+ * failover/failback events from the topology with their measured times.
+ */
+import type { ClusterInventory, FailoverReport, RoutingEvent } from './wire.js';
+
+/** A service to pick: `name.namespace`. */
+export interface ServiceChoice {
+  name: string;
+  namespace: string;
+  label: string;
+}
+
+/** Every service any cluster reports, once, sorted by label. */
+export function serviceChoices(inventory: readonly ClusterInventory[]): ServiceChoice[] {
+  const seen = new Map<string, ServiceChoice>();
+  for (const c of inventory) {
+    for (const s of c.services) {
+      const label = `${s.name}.${s.namespace}`;
+      if (!seen.has(label)) seen.set(label, { name: s.name, namespace: s.namespace, label });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** Cluster names to pick a client from, sorted. */
+export function clusterChoices(inventory: readonly ClusterInventory[]): string[] {
+  return [...new Set(inventory.map((c) => c.name))].sort();
+}
+
+/** The federation's priority reasons in words (as `meshbridge explain failover` prints them). */
+const WHY: Record<string, string> = {
+  'same-subzone': 'same region, zone and subzone',
+  'same-zone': 'same region and zone, other subzone',
+  'same-region': 'same region, other zone',
+  'failover-region': 'region named by a failover rule',
+  other: 'other region',
+};
+
+/** One row of the priority table, as text. */
+export interface PriorityRow {
+  priority: string;
+  cluster: string;
+  endpoint: string;
+  address: string;
+  locality: string;
+  health: 'ready' | 'not ready' | 'outlier-checked';
+  why: string;
+  /** True when the row is a remote cluster's entry (a failover target), not a local pod. */
+  remote: boolean;
+}
+
+/** The report's endpoints in priority order (the server already sorts them; kept stable here). */
+export function priorityRows(report: FailoverReport): PriorityRow[] {
+  return [...report.endpoints]
+    .sort((a, b) => a.priority - b.priority)
+    .map((e) => ({
+      priority: `P${e.priority}`,
+      cluster: e.cluster,
+      endpoint: `${e.kind === 'pod' ? 'pod' : e.kind === 'WorkloadEntry' ? 'we' : 'se'}/${e.name}`,
+      address: e.address,
+      locality: e.locality || '(none)',
+      health: e.ready === undefined ? 'outlier-checked' : e.ready ? 'ready' : 'not ready',
+      why: `${WHY[e.why] ?? e.why} (raw P${e.rawPriority})`,
+      remote: e.kind !== 'pod',
+    }));
+}
+
+/** Splits the report's warnings: the same-region one (entries sharing the client's region) and the rest. */
+export function splitWarnings(report: FailoverReport): { sameRegion: string[]; other: string[] } {
+  const isSameRegion = (w: string): boolean => /share priority levels with/.test(w);
+  return {
+    sameRegion: report.warnings.filter(isSameRegion),
+    other: report.warnings.filter((w) => !isSameRegion(w)),
+  };
+}
+
+/** A failover or failback of the picked service, with what was measured. */
+export interface TimelineEntry {
+  atMs: number;
+  kind: RoutingEvent['kind'];
+  client: string;
+  from: string[];
+  to: string[];
+  /** For a failback: how long the client was served remotely (since its last failover), in ms. */
+  remoteForMs?: number;
+  /** For a failover: how long since the previous failback of the same client, in ms (time between outages). */
+  sinceFailbackMs?: number;
+}
+
+/** The FQDN the topology names a service by. */
+export function serviceFqdn(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.cluster.local`;
+}
+
+/**
+ * The events of one service (clients in `client` only, when given), newest first, each failback with the time
+ * since the same client's failover before it.
+ */
+export function serviceTimeline(
+  events: readonly RoutingEvent[],
+  service: ServiceChoice,
+  client?: string,
+): TimelineEntry[] {
+  const fqdn = serviceFqdn(service.name, service.namespace);
+  const mine = events
+    .filter((e) => e.destinationService === fqdn && (client === undefined || e.sourceCluster === client))
+    .sort((a, b) => a.atMs - b.atMs);
+  const out = mine.map((ev, i): TimelineEntry => {
+    const entry: TimelineEntry = {
+      atMs: ev.atMs,
+      kind: ev.kind,
+      client: `${ev.sourceWorkload} (${ev.sourceCluster})`,
+      from: ev.from,
+      to: ev.to,
+    };
+    const prior = (kind: RoutingEvent['kind']): RoutingEvent | undefined =>
+      mine
+        .slice(0, i)
+        .reverse()
+        .find((p) => p.kind === kind && p.sourceWorkload === ev.sourceWorkload && p.sourceCluster === ev.sourceCluster);
+    if (ev.kind === 'failback') {
+      const f = prior('failover');
+      if (f) entry.remoteForMs = ev.atMs - f.atMs;
+    } else if (ev.kind === 'failover') {
+      const b = prior('failback');
+      if (b) entry.sinceFailbackMs = ev.atMs - b.atMs;
+    }
+    return entry;
+  });
+  return out.reverse();
+}
+
+/** Seconds with one decimal, e.g. `12.3 s`. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
