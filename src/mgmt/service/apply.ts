@@ -11,7 +11,7 @@ import { canWrite } from '../auth/roles.js';
 import { validateMgmtDocument } from '../validation.js';
 import type { MgmtValidation, ValidationIssue } from '../validation.js';
 import type { CallContext } from './context.js';
-import { auditDetailOf, outcomeOf } from './context.js';
+import { auditFailureAndThrow } from './context.js';
 import { canonicalJson } from './present.js';
 
 /** What apply did to one object. */
@@ -127,12 +127,6 @@ export async function applyObjects(ctx: CallContext, docs: readonly unknown[]): 
     ctx.notifier.publish(out.revision);
     return { ...out, warnings };
   } catch (err) {
-    await ctx.store.audit({
-      ...audit,
-      at: new Date().toISOString(),
-      outcome: outcomeOf(err),
-      detail: auditDetailOf(err),
-    });
-    throw err;
+    return auditFailureAndThrow(ctx, audit, err);
   }
 }

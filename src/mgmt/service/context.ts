@@ -28,3 +28,21 @@ export function outcomeOf(err: unknown): AuditOutcome {
 export function auditDetailOf(err: unknown): string {
   return err instanceof MgmtError ? `${err.code}: ${err.message}` : 'internal error';
 }
+
+/**
+ * Writes the one audit record of a mutation that failed (outside its transaction, which rolled back), then
+ * rethrows: every mutation is audited exactly once, success or not.
+ */
+export async function auditFailureAndThrow(
+  ctx: MgmtDeps,
+  audit: { actor: string; action: string; target: string },
+  err: unknown,
+): Promise<never> {
+  await ctx.store.audit({
+    ...audit,
+    at: new Date().toISOString(),
+    outcome: outcomeOf(err),
+    detail: auditDetailOf(err),
+  });
+  throw err;
+}

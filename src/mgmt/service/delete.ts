@@ -18,7 +18,7 @@ import {
 import type { ObjectRef } from '../model.js';
 import { canWrite } from '../auth/roles.js';
 import type { CallContext } from './context.js';
-import { auditDetailOf, outcomeOf } from './context.js';
+import { auditFailureAndThrow } from './context.js';
 
 /** What delete did to one object. */
 export interface DeleteItem {
@@ -122,12 +122,6 @@ export async function deleteObjects(
     ctx.notifier.publish(out.revision);
     return out;
   } catch (err) {
-    await ctx.store.audit({
-      ...audit,
-      at: new Date().toISOString(),
-      outcome: outcomeOf(err),
-      detail: auditDetailOf(err),
-    });
-    throw err;
+    return auditFailureAndThrow(ctx, audit, err);
   }
 }

@@ -12,7 +12,7 @@ import { canReportStatus } from '../auth/roles.js';
 import { UNVERSIONED } from '../store/types.js';
 import type { ClusterState, StatusRecord, Store } from '../store/types.js';
 import type { CallContext } from './context.js';
-import { auditDetailOf, outcomeOf } from './context.js';
+import { auditFailureAndThrow } from './context.js';
 import { aggregateStatus } from './status-aggregate.js';
 import type { ObjectStatus } from './status-aggregate.js';
 
@@ -85,13 +85,7 @@ export async function reportStatus(ctx: CallContext, body: unknown): Promise<Obj
     if (status === undefined) throw new MgmtError('MB9005', `${describeRef(report.ref)} does not exist`);
     return status;
   } catch (err) {
-    await ctx.store.audit({
-      ...audit,
-      at: new Date().toISOString(),
-      outcome: outcomeOf(err),
-      detail: auditDetailOf(err),
-    });
-    throw err;
+    return auditFailureAndThrow(ctx, audit, err);
   }
 }
 
