@@ -9,23 +9,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchBrowser, requireBrowserAndUi, type Browser } from './browser.js';
 import { Runner } from '../../src/demo/runner.js';
 import { C1, C2, Walkthrough } from '../../src/demo/walkthrough.js';
 import { FIXTURES, REPO_ROOT } from '../support/paths.js';
 import { get } from '../images/support.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_BIN`,
-  );
-}
-if (!existsSync(join(REPO_ROOT, 'ui', 'dist', 'main.js'))) throw new Error('ui/dist is missing: run npm run build');
+requireBrowserAndUi();
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'ui-e2e');
 const DETAILS = 'details.bookinfo.svc.cluster.local';
@@ -36,9 +30,8 @@ const home = mkdtempSync(join(tmpdir(), 'mb-ui-e2e-'));
 // other local clusters on the machine (the CLI processes the walkthrough runs inherit it).
 process.env.MESHBRIDGE_IP_BLOCK_BASE ??= String(150 + Math.floor(Math.random() * 90));
 const lines: string[] = [];
-let context: BrowserContext | undefined;
+let browser: Browser | undefined;
 let page: Page;
-let profile: string | undefined;
 let load: NodeJS.Timeout | undefined;
 let loading = false;
 
@@ -84,29 +77,15 @@ before(async () => {
   tick();
   const { url } = JSON.parse(readFileSync(join(home, 'mgmt.json'), 'utf8')) as { url: string };
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
-  profile = mkdtempSync(join(tmpdir(), 'mb-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    viewport: { width: 1400, height: 1800 },
-  });
-  page = await context.newPage();
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
   await page.goto(`${url}/ui/#token=${token}`);
 });
 
 after(async () => {
   loading = false;
   clearTimeout(load);
-  await context?.close().catch(() => undefined);
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await new Runner({ home, print: () => {} }).meshbridge(['local', 'down'], { quiet: true, allowFail: true });
   // MESHBRIDGE_KEEP_HOME=1 keeps the clusters' state and logs for a post-mortem.
   if (process.env.MESHBRIDGE_KEEP_HOME === '1') process.stderr.write(`kept ${home}\n`);

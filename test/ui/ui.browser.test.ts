@@ -7,12 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchBrowser, requireBrowserAndUi, type Browser } from './browser.js';
 import { resolveImage } from '../../src/local/images/index.js';
 import { MetricsCollector } from '../../src/mgmt/telemetry/collector.js';
 import { registerUi } from '../../src/mgmt/ui/register.js';
@@ -25,15 +25,7 @@ import type { Pod } from '../images/support.js';
 import { ensureImagesBuilt, get, randomLoopback, startPod } from '../images/support.js';
 import { federationStandIn } from './federation-stand-in.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_BIN`,
-  );
-}
-if (!existsSync(join(REPO_ROOT, 'ui', 'dist', 'main.js'))) {
-  throw new Error('ui/dist/main.js is missing: run npm run build (it compiles ui/ too)');
-}
+requireBrowserAndUi();
 ensureImagesBuilt();
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'ui');
@@ -72,9 +64,8 @@ describe('web UI against live traffic', () => {
   let detailsC1: Pod | undefined;
   let collector: MetricsCollector;
   let base = '';
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
   let load: NodeJS.Timeout | undefined;
   const pageErrors: string[] = [];
   let mgmt: RunningMgmt;
@@ -207,21 +198,8 @@ describe('web UI against live traffic', () => {
         });
     };
     load = setTimeout(tick, 0);
-    profile = mkdtempSync(join(tmpdir(), 'mb-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      viewport: { width: 1400, height: 1800 },
-    });
-    page = await context.newPage();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {
       // Failed resource loads (the 400 of the invalid-rule test) are asserted where they happen.
@@ -235,12 +213,11 @@ describe('web UI against live traffic', () => {
     const l = load;
     load = undefined;
     clearTimeout(l);
-    await context?.close().catch(() => undefined);
+    await browser?.close();
     await collector?.stop();
     await mgmt?.close();
     if (home) rmSync(home, { recursive: true, force: true });
     await Promise.all(pods.map((p) => p.stop()));
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   /** Edges as cytoscape holds them in the page. */
@@ -403,7 +380,7 @@ describe('web UI against live traffic', () => {
   });
 
   test('a reader sees everything but cannot edit reachability', async () => {
-    const reader = await context.newPage();
+    const reader = await browser.context.newPage();
     try {
       await reader.goto(`${base}/ui/#token=${tokens.reader}`);
       await reader.locator('#session[data-role="reader"]').waitFor({ timeout: 10_000 });
@@ -428,7 +405,7 @@ describe('web UI against live traffic', () => {
 
   test('without a token the page asks for one and loads nothing', async () => {
     // A new tab starts with empty session storage, hence without a token.
-    const p = await context.newPage();
+    const p = await browser.context.newPage();
     try {
       await p.goto(`${base}/ui/`);
       await p.locator('#session', { hasText: 'not signed in' }).waitFor({ timeout: 10_000 });
