@@ -6,12 +6,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KINDS } from '../api/index.js';
-import {
-  issueWorkloadCert,
-  loadOrCreateRootCA,
-  writeWorkloadFiles,
-  type CertificateAuthority,
-} from '../identity/index.js';
+import { loadOrCreateRootCA, provisionWorkloadCertificate, type Stoppable } from '../identity/index.js';
 import { startControlPlane, type ControlPlane } from '../mesh/control-plane.js';
 import { MESH_KINDS } from '../mesh/inputs.js';
 import { createMemorySource, type MemorySource } from '../mesh/source.js';
@@ -62,7 +57,9 @@ function feed(store: ClusterStore, source: MemorySource): () => void {
 
 /** Creates the mesh of one embedded cluster. */
 export function embeddedMesh(): MeshIntegration {
-  let ca: CertificateAuthority | undefined;
+  let started = false;
+  /** Certificate rotation per meshed pod (by pod directory), stopped when the pod stops. */
+  const rotations = new Map<string, Stoppable>();
   let plane: ControlPlane | undefined;
   let source: MemorySource | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -95,7 +92,8 @@ export function embeddedMesh(): MeshIntegration {
   return {
     async start(ctx) {
       mesh = ctx;
-      ca = await loadOrCreateRootCA(join(ctx.home, 'ca'));
+      await loadOrCreateRootCA(join(ctx.home, 'ca'));
+      started = true;
       source = createMemorySource();
       unsubscribe = feed(ctx.store, source);
       plane = await startControlPlane({
@@ -107,22 +105,31 @@ export function embeddedMesh(): MeshIntegration {
     },
 
     async prepare(ctx) {
-      if (!ca) throw new Error('the mesh has not started');
+      if (!started || !mesh) throw new Error('the mesh has not started');
       const isGateway = ctx.pod.metadata.labels?.['istio'] === 'eastwestgateway';
       if (!injected(ctx) && !isGateway) return;
       if (isGateway) {
-        await waitForGatewayAddresses(ctx, mesh?.store);
+        await waitForGatewayAddresses(ctx, mesh.store);
         return; // gateways pass TLS through and hold no key
       }
-      const issued = await issueWorkloadCert({
-        ca,
-        identity: {
+      // The first certificate is written before the sidecar starts; it is re-issued before it expires.
+      rotations.get(ctx.dir)?.stop();
+      rotations.set(
+        ctx.dir,
+        await provisionWorkloadCertificate({
+          caDir: join(mesh.home, 'ca'),
           trustDomain: ctx.cluster.trustDomain,
           namespace: ctx.pod.metadata.namespace ?? 'default',
           serviceAccount: String(rec(ctx.pod.spec).serviceAccountName ?? 'default'),
-        },
-      });
-      writeWorkloadFiles(join(ctx.dir, 'certs'), issued, ca.certPem);
+          dir: join(ctx.dir, 'certs'),
+          onError: (err) => process.stderr.write(`certificate rotation for ${ctx.pod.metadata.name}: ${String(err)}\n`),
+        }),
+      );
+    },
+
+    podStopped(ctx) {
+      rotations.get(ctx.dir)?.stop();
+      rotations.delete(ctx.dir);
     },
 
     sidecars(ctx): ProcessSpec[] {
@@ -150,6 +157,8 @@ export function embeddedMesh(): MeshIntegration {
     },
 
     async stop() {
+      for (const r of rotations.values()) r.stop();
+      rotations.clear();
       unsubscribe?.();
       await plane?.close();
       await source?.close();

@@ -53,6 +53,8 @@ export interface MeshIntegration {
    * `ctx.dir`); a rejection puts the pod's containers in `MeshUnavailable` with the error's message.
    */
   prepare?(ctx: PodContext): Promise<void>;
+  /** Optional: the pod's processes have stopped (release what `prepare` holds for it, e.g. certificate rotation). */
+  podStopped?(ctx: { readonly dir: string }): void;
   /** Processes to run next to the pod's app containers (its sidecar), possibly none. */
   sidecars(ctx: PodContext): ProcessSpec[];
   /** Environment for the pod's app containers (HTTP_PROXY pointing at the sidecar, ...). */

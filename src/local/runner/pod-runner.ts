@@ -350,6 +350,7 @@ export class PodRunner {
     await Promise.all(pod.containers.map((c) => c.process?.stop(graceMs)));
     this.releasing.delete(pod.ip);
     this.released.set(pod.ip, Date.now());
+    this.options.mesh.podStopped?.({ dir: pod.dir });
     this.recordPids();
   }
 
