@@ -5,14 +5,13 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KINDS } from '../api/index.js';
 import { loadOrCreateRootCA, provisionWorkloadCertificate, type Stoppable } from '../identity/index.js';
 import { startControlPlane, type ControlPlane } from '../mesh/control-plane.js';
-import { MESH_KINDS } from '../mesh/inputs.js';
-import { createMemorySource, type MemorySource } from '../mesh/source.js';
+import { formatLocality, podLocality } from '../mesh/locality.js';
+import type { ObjectSource } from '../mesh/source.js';
+import { createStoreSource } from '../mesh/store-source.js';
 import type { MeshContext, MeshIntegration, PodContext, ProcessSpec } from './mesh-integration.js';
 import type { ClusterStore } from './store/cluster-store.js';
-import type { StoredObject } from './store/types.js';
 
 const SIDECAR_ENTRY = fileURLToPath(new URL('../dataplane/sidecar-main.js', import.meta.url));
 const GATEWAY_ENTRY = fileURLToPath(new URL('../dataplane/gateway-main.js', import.meta.url));
@@ -21,23 +20,8 @@ const OUTBOUND_PORT = 15001;
 /** How long a gateway pod waits for its load balancer's addresses before giving up. */
 const GATEWAY_ADDRESS_WAIT_MS = 15_000;
 
-const MESH_REFS = KINDS.filter((k) => (MESH_KINDS as readonly string[]).includes(k.kind) && k.scope === 'cluster');
-
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
-
-/** Locality of a pod as `region/zone/subzone`: its `istio-locality` label (dot separated) wins over the node's. */
-export function podLocality(pod: StoredObject, node: StoredObject | undefined): string {
-  const labels = pod.metadata.labels ?? {};
-  const override = labels['istio-locality'];
-  if (override) return override.split('.').slice(0, 3).join('/');
-  const from = { ...(node?.metadata.labels ?? {}), ...labels };
-  return [
-    from['topology.kubernetes.io/region'] ?? '',
-    from['topology.kubernetes.io/zone'] ?? '',
-    from['topology.istio.io/subzone'] ?? '',
-  ].join('/');
-}
 
 function injected(ctx: PodContext): boolean {
   return (
@@ -45,24 +29,12 @@ function injected(ctx: PodContext): boolean {
   );
 }
 
-/** Feeds the control plane's source from the store: initial list, then every committed change. */
-function feed(store: ClusterStore, source: MemorySource): () => void {
-  for (const ref of MESH_REFS) source.apply(...store.list(ref));
-  return store.subscribe((change) => {
-    if (!MESH_REFS.some((r) => r.group === change.resource.group && r.plural === change.resource.plural)) return;
-    if (change.type === 'DELETED') source.remove(change.object);
-    else source.apply(change.object);
-  });
-}
-
 /** Creates the mesh of one embedded cluster. */
 export function embeddedMesh(): MeshIntegration {
-  let started = false;
   /** Certificate rotation per meshed pod (by pod directory), stopped when the pod stops. */
   const rotations = new Map<string, Stoppable>();
   let plane: ControlPlane | undefined;
-  let source: MemorySource | undefined;
-  let unsubscribe: (() => void) | undefined;
+  let source: ObjectSource | undefined;
   let mesh: MeshContext | undefined;
 
   const proxyEnv = (ctx: PodContext, role: 'sidecar' | 'router'): Record<string, string> => {
@@ -80,7 +52,7 @@ export function embeddedMesh(): MeshIntegration {
       MB_SERVICE_ACCOUNT: String(rec(pod.spec).serviceAccountName ?? 'default'),
       MB_CLUSTER: ctx.cluster.name,
       MB_NETWORK: ctx.cluster.network,
-      MB_LOCALITY: podLocality(pod, node),
+      MB_LOCALITY: formatLocality(podLocality(pod.metadata.labels, node?.metadata.labels)),
       // Pods here are owned by their Deployment directly, so the owner names the workload (`details-v1`).
       MB_WORKLOAD: owner,
       MB_LABELS: JSON.stringify(pod.metadata.labels ?? {}),
@@ -91,11 +63,10 @@ export function embeddedMesh(): MeshIntegration {
 
   return {
     async start(ctx) {
-      mesh = ctx;
       await loadOrCreateRootCA(join(ctx.home, 'ca'));
-      started = true;
-      source = createMemorySource();
-      unsubscribe = feed(ctx.store, source);
+      mesh = ctx;
+      // The control plane reads this cluster's store directly, in-process.
+      source = createStoreSource(ctx.store);
       plane = await startControlPlane({
         source,
         listen: { host: '127.0.0.1', port: 0 },
@@ -105,7 +76,7 @@ export function embeddedMesh(): MeshIntegration {
     },
 
     async prepare(ctx) {
-      if (!started || !mesh) throw new Error('the mesh has not started');
+      if (!mesh) throw new Error('the mesh has not started');
       const isGateway = ctx.pod.metadata.labels?.['istio'] === 'eastwestgateway';
       if (!injected(ctx) && !isGateway) return;
       if (isGateway) {
@@ -159,7 +130,6 @@ export function embeddedMesh(): MeshIntegration {
     async stop() {
       for (const r of rotations.values()) r.stop();
       rotations.clear();
-      unsubscribe?.();
       await plane?.close();
       await source?.close();
     },
