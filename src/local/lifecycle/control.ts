@@ -3,11 +3,10 @@
  * controller. Started by `local up` after the clusters (it registers them), stopped by `local down`; idempotent
  * like the clusters, and restarted when it died.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandLine, isAlive, signal, waitUntil } from './processes.js';
+import { commandLine, isAlive, signal, spawnDetached, waitUntil } from './processes.js';
 
 const CONTROL_MAIN = fileURLToPath(new URL('../../../dist/local/control-main.js', import.meta.url));
 
@@ -50,18 +49,14 @@ export async function startControl(options: {
   if (live !== undefined) signal(live, 'SIGKILL');
   mkdirSync(paths.dir, { recursive: true });
   rmSync(paths.ready, { force: true });
-  if (!existsSync(CONTROL_MAIN)) throw new Error(`${CONTROL_MAIN} is missing: run \`npm run build\` first`);
-  const log = openSync(paths.log, 'a');
-  const child = spawn(process.execPath, [CONTROL_MAIN, options.home, options.organization], {
-    detached: true,
-    stdio: ['ignore', log, log],
+  const pid = spawnDetached({
+    entry: CONTROL_MAIN,
+    args: [options.home, options.organization],
+    logFile: paths.log,
+    pidFile: paths.pid,
     env: options.env ?? process.env,
+    what: 'the management plane process',
   });
-  closeSync(log);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not start the management plane process');
-  child.unref();
-  writeFileSync(paths.pid, String(pid));
   const ready = await waitUntil(
     () => !isAlive(pid) || controlUrl(options.home) !== undefined,
     options.timeoutMs ?? 30_000,

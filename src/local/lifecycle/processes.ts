@@ -2,7 +2,8 @@
  * Process bookkeeping for `local up` / `local down` (Linux `/proc`): is a recorded cluster process still ours and
  * alive, and which processes remain in a cluster's process group (its pods, after a `kill -9` of the cluster).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 function stat(pid: number): { state: string; pgrp: number } | undefined {
   try {
@@ -59,4 +60,31 @@ export async function waitUntil(check: () => boolean, timeoutMs: number, stepMs 
     await new Promise((r) => setTimeout(r, stepMs));
   }
   return check();
+}
+
+/**
+ * Starts `node <entry> <args>` detached (its own process group, so its pods die with the group), output appended to
+ * `logFile`, and records its pid in `pidFile`. Throws when the compiled entry is missing or nothing started.
+ */
+export function spawnDetached(options: {
+  entry: string;
+  args: readonly string[];
+  logFile: string;
+  pidFile: string;
+  env: NodeJS.ProcessEnv;
+  what: string;
+}): number {
+  if (!existsSync(options.entry)) throw new Error(`${options.entry} is missing: run \`npm run build\` first`);
+  const log = openSync(options.logFile, 'a');
+  const child = spawn(process.execPath, [options.entry, ...options.args], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: options.env,
+  });
+  closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${options.what}`);
+  child.unref();
+  writeFileSync(options.pidFile, String(pid));
+  return pid;
 }

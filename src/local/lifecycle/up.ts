@@ -4,14 +4,13 @@
  * recorded process is alive and healthy is left alone. After a crash (the cluster process gone, maybe its pods
  * still running), the leftover process group is killed and the cluster restarted on its stored objects.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type ClusterSpec } from '../config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { loadOrCreateRootCA } from '../../identity/index.js';
-import { commandLine, groupMembers, isAlive, signal, waitUntil } from './processes.js';
+import { commandLine, groupMembers, isAlive, signal, spawnDetached, waitUntil } from './processes.js';
 
 /** The compiled cluster entry (same relative place from src/local/lifecycle and dist/local/lifecycle). */
 export const CLUSTER_MAIN = fileURLToPath(new URL('../../../dist/local/cluster-main.js', import.meta.url));
@@ -90,14 +89,14 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
   };
   writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`);
   rmSync(paths.ready, { force: true });
-  if (!existsSync(CLUSTER_MAIN)) throw new Error(`${CLUSTER_MAIN} is missing: run \`npm run build\` first`);
-  const log = openSync(paths.log, 'a');
-  const child = spawn(process.execPath, [CLUSTER_MAIN, dir], { detached: true, stdio: ['ignore', log, log], env });
-  closeSync(log);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start cluster ${spec.name}`);
-  child.unref();
-  writeFileSync(paths.pid, String(pid));
+  const pid = spawnDetached({
+    entry: CLUSTER_MAIN,
+    args: [dir],
+    logFile: paths.log,
+    pidFile: paths.pid,
+    env,
+    what: `cluster ${spec.name}`,
+  });
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ready = await waitUntil(() => {
     if (!isAlive(pid)) return true;
