@@ -34,6 +34,7 @@ export const CODES = Object.freeze({
   YAML_WARNING: entry('MB0007', 'warning', 'YAML construct that may not mean what it seems'),
   UNSUPPORTED_TAG: entry('MB0008', 'error', 'unsupported YAML tag or value'),
   TOO_MANY_DOCUMENTS: entry('MB0009', 'error', 'too many documents'),
+  FORBIDDEN_KEY: entry('MB0010', 'error', 'forbidden object key (__proto__, constructor, prototype)'),
   UNKNOWN_KIND: entry('MB0101', 'error', 'unknown apiVersion/kind'),
   REQUIRED: entry('MB0102', 'error', 'required field missing'),
   WRONG_TYPE: entry('MB0103', 'error', 'wrong type'),

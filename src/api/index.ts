@@ -3,6 +3,7 @@ export * from './registry.js';
 export * from './codes.js';
 export * from './issues.js';
 export { formatPath, parsePath, type PathSegment } from './path.js';
+export { FORBIDDEN_KEYS, findForbiddenKey, isForbiddenKey } from './object-paths.js';
 export * from './kinds/index.js';
 export { validateObject, MAX_OBJECT_DEPTH } from './validate.js';
 export { applyDefaults } from './defaults.js';
