@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
 import { ensureBuilt, eventually, randomBlockBase } from '../local/process-support.js';
-import { readUpstream, substituteSeed, upstreamPath } from './support.js';
+import { readUpstream, substituteSeed, upstreamPath, UPSTREAM_FILES, type UpstreamRole } from './support.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 const home = mkdtempSync(join(tmpdir(), 'mb-compat-'));
@@ -59,6 +59,8 @@ async function readyDeployments(names: readonly string[]): Promise<void> {
 }
 
 before(() => {
+  // Every upstream file is checked first, so a missing one fails the suite before any cluster starts.
+  for (const role of Object.keys(UPSTREAM_FILES) as UpstreamRole[]) upstreamPath(role);
   if (!existsSync(KUBECTL))
     throw new Error(`${KUBECTL} is missing: this suite applies the upstream files with kubectl`);
   ensureBuilt();
