@@ -1,24 +1,27 @@
 /**
  * The seed walkthrough (`cross-cluster-failover.txt`) as a list of checked steps on local clusters. Each step
- * performs the seed's commands through the `meshbridge` CLI, prints them as a user would type them, and checks the
- * result of SEMANTICS.md section 7. The same steps back `meshbridge demo` and the end-to-end test, which asserts on
+ * performs the seed's commands through the `meshbridge` CLI with the package's example manifests
+ * (`examples/bookinfo`, applied as they are), prints them as a user would type them, and checks the result of
+ * SEMANTICS.md section 7. The same steps back `meshbridge demo` and the end-to-end test, which asserts on
  * the values the steps return rather than on printed text.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EXAMPLE_FILES, type ExampleRole } from './examples.js';
 import { Runner } from './runner.js';
 import { entriesByService, grepDetails, showsBookDetails, showsDetailsError, type WorkloadEntryRow } from './checks.js';
 import { fetchPage, startLoad, summarise, type FailoverSummary } from './load.js';
 
-/** Where the walkthrough finds the seed's manifests and keeps its state. */
+/** Where the walkthrough finds its manifests and keeps its state. */
 export interface WalkthroughOptions {
   readonly home: string;
-  /** Folder holding `upstream/{bookinfo,sleep}.yaml` and `seed/*.yaml`. */
-  readonly fixtures: string;
+  /**
+   * Folder holding the files of `EXAMPLE_FILES` (the package's `examples/bookinfo`). Their management-plane objects
+   * name organization `tetrate` (the one `local up` registers) and tenant `demo`.
+   */
+  readonly examples: string;
   readonly print: (line: string) => void;
-  readonly org?: string;
-  readonly tenant?: string;
   /**
    * A kubectl to run the seed's kubectl commands with (against `$home/kubeconfig`), exactly as the seed types them.
    * Without it the same commands go through `meshbridge --cluster C ...`.
@@ -57,21 +60,18 @@ const PAGE = 'http://productpage.bookinfo:9080/productpage';
 export class Walkthrough {
   readonly report: WalkthroughReport = {};
   private readonly cli: Runner;
-  private readonly org: string;
-  private readonly tenant: string;
 
   constructor(private readonly options: WalkthroughOptions) {
     this.cli = new Runner({ home: options.home, print: options.print });
-    this.org = options.org ?? 'tetrate';
-    this.tenant = options.tenant ?? 'demo';
   }
 
   private say(line: string): void {
     this.options.print(line);
   }
 
-  private file(rel: string): string {
-    return join(this.options.fixtures, rel);
+  /** An example manifest's path; the walkthrough applies it as a user would, unchanged. */
+  private file(role: ExampleRole): string {
+    return join(this.options.examples, EXAMPLE_FILES[role]);
   }
 
   /** Steps in the seed's order, with the names reported on failure. */
@@ -190,18 +190,6 @@ export class Walkthrough {
     throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
   }
 
-  /** Writes a seed document with ${ORG}/${TEN} filled in, as the seed's shell does. */
-  private seedFile(name: string): string {
-    const text = readFileSync(this.file(join('seed', name)), 'utf8')
-      .replaceAll('${ORG}', this.org)
-      .replaceAll('${TEN}', this.tenant);
-    const dir = join(this.options.home, 'demo-files');
-    mkdirSync(dir, { recursive: true });
-    const out = join(dir, name);
-    writeFileSync(out, text);
-    return out;
-  }
-
   private writeTemp(name: string, text: string): string {
     const dir = join(this.options.home, 'demo-files');
     mkdirSync(dir, { recursive: true });
@@ -229,8 +217,8 @@ export class Walkthrough {
   private async stepBookinfoCluster1(): Promise<void> {
     await this.cli.meshbridge(['local', 'up']);
     await this.namespace(C1);
-    await this.kube(C1, ['apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
-    await this.kube(C1, ['apply', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')]);
+    await this.kube(C1, ['apply', '-n', BOOKINFO, '-f', this.file('bookinfo')]);
+    await this.kube(C1, ['apply', '-n', BOOKINFO, '-f', this.file('sleep')]);
     await this.waitDeploymentsReady(C1, BOOKINFO);
     const page = await this.curlPage(C1);
     if (!showsBookDetails(page)) throw new StepFailed('1', 'the page does not show the Book Details block');
@@ -252,8 +240,8 @@ export class Walkthrough {
 
   private async stepCluster2(): Promise<void> {
     await this.namespace(C2);
-    await this.kube(C2, ['apply', '-f', this.seedFile('eastwest-gateway.yaml')]);
-    await this.kube(C2, ['apply', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')]);
+    await this.kube(C2, ['apply', '-f', this.file('eastWestGateway')]);
+    await this.kube(C2, ['apply', '-n', BOOKINFO, '-f', this.file('bookinfo')]);
     await this.waitDeploymentsReady(C2, BOOKINFO);
     const addresses = await this.waitFor('the East-West gateway load balancer addresses', async () => {
       const svcs = await this.getJson(C2, 'services', BOOKINFO);
@@ -268,16 +256,9 @@ export class Walkthrough {
   }
 
   private async stepWorkspace(): Promise<void> {
-    const hierarchy = this.writeTemp(
-      'bookinfo-workspace.yaml',
-      [
-        `apiVersion: api.tsb.tetrate.io/v2\nkind: Organization\nmetadata:\n  name: ${this.org}\n`,
-        `apiVersion: api.tsb.tetrate.io/v2\nkind: Tenant\nmetadata:\n  organization: ${this.org}\n  name: ${this.tenant}\n`,
-        `apiVersion: api.tsb.tetrate.io/v2\nkind: Workspace\nmetadata:\n  organization: ${this.org}\n  tenant: ${this.tenant}\n  name: bookinfo-ws\nspec:\n  namespaceSelector:\n    names:\n    - "*/bookinfo"\n`,
-      ].join('---\n'),
-    );
-    await this.cli.meshbridge(['apply', '-f', hierarchy]);
-    await this.cli.meshbridge(['apply', '-f', this.seedFile('bookinfo-ws-eastwest.yaml')]);
+    // The organization is the one `local up` registered; the examples add the tenant, workspace and setting.
+    await this.cli.meshbridge(['apply', '-f', this.file('workspace')]);
+    await this.cli.meshbridge(['apply', '-f', this.file('workspaceSetting')]);
     const wanted = ['details', 'productpage', 'ratings', 'reviews'];
     const gw = this.report.gatewayAddresses ?? [];
     const entries = await this.waitFor('WorkloadEntries for every bookinfo service in cluster-1', async () => {
@@ -349,7 +330,7 @@ export class Walkthrough {
       return (counts[C2] ?? 0) > 0 ? counts : undefined;
     });
     this.say(`  same region, cluster-1 healthy: details served by ${JSON.stringify(beforeOverlay)}`);
-    await this.kube(C2, ['apply', '-f', this.seedFile('eastwest-gateway-locality.yaml')]);
+    await this.kube(C2, ['apply', '-f', this.file('eastWestGatewayLocality')]);
     const afterOverlay = await this.waitFor('entries to take the eu-remote-1 locality', async () => {
       const counts = await this.servedBy(20);
       return (counts[C2] ?? 0) === 0 && (counts.failed ?? 0) === 0 ? counts : undefined;
@@ -367,11 +348,7 @@ export class Walkthrough {
   }
 
   private async stepReachability(): Promise<void> {
-    const only2to1 = this.writeTemp(
-      'reachability-2-to-1.yaml',
-      `apiVersion: api.tsb.tetrate.io/v2\nkind: OrganizationSetting\nmetadata:\n  organization: ${this.org}\n  name: default\nspec:\n  networkSettings:\n    networkReachability:\n      cluster-2-network: cluster-1-network\n`,
-    );
-    await this.cli.meshbridge(['apply', '-f', only2to1]);
+    await this.cli.meshbridge(['apply', '-f', this.file('reachabilityOneWay')]);
     const gone = await this.waitFor('cluster-1 entries to be removed', async () => {
       const rows = await this.workloadEntries(C1, false);
       return entriesByService(rows).size === 0 ? rows.length : undefined;
@@ -381,11 +358,7 @@ export class Walkthrough {
     for (const line of explain.stdout.trimEnd().split('\n')) this.say(`  ${line}`);
     if (!/reach/i.test(explain.stdout))
       throw new StepFailed('7', '`explain` does not say that the network is not reachable');
-    const both = this.writeTemp(
-      'reachability-both.yaml',
-      `apiVersion: api.tsb.tetrate.io/v2\nkind: OrganizationSetting\nmetadata:\n  organization: ${this.org}\n  name: default\nspec:\n  networkSettings:\n    networkReachability:\n      cluster-2-network: cluster-1-network\n      cluster-1-network: cluster-2-network\n`,
-    );
-    await this.cli.meshbridge(['apply', '-f', both]);
+    await this.cli.meshbridge(['apply', '-f', this.file('reachabilityBoth')]);
     const back = await this.waitFor('cluster-1 entries to come back', async () => {
       const byService = entriesByService(await this.workloadEntries(C1, false));
       return byService.size === 4 ? [...byService.values()].reduce((n, l) => n + l.length, 0) : undefined;
@@ -396,13 +369,13 @@ export class Walkthrough {
 
   /** The seed's clean-up (sleep removed in cluster-1; gateway, bookinfo and namespace in cluster-2), then `local down`. */
   async cleanup(): Promise<void> {
-    await this.kube(C1, ['delete', '-n', BOOKINFO, '-f', this.file('upstream/sleep.yaml')], {
+    await this.kube(C1, ['delete', '-n', BOOKINFO, '-f', this.file('sleep')], {
       allowFail: true,
     });
     await this.kube(C2, ['delete', 'ingressgateway', 'eastwest-gateway', '-n', BOOKINFO], {
       allowFail: true,
     });
-    await this.kube(C2, ['delete', '-n', BOOKINFO, '-f', this.file('upstream/bookinfo.yaml')], {
+    await this.kube(C2, ['delete', '-n', BOOKINFO, '-f', this.file('bookinfo')], {
       allowFail: true,
     });
     await this.kube(C2, ['delete', 'namespace', BOOKINFO], { allowFail: true });

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
-import { readShared, sharedFixtureFiles } from './support.js';
+import { exampleFiles, readExample } from './support.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'meshbridge.js');
 let dir = '';
@@ -45,10 +45,10 @@ before(() => {
       { cwd: REPO_ROOT },
     );
   dir = mkdtempSync(join(tmpdir(), 'meshbridge-validate-'));
-  for (const file of sharedFixtureFiles()) writeFileSync(join(dir, file.split('/').pop()!), readShared(file));
+  for (const file of exampleFiles()) writeFileSync(join(dir, file.split('/').pop()!), readExample(file));
   writeFileSync(
     join(dir, 'bookinfo-ws.yaml'),
-    readFileSync(join(dir, 'bookinfo-ws-eastwest.yaml'), 'utf8').replace(
+    readFileSync(join(dir, 'workspace-setting.yaml'), 'utf8').replace(
       /- workloadSelector:\n\s+namespace: bookinfo\n\s+labels:\n\s+app: eastwest-gateway/,
       '- exposedServices: []',
     ),
@@ -57,11 +57,12 @@ before(() => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('validate accepts the shared fixtures: exit 0, warnings printed', () => {
+test('validate accepts the examples: exit 0, warnings printed', () => {
   const files = [
     'bookinfo.yaml',
     'sleep.yaml',
-    'bookinfo-ws-eastwest.yaml',
+    'workspace.yaml',
+    'workspace-setting.yaml',
     'eastwest-gateway.yaml',
     'eastwest-gateway-locality.yaml',
   ];
@@ -69,9 +70,9 @@ test('validate accepts the shared fixtures: exit 0, warnings printed', () => {
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(
     r.stdout,
-    /^bookinfo-ws-eastwest\.yaml:\d+:\d+ warning \[MB0303\] WorkspaceSetting\/bookinfo-ws-setting: /m,
+    /^workspace-setting\.yaml:\d+:\d+ warning \[MB0303\] WorkspaceSetting\/bookinfo-ws-setting: /m,
   );
-  assert.match(r.stdout, /^valid: 20 documents in 5 files: 0 errors, 2 warnings$/m);
+  assert.match(r.stdout, /^valid: 22 documents in 6 files: 0 errors, 2 warnings$/m);
 });
 
 test('validate rejects a bad file: exit 1 with the located error line', () => {
@@ -79,7 +80,7 @@ test('validate rejects a bad file: exit 1 with the located error line', () => {
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(
     r.stdout,
-    /^bookinfo-ws\.yaml:12:5 error \[MB0102\] WorkspaceSetting\/bookinfo-ws-setting: spec\.defaultEastWestGatewaySettings\[0\]\.workloadSelector: required$/m,
+    /^bookinfo-ws\.yaml:16:7 error \[MB0102\] WorkspaceSetting\/bookinfo-ws-setting: spec\.defaultEastWestGatewaySettings\[0\]\.workloadSelector: required$/m,
   );
   assert.match(r.stdout, /^invalid: 1 document in 1 file: 1 error, 0 warnings$/m);
 });
@@ -103,15 +104,15 @@ test('-o json gives every issue with its location, and the documents', () => {
       kind: 'WorkspaceSetting',
       name: 'bookinfo-ws-setting',
       file: 'bookinfo-ws.yaml',
-      line: 12,
-      column: 5,
+      line: 16,
+      column: 7,
     },
   ]);
 });
 
 test('a directory and stdin are read too', () => {
   const r = cli(['-f', '.', '-o', 'json']);
-  assert.equal(JSON.parse(r.stdout).documents.length, 21);
+  assert.equal(JSON.parse(r.stdout).documents.length, 25);
   const stdin = cli(['-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  bogus: 1\n');
   assert.equal(stdin.code, 1);
   assert.match(stdin.stdout, /^<stdin>:5:3 error \[MB0104\] Namespace\/x: metadata\.bogus: unknown field$/m);

@@ -1,4 +1,4 @@
-/** The valid corpus: generated objects of every kind (as YAML and as JSON), the hand-written valid fixtures and the shared fixtures. */
+/** The valid corpus: generated objects of every kind (as YAML and as JSON), the hand-written valid fixtures and the project's examples. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import type { Source } from '../../src/api/index.js';
 import { k8sKinds } from './corpus-k8s.js';
 import { meshKinds } from './corpus-mesh.js';
-import { API_FIXTURES, readShared, sharedFixtureFiles } from './support.js';
+import { API_FIXTURES, exampleFiles, readExample } from './support.js';
 
 export const generators: Record<string, fc.Arbitrary<unknown>> = { ...k8sKinds, ...meshKinds };
 const PER_KIND = 8;
@@ -22,6 +22,6 @@ export function corpus(): Source[] {
     file: `valid/${name}`,
     text: readFileSync(join(API_FIXTURES, 'valid', name), 'utf8'),
   }));
-  const shared = sharedFixtureFiles().map((file) => ({ file, text: readShared(file) }));
-  return [...generated, ...handWritten, ...shared];
+  const examples = exampleFiles().map((file) => ({ file, text: readExample(file) }));
+  return [...generated, ...handWritten, ...examples];
 }

@@ -1,10 +1,11 @@
 /**
  * The README's promises that a newcomer relies on: its first lines are the two commands, `npm start` is the demo
- * the walkthrough test runs, and CI runs the README's test command.
+ * the walkthrough test runs, the walkthrough by hand applies the repository's own examples, and CI runs the
+ * README's test command.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { REPO_ROOT } from '../support/paths.js';
@@ -29,6 +30,31 @@ test('npm start runs the demo, whose steps are the ones the walkthrough test run
   assert.match(walkthrough, /new Walkthrough\(/);
   const demo = readFileSync(join(REPO_ROOT, 'src', 'cli', 'commands', 'demo.ts'), 'utf8');
   assert.match(demo, /new Walkthrough\(/);
+});
+
+test("the walkthrough by hand applies only the repository's examples, and every file it names exists", () => {
+  const section = readme.slice(
+    readme.indexOf('## The walkthrough by hand'),
+    readme.indexOf('\n## ', readme.indexOf('## The walkthrough by hand') + 1),
+  );
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const files = [...block.matchAll(/ -f (\S+)/g)].map((m) => m[1] as string);
+  assert.ok(files.length >= 6, `found ${files.length} files`);
+  for (const f of files) {
+    assert.match(f, /^examples\/bookinfo\/[a-z-]+\.yaml$/, `${f} is one of the examples`);
+    assert.ok(existsSync(join(REPO_ROOT, f)), `${f} exists`);
+  }
+  assert.doesNotMatch(block, /\$\{ORG\}|\$\{TEN\}|sed /, 'the examples apply as they are, with nothing to substitute');
+});
+
+test('every example file the README and examples/README.md name exists', () => {
+  const examplesReadme = readFileSync(join(REPO_ROOT, 'examples', 'README.md'), 'utf8');
+  const named = [...`${readme}\n${examplesReadme}`.matchAll(/examples\/bookinfo\/([a-z-]+\.yaml)/g)].map(
+    (m) => m[1] as string,
+  );
+  const listed = [...examplesReadme.matchAll(/^\| `([a-z-]+\.yaml)` \|/gm)].map((m) => m[1] as string);
+  assert.ok(listed.length >= 8, `examples/README.md lists ${listed.length} files`);
+  for (const f of new Set([...named, ...listed])) assert.ok(existsSync(join(REPO_ROOT, 'examples', 'bookinfo', f)), f);
 });
 
 test('CI runs the README test command', () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { FIXTURES } from '../support/paths.js';
+import { EXAMPLES } from '../support/paths.js';
 import { Walkthrough, C1, C2 } from '../../src/demo/walkthrough.js';
 import { Runner } from '../../src/demo/runner.js';
 
@@ -20,7 +20,7 @@ const lines: string[] = [];
 const kubectlPath = execFileSync('sh', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
 if (!kubectlPath)
   throw new Error('kubectl is not installed: this test runs the seed with real kubectl (.ci/run installs it)');
-const walk = new Walkthrough({ home, fixtures: FIXTURES, print: (l) => lines.push(l), kubectl: kubectlPath });
+const walk = new Walkthrough({ home, examples: EXAMPLES, print: (l) => lines.push(l), kubectl: kubectlPath });
 
 after(async () => {
   await new Runner({ home, print: () => {} }).meshbridge(['local', 'down'], { quiet: true, allowFail: true });
@@ -96,10 +96,10 @@ test('the seed walkthrough works step by step on two local clusters', { timeout:
     }
   }
   await t.test('the seed clean-up with real kubectl leaves cluster-2 without bookinfo', async () => {
-    kubectl(C1, 'delete', '-n', 'bookinfo', '-f', join(FIXTURES, 'upstream', 'sleep.yaml'));
+    kubectl(C1, 'delete', '-n', 'bookinfo', '-f', join(EXAMPLES, 'sleep.yaml'));
     kubectl(C1, 'scale', 'deployment', 'details-v1', '-n', 'bookinfo', '--replicas=1');
     kubectl(C2, 'delete', 'ingressgateway', '-n', 'bookinfo', 'eastwest-gateway');
-    kubectl(C2, 'delete', '-n', 'bookinfo', '-f', join(FIXTURES, 'upstream', 'bookinfo.yaml'));
+    kubectl(C2, 'delete', '-n', 'bookinfo', '-f', join(EXAMPLES, 'bookinfo.yaml'));
     kubectl(C2, 'delete', 'namespace', 'bookinfo');
     const left = kubectl(C2, 'get', 'deployments', '-A', '-o', 'name');
     assert.equal(left.trim(), '');

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { resolveImage, repositoryOf } from '../../src/local/images/index.js';
-import { FIXTURES, REPO_ROOT } from '../support/paths.js';
+import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
 import { ensureImagesBuilt } from './support.js';
 
 ensureImagesBuilt();
@@ -18,14 +18,11 @@ function imagesIn(file: string): string[] {
   return images;
 }
 
-const upstream = [
-  ...imagesIn(join(FIXTURES, 'upstream', 'bookinfo.yaml')),
-  ...imagesIn(join(FIXTURES, 'upstream', 'sleep.yaml')),
-];
+const examples = [...imagesIn(join(EXAMPLES, 'bookinfo.yaml')), ...imagesIn(join(EXAMPLES, 'sleep.yaml'))];
 
-test('every image of the upstream bookinfo and sleep manifests resolves to a compiled entry under dist', () => {
-  assert.equal(upstream.length, 7);
-  for (const image of upstream) {
+test('every image of the bookinfo and sleep examples resolves to a compiled entry under dist', () => {
+  assert.equal(examples.length, 7);
+  for (const image of examples) {
     const r = resolveImage(image);
     assert.ok(r.ok, `${image}: ${r.ok ? '' : r.reason}`);
     assert.ok(r.entry.startsWith(join(REPO_ROOT, 'dist', 'local', 'images')), r.entry);

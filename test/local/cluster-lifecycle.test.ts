@@ -1,5 +1,5 @@
 /**
- * Local clusters as real processes driven by real clients: `local up` / `down`, real kubectl applying the upstream
+ * Local clusters as real processes driven by real clients: `local up` / `down`, real kubectl applying the project's
  * bookinfo manifest, scaling, pod crashes, a killed cluster process, and the meshbridge cluster commands.
  */
 import { test, before, after } from 'node:test';
@@ -133,7 +133,7 @@ test('local up starts one process per cluster and is idempotent', async () => {
   assert.equal(nodes.items[0]?.metadata.labels['topology.kubernetes.io/zone'], 'eu-west-1a');
 });
 
-test('kubectl applies the upstream bookinfo manifest and all six deployments become ready on their own loopback IPs', async () => {
+test('kubectl applies the bookinfo example and all six deployments become ready on their own loopback IPs', async () => {
   kubectl('create', 'namespace', 'bookinfo');
   kubectl('label', 'namespace', 'bookinfo', 'istio-injection=enabled');
   assert.equal(

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, FIXTURES } from '../support/paths.js';
+import { REPO_ROOT, EXAMPLES } from '../support/paths.js';
 
 function newest(dir: string): number {
   let max = 0;
@@ -41,8 +41,8 @@ export function testImageMap(): string {
   return JSON.stringify(map);
 }
 
-/** The bookinfo manifest of the upstream fixtures. */
-export const BOOKINFO_YAML = join(FIXTURES, 'upstream', 'bookinfo.yaml');
+/** The project's bookinfo example. */
+export const BOOKINFO_YAML = join(EXAMPLES, 'bookinfo.yaml');
 
 /** Pids of live processes whose environment contains `marker` (e.g. `MESHBRIDGE_POD_OWNER=<dir>`), with POD_NAME. */
 export function processesWith(marker: string): { pid: number; pod: string }[] {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { FIXTURES, REPO_ROOT } from '../support/paths.js';
+import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
 import { XdsClient } from '../../src/dataplane/xds/client.js';
 import { toStruct } from '../../src/dataplane/xds/node.js';
 import { isMeshObject, type MeshObject } from '../../src/mesh/inputs.js';
@@ -32,7 +32,7 @@ const dir = join(REPO_ROOT, 'test/mesh/golden');
 function objectsOf(c: GoldenCase): MeshObject[] {
   const out: MeshObject[] = [];
   for (const inc of c.include ?? []) {
-    for (const d of parseAllDocuments(readFileSync(join(FIXTURES, inc.file), 'utf8'))) {
+    for (const d of parseAllDocuments(readFileSync(join(EXAMPLES, inc.file), 'utf8'))) {
       const o = d.toJSON() as unknown;
       if (isMeshObject(o)) out.push({ ...o, metadata: { ...o.metadata, namespace: inc.namespace } } as MeshObject);
     }

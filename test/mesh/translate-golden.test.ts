@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { FIXTURES, REPO_ROOT } from '../support/paths.js';
+import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
 import { validateObject } from '../../src/api/index.js';
 import { isMeshObject, type MeshObject } from '../../src/mesh/inputs.js';
 import { createSnapshot } from '../../src/mesh/snapshot.js';
@@ -20,7 +20,7 @@ interface GoldenCase {
   description: string;
   proxy: XdsNodeInfo;
   listenerNames?: string[];
-  /** Fixture files (relative to the shared fixtures folder) whose objects are added, in `namespace`. */
+  /** Example files (relative to examples/bookinfo) whose objects are added, in `namespace`. */
   include?: { file: string; namespace: string }[];
   objects?: MeshObject[];
 }
@@ -31,7 +31,7 @@ const refresh = process.env['REFRESH_GOLDEN'] === '1';
 function loadObjects(c: GoldenCase): MeshObject[] {
   const out: MeshObject[] = [];
   for (const inc of c.include ?? []) {
-    const docs = parseAllDocuments(readFileSync(join(FIXTURES, inc.file), 'utf8')).map((d) => d.toJSON() as unknown);
+    const docs = parseAllDocuments(readFileSync(join(EXAMPLES, inc.file), 'utf8')).map((d) => d.toJSON() as unknown);
     for (const doc of docs) {
       if (!isMeshObject(doc)) continue;
       out.push({ ...doc, metadata: { ...doc.metadata, namespace: inc.namespace } } as MeshObject);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
-import { FIXTURES } from '../support/paths.js';
+import { EXAMPLES } from '../support/paths.js';
 import { call, cluster, org, startTestMgmt, tenant, workspace, wsSetting } from './support/harness.js';
 import type { TestMgmt } from './support/harness.js';
 
@@ -20,12 +20,16 @@ after(async () => {
 const apply = (objects: unknown[]) => call(m.url, 'POST', '/v2/apply', { token: admin, body: { objects } });
 const results = (r: { json: unknown }) => (r.json as { results: { result: string }[] }).results.map((x) => x.result);
 
-test("the seed's WorkspaceSetting, with ${ORG}/${TEN} filled in, is created, then unchanged, then configured", async () => {
-  const text = readFileSync(join(FIXTURES, 'seed', 'bookinfo-ws-eastwest.yaml'), 'utf8')
-    .replaceAll('${ORG}', 'tetrate')
-    .replaceAll('${TEN}', 'tetrate');
-  const seed = parse(text) as Record<string, unknown>;
-  const base = [org('tetrate'), tenant('tetrate', 'tetrate'), workspace('tetrate', 'tetrate', 'bookinfo-ws')];
+/** The WorkspaceSetting example (organization tetrate, tenant demo), as a user applies it. */
+function exampleSetting(): Record<string, unknown> & { metadata: Record<string, unknown> } {
+  return parse(readFileSync(join(EXAMPLES, 'workspace-setting.yaml'), 'utf8')) as Record<string, unknown> & {
+    metadata: Record<string, unknown>;
+  };
+}
+
+test('the WorkspaceSetting example is created, then unchanged, then configured', async () => {
+  const seed = exampleSetting();
+  const base = [org('tetrate'), tenant('tetrate', 'demo'), workspace('tetrate', 'demo', 'bookinfo-ws')];
   const first = await apply([...base, seed]);
   assert.equal(first.status, 200, first.text);
   assert.deepEqual(results(first), ['created', 'created', 'created', 'created']);
@@ -35,7 +39,7 @@ test("the seed's WorkspaceSetting, with ${ORG}/${TEN} filled in, is created, the
     spec: { defaultEastWestGatewaySettings: [{ workloadSelector: { namespace: 'bookinfo', labels: { app: 'ew2' } } }] },
   };
   assert.deepEqual(results(await apply([changed])), ['configured']);
-  const got = await call(m.url, 'GET', '/v2/objects/WorkspaceSetting/tetrate/tetrate/bookinfo-ws/bookinfo-ws-setting', {
+  const got = await call(m.url, 'GET', '/v2/objects/WorkspaceSetting/tetrate/demo/bookinfo-ws/bookinfo-ws-setting', {
     token: admin,
   });
   assert.equal(got.status, 200);
@@ -46,7 +50,9 @@ test("the seed's WorkspaceSetting, with ${ORG}/${TEN} filled in, is created, the
 });
 
 test('unexpanded ${ORG} placeholders and missing hierarchy fields are reported per document with code and path', async () => {
-  const raw = parse(readFileSync(join(FIXTURES, 'seed', 'bookinfo-ws-eastwest.yaml'), 'utf8')) as unknown;
+  // The setting as a shell template would hold it, placeholders not filled in.
+  const example = exampleSetting();
+  const raw = { ...example, metadata: { ...example.metadata, organization: '${ORG}', tenant: '${TEN}' } };
   const r = await apply([
     org('ok'),
     raw,
@@ -81,7 +87,7 @@ test('unexpanded ${ORG} placeholders and missing hierarchy fields are reported p
 });
 
 test('a cluster kind sent to the management plane is refused with a hint to use --cluster', async () => {
-  const gw = parse(readFileSync(join(FIXTURES, 'seed', 'eastwest-gateway.yaml'), 'utf8')) as unknown;
+  const gw = parse(readFileSync(join(EXAMPLES, 'eastwest-gateway.yaml'), 'utf8')) as unknown;
   const r = await apply([gw]);
   assert.equal(r.status, 400);
   assert.match(r.text, /cluster kind.*--cluster/);

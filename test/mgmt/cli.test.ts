@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { ensureBuilt } from '../local/process-support.js';
-import { FIXTURES, REPO_ROOT } from '../support/paths.js';
+import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
 
 // The compiled CLI, as users run it (a tsx start loads the whole program through the TypeScript loader: seconds).
 const BIN = join(REPO_ROOT, 'bin', 'meshbridge.js');
@@ -77,13 +77,13 @@ apiVersion: api.tsb.tetrate.io/v2
 kind: Tenant
 metadata:
   organization: tetrate
-  name: tetrate
+  name: demo
 ---
 apiVersion: api.tsb.tetrate.io/v2
 kind: Workspace
 metadata:
   organization: tetrate
-  tenant: tetrate
+  tenant: demo
   name: bookinfo-ws
 spec:
   namespaceSelector:
@@ -95,15 +95,13 @@ test('first start writes a 0600 admin token and mgmt.json with the URL', () => {
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
 });
 
-test("apply -f sends the hierarchy and the seed's WorkspaceSetting (placeholders filled by the caller)", () => {
-  const seed = readFileSync(join(FIXTURES, 'seed', 'bookinfo-ws-eastwest.yaml'), 'utf8')
-    .replaceAll('${ORG}', 'tetrate')
-    .replaceAll('${TEN}', 'tetrate');
-  const r = cli('apply', '-f', file('hier.yaml', hierarchy), file('wss.yaml', seed));
+test('apply -f sends the hierarchy and the WorkspaceSetting example as it is', () => {
+  const setting = readFileSync(join(EXAMPLES, 'workspace-setting.yaml'), 'utf8');
+  const r = cli('apply', '-f', file('hier.yaml', hierarchy), file('wss.yaml', setting));
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(r.out.trim().split('\n'), [
     'Organization/tetrate created',
-    'Tenant/tetrate created',
+    'Tenant/demo created',
     'Workspace/bookinfo-ws created',
     'WorkspaceSetting/bookinfo-ws-setting created',
   ]);
@@ -134,7 +132,7 @@ test('get lists by short name and shows one object as yaml', () => {
   const list = cli('get', 'wss');
   assert.equal(list.code, 0, list.err);
   assert.match(list.out, /^NAME\s+ORGANIZATION\s+TENANT\s+WORKSPACE\s+REVISION\n/);
-  assert.match(list.out, /bookinfo-ws-setting\s+tetrate\s+tetrate\s+bookinfo-ws\s+\d+/);
+  assert.match(list.out, /bookinfo-ws-setting\s+tetrate\s+demo\s+bookinfo-ws\s+\d+/);
   const one = cli('get', 'workspace', 'bookinfo-ws', '-o', 'yaml');
   assert.equal(one.code, 0, one.err);
   const obj = parse(one.out) as { kind: string; spec: unknown };
@@ -147,7 +145,7 @@ test('status prints ACCEPTED, then READY with per-cluster lines once the control
   assert.equal(before.code, 0, before.err);
   assert.match(
     before.out,
-    /ACCEPTED\s+WorkspaceSetting\s+organizations\/tetrate\/tenants\/tetrate\/workspaces\/bookinfo-ws\/settings\/bookinfo-ws-setting/,
+    /ACCEPTED\s+WorkspaceSetting\s+organizations\/tetrate\/tenants\/demo\/workspaces\/bookinfo-ws\/settings\/bookinfo-ws-setting/,
   );
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
   const res = await fetch(`${url}/v2/status`, {
@@ -155,7 +153,7 @@ test('status prints ACCEPTED, then READY with per-cluster lines once the control
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       kind: 'WorkspaceSetting',
-      fqn: 'organizations/tetrate/tenants/tetrate/workspaces/bookinfo-ws/settings/bookinfo-ws-setting',
+      fqn: 'organizations/tetrate/tenants/demo/workspaces/bookinfo-ws/settings/bookinfo-ws-setting',
       clusters: { 'cluster-1': { state: 'READY', message: '12 WorkloadEntries' } },
     }),
   });
@@ -168,7 +166,7 @@ test('status prints ACCEPTED, then READY with per-cluster lines once the control
 });
 
 test('cluster kinds need --cluster; with --cluster, apply/get/delete are the cluster forms of the commands', () => {
-  const gw = join(FIXTURES, 'seed', 'eastwest-gateway.yaml');
+  const gw = join(EXAMPLES, 'eastwest-gateway.yaml');
   assert.match(cli('get', 'we').err, /WorkloadEntry is a cluster kind: add --cluster NAME/);
   const noCluster = cli('apply', '-f', gw);
   assert.equal(noCluster.code, 1);
@@ -207,12 +205,12 @@ test('delete by kind and name, and delete -f, remove objects children first', ()
   assert.equal(r.out.trim(), 'WorkspaceSetting/bookinfo-ws-setting deleted');
   const refused = cli('delete', 'org', 'tetrate');
   assert.equal(refused.code, 1);
-  assert.match(refused.err, /\[MB9006\].*still has Tenant\/organizations\/tetrate\/tenants\/tetrate/);
+  assert.match(refused.err, /\[MB9006\].*still has Tenant\/organizations\/tetrate\/tenants\/demo/);
   const all = cli('delete', '-f', join(home, 'hier.yaml'));
   assert.equal(all.code, 0, all.err);
   assert.deepEqual(all.out.trim().split('\n'), [
     'Workspace/bookinfo-ws deleted',
-    'Tenant/tetrate deleted',
+    'Tenant/demo deleted',
     'Organization/tetrate deleted',
   ]);
 });
@@ -225,5 +223,5 @@ test('the server restarted on the same home keeps its objects and admin token', 
   assert.equal(readFileSync(join(home, 'admin-token'), 'utf8'), token);
   const r = cli('get', 'ws');
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /bookinfo-ws\s+tetrate\s+tetrate/);
+  assert.match(r.out, /bookinfo-ws\s+tetrate\s+demo/);
 });

@@ -1,7 +1,7 @@
-/** Paths tests share: the repository root and the read-only `../shared` folder beside it. */
+/** Paths tests share: the repository root and the project's own example manifests. */
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const SHARED = resolve(REPO_ROOT, '..', 'shared');
-export const FIXTURES = resolve(SHARED, 'fixtures');
+/** `examples/bookinfo`: the manifests `npm start` and the README's walkthrough apply. */
+export const EXAMPLES = resolve(REPO_ROOT, 'examples', 'bookinfo');

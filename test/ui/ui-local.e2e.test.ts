@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, requireBrowserAndUi, type Browser } from './browser.js';
 import { Runner } from '../../src/demo/runner.js';
 import { C1, C2, Walkthrough } from '../../src/demo/walkthrough.js';
-import { FIXTURES, REPO_ROOT } from '../support/paths.js';
+import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
 import { get } from '../images/support.js';
 
 requireBrowserAndUi();
@@ -43,7 +43,7 @@ function kubectl(ctx: string, ...args: string[]): string {
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const walk = new Walkthrough({ home, fixtures: FIXTURES, print: (l) => lines.push(l) });
+  const walk = new Walkthrough({ home, examples: EXAMPLES, print: (l) => lines.push(l) });
   for (const [name, step] of walk.steps()) {
     if (!/^[134]\./.test(name)) continue;
     try {

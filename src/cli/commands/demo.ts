@@ -4,13 +4,11 @@
  * touches clusters a user started with `local up`.
  */
 import type { Command } from 'commander';
-import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { checkExamplesDir, packageExamplesDir } from '../../demo/examples.js';
 import { Runner } from '../../demo/runner.js';
 import { StepFailed, Walkthrough } from '../../demo/walkthrough.js';
-
-const DEFAULT_FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url));
 
 /** The absolute path of an executable on PATH, if any. */
 function findOnPath(name: string): string | undefined {
@@ -48,13 +46,11 @@ export function registerDemo(program: Command): void {
     .description('run the cross-cluster failover walkthrough on fresh local clusters, checking every step')
     .option('--keep', 'leave the clusters (and the UI) running at the end')
     .option('--no-kubectl', "run the seed's kubectl commands as meshbridge commands even when kubectl is installed")
-    .option('--fixtures <dir>', 'folder with upstream/{bookinfo,sleep}.yaml and seed/*.yaml', DEFAULT_FIXTURES)
-    .action(async (opts: { keep?: boolean; fixtures: string; kubectl: boolean }) => {
+    .option('--examples <dir>', 'folder with the example manifests the walkthrough applies', packageExamplesDir())
+    .action(async (opts: { keep?: boolean; examples: string; kubectl: boolean }) => {
       const home = resolve(process.env.MESHBRIDGE_HOME ?? '.meshbridge', 'demo');
-      const fixtures = resolve(opts.fixtures);
-      if (!existsSync(resolve(fixtures, 'upstream', 'bookinfo.yaml'))) {
-        throw new Error(`the bookinfo manifests are not in ${fixtures} (use --fixtures DIR)`);
-      }
+      // Checked before anything starts, so a broken checkout fails at once and leaves no state behind.
+      const examples = checkExamplesDir(opts.examples);
       const print = (line: string) => process.stdout.write(`${line}\n`);
       // Fresh clusters: stop whatever an earlier demo left and forget its state.
       await new Runner({ home, print }).meshbridge(['local', 'down'], { quiet: true, allowFail: true });
@@ -66,7 +62,7 @@ export function registerDemo(program: Command): void {
           ? `the seed's kubectl commands run with ${kubectl}`
           : "kubectl not found: the seed's kubectl commands run as `meshbridge --cluster C ...`",
       );
-      const walk = new Walkthrough({ home, fixtures, print, ...(kubectl ? { kubectl } : {}) });
+      const walk = new Walkthrough({ home, examples, print, ...(kubectl ? { kubectl } : {}) });
       const started = Date.now();
       try {
         await walk.run();

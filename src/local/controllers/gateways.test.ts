@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { FIXTURES } from '../../../test/support/paths.js';
+import { EXAMPLES } from '../../../test/support/paths.js';
 import type { StoredObject } from '../store/types.js';
 import { clusterInfoFor } from '../config.js';
 import { ClusterStore } from '../store/cluster-store.js';
@@ -13,7 +13,7 @@ import { EXTERNAL_ADDRESSES, gatewayObjects, reconcileLoadBalancers } from './ga
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 
 function gateway(file: string): StoredObject {
-  const gw = parse(readFileSync(join(FIXTURES, 'seed', file), 'utf8')) as StoredObject;
+  const gw = parse(readFileSync(join(EXAMPLES, file), 'utf8')) as StoredObject;
   return { ...gw, metadata: { ...gw.metadata, uid: 'gw-uid' } };
 }
 

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
-import { FIXTURES } from '../../support/paths.js';
+import { EXAMPLES } from '../../support/paths.js';
 import { buildInventory, type ClusterInventory, type RawClusterObjects } from '../../../src/federation/inventory.js';
 import type { FederationConfig } from '../../../src/federation/types.js';
 
@@ -53,9 +53,7 @@ export interface ExpandedCase {
 type Obj = Record<string, unknown> & { kind?: string; metadata?: Record<string, unknown> };
 
 function bookinfo(clusterIndex: number): Obj[] {
-  const docs = parseAllDocuments(readFileSync(join(FIXTURES, 'upstream', 'bookinfo.yaml'), 'utf8')).map(
-    (d) => d.toJSON() as Obj,
-  );
+  const docs = parseAllDocuments(readFileSync(join(EXAMPLES, 'bookinfo.yaml'), 'utf8')).map((d) => d.toJSON() as Obj);
   const out: Obj[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bookinfo', labels: { 'istio-injection': 'enabled' } } },
   ];
