@@ -6,11 +6,15 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { loadOrCreateApiToken } from './api-token.js';
 import { startCluster } from './cluster.js';
 import { embeddedMesh } from './embedded-mesh.js';
 import { clusterPaths, imageMapFromEnv, podBaseEnv, type ClusterInfo } from './config.js';
 import { builtInResolver, mapResolver } from './runner/images.js';
+import { OWNER_ONLY_UMASK } from './lifecycle/permissions.js';
 
+// Everything this process and its pods write under the home is owner-only (lifecycle/permissions.ts).
+process.umask(OWNER_ONLY_UMASK);
 const dir = resolve(process.argv[2] ?? '.');
 const paths = clusterPaths(dir);
 const info = JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo;
@@ -21,6 +25,7 @@ const cluster = await startCluster({
   dir,
   home: dirname(dirname(dir)),
   port: previousPort,
+  token: loadOrCreateApiToken(paths.token),
   resolveImage: mapResolver(imageMapFromEnv(), await builtInResolver()),
   baseEnv: podBaseEnv(),
   mesh: embeddedMesh(),

@@ -93,6 +93,8 @@ export const clusterPaths = (dir: string) => ({
   info: join(dir, 'cluster.json'),
   ready: join(dir, 'ready.json'),
   pid: join(dir, 'cluster.pid'),
+  /** The API's bearer token (api-token.ts). */
+  token: join(dir, 'api-token'),
   log: join(dir, 'cluster.log'),
   pods: join(dir, 'pods'),
   podPids: join(dir, 'pod-pids.json'),

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterPaths, homePaths, type ClusterInfo } from '../config.js';
 import { runningPid } from './up.js';
+import { readApiToken } from '../api-token.js';
 
 /** One pod line of the status. */
 export interface PodSummary {
@@ -48,7 +49,11 @@ export async function localStatus(home: string): Promise<ClusterStatus[]> {
     let pods: PodSummary[] = [];
     if (pid !== undefined && info.apiUrl) {
       try {
-        const res = await fetch(`${info.apiUrl}/api/v1/pods`, { signal: AbortSignal.timeout(3000) });
+        const token = readApiToken(clusterPaths(clusterDir).token) ?? '';
+        const res = await fetch(`${info.apiUrl}/api/v1/pods`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(3000),
+        });
         const list = (await res.json()) as { items: PodJson[] };
         pods = list.items.map((p) => {
           const cs = p.status?.containerStatuses ?? [];

@@ -3,12 +3,16 @@
  * pods die with the group), waits until each API answers, and writes the kubeconfig. Idempotent: a cluster whose
  * recorded process is alive and healthy is left alone. After a crash (the cluster process gone, maybe its pods
  * still running), the leftover process group is killed and the cluster restarted on its stored objects.
+ * Each cluster keeps its API token (api-token.ts) across restarts; the kubeconfig carries every cluster's token.
+ * The whole home is made owner-only first (permissions.ts), so homes of older versions are tightened too.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type ClusterSpec } from '../config.js';
-import { writeKubeconfig } from './kubeconfig.js';
+import { loadOrCreateApiToken, readApiToken } from '../api-token.js';
+import { writeKubeconfig, type KubeconfigCluster } from './kubeconfig.js';
+import { ensurePrivateDir, tightenTree } from './permissions.js';
 import { loadOrCreateRootCA } from '../../identity/index.js';
 import { commandLine, groupMembers, isAlive, signal, spawnDetached, waitUntil } from './processes.js';
 
@@ -74,7 +78,9 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
   const env = options.env ?? process.env;
   const dir = homePaths(home).cluster(spec.name).dir;
   const paths = clusterPaths(dir);
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
+  // Created here (not only by the cluster process) so the kubeconfig can be written even for a running cluster.
+  loadOrCreateApiToken(paths.token);
   const previous = readInfo(dir);
   const live = runningPid(dir);
   if (live !== undefined && (await healthy(previous?.apiUrl))) {
@@ -87,7 +93,7 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
     ...clusterInfoFor(spec, index, env),
     ...(previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
   };
-  writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
   rmSync(paths.ready, { force: true });
   const pid = spawnDetached({
     entry: CLUSTER_MAIN,
@@ -118,7 +124,9 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
 export async function localUp(options: UpOptions): Promise<UpResult[]> {
   const { home } = options;
   const paths = homePaths(home);
-  mkdirSync(paths.clusters, { recursive: true });
+  ensurePrivateDir(home);
+  tightenTree(home);
+  ensurePrivateDir(paths.clusters);
   // One root CA for every cluster (each has its own trust domain), created before any cluster needs it.
   await loadOrCreateRootCA(join(home, 'ca'));
   const results: UpResult[] = [];
@@ -128,7 +136,14 @@ export async function localUp(options: UpOptions): Promise<UpResult[]> {
     const info = readInfo(join(paths.clusters, name));
     if (info && !known.has(name) && runningPid(join(paths.clusters, name)) !== undefined) known.set(name, info);
   }
-  writeKubeconfig(paths.kubeconfig, [...known.values()]);
-  writeFileSync(paths.pids, `${results.map((r) => `${r.info.name} ${r.pid}`).join('\n')}\n`);
+  const withTokens: KubeconfigCluster[] = [];
+  for (const info of known.values()) {
+    const token = readApiToken(homePaths(home).cluster(info.name).token);
+    if (token !== undefined) withTokens.push({ info, token });
+  }
+  writeKubeconfig(paths.kubeconfig, withTokens);
+  writeFileSync(paths.pids, `${results.map((r) => `${r.info.name} ${r.pid}`).join('\n')}\n`, { mode: 0o600 });
+  // Files the clusters created while starting (stores, logs, certificates) under an older, wider umask.
+  tightenTree(home);
   return results;
 }

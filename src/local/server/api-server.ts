@@ -1,6 +1,6 @@
 /**
- * The Kubernetes-compatible HTTP API of one embedded cluster (plain `node:http`, JSON only, no auth checks: it
- * listens on loopback). Routes: `/version`, `/healthz`, discovery, and the resource paths
+ * The Kubernetes-compatible HTTP API of one embedded cluster (plain `node:http` on loopback). Every request first
+ * passes the guard (guard.ts: own Host, bearer token, body media type); then the routes: `/version`, `/healthz`, discovery, and the resource paths
  * `/api/v1/...` and `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the
  * `status` / `scale` subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404.
  */
@@ -10,6 +10,7 @@ import type { ClusterStore } from '../store/cluster-store.js';
 import { notFoundRoute, patchType, readBody, route, wantsTable } from './request.js';
 import { Resources } from './resources.js';
 import { fieldMatcher, labelMatcher, type Matcher } from './selectors.js';
+import { createGuard } from './guard.js';
 import { ApiError } from './status.js';
 import { toTable } from './table.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
@@ -18,6 +19,11 @@ import { serveWatch } from './watch.js';
 /** Options of the API server; frozen at construction. */
 export interface ApiServerOptions {
   readonly store: ClusterStore;
+  /**
+   * The bearer token every request must carry (the one in the cluster's kubeconfig; at least 43 characters, see
+   * `newApiToken`). There is no way to turn authentication off.
+   */
+  readonly token: string;
   /** Loopback host to bind (default 127.0.0.1). */
   readonly host?: string;
   /** Port (default 0: any free port). */
@@ -58,12 +64,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { store } = options;
   const resources = new Resources(store);
   const watches = new Set<() => void>();
+  const guard = createGuard({ token: options.token });
   let serverAddress = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     const q = url.searchParams;
     const path = url.pathname;
+    guard(req, path, serverAddress);
     if (options.extension?.(req, res, url)) return;
     if (path === '/version') {
       send(res, 200, {
