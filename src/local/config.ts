@@ -82,6 +82,8 @@ export const homePaths = (home: string) => ({
   kubeconfig: join(home, 'kubeconfig'),
   clusters: join(home, 'clusters'),
   ca: join(home, 'ca'),
+  /** The CA of the clusters' API serving certificates (server/tls.ts), named in the kubeconfig. */
+  apiCa: join(home, 'api-ca'),
   pids: join(home, 'pids'),
   cluster: (name: string) => clusterPaths(join(home, 'clusters', name)),
 });

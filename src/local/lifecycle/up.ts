@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type ClusterSpec } from '../config.js';
+import { callClusterApi } from '../api-client.js';
 import { loadOrCreateApiToken, readApiToken } from '../api-token.js';
 import { writeKubeconfig, type KubeconfigCluster } from './kubeconfig.js';
 import { ensurePrivateDir, tightenTree } from './permissions.js';
@@ -46,11 +47,11 @@ export function runningPid(dir: string): number | undefined {
     : undefined;
 }
 
-async function healthy(apiUrl: string | undefined): Promise<boolean> {
+async function healthy(apiUrl: string | undefined, caPem: string): Promise<boolean> {
   if (!apiUrl) return false;
   try {
-    const res = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
-    return res.ok;
+    const res = await callClusterApi({ server: apiUrl, path: '/readyz', caPem, timeoutMs: 2000 });
+    return res.status === 200;
   } catch {
     return false;
   }
@@ -74,7 +75,13 @@ export async function killLeftovers(dir: string): Promise<void> {
   await waitUntil(() => groupMembers(pgid).length === 0, 5000);
 }
 
-async function startOne(home: string, spec: ClusterSpec, index: number, options: UpOptions): Promise<UpResult> {
+async function startOne(
+  home: string,
+  spec: ClusterSpec,
+  index: number,
+  options: UpOptions,
+  caPem: string,
+): Promise<UpResult> {
   const env = options.env ?? process.env;
   const dir = homePaths(home).cluster(spec.name).dir;
   const paths = clusterPaths(dir);
@@ -83,7 +90,7 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
   loadOrCreateApiToken(paths.token);
   const previous = readInfo(dir);
   const live = runningPid(dir);
-  if (live !== undefined && (await healthy(previous?.apiUrl))) {
+  if (live !== undefined && (await healthy(previous?.apiUrl, caPem))) {
     return { info: previous as ClusterInfo, pid: live, action: 'running' };
   }
   if (live !== undefined) signal(live, 'SIGKILL');
@@ -113,7 +120,7 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
     }
   }, timeoutMs);
   const started = readInfo(dir);
-  if (!ready || !isAlive(pid) || !(await healthy(started?.apiUrl))) {
+  if (!ready || !isAlive(pid) || !(await healthy(started?.apiUrl, caPem))) {
     const tail = readFileSync(paths.log, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`cluster ${spec.name} did not become ready (log ${paths.log}):\n${tail}`);
   }
@@ -129,8 +136,12 @@ export async function localUp(options: UpOptions): Promise<UpResult[]> {
   ensurePrivateDir(paths.clusters);
   // One root CA for every cluster (each has its own trust domain), created before any cluster needs it.
   await loadOrCreateRootCA(join(home, 'ca'));
+  // The CA of the clusters' API serving certificates (server/tls.ts), trusted by the kubeconfig.
+  const apiCa = await loadOrCreateRootCA(paths.apiCa, { commonName: 'meshbridge local API CA' });
   const results: UpResult[] = [];
-  for (const [i, spec] of options.clusters.entries()) results.push(await startOne(home, spec, i + 1, options));
+  for (const [i, spec] of options.clusters.entries()) {
+    results.push(await startOne(home, spec, i + 1, options, apiCa.certPem));
+  }
   const known = new Map(results.map((r) => [r.info.name, r.info]));
   for (const name of readdirSync(paths.clusters)) {
     const info = readInfo(join(paths.clusters, name));
@@ -141,7 +152,7 @@ export async function localUp(options: UpOptions): Promise<UpResult[]> {
     const token = readApiToken(homePaths(home).cluster(info.name).token);
     if (token !== undefined) withTokens.push({ info, token });
   }
-  writeKubeconfig(paths.kubeconfig, withTokens);
+  writeKubeconfig(paths.kubeconfig, withTokens, apiCa.certPem);
   writeFileSync(paths.pids, `${results.map((r) => `${r.info.name} ${r.pid}`).join('\n')}\n`, { mode: 0o600 });
   // Files the clusters created while starting (stores, logs, certificates) under an older, wider umask.
   tightenTree(home);

@@ -5,6 +5,7 @@
  * `status` / `scale` subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ClusterStore } from '../store/cluster-store.js';
 import { notFoundRoute, patchType, readBody, route, wantsTable } from './request.js';
@@ -24,6 +25,11 @@ export interface ApiServerOptions {
    * `newApiToken`). There is no way to turn authentication off.
    */
   readonly token: string;
+  /**
+   * Serve HTTPS with this certificate (tls.ts). A cluster always does (kubectl sends tokens over TLS only);
+   * without it the server speaks plain HTTP, which in-process tests with client-node use.
+   */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string };
   /** Loopback host to bind (default 127.0.0.1). */
   readonly host?: string;
   /** Port (default 0: any free port). */
@@ -190,7 +196,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
   };
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       const apiErr =
         err instanceof ApiError ? err : new ApiError('InternalError', err instanceof Error ? err.message : String(err));
@@ -198,7 +204,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (res.headersSent) res.end();
       else send(res, apiErr.code, apiErr.toStatus());
     });
-  });
+  };
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onRequest)
+    : createServer(onRequest);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -207,7 +216,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const addr = server.address() as AddressInfo;
   serverAddress = `${addr.address}:${addr.port}`;
   return {
-    url: `http://${serverAddress}`,
+    url: `${options.tls ? 'https' : 'http'}://${serverAddress}`,
     endWatches: () => {
       for (const end of [...watches]) end();
     },
