@@ -48,7 +48,8 @@ export function runningPid(dir: string): number | undefined {
 }
 
 async function healthy(apiUrl: string | undefined, caPem: string): Promise<boolean> {
-  if (!apiUrl) return false;
+  // A plain-HTTP API is a cluster process of an older version, which checked no credential: restart it.
+  if (!apiUrl?.startsWith('https://')) return false;
   try {
     const res = await callClusterApi({ server: apiUrl, path: '/readyz', caPem, timeoutMs: 2000 });
     return res.status === 200;
