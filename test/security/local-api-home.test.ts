@@ -29,6 +29,8 @@ const home = mkdtempSync(join(tmpdir(), 'mb-sec-home-'));
 const env = { ...process.env, MESHBRIDGE_HOME: home, MESHBRIDGE_IP_BLOCK_BASE: String(randomBlockBase()) };
 const clusters = parseClusterSpecs('cluster-1=eu-west-2/eu-west-2a');
 const kubeconfig = join(home, 'kubeconfig');
+/** A file of the user's own in the home: `local up` leaves its mode alone. */
+const notMine = join(home, 'notes.txt');
 
 function kubectl(config: string, ...args: string[]): { status: number; out: string; err: string } {
   const res = spawnSync('/usr/bin/kubectl', ['--kubeconfig', config, '--context', 'cluster-1', ...args], {
@@ -47,7 +49,7 @@ function loose(root: string): string[] {
     if (st.isDirectory()) {
       if (mode !== 0o700) out.push(`${p} ${mode.toString(8)}`);
       for (const n of readdirSync(p)) walk(join(p, n));
-    } else if (st.isFile() && mode !== 0o600) out.push(`${p} ${mode.toString(8)}`);
+    } else if (st.isFile() && mode !== 0o600 && p !== notMine) out.push(`${p} ${mode.toString(8)}`);
   };
   walk(root);
   return out;
@@ -107,9 +109,12 @@ test('a home an older version left at 0755/0644 is tightened by local up, which 
     } else if (st.isFile()) chmodSync(p, 0o644);
   };
   widen(home);
+  writeFileSync(notMine, 'mine\n', { mode: 0o644 });
+  chmodSync(notMine, 0o644);
   assert.notDeepEqual(loose(home), []);
   await localUp({ home, clusters, env });
   assert.deepEqual(loose(home), []);
+  assert.equal(lstatSync(notMine).mode & 0o777, 0o644);
   assert.equal(tokenOf(), token);
   const res = kubectl(kubeconfig, 'get', 'namespaces', '-o', 'name');
   assert.equal(res.status, 0, res.err);

@@ -13,6 +13,26 @@ export const OWNER_ONLY_UMASK = 0o077;
 /** Deepest directory level tightened (a home is a few levels deep; pod directories are the deepest). */
 const MAX_DEPTH = 16;
 
+/**
+ * The entries of a home that meshbridge writes. Only these are tightened: `MESHBRIDGE_HOME` may name a directory
+ * that holds other things too (even the user's home), whose modes are not ours to change.
+ */
+const HOME_ENTRIES =
+  /^(kubeconfig|ca|api-ca|clusters|control|pids|demo|tokens|admin-token|mgmt\.json|mgmt\.db(-wal|-shm|-journal)?)$/;
+
+/** Makes `home` 0700 and tightens the entries meshbridge writes in it (`tightenTree` on each). */
+export function tightenHome(home: string): number {
+  let changed = tightenTree(home, 0);
+  let names: string[] = [];
+  try {
+    names = readdirSync(home);
+  } catch {
+    return changed;
+  }
+  for (const name of names) if (HOME_ENTRIES.test(name)) changed += tightenTree(join(home, name));
+  return changed;
+}
+
 /** Creates `dir` (and parents) when missing and makes it 0700. */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -20,11 +40,11 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /**
- * Sets directories to 0700 and regular files to 0600 under `root` (inclusive). Symbolic links are not followed (a
- * link could point outside the home), sockets and other special files are left alone. Files that vanish while the
- * walk runs (a pod exiting) are skipped. Returns how many entries changed mode.
+ * Sets directories to 0700 and regular files to 0600 under `root` (inclusive), `maxDepth` levels down. Symbolic
+ * links are not followed (a link could point outside the home), sockets and other special files are left alone.
+ * Files that vanish while the walk runs (a pod exiting) are skipped. Returns how many entries changed mode.
  */
-export function tightenTree(root: string): number {
+export function tightenTree(root: string, maxDepth = MAX_DEPTH): number {
   let changed = 0;
   const visit = (path: string, depth: number): void => {
     let stat;
@@ -43,7 +63,7 @@ export function tightenTree(root: string): number {
         return;
       }
     }
-    if (!stat.isDirectory() || depth >= MAX_DEPTH) return;
+    if (!stat.isDirectory() || depth >= maxDepth) return;
     let names: string[];
     try {
       names = readdirSync(path);

@@ -13,7 +13,7 @@ import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type Cluster
 import { callClusterApi } from '../api-client.js';
 import { loadOrCreateApiToken, readApiToken } from '../api-token.js';
 import { writeKubeconfig, type KubeconfigCluster } from './kubeconfig.js';
-import { ensurePrivateDir, tightenTree } from './permissions.js';
+import { ensurePrivateDir, tightenHome } from './permissions.js';
 import { loadOrCreateRootCA } from '../../identity/index.js';
 import { commandLine, groupMembers, isAlive, signal, spawnDetached, waitUntil } from './processes.js';
 
@@ -133,7 +133,7 @@ export async function localUp(options: UpOptions): Promise<UpResult[]> {
   const { home } = options;
   const paths = homePaths(home);
   ensurePrivateDir(home);
-  tightenTree(home);
+  tightenHome(home);
   ensurePrivateDir(paths.clusters);
   // One root CA for every cluster (each has its own trust domain), created before any cluster needs it.
   await loadOrCreateRootCA(join(home, 'ca'));
@@ -156,6 +156,6 @@ export async function localUp(options: UpOptions): Promise<UpResult[]> {
   writeKubeconfig(paths.kubeconfig, withTokens, apiCa.certPem);
   writeFileSync(paths.pids, `${results.map((r) => `${r.info.name} ${r.pid}`).join('\n')}\n`, { mode: 0o600 });
   // Files the clusters created while starting (stores, logs, certificates) under an older, wider umask.
-  tightenTree(home);
+  tightenHome(home);
   return results;
 }
