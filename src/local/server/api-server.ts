@@ -1,8 +1,9 @@
 /**
- * The Kubernetes-compatible HTTP API of one embedded cluster (plain `node:http` on loopback). Every request first
- * passes the guard (guard.ts: own Host, bearer token, body media type); then the routes: `/version`, `/healthz`, discovery, and the resource paths
- * `/api/v1/...` and `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the
- * `status` / `scale` subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404.
+ * The Kubernetes-compatible API of one embedded cluster (`node:https` on loopback for a cluster, `node:http` for
+ * in-process tests). Every request first passes the guard (guard.ts: own Host, bearer token, body media type);
+ * then the routes: `/version`, `/healthz`, discovery, and the resource paths `/api/v1/...` and
+ * `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the `status` / `scale`
+ * subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
