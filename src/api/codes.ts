@@ -8,6 +8,7 @@
  * - MB02xx: rules within one object beyond its schema
  * - MB03xx: rules across the documents given together
  * - MB04xx: IngressGateway overlays
+ * - MB05xx: admission rules of local clusters (pods are processes on this machine)
  */
 
 /** Whether a code reports an error (the input is refused) or a warning (accepted, but probably not meant). */
@@ -61,6 +62,11 @@ export const CODES = Object.freeze({
   ),
   OVERLAY_PATH_SYNTAX: entry('MB0401', 'error', 'overlay path syntax error'),
   OVERLAY_TARGET_NOT_FOUND: entry('MB0403', 'error', 'overlay names no generated object'),
+  PROCESS_STEERING_ENV: entry(
+    'MB0501',
+    'error',
+    'environment variable that steers how a local pod process starts (NODE_OPTIONS, LD_PRELOAD, ...)',
+  ),
 });
 
 /** Symbolic name of a code. */

@@ -6,21 +6,31 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { loadOrCreateApiToken } from './api-token.js';
 import { startCluster } from './cluster.js';
 import { embeddedMesh } from './embedded-mesh.js';
-import { clusterPaths, imageMapFromEnv, podBaseEnv, type ClusterInfo } from './config.js';
+import { clusterPaths, homePaths, imageMapFromEnv, podBaseEnv, type ClusterInfo } from './config.js';
+import { loadOrCreateRootCA } from '../identity/index.js';
+import { issueServingCertificate } from './server/tls.js';
 import { builtInResolver, mapResolver } from './runner/images.js';
+import { OWNER_ONLY_UMASK } from './lifecycle/permissions.js';
 
+// Everything this process and its pods write under the home is owner-only (lifecycle/permissions.ts).
+process.umask(OWNER_ONLY_UMASK);
 const dir = resolve(process.argv[2] ?? '.');
 const paths = clusterPaths(dir);
 const info = JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo;
 const previousPort = info.apiUrl ? Number(new URL(info.apiUrl).port) : 0;
 
+const home = dirname(dirname(dir));
+const apiCa = await loadOrCreateRootCA(homePaths(home).apiCa, { commonName: 'meshbridge local API CA' });
 const cluster = await startCluster({
   info,
   dir,
-  home: dirname(dirname(dir)),
+  home,
+  tls: await issueServingCertificate(apiCa, '127.0.0.1'),
   port: previousPort,
+  token: loadOrCreateApiToken(paths.token),
   resolveImage: mapResolver(imageMapFromEnv(), await builtInResolver()),
   baseEnv: podBaseEnv(),
   mesh: embeddedMesh(),

@@ -19,6 +19,10 @@ export interface ClusterOptions {
   /** The cluster's state directory (`$MESHBRIDGE_HOME/clusters/<name>`). */
   readonly dir: string;
   readonly home: string;
+  /** The bearer token the API requires (the cluster's `api-token`, also in the kubeconfig). */
+  readonly token: string;
+  /** The API's serving certificate (server/tls.ts); without it the API speaks plain HTTP (in-process tests). */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string };
   /** API port to try first (the previous run's, so kubeconfigs stay valid); 0 or busy means any free port. */
   readonly port?: number;
   readonly mesh?: MeshIntegration;
@@ -58,7 +62,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const late: { runner?: PodRunner } = {};
   const extension = (req: IncomingMessage, res: ServerResponse, url: URL): boolean =>
     late.runner !== undefined && podExtension(late.runner, req, res, url);
-  const listen = (port: number) => startApiServer({ store, port, extension });
+  const listen = (port: number) => startApiServer({ store, port, extension, token: options.token, tls: options.tls });
   const api = await listen(options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE' && options.port) return listen(0);
     throw err;

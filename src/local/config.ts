@@ -82,6 +82,8 @@ export const homePaths = (home: string) => ({
   kubeconfig: join(home, 'kubeconfig'),
   clusters: join(home, 'clusters'),
   ca: join(home, 'ca'),
+  /** The CA of the clusters' API serving certificates (server/tls.ts), named in the kubeconfig. */
+  apiCa: join(home, 'api-ca'),
   pids: join(home, 'pids'),
   cluster: (name: string) => clusterPaths(join(home, 'clusters', name)),
 });
@@ -93,6 +95,8 @@ export const clusterPaths = (dir: string) => ({
   info: join(dir, 'cluster.json'),
   ready: join(dir, 'ready.json'),
   pid: join(dir, 'cluster.pid'),
+  /** The API's bearer token (api-token.ts). */
+  token: join(dir, 'api-token'),
   log: join(dir, 'cluster.log'),
   pods: join(dir, 'pods'),
   podPids: join(dir, 'pod-pids.json'),

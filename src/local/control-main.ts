@@ -13,7 +13,10 @@ import { FederationController } from '../federation/controller.js';
 import { HttpStatusSink } from '../federation/status.js';
 import { clusterPaths, homePaths, type ClusterInfo } from './config.js';
 import { controlPaths } from './lifecycle/control.js';
+import { OWNER_ONLY_UMASK } from './lifecycle/permissions.js';
 
+// Everything this process and its pods write under the home is owner-only (lifecycle/permissions.ts).
+process.umask(OWNER_ONLY_UMASK);
 const home = resolve(process.argv[2] ?? '.meshbridge');
 const organization = process.argv[3] ?? 'tetrate';
 const paths = controlPaths(home);

@@ -250,7 +250,7 @@ test('dry-run requests validate and answer without writing', async () => {
 test('validation warnings come back as Warning headers and the object is stored', async () => {
   const res = await fetch(`${api.url}/api/v1/namespaces/bookinfo/services`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
     body: JSON.stringify({ ...svc('warned'), metadata: { name: 'warned', annotations: { owner: '${ORG}' } } }),
   });
   assert.equal(res.status, 201);

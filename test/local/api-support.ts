@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterStore } from '../../src/local/store/cluster-store.js';
 import { startApiServer, type ApiServer } from '../../src/local/server/api-server.js';
+import { newApiToken } from '../../src/local/server/guard.js';
 
 /** A parsed JSON body, navigated with `dig`. */
 export type Json = Record<string, unknown>;
@@ -20,6 +21,8 @@ export function dig(value: unknown, path: string): unknown {
 
 export interface TestApi {
   readonly url: string;
+  /** The bearer token the server requires; `call` sends it unless the headers give another Authorization. */
+  readonly token: string;
   readonly store: ClusterStore;
   readonly dir: string;
   call(
@@ -41,15 +44,17 @@ export async function startTestApi(
   for (const name of ['default', 'bookinfo']) {
     store.create({ group: '', plural: 'namespaces' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
-  const server: ApiServer = await startApiServer({ store, bookmarkIntervalMs: options.bookmarkIntervalMs });
+  const token = newApiToken();
+  const server: ApiServer = await startApiServer({ store, token, bookmarkIntervalMs: options.bookmarkIntervalMs });
   return {
     url: server.url,
+    token,
     store,
     dir,
     async call(method, path, body, headers = {}) {
       const res = await fetch(`${server.url}${path}`, {
         method,
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();

@@ -12,7 +12,7 @@ before(async () => {
   kc = new k8s.KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: api.url, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'meshbridge-local' }],
+    users: [{ name: 'u', token: api.token }],
     contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
     currentContext: 'c',
   });
@@ -86,7 +86,9 @@ test('a client-node informer sees adds, updates and deletes, and resumes its wat
 test('a watch from a version older than the retained change log gets 410 Expired, and the informer relists', async () => {
   for (let i = 0; i < 8; i++) await core.createNamespacedService({ namespace: 'default', body: service(`churn-${i}`) });
   // Raw watch from version 1: an ERROR event carrying a 410 Status, then the stream ends.
-  const res = await fetch(`${api.url}/api/v1/namespaces/default/services?watch=1&resourceVersion=1`);
+  const res = await fetch(`${api.url}/api/v1/namespaces/default/services?watch=1&resourceVersion=1`, {
+    headers: { authorization: `Bearer ${api.token}` },
+  });
   const lines = (await res.text())
     .trim()
     .split('\n')
@@ -123,7 +125,7 @@ test('a raw watch replays changes after the given version and streams new ones a
   const controller = new AbortController();
   const res = await fetch(
     `${api.url}/api/v1/namespaces/default/services?watch=true&resourceVersion=${from}&labelSelector=k%3Dyes&allowWatchBookmarks=true`,
-    { signal: controller.signal },
+    { signal: controller.signal, headers: { authorization: `Bearer ${api.token}` } },
   );
   const reader = res.body!.getReader();
   let text = '';

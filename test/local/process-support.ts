@@ -24,8 +24,13 @@ export function ensureBuilt(): void {
   execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
 }
 
-/** A random loopback block base leaving room for two clusters (`127.<base+1>`, `127.<base+2>`). */
+/**
+ * A loopback block base leaving room for two clusters (`127.<base+1>`, `127.<base+2>`): MESHBRIDGE_IP_BLOCK_BASE
+ * when it is set (machines shared by several runs give each its own block), else a random one.
+ */
 export function randomBlockBase(): number {
+  const set = Number(process.env.MESHBRIDGE_IP_BLOCK_BASE);
+  if (process.env.MESHBRIDGE_IP_BLOCK_BASE && Number.isInteger(set)) return set;
   return 20 + Math.floor(Math.random() * 200);
 }
 

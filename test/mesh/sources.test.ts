@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterStore } from '../../src/local/store/cluster-store.js';
 import { startApiServer } from '../../src/local/server/api-server.js';
+import { newApiToken } from '../../src/local/server/guard.js';
 import { createClusterClient } from '../../src/kube/client.js';
 import { startControlPlane } from '../../src/mesh/control-plane.js';
 import { createKubeSource } from '../../src/mesh/kube-source.js';
@@ -95,12 +96,13 @@ test('the Kubernetes source lists and watches through client-node informers agai
     { group: '', plural: 'namespaces' },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
   );
-  const api = await startApiServer({ store, host, port: 0 });
+  const token = newApiToken();
+  const api = await startApiServer({ store, host, port: 0, token });
   t.after(() => api.close());
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c1', server: api.url, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'test' }],
+    users: [{ name: 'u', token }],
     contexts: [{ name: 'c1', cluster: 'c1', user: 'u' }],
     currentContext: 'c1',
   });

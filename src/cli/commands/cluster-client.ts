@@ -1,11 +1,13 @@
 /**
  * A small Kubernetes API client for the cluster commands: finds the cluster's server and token in the kubeconfig
  * (`$MESHBRIDGE_HOME/kubeconfig`, context = cluster name), maps kinds to REST paths with the kind table, and turns
- * Kubernetes Status errors into `KubeError`s worded like kubectl's. Plain HTTP via fetch.
+ * Kubernetes Status errors into `KubeError`s worded like kubectl's. HTTPS verified against the kubeconfig's
+ * `certificate-authority-data`, with the context's bearer token.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { apiVersionOf, type KindInfo } from '../../api/index.js';
+import { callClusterApi, type ApiAnswer } from '../../local/api-client.js';
 import { homePaths, meshbridgeHome } from '../../local/config.js';
 
 /** A failed API call, carrying the server's Status reason and HTTP code. */
@@ -21,7 +23,7 @@ export class KubeError extends Error {
 }
 
 interface Kubeconfig {
-  clusters?: { name: string; cluster: { server: string } }[];
+  clusters?: { name: string; cluster: { server: string; 'certificate-authority-data'?: string } }[];
   users?: { name: string; user: { token?: string } }[];
   contexts?: { name: string; context: { cluster: string; user: string } }[];
 }
@@ -32,6 +34,7 @@ export class ClusterClient {
     readonly context: string,
     private readonly server: string,
     private readonly token: string | undefined,
+    private readonly caPem: string | undefined,
   ) {}
 
   /** The client for a context of `$MESHBRIDGE_HOME/kubeconfig` (or `kubeconfig` when given). */
@@ -49,7 +52,9 @@ export class ClusterClient {
       throw new Error(`no cluster "${context}" in ${kubeconfig} (known: ${known || 'none'})`);
     }
     const user = config.users?.find((u) => u.name === ctx.context.user);
-    return new ClusterClient(context, cluster.cluster.server, user?.user.token);
+    const caData = cluster.cluster['certificate-authority-data'];
+    const caPem = caData ? Buffer.from(caData, 'base64').toString('utf8') : undefined;
+    return new ClusterClient(context, cluster.cluster.server, user?.user.token, caPem);
   }
 
   /** REST path of a kind's collection (namespace ignored for cluster-scoped kinds) or of one object. */
@@ -73,12 +78,15 @@ export class ClusterClient {
     options: { body?: unknown; contentType?: string; accept?: string } = {},
   ): Promise<T> {
     const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
-    let res: Response;
+    let res: ApiAnswer;
     try {
-      res = await fetch(`${this.server}${path}`, {
+      res = await callClusterApi({
+        server: this.server,
+        path,
         method,
+        token: this.token,
+        caPem: this.caPem,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });
@@ -87,14 +95,14 @@ export class ClusterClient {
         `cluster ${this.context} at ${this.server} is not reachable (${(err as Error).message}); is it up?`,
       );
     }
-    const text = await res.text();
+    const text = res.text;
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
       body = { message: text };
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status > 299) {
       const status = body as { reason?: string; message?: string };
       throw new KubeError(res.status, status.reason ?? 'Unknown', status.message ?? `HTTP ${res.status}`);
     }

@@ -47,7 +47,7 @@ export async function startControl(options: {
   const url = controlUrl(options.home);
   if (live !== undefined && url) return { pid: live, url, action: 'running' };
   if (live !== undefined) signal(live, 'SIGKILL');
-  mkdirSync(paths.dir, { recursive: true });
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   rmSync(paths.ready, { force: true });
   const pid = spawnDetached({
     entry: CONTROL_MAIN,

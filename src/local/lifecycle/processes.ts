@@ -75,7 +75,8 @@ export function spawnDetached(options: {
   what: string;
 }): number {
   if (!existsSync(options.entry)) throw new Error(`${options.entry} is missing: run \`npm run build\` first`);
-  const log = openSync(options.logFile, 'a');
+  // Owner-only, like everything under the home (permissions.ts): logs can hold request details.
+  const log = openSync(options.logFile, 'a', 0o600);
   const child = spawn(process.execPath, [options.entry, ...options.args], {
     detached: true,
     stdio: ['ignore', log, log],
@@ -85,6 +86,6 @@ export function spawnDetached(options: {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${options.what}`);
   child.unref();
-  writeFileSync(options.pidFile, String(pid));
+  writeFileSync(options.pidFile, String(pid), { mode: 0o600 });
   return pid;
 }

@@ -5,7 +5,19 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterPaths, homePaths, type ClusterInfo } from '../config.js';
+import { CA_FILES } from '../../identity/index.js';
 import { runningPid } from './up.js';
+import { readApiToken } from '../api-token.js';
+import { callClusterApi } from '../api-client.js';
+
+/** The API CA's certificate (undefined before the first `local up`). */
+function apiCaPem(home: string): string | undefined {
+  try {
+    return readFileSync(join(homePaths(home).apiCa, CA_FILES.cert), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** One pod line of the status. */
 export interface PodSummary {
@@ -48,8 +60,14 @@ export async function localStatus(home: string): Promise<ClusterStatus[]> {
     let pods: PodSummary[] = [];
     if (pid !== undefined && info.apiUrl) {
       try {
-        const res = await fetch(`${info.apiUrl}/api/v1/pods`, { signal: AbortSignal.timeout(3000) });
-        const list = (await res.json()) as { items: PodJson[] };
+        const res = await callClusterApi({
+          server: info.apiUrl,
+          path: '/api/v1/pods',
+          token: readApiToken(clusterPaths(clusterDir).token),
+          caPem: apiCaPem(home),
+          timeoutMs: 3000,
+        });
+        const list = JSON.parse(res.text) as { items: PodJson[] };
         pods = list.items.map((p) => {
           const cs = p.status?.containerStatuses ?? [];
           return {

@@ -3,12 +3,17 @@
  * pods die with the group), waits until each API answers, and writes the kubeconfig. Idempotent: a cluster whose
  * recorded process is alive and healthy is left alone. After a crash (the cluster process gone, maybe its pods
  * still running), the leftover process group is killed and the cluster restarted on its stored objects.
+ * Each cluster keeps its API token (api-token.ts) across restarts; the kubeconfig carries every cluster's token.
+ * The whole home is made owner-only first (permissions.ts), so homes of older versions are tightened too.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type ClusterSpec } from '../config.js';
-import { writeKubeconfig } from './kubeconfig.js';
+import { callClusterApi } from '../api-client.js';
+import { loadOrCreateApiToken, readApiToken } from '../api-token.js';
+import { writeKubeconfig, type KubeconfigCluster } from './kubeconfig.js';
+import { ensurePrivateDir, tightenHome } from './permissions.js';
 import { loadOrCreateRootCA } from '../../identity/index.js';
 import { commandLine, groupMembers, isAlive, signal, spawnDetached, waitUntil } from './processes.js';
 
@@ -42,11 +47,12 @@ export function runningPid(dir: string): number | undefined {
     : undefined;
 }
 
-async function healthy(apiUrl: string | undefined): Promise<boolean> {
-  if (!apiUrl) return false;
+async function healthy(apiUrl: string | undefined, caPem: string): Promise<boolean> {
+  // A plain-HTTP API is a cluster process of an older version, which checked no credential: restart it.
+  if (!apiUrl?.startsWith('https://')) return false;
   try {
-    const res = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
-    return res.ok;
+    const res = await callClusterApi({ server: apiUrl, path: '/readyz', caPem, timeoutMs: 2000 });
+    return res.status === 200;
   } catch {
     return false;
   }
@@ -70,14 +76,22 @@ export async function killLeftovers(dir: string): Promise<void> {
   await waitUntil(() => groupMembers(pgid).length === 0, 5000);
 }
 
-async function startOne(home: string, spec: ClusterSpec, index: number, options: UpOptions): Promise<UpResult> {
+async function startOne(
+  home: string,
+  spec: ClusterSpec,
+  index: number,
+  options: UpOptions,
+  caPem: string,
+): Promise<UpResult> {
   const env = options.env ?? process.env;
   const dir = homePaths(home).cluster(spec.name).dir;
   const paths = clusterPaths(dir);
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
+  // Created here (not only by the cluster process) so the kubeconfig can be written even for a running cluster.
+  loadOrCreateApiToken(paths.token);
   const previous = readInfo(dir);
   const live = runningPid(dir);
-  if (live !== undefined && (await healthy(previous?.apiUrl))) {
+  if (live !== undefined && (await healthy(previous?.apiUrl, caPem))) {
     return { info: previous as ClusterInfo, pid: live, action: 'running' };
   }
   if (live !== undefined) signal(live, 'SIGKILL');
@@ -87,7 +101,7 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
     ...clusterInfoFor(spec, index, env),
     ...(previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
   };
-  writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
   rmSync(paths.ready, { force: true });
   const pid = spawnDetached({
     entry: CLUSTER_MAIN,
@@ -107,7 +121,7 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
     }
   }, timeoutMs);
   const started = readInfo(dir);
-  if (!ready || !isAlive(pid) || !(await healthy(started?.apiUrl))) {
+  if (!ready || !isAlive(pid) || !(await healthy(started?.apiUrl, caPem))) {
     const tail = readFileSync(paths.log, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`cluster ${spec.name} did not become ready (log ${paths.log}):\n${tail}`);
   }
@@ -118,17 +132,30 @@ async function startOne(home: string, spec: ClusterSpec, index: number, options:
 export async function localUp(options: UpOptions): Promise<UpResult[]> {
   const { home } = options;
   const paths = homePaths(home);
-  mkdirSync(paths.clusters, { recursive: true });
+  ensurePrivateDir(home);
+  tightenHome(home);
+  ensurePrivateDir(paths.clusters);
   // One root CA for every cluster (each has its own trust domain), created before any cluster needs it.
   await loadOrCreateRootCA(join(home, 'ca'));
+  // The CA of the clusters' API serving certificates (server/tls.ts), trusted by the kubeconfig.
+  const apiCa = await loadOrCreateRootCA(paths.apiCa, { commonName: 'meshbridge local API CA' });
   const results: UpResult[] = [];
-  for (const [i, spec] of options.clusters.entries()) results.push(await startOne(home, spec, i + 1, options));
+  for (const [i, spec] of options.clusters.entries()) {
+    results.push(await startOne(home, spec, i + 1, options, apiCa.certPem));
+  }
   const known = new Map(results.map((r) => [r.info.name, r.info]));
   for (const name of readdirSync(paths.clusters)) {
     const info = readInfo(join(paths.clusters, name));
     if (info && !known.has(name) && runningPid(join(paths.clusters, name)) !== undefined) known.set(name, info);
   }
-  writeKubeconfig(paths.kubeconfig, [...known.values()]);
-  writeFileSync(paths.pids, `${results.map((r) => `${r.info.name} ${r.pid}`).join('\n')}\n`);
+  const withTokens: KubeconfigCluster[] = [];
+  for (const info of known.values()) {
+    const token = readApiToken(homePaths(home).cluster(info.name).token);
+    if (token !== undefined) withTokens.push({ info, token });
+  }
+  writeKubeconfig(paths.kubeconfig, withTokens, apiCa.certPem);
+  writeFileSync(paths.pids, `${results.map((r) => `${r.info.name} ${r.pid}`).join('\n')}\n`, { mode: 0o600 });
+  // Files the clusters created while starting (stores, logs, certificates) under an older, wider umask.
+  tightenHome(home);
   return results;
 }

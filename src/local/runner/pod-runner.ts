@@ -18,6 +18,8 @@ import { allocatePodIp } from './ip.js';
 import { podStatus, type ContainerView } from './pod-status.js';
 import { runProbe, type Probe, type ProbeSpec } from './probe.js';
 import { containerEnv, portEnv, probeFor } from './pod-env.js';
+import { CODES } from '../../api/index.js';
+import { processEnvViolations } from '../pod-policy.js';
 import { killOrphans, POD_OWNER_ENV } from './orphans.js';
 
 /** Options of the pod runner; frozen at construction. */
@@ -188,19 +190,35 @@ export class PodRunner {
     );
   }
 
-  /** Builds and starts the pod's containers (app containers, then the mesh's sidecars). */
+  /**
+   * Builds and starts the pod's containers (app containers, then the mesh's sidecars). A pod whose spec sets an
+   * environment variable the pod policy refuses (../pod-policy.ts; admission refuses it too, this is the second
+   * line for objects that reach the store another way) starts no process at all: every container waits with
+   * reason CreateContainerConfigError.
+   */
   private startContainers(running: RunningPod, pod: StoredObject, ctx: PodContext): void {
     const ip = running.ip;
     const spec = rec(pod.spec);
     const previous = new Map(recs(rec(pod.status).containerStatuses).map((c) => [c.name, c.restartCount]));
     const podEnv = this.podEnv(pod, ip);
-    for (const c of recs(spec.containers)) {
+    const containers = recs(spec.containers);
+    const refusals = containers.map((c) => processEnvViolations(containerEnv(c, pod, ip)));
+    const refusedPod = refusals.some((r) => r.length > 0);
+    for (const [i, c] of containers.entries()) {
       const name = typeof c.name === 'string' ? c.name : 'main';
       const image = typeof c.image === 'string' ? c.image : '';
       const env = { ...podEnv, ...containerEnv(c, pod, ip), ...portEnv(c), ...this.options.mesh.appEnv(ctx) };
       let spawnSpec: ProcessSpec | undefined;
       let failure: { reason: string; message: string } | undefined;
-      if (image === GATEWAY_IMAGE) {
+      if (refusedPod) {
+        const own = refusals[i] ?? [];
+        failure = {
+          reason: 'CreateContainerConfigError',
+          message: `[${CODES.PROCESS_STEERING_ENV.code}] ${
+            own.length > 0 ? own.join('; ') : 'not started: another container of the pod is refused'
+          }`,
+        };
+      } else if (image === GATEWAY_IMAGE) {
         const gw = this.options.mesh.gateway(ctx);
         if ('reason' in gw) failure = { reason: 'MeshUnavailable', message: gw.reason };
         else spawnSpec = { ...gw, env: { ...env, ...gw.env } };
@@ -219,7 +237,7 @@ export class PodRunner {
         container: c,
       });
     }
-    for (const side of this.options.mesh.sidecars(ctx)) {
+    for (const side of refusedPod ? [] : this.options.mesh.sidecars(ctx)) {
       const probe = side.readinessPort
         ? ({ type: 'tcp', port: side.readinessPort, timeoutMs: 1000 } as const)
         : undefined;

@@ -1,15 +1,18 @@
 /**
- * The Kubernetes-compatible HTTP API of one embedded cluster (plain `node:http`, JSON only, no auth checks: it
- * listens on loopback). Routes: `/version`, `/healthz`, discovery, and the resource paths
- * `/api/v1/...` and `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the
- * `status` / `scale` subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404.
+ * The Kubernetes-compatible API of one embedded cluster (`node:https` on loopback for a cluster, `node:http` for
+ * in-process tests). Every request first passes the guard (guard.ts: own Host, bearer token, body media type);
+ * then the routes: `/version`, `/healthz`, discovery, and the resource paths `/api/v1/...` and
+ * `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the `status` / `scale`
+ * subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ClusterStore } from '../store/cluster-store.js';
 import { notFoundRoute, patchType, readBody, route, wantsTable } from './request.js';
 import { Resources } from './resources.js';
 import { fieldMatcher, labelMatcher, type Matcher } from './selectors.js';
+import { createGuard } from './guard.js';
 import { ApiError } from './status.js';
 import { toTable } from './table.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
@@ -18,6 +21,16 @@ import { serveWatch } from './watch.js';
 /** Options of the API server; frozen at construction. */
 export interface ApiServerOptions {
   readonly store: ClusterStore;
+  /**
+   * The bearer token every request must carry (the one in the cluster's kubeconfig; at least 43 characters, see
+   * `newApiToken`). There is no way to turn authentication off.
+   */
+  readonly token: string;
+  /**
+   * Serve HTTPS with this certificate (tls.ts). A cluster always does (kubectl sends tokens over TLS only);
+   * without it the server speaks plain HTTP, which in-process tests with client-node use.
+   */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string };
   /** Loopback host to bind (default 127.0.0.1). */
   readonly host?: string;
   /** Port (default 0: any free port). */
@@ -58,12 +71,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { store } = options;
   const resources = new Resources(store);
   const watches = new Set<() => void>();
+  const guard = createGuard({ token: options.token });
   let serverAddress = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     const q = url.searchParams;
     const path = url.pathname;
+    guard(req, path, serverAddress);
     if (options.extension?.(req, res, url)) return;
     if (path === '/version') {
       send(res, 200, {
@@ -182,7 +197,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
   };
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       const apiErr =
         err instanceof ApiError ? err : new ApiError('InternalError', err instanceof Error ? err.message : String(err));
@@ -190,7 +205,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (res.headersSent) res.end();
       else send(res, apiErr.code, apiErr.toStatus());
     });
-  });
+  };
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onRequest)
+    : createServer(onRequest);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -199,7 +217,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const addr = server.address() as AddressInfo;
   serverAddress = `${addr.address}:${addr.port}`;
   return {
-    url: `http://${serverAddress}`,
+    url: `${options.tls ? 'https' : 'http'}://${serverAddress}`,
     endWatches: () => {
       for (const end of [...watches]) end();
     },

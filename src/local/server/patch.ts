@@ -1,8 +1,12 @@
 /**
  * The patch formats kubectl and client-node send: JSON merge patch (RFC 7386), Kubernetes strategic merge patch
  * (enough of it for `kubectl apply`, `scale`, `label`, `annotate` on the kinds served here) and JSON patch
- * (RFC 6902). Pure functions over plain JSON values; they never mutate their inputs.
+ * (RFC 6902). Pure functions over plain JSON values; they never mutate their inputs. They read own properties only
+ * and refuse `__proto__`, `constructor` and `prototype` keys and pointer segments (MB0010) themselves, although
+ * request bodies are checked before they get here: a patch must never reach an object's prototype.
  */
+import { isForbiddenKey } from '../../api/index.js';
+import { forbiddenKeyError, pointerSegments } from './forbidden-keys.js';
 import { ApiError } from './status.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -12,13 +16,23 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The own property `key` of an object (never an inherited one such as `toString`). */
+function own(obj: JsonObject, key: string): Json | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+function refuseKey(key: string): void {
+  if (isForbiddenKey(key)) throw forbiddenKeyError(key);
+}
+
 /** RFC 7386: objects merge recursively, `null` deletes, anything else (arrays too) replaces. */
 export function jsonMergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return structuredClone(patch);
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
+    refuseKey(key);
     if (value === null) delete out[key];
-    else out[key] = jsonMergePatch(out[key], value) as Json;
+    else out[key] = jsonMergePatch(own(out, key), value) as Json;
   }
   return out;
 }
@@ -93,18 +107,20 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
     out = Object.fromEntries(Object.entries(out).filter(([k]) => retain.includes(k)));
   }
   for (const [key, value] of Object.entries(patch)) {
+    refuseKey(key);
     if (key === '$retainKeys' || key === '$patch' || key.startsWith('$setElementOrder/')) continue;
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const field = key.slice('$deleteFromPrimitiveList/'.length);
-      const list = out[field];
+      refuseKey(field);
+      const list = own(out, field);
       if (Array.isArray(list) && Array.isArray(value)) out[field] = list.filter((v) => !value.includes(v));
       continue;
     }
     if (value === null) {
       delete out[key];
     } else if (Array.isArray(value)) {
-      const order = patch[`$setElementOrder/${key}`];
-      const current = out[key];
+      const order = own(patch, `$setElementOrder/${key}`);
+      const current = own(out, key);
       out[key] = mergeList(
         key,
         Array.isArray(current) ? current : undefined,
@@ -112,7 +128,7 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
         Array.isArray(order) ? order : undefined,
       );
     } else if (isObject(value)) {
-      const merged = strategicMergePatch(out[key], value);
+      const merged = strategicMergePatch(own(out, key), value);
       if (merged === undefined) delete out[key];
       else out[key] = merged as Json;
     } else {
@@ -123,12 +139,16 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
 }
 
 function pointer(path: string): string[] {
-  if (path === '') return [];
-  if (!path.startsWith('/')) throw new ApiError('BadRequest', `invalid JSON pointer: ${path}`);
-  return path
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (path !== '' && !path.startsWith('/')) throw new ApiError('BadRequest', `invalid JSON pointer: ${path}`);
+  const keys = pointerSegments(path);
+  if (keys.some((k) => isForbiddenKey(k))) throw forbiddenKeyError(path);
+  return keys;
+}
+
+/** The child `key` of a node: an array index or an own property; undefined otherwise. */
+function child(node: Json | undefined, key: string): Json | undefined {
+  if (Array.isArray(node)) return /^\d+$/.test(key) ? node[Number(key)] : undefined;
+  return isObject(node) ? own(node, key) : undefined;
 }
 
 /** RFC 6902 JSON patch (`add`, `remove`, `replace`, `move`, `copy`, `test`). Throws ApiError on a failed op. */
@@ -138,7 +158,7 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   const parentOf = (keys: string[]): [Json, string] => {
     let node: Json = doc;
     for (const k of keys.slice(0, -1)) {
-      const next: Json | undefined = Array.isArray(node) ? node[Number(k)] : isObject(node) ? node[k] : undefined;
+      const next = child(node, k);
       if (next === undefined) throw new ApiError('BadRequest', `path not found: /${keys.join('/')}`);
       node = next;
     }
@@ -146,7 +166,7 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   };
   const read = (path: string): Json => {
     let node: Json | undefined = doc;
-    for (const k of pointer(path)) node = Array.isArray(node) ? node[Number(k)] : isObject(node) ? node[k] : undefined;
+    for (const k of pointer(path)) node = child(node, k);
     if (node === undefined) throw new ApiError('BadRequest', `path not found: ${path}`);
     return node;
   };

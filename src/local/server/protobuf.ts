@@ -5,6 +5,8 @@
  * `raw` field holds the object; only ObjectMeta's identifying fields (name, generateName, namespace, labels,
  * annotations) are decoded — the only fields those two kinds carry when created that way.
  */
+import { isForbiddenKey } from '../../api/index.js';
+import { forbiddenKeyError } from './forbidden-keys.js';
 import { ApiError } from './status.js';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -57,7 +59,9 @@ function stringMap(entries: Field[]): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const e of entries) {
     const kv = fields(bytes(e));
-    out[text(kv.find((f) => f.num === 1)) ?? ''] = text(kv.find((f) => f.num === 2)) ?? '';
+    const key = text(kv.find((f) => f.num === 1)) ?? '';
+    if (isForbiddenKey(key)) throw forbiddenKeyError(`metadata[${JSON.stringify(key)}]`);
+    out[key] = text(kv.find((f) => f.num === 2)) ?? '';
   }
   return out;
 }

@@ -5,6 +5,8 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, servedKind } from './discovery.js';
+import { refuseForbiddenKeys } from './forbidden-keys.js';
+import { mediaType } from './guard.js';
 import { decodeKubeProtobuf, isKubeProtobuf } from './protobuf.js';
 import type { PatchType, Target } from './resources.js';
 import { ApiError } from './status.js';
@@ -59,8 +61,17 @@ export function route(path: string, serverAddress: string): Route {
   return { type: 'resource', target: { kind, version, namespace, name, subresource } };
 }
 
-/** Reads and decodes a request body (undefined when empty); BadRequest / UnsupportedMediaType on bad input. */
+/**
+ * Reads and decodes a request body (undefined when empty); BadRequest / UnsupportedMediaType on bad input, Invalid
+ * (MB0010) when any key, or any JSON-patch path segment, is `__proto__`, `constructor` or `prototype`.
+ */
 export async function readBody(req: IncomingMessage): Promise<unknown> {
+  const body = await decodeBody(req);
+  refuseForbiddenKeys(body, { jsonPatch: mediaType(req.headers['content-type']) === 'application/json-patch+json' });
+  return body;
+}
+
+async function decodeBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

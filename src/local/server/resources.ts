@@ -9,6 +9,7 @@ import { checkObject } from '../model.js';
 import { isStoreError } from '../store/errors.js';
 import type { ClusterStore, StoreWriter } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
+import { admissionCauses, admissionViolations } from './admission.js';
 import { STATUS_SUBRESOURCE } from './discovery.js';
 import { asVersion, refOf, specOf, storageApiVersion } from './objects.js';
 import { jsonMergePatch, jsonPatch, strategicMergePatch } from './patch.js';
@@ -201,8 +202,16 @@ export class Resources {
     };
     const result = checkObject(served);
     const name = isRec(obj.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
-    if (!result.ok) {
-      const causes = result.issues.map((i) => ({ reason: 'FieldValueInvalid', message: i.message, field: i.path }));
+    const causes = [
+      ...(result.ok ? [] : result.issues).map((i) => ({
+        reason: 'FieldValueInvalid',
+        message: i.message,
+        field: i.path,
+      })),
+      // Local-cluster admission (pods are processes here): see admission.ts.
+      ...admissionCauses(admissionViolations(obj)),
+    ];
+    if (!result.ok || causes.length > 0) {
       throw new ApiError(
         'Invalid',
         `${target.kind.kind}.${target.kind.group || 'core'} "${name}" is invalid: ` +

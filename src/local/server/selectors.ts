@@ -26,6 +26,10 @@ function splitTerms(text: string): string[] {
   return out.map((t) => t.trim()).filter((t) => t !== '');
 }
 
+/** A label's value: own properties only, so `constructor` or `toString` never match an inherited member. */
+const label = (labels: Record<string, string>, key: string): string | undefined =>
+  Object.hasOwn(labels, key) ? labels[key] : undefined;
+
 /** Compiles a label selector; throws ApiError BadRequest when it does not parse. */
 export function labelMatcher(selector: string | undefined): Matcher {
   if (!selector) return () => true;
@@ -34,19 +38,21 @@ export function labelMatcher(selector: string | undefined): Matcher {
     if (m) {
       const [, key, op, list] = m as unknown as [string, string, string, string];
       const values = new Set(list.split(',').map((v) => v.trim()));
-      return op === 'in'
-        ? (l) => l[key] !== undefined && values.has(l[key])
-        : (l) => l[key] === undefined || !values.has(l[key]);
+      const has = (l: Record<string, string>): boolean => {
+        const v = label(l, key);
+        return v !== undefined && values.has(v);
+      };
+      return op === 'in' ? has : (l) => !has(l);
     }
     m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(term);
     if (m) {
       const [, key, op, value] = m as unknown as [string, string, string, string];
-      return op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value;
+      return op === '!=' ? (l) => label(l, key) !== value : (l) => label(l, key) === value;
     }
     m = /^(!?)([\w./-]+)$/.exec(term);
     if (m) {
       const [, not, key] = m as unknown as [string, string, string];
-      return not ? (l) => l[key] === undefined : (l) => l[key] !== undefined;
+      return not ? (l) => label(l, key) === undefined : (l) => label(l, key) !== undefined;
     }
     throw new ApiError('BadRequest', `unable to parse requirement: ${term}`);
   });

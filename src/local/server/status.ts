@@ -18,6 +18,8 @@ export type StatusReason =
   | 'Conflict'
   | 'Invalid'
   | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
   | 'MethodNotAllowed'
   | 'Expired'
   | 'UnsupportedMediaType'
@@ -29,6 +31,8 @@ const CODES: Record<StatusReason, number> = {
   Conflict: 409,
   Invalid: 422,
   BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
   MethodNotAllowed: 405,
   Expired: 410,
   UnsupportedMediaType: 415,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KINDS, apiVersionOf } from '../../../src/api/index.js';
 import { startApiServer, type ApiServer } from '../../../src/local/server/api-server.js';
+import { newApiToken } from '../../../src/local/server/guard.js';
 import { ClusterStore } from '../../../src/local/store/cluster-store.js';
 import type { ResourceRef, StoredObject } from '../../../src/local/store/types.js';
 
@@ -36,12 +37,14 @@ export class EmbeddedApi {
   private server: ApiServer | undefined;
   private dir = '';
   url = '';
+  /** The bearer token the API requires. */
+  readonly token = newApiToken();
 
   async start(): Promise<void> {
     this.dir = mkdtempSync(join(tmpdir(), 'mb-fed-api-'));
     this.store = new ClusterStore({ file: join(this.dir, 'store.db') });
     const host = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
-    this.server = await startApiServer({ store: this.store, host, port: 0 });
+    this.server = await startApiServer({ store: this.store, host, port: 0, token: this.token });
     this.url = this.server.url;
   }
 
@@ -79,14 +82,14 @@ export class EmbeddedApi {
 }
 
 /** Writes a kubeconfig with one context per cluster API (context = cluster name), like `local up` does. */
-export function kubeconfigFor(servers: Record<string, { url: string }>): string {
+export function kubeconfigFor(servers: Record<string, { url: string; token: string }>): string {
   const names = Object.keys(servers);
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: names.map((n) => ({ name: n, cluster: { server: servers[n]?.url, 'insecure-skip-tls-verify': true } })),
-    users: [{ name: 'test', user: { token: 'test-token' } }],
-    contexts: names.map((n) => ({ name: n, context: { cluster: n, user: 'test' } })),
+    users: names.map((n) => ({ name: `${n}-admin`, user: { token: servers[n]?.token } })),
+    contexts: names.map((n) => ({ name: n, context: { cluster: n, user: `${n}-admin` } })),
     'current-context': names[0],
   });
 }
