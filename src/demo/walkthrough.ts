@@ -156,12 +156,18 @@ export class Walkthrough {
     return res.stdout;
   }
 
+  /**
+   * The sleep pod's proxy URL, credential included, read from the pod's own environment through `exec` (which the
+   * cluster API authorizes): the sidecar refuses requests without the pod's secret.
+   */
   private async sleepProxy(cluster: string): Promise<URL> {
-    const pods = await this.getJson(cluster, 'pods', BOOKINFO);
-    const pod = pods.find((p) => p.metadata.labels?.app === 'sleep');
-    const ip = (pod?.status as { podIP?: string } | undefined)?.podIP;
-    if (!ip) throw new Error(`no sleep pod with an IP in ${cluster}`);
-    return new URL(`http://${ip}:15001`);
+    const res = await this.cli.meshbridge(
+      ['--cluster', cluster, 'exec', '-n', BOOKINFO, 'deploy/sleep', '--', 'printenv', 'http_proxy'],
+      { quiet: true },
+    );
+    const text = res.stdout.trim();
+    if (!text) throw new Error(`the sleep pod in ${cluster} has no http_proxy (no sidecar?)`);
+    return new URL(text);
   }
 
   private async scale(cluster: string, deployment: string, replicas: number): Promise<void> {
