@@ -56,6 +56,7 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
           runtime,
           metrics,
           identity: { id: config.nodeId, cluster: config.cluster },
+          configSecret: config.proxySecret,
           // Ready = traffic ports open and a complete config held.
           ready: () => inbound !== undefined && xds.isReady(),
         },

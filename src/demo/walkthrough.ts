@@ -322,8 +322,13 @@ export class Walkthrough {
     );
     if (after.detailsCluster !== C2)
       throw new StepFailed('5', `details was served by ${after.detailsCluster}, not ${C2}`);
-    if (summary.failed > 0)
-      throw new StepFailed('5', `${summary.failed} of ${summary.sent} requests failed during failover`);
+    if (summary.failed > 0) {
+      const reasons = [...new Set(samples.filter((x) => !x.ok).map((x) => x.error ?? 'no Book Details'))];
+      throw new StepFailed(
+        '5',
+        `${summary.failed} of ${summary.sent} requests failed during failover (${reasons.slice(0, 3).join('; ')})`,
+      );
+    }
     await this.scale(C1, 'details-v1', 1);
     await this.waitDeploymentsReady(C1, BOOKINFO);
   }

@@ -187,10 +187,11 @@ describe('sidecar to sidecar over mTLS', () => {
   });
 });
 
+/** GETs a text; admin paths get the pod credential `/config_dump` and `/clusters` require. */
 function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, (res) => {
+      .get(url, { headers: { authorization: proxyCredential() } }, (res) => {
         let s = '';
         res.on('data', (c: Buffer) => (s += c.toString()));
         res.on('end', () => resolve(s));

@@ -329,3 +329,46 @@ describe('listeners: the outbound proxy refuses requests without the pod credent
     assert.ok(gateway.connections > before, 'a connection reached the gateway address');
   });
 });
+
+/** GETs a path of sidecar A's admin port with optional `authorization`. */
+function admin(path: string, authorization?: string): Promise<{ status: number; body: string; challenge?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: ipA, port: 15000, path, headers: authorization ? { authorization } : {} }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, challenge: res.headers['www-authenticate'] }));
+    });
+    req.on('error', reject);
+  });
+}
+
+describe("listeners: the sidecar admin port shows the proxy's config only with the pod credential", () => {
+  for (const path of ['/config_dump', '/clusters', '/config_dump?include_eds']) {
+    it(`${path} without credential: 401, no config in the answer`, async () => {
+      const r = await admin(path);
+      assert.equal(r.status, 401);
+      assert.equal(r.challenge, 'Basic realm="meshbridge-sidecar-admin"');
+      assert.doesNotMatch(r.body, /bookinfo|outbound\|/);
+    });
+  }
+
+  it('/config_dump with a wrong secret: 401, no config', async () => {
+    const r = await admin('/config_dump', basic('z'.repeat(43)));
+    assert.equal(r.status, 401);
+    assert.doesNotMatch(r.body, /bookinfo|outbound\|/);
+  });
+
+  it('/config_dump with the credential as Proxy-Authorization-style Bearer: 401, no config', async () => {
+    const r = await admin('/config_dump', `Bearer ${TEST_PROXY_SECRET}`);
+    assert.equal(r.status, 401);
+    assert.doesNotMatch(r.body, /bookinfo|outbound\|/);
+  });
+
+  it('positive control: with the pod credential /config_dump and /clusters answer; /ready needs none', async () => {
+    const dump = await admin('/config_dump', proxyCredential());
+    assert.equal(dump.status, 200);
+    assert.match(dump.body, /outbound\|9080\|\|details\.bookinfo\.svc\.cluster\.local/);
+    assert.equal((await admin('/clusters', proxyCredential())).status, 200);
+    assert.equal((await admin('/ready')).status, 200);
+  });
+});
