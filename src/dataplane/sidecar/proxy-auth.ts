@@ -54,8 +54,14 @@ export function checkProxyAuthorization(header: string | string[] | undefined, s
   const given = createHash('sha256')
     .update(decoded.slice(colon + 1))
     .digest();
-  const expected = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(given, expected) ? { ok: true } : { ok: false, reason: 'wrong' };
+  return timingSafeEqual(given, digestOf(secret)) ? { ok: true } : { ok: false, reason: 'wrong' };
+}
+
+// A process holds one secret: its digest is computed once, not on every request.
+let cached: { secret: string; digest: Buffer } | undefined;
+function digestOf(secret: string): Buffer {
+  if (cached?.secret !== secret) cached = { secret, digest: createHash('sha256').update(secret).digest() };
+  return cached.digest;
 }
 
 /** How long a refused client may keep sending (its body is discarded) before its connection is cut. */
