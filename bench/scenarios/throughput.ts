@@ -8,6 +8,7 @@ import type { Result } from 'autocannon';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { BenchMesh, proxyCpuMicros, randomLoopback } from '../lib/mesh.js';
 import { cdsFor, edsFor, ldsFor, rdsFor, serveSidecarConfig } from '../../test/support/xds-resources.js';
+import { proxyCredential } from '../../test/support/proxies.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
 const CONNECTIONS = 16;
@@ -38,9 +39,11 @@ const scenario: Scenario = {
         mesh.sidecar(ipB, adsB.address, 'server', 'cluster-1'),
       ]);
       const load = async (url: string, host: string) => {
+        // The sidecars' outbound proxy requires the pod credential; the bare server ignores the header.
+        const headers = { host, 'proxy-authorization': proxyCredential() };
         // Short warm-up (JIT, TLS sessions, pools), then the measured run.
-        await autocannon({ url, connections: CONNECTIONS, duration: 1, headers: { host } });
-        return autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers: { host } });
+        await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
+        return autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
       };
       const bare = await load(`http://${ipApp}:9080/`, 'app');
       const cpuA0 = await proxyCpuMicros(ipA);

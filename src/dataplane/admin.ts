@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { ProxyRuntime } from './runtime.js';
+import { checkProxyAuthorization } from './sidecar/proxy-auth.js';
 import type { ProxyMetrics } from './sidecar/metrics.js';
 import type { XdsClient } from './xds/client.js';
 import { configDump } from './xds/snapshot.js';
@@ -16,7 +17,16 @@ export interface AdminDeps {
   identity: Record<string, string>;
   /** Readiness; default: the xDS client holds a complete config. */
   ready?: () => boolean;
+  /**
+   * Secret that `/config_dump` and `/clusters` require as `Authorization: Basic` password (sidecars: the pod's
+   * proxy secret). They show what the ADS server hands out only with its token, and the admin port is reachable
+   * by every local user. Absent: served to anyone (gateways, whose view is their own local endpoints).
+   */
+  configSecret?: string;
 }
+
+/** Paths that show the proxy's configuration (guarded by {@link AdminDeps.configSecret}). */
+const CONFIG_PATHS = new Set(['/config_dump', '/clusters']);
 
 const json = (res: http.ServerResponse, code: number, body: unknown): void => {
   const text = JSON.stringify(body, null, 2);
@@ -27,7 +37,14 @@ const json = (res: http.ServerResponse, code: number, body: unknown): void => {
 /** Starts the admin server. */
 export function startAdmin(deps: AdminDeps, host: string, port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (deps.configSecret && CONFIG_PATHS.has(path)) {
+      const auth = checkProxyAuthorization(req.headers.authorization, deps.configSecret);
+      if (!auth.ok) {
+        res.setHeader('www-authenticate', 'Basic realm="meshbridge-sidecar-admin"');
+        return json(res, 401, { error: `authentication required (${auth.reason})` });
+      }
+    }
     switch (path) {
       case '/config_dump':
         return json(res, 200, { node: deps.identity, ...configDump(deps.xds.state, deps.xds.connected) });

@@ -3,6 +3,8 @@
  * validated once and frozen.
  */
 
+import { isValidProxySecret } from './sidecar/proxy-auth.js';
+
 /** Configuration shared by sidecars and gateways. */
 export interface ProxyConfig {
   readonly role: 'sidecar' | 'router';
@@ -26,6 +28,13 @@ export interface ProxyConfig {
   readonly outboundPort: number;
   readonly inboundPort: number;
   readonly gatewayPort: number;
+  /**
+   * Sidecars: the secret every request to the outbound proxy must carry as `Proxy-Authorization` (MB_PROXY_SECRET,
+   * required: see sidecar/proxy-auth.ts). Empty for gateways, which have no outbound proxy.
+   */
+  readonly proxySecret: string;
+  /** Bearer token sent to the ADS server as `authorization` metadata (MB_XDS_TOKEN); empty sends none. */
+  readonly xdsToken: string;
 }
 
 /** A configuration problem, with the variable at fault. */
@@ -87,7 +96,14 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
     outboundPort: port('MB_OUTBOUND_PORT', 15001),
     inboundPort: port('MB_INBOUND_PORT', 15006),
     gatewayPort: port('MB_GATEWAY_PORT', 15443),
+    proxySecret: role === 'sidecar' ? req('MB_PROXY_SECRET') : '',
+    xdsToken: env.MB_XDS_TOKEN ?? '',
   };
+  // The values are secrets: problems name the variable, never echo it.
+  if (cfg.proxySecret && !isValidProxySecret(cfg.proxySecret))
+    problems.push('MB_PROXY_SECRET must be 32-256 characters of A-Z a-z 0-9 _ -');
+  if (cfg.xdsToken && !isValidProxySecret(cfg.xdsToken))
+    problems.push('MB_XDS_TOKEN must be 32-256 characters of A-Z a-z 0-9 _ -');
   if (role === 'router' && cfg.gatewayAddresses.length === 0) problems.push('MB_GATEWAY_ADDRESSES is required');
   if (problems.length) throw new ConfigError(problems.join('; '));
   return Object.freeze({

@@ -35,7 +35,7 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
   const log = options.log ?? (() => {});
   const runtime = new ProxyRuntime();
   const metrics = new ProxyMetrics();
-  const xds = new XdsClient({ address: config.xdsAddress, node: buildNode(config) });
+  const xds = new XdsClient({ address: config.xdsAddress, node: buildNode(config), token: config.xdsToken });
   xds.on('update', (state) => runtime.apply(state));
   xds.on('nack', (kind, error) => log('xds update rejected', { kind, error }));
   xds.on('disconnected', (err) => log('xds disconnected', { error: err?.message }));

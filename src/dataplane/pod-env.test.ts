@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { readProxyConfig } from './config.js';
 import { appProxyEnv, DATAPLANE_ENTRIES, proxyEnv } from './pod-env.js';
+import { checkProxyAuthorization, newProxySecret, proxyAuthorization } from './sidecar/proxy-auth.js';
+
+const SECRET = 'x'.repeat(43);
 
 describe('pod environment (contract C.env)', () => {
   it('is read back by the proxy as the same configuration', () => {
@@ -19,8 +22,12 @@ describe('pod environment (contract C.env)', () => {
       workload: 'details-v1',
       labels: { app: 'details', version: 'v1' },
       certDir: '/tmp/x',
+      proxySecret: SECRET,
+      xdsToken: 't'.repeat(43),
     });
     const cfg = readProxyConfig('sidecar', env);
+    assert.equal(cfg.proxySecret, SECRET);
+    assert.equal(cfg.xdsToken, 't'.repeat(43));
     assert.equal(cfg.nodeId, 'sidecar~127.1.0.7~details-v1-abc.bookinfo~bookinfo.svc.cluster.local');
     assert.deepEqual(cfg.locality, { region: 'eu-west-2', zone: 'eu-west-2a', subZone: '' });
     assert.deepEqual(cfg.labels, { app: 'details', version: 'v1' });
@@ -56,8 +63,24 @@ describe('pod environment (contract C.env)', () => {
     );
   });
 
-  it('points apps at the explicit proxy and names entry points beside it', () => {
-    assert.equal(appProxyEnv('127.1.0.7').http_proxy, 'http://127.1.0.7:15001');
+  it('refuses a sidecar without a proxy secret, or with a malformed one, without echoing it', () => {
+    const base = { MB_XDS_ADDRESS: '127.0.0.1:1', MB_POD_IP: '127.0.0.1', MB_POD_NAME: 'p', MB_NAMESPACE: 'n' };
+    const env = { ...base, MB_CLUSTER: 'c', MB_CERT_DIR: '/tmp/x' };
+    assert.throws(() => readProxyConfig('sidecar', env), /MB_PROXY_SECRET is required/);
+    assert.throws(
+      () => readProxyConfig('sidecar', { ...env, MB_PROXY_SECRET: 'short:secret-value' }),
+      (err: Error) => /MB_PROXY_SECRET must be/.test(err.message) && !err.message.includes('short:secret-value'),
+    );
+  });
+
+  it('points apps at the explicit proxy with the pod credential, which the sidecar accepts', () => {
+    const secret = newProxySecret();
+    const env = appProxyEnv({ podIp: '127.1.0.7', podName: 'sleep-1', secret });
+    assert.equal(env.http_proxy, `http://sleep-1:${secret}@127.1.0.7:15001`);
+    assert.equal(env.HTTP_PROXY, env.http_proxy);
+    const header = proxyAuthorization(new URL(env.http_proxy!));
+    assert.deepEqual(checkProxyAuthorization(header, secret), { ok: true });
+    assert.deepEqual(checkProxyAuthorization(header, newProxySecret()), { ok: false, reason: 'wrong' });
     assert.match(DATAPLANE_ENTRIES.sidecar, /dataplane\/sidecar-main\.js$/);
     assert.equal(typeof existsSync(DATAPLANE_ENTRIES.gateway), 'boolean');
   });

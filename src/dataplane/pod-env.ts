@@ -30,6 +30,10 @@ export interface ProxyEnvOptions {
   gatewayAddresses?: readonly string[];
   /** Adds `x-meshbridge-served-by` to responses (local clusters: on). */
   servedByHeader?: boolean;
+  /** Sidecars (required by them): the pod's outbound proxy secret, the same one {@link appProxyEnv} gives the app. */
+  proxySecret?: string;
+  /** The ADS server's token, when it requires one. */
+  xdsToken?: string;
 }
 
 /** The xDS node id of contract C: `sidecar~<ip>~<pod>.<ns>~<ns>.svc.cluster.local` (or `router~...`). */
@@ -56,11 +60,26 @@ export function proxyEnv(o: ProxyEnvOptions): Record<string, string> {
     MB_METRICS_PORT: '15020',
     MB_SERVED_BY_HEADER: o.servedByHeader === false ? '0' : '1',
     ...(o.gatewayAddresses ? { MB_GATEWAY_ADDRESSES: o.gatewayAddresses.join(',') } : {}),
+    ...(o.proxySecret ? { MB_PROXY_SECRET: o.proxySecret } : {}),
+    ...(o.xdsToken ? { MB_XDS_TOKEN: o.xdsToken } : {}),
   };
 }
 
-/** Environment that sends an app's HTTP through its sidecar (every HTTP client honours these; curl does). */
-export function appProxyEnv(podIp: string, outboundPort = 15001): Record<string, string> {
-  const url = `http://${podIp}:${outboundPort}`;
+/** Inputs of {@link appProxyEnv}. */
+export interface AppProxyEnvOptions {
+  podIp: string;
+  /** The user part of the credential (informational: the sidecar checks the secret only). */
+  podName: string;
+  /** The pod's outbound proxy secret (the sidecar's MB_PROXY_SECRET). */
+  secret: string;
+  outboundPort?: number;
+}
+
+/**
+ * Environment that sends an app's HTTP through its sidecar (every HTTP client honours these; curl does), with the
+ * pod's credential as URL userinfo, which clients send as `Proxy-Authorization: Basic ...` (sidecar/proxy-auth.ts).
+ */
+export function appProxyEnv(o: AppProxyEnvOptions): Record<string, string> {
+  const url = `http://${encodeURIComponent(o.podName)}:${o.secret}@${o.podIp}:${o.outboundPort ?? 15001}`;
   return { HTTP_PROXY: url, http_proxy: url, NO_PROXY: '', no_proxy: '' };
 }

@@ -39,7 +39,7 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
   const runtime = new ProxyRuntime();
   const metrics = new ProxyMetrics();
   const agents = new UpstreamAgents(tls);
-  const xds = new XdsClient({ address: config.xdsAddress, node: buildNode(config) });
+  const xds = new XdsClient({ address: config.xdsAddress, node: buildNode(config), token: config.xdsToken });
   xds.on('update', (state) => runtime.apply(state));
   xds.on('nack', (kind, error) => log('xds update rejected', { kind, error }));
   xds.on('disconnected', (err) => log('xds disconnected', { error: err?.message }));
@@ -56,6 +56,7 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
           runtime,
           metrics,
           identity: { id: config.nodeId, cluster: config.cluster },
+          configSecret: config.proxySecret,
           // Ready = traffic ports open and a complete config held.
           ready: () => inbound !== undefined && xds.isReady(),
         },

@@ -3,6 +3,7 @@
  * failed and which cluster served `details`: what the demo reports while failover happens.
  */
 import http from 'node:http';
+import { proxyAuthorization } from '../dataplane/sidecar/proxy-auth.js';
 import { servedByCluster, showsBookDetails } from './checks.js';
 
 /** One request's outcome. */
@@ -15,7 +16,7 @@ export interface Sample {
 
 /** Options for a request stream. */
 export interface LoadOptions {
-  /** The sidecar proxy that carries the requests (`http://<podIP>:15001`). */
+  /** The sidecar proxy that carries the requests: the pod's `http_proxy`, credential included. */
   readonly proxy: URL;
   /** Absolute target URL as an application would use it, e.g. `http://productpage.bookinfo:9080/productpage`. */
   readonly target: string;
@@ -27,6 +28,7 @@ export interface LoadOptions {
 /** Fetches the page once through the proxy: ok means HTTP 200 with the complete Book Details block. */
 export function fetchPage(options: Omit<LoadOptions, 'rate'>): Promise<Sample> {
   const started = Date.now();
+  const auth = proxyAuthorization(options.proxy);
   return new Promise((resolve) => {
     const req = http.request(
       {
@@ -34,7 +36,10 @@ export function fetchPage(options: Omit<LoadOptions, 'rate'>): Promise<Sample> {
         port: Number(options.proxy.port),
         method: 'GET',
         path: options.target,
-        headers: { host: new URL(options.target).host },
+        headers: {
+          host: new URL(options.target).host,
+          ...(auth ? { 'proxy-authorization': auth } : {}),
+        },
         timeout: options.timeoutMs ?? 5000,
       },
       (res) => {

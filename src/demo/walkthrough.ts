@@ -156,12 +156,18 @@ export class Walkthrough {
     return res.stdout;
   }
 
+  /**
+   * The sleep pod's proxy URL, credential included, read from the pod's own environment through `exec` (which the
+   * cluster API authorizes): the sidecar refuses requests without the pod's secret.
+   */
   private async sleepProxy(cluster: string): Promise<URL> {
-    const pods = await this.getJson(cluster, 'pods', BOOKINFO);
-    const pod = pods.find((p) => p.metadata.labels?.app === 'sleep');
-    const ip = (pod?.status as { podIP?: string } | undefined)?.podIP;
-    if (!ip) throw new Error(`no sleep pod with an IP in ${cluster}`);
-    return new URL(`http://${ip}:15001`);
+    const res = await this.cli.meshbridge(
+      ['--cluster', cluster, 'exec', '-n', BOOKINFO, 'deploy/sleep', '--', 'printenv', 'http_proxy'],
+      { quiet: true },
+    );
+    const text = res.stdout.trim();
+    if (!text) throw new Error(`the sleep pod in ${cluster} has no http_proxy (no sidecar?)`);
+    return new URL(text);
   }
 
   private async scale(cluster: string, deployment: string, replicas: number): Promise<void> {
@@ -297,8 +303,13 @@ export class Walkthrough {
     );
     if (after.detailsCluster !== C2)
       throw new StepFailed('5', `details was served by ${after.detailsCluster}, not ${C2}`);
-    if (summary.failed > 0)
-      throw new StepFailed('5', `${summary.failed} of ${summary.sent} requests failed during failover`);
+    if (summary.failed > 0) {
+      const reasons = [...new Set(samples.filter((x) => !x.ok).map((x) => x.error ?? 'no Book Details'))];
+      throw new StepFailed(
+        '5',
+        `${summary.failed} of ${summary.sent} requests failed during failover (${reasons.slice(0, 3).join('; ')})`,
+      );
+    }
     await this.scale(C1, 'details-v1', 1);
     await this.waitDeploymentsReady(C1, BOOKINFO);
   }

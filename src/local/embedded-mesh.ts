@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appProxyEnv } from '../dataplane/pod-env.js';
+import { newProxySecret } from '../dataplane/sidecar/proxy-auth.js';
 import { loadOrCreateRootCA, provisionWorkloadCertificate, type Stoppable } from '../identity/index.js';
 import { startControlPlane, type ControlPlane } from '../mesh/control-plane.js';
 import { formatLocality, podLocality } from '../mesh/locality.js';
@@ -36,6 +38,19 @@ export function embeddedMesh(): MeshIntegration {
   let plane: ControlPlane | undefined;
   let source: ObjectSource | undefined;
   let mesh: MeshContext | undefined;
+  /**
+   * The outbound proxy secret of each meshed pod (by pod directory), shared by its app (HTTP_PROXY userinfo) and its
+   * sidecar (MB_PROXY_SECRET). Held in memory only and passed through the processes' environments, which other
+   * users cannot read (/proc/<pid>/environ is private to the owner); a restarted pod gets a new one.
+   */
+  const proxySecrets = new Map<string, string>();
+  const proxySecretOf = (ctx: PodContext): string => {
+    let secret = proxySecrets.get(ctx.dir);
+    if (!secret) proxySecrets.set(ctx.dir, (secret = newProxySecret()));
+    return secret;
+  };
+  /** The ADS token of this cluster's control plane, sent by its sidecars and gateways (mesh/ads/auth.ts). */
+  const xdsToken = newProxySecret();
 
   const proxyEnv = (ctx: PodContext, role: 'sidecar' | 'router'): Record<string, string> => {
     const pod = ctx.pod;
@@ -58,6 +73,8 @@ export function embeddedMesh(): MeshIntegration {
       MB_LABELS: JSON.stringify(pod.metadata.labels ?? {}),
       MB_CERT_DIR: join(ctx.dir, 'certs'),
       MB_SERVED_BY_HEADER: '1',
+      MB_XDS_TOKEN: xdsToken,
+      ...(role === 'sidecar' ? { MB_PROXY_SECRET: proxySecretOf(ctx) } : {}),
     };
   };
 
@@ -71,6 +88,7 @@ export function embeddedMesh(): MeshIntegration {
         source,
         listen: { host: '127.0.0.1', port: 0 },
         clusterName: ctx.cluster.name,
+        token: xdsToken,
       });
       return { xdsAddress: plane.address };
     },
@@ -101,6 +119,7 @@ export function embeddedMesh(): MeshIntegration {
     podStopped(ctx) {
       rotations.get(ctx.dir)?.stop();
       rotations.delete(ctx.dir);
+      proxySecrets.delete(ctx.dir);
     },
 
     sidecars(ctx): ProcessSpec[] {
@@ -112,8 +131,12 @@ export function embeddedMesh(): MeshIntegration {
 
     appEnv(ctx): Record<string, string> {
       if (!injected(ctx)) return {};
-      const proxy = `http://${ctx.podIP}:${OUTBOUND_PORT}`;
-      return { HTTP_PROXY: proxy, http_proxy: proxy, NO_PROXY: '', no_proxy: '' };
+      return appProxyEnv({
+        podIp: ctx.podIP,
+        podName: ctx.pod.metadata.name,
+        secret: proxySecretOf(ctx),
+        outboundPort: OUTBOUND_PORT,
+      });
     },
 
     gateway(ctx) {
@@ -130,6 +153,7 @@ export function embeddedMesh(): MeshIntegration {
     async stop() {
       for (const r of rotations.values()) r.stop();
       rotations.clear();
+      proxySecrets.clear();
       await plane?.close();
       await source?.close();
     },

@@ -4,6 +4,7 @@
  * only the resource types it subscribed to, and only when they changed for that proxy.
  */
 import { Server, ServerCredentials, status, type ServerDuplexStream } from '@grpc/grpc-js';
+import { adsTokenMatches, isValidAdsToken } from './ads/auth.js';
 import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from './ads/messages.js';
 import { AdsSession, type AdsCounters, type TypeStatus } from './ads/session.js';
 import { createSnapshot, type Snapshot } from './snapshot.js';
@@ -24,6 +25,12 @@ export interface ControlPlaneOptions {
   /** The meshbridge cluster this control plane serves (for logs and stats). */
   readonly clusterName: string;
   readonly log?: MeshLogger;
+  /**
+   * Token every ADS stream must present as `authorization: Bearer <token>` metadata; others end with
+   * UNAUTHENTICATED before they see anything. Embedded clusters always set one (ads/auth.ts says why); without it
+   * the server serves anyone who can connect (in-process tests and conformance clients only).
+   */
+  readonly token?: string;
   /** Delay between the first change and the rebuild + push that includes it (default 50 ms). */
   readonly debounceMs?: number;
 }
@@ -106,6 +113,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const server = new Server();
   server.addService(adsServiceDefinition(), {
     StreamAggregatedResources: (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) => {
+      if (o.token !== undefined && !adsTokenMatches(call.metadata.get('authorization'), o.token)) {
+        log.warn({ cluster: o.clusterName, peer: call.getPeer() }, 'ADS stream refused: missing or wrong token');
+        call.emit('error', { code: status.UNAUTHENTICATED, details: 'missing or wrong xDS token' });
+        return;
+      }
       const session = new AdsSession({
         snapshot: () => snapshot as Snapshot,
         send: (response) => call.write(response),
@@ -187,6 +199,9 @@ function validate(o: ControlPlaneOptions): ControlPlaneOptions {
     throw new ControlPlaneOptionsError(`listen must be {host, port 0..65535}, got ${JSON.stringify(o.listen)}`);
   }
   if (!o.clusterName) throw new ControlPlaneOptionsError('clusterName is required');
+  // Never echo the token: it is a secret.
+  if (o.token !== undefined && !isValidAdsToken(o.token))
+    throw new ControlPlaneOptionsError('token must be 32-256 characters of A-Z a-z 0-9 _ -');
   if (o.debounceMs !== undefined && !(o.debounceMs >= 0)) throw new ControlPlaneOptionsError('debounceMs must be >= 0');
   return Object.freeze({ ...o, listen: Object.freeze({ ...o.listen }) });
 }

@@ -12,7 +12,15 @@ import { REPO_ROOT } from '../support/paths.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { AppProcess } from '../support/proxies.js';
-import { killAll, randomLoopback, spawnApp, spawnProxy, startLoad, viaProxy } from '../support/proxies.js';
+import {
+  killAll,
+  proxyCredential,
+  randomLoopback,
+  spawnApp,
+  spawnProxy,
+  startLoad,
+  viaProxy,
+} from '../support/proxies.js';
 import type { TestService } from '../support/xds-resources.js';
 import { cdsFor, edsFor, ldsFor, rdsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
@@ -29,10 +37,11 @@ after(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** GETs JSON from a sidecar's admin port, with the pod credential `/config_dump` requires. */
 const getJson = (url: string): Promise<unknown> =>
   new Promise((resolve, reject) =>
     http
-      .get(url, (res) => {
+      .get(url, { headers: { authorization: proxyCredential() } }, (res) => {
         let s = '';
         res.on('data', (c: Buffer) => (s += c.toString()));
         res.on('end', () => resolve(JSON.parse(s)));

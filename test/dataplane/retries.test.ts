@@ -9,7 +9,7 @@ import { startSidecar } from '../../src/dataplane/sidecar.js';
 import { startTestAdsServer } from '../support/ads-server.js';
 import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
-import { randomLoopback, viaProxy } from '../support/proxies.js';
+import { randomLoopback, TEST_PROXY_SECRET, viaProxy } from '../support/proxies.js';
 import type { TestService } from '../support/xds-resources.js';
 import { serveSidecarConfig } from '../support/xds-resources.js';
 
@@ -96,6 +96,7 @@ before(async () => {
     workload: 'client',
     labels: {},
     certDir: await pki.workloadDir('cluster-1.local', 'bookinfo', 'client'),
+    proxySecret: TEST_PROXY_SECRET,
   });
   sidecar = await startSidecar(readProxyConfig('sidecar', { ...env, MB_ADMIN_PORT: '0', MB_METRICS_PORT: '0' }));
   const end = Date.now() + 10_000;

@@ -13,7 +13,15 @@ import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { ProxyProcess, TestApp } from '../support/proxies.js';
-import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
+import {
+  killAll,
+  proxyCredential,
+  randomLoopback,
+  spawnProxy,
+  startApp,
+  TEST_PROXY_SECRET,
+  viaProxy,
+} from '../support/proxies.js';
 import { edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
 // Topology: client -> sidecar A (outbound :15001) -> mTLS -> sidecar B (inbound :15006) -> app B (:9080).
@@ -109,7 +117,14 @@ describe('sidecar to sidecar over mTLS', () => {
     for (let i = 0; i < 2; i++) {
       const r = await new Promise<{ status: number; size: number; reused: boolean }>((resolve, reject) => {
         const req = http.request(
-          { host: ipA, port: 15001, method: 'POST', path: '/echo', headers: { host: 'details:9080' }, agent },
+          {
+            host: ipA,
+            port: 15001,
+            method: 'POST',
+            path: '/echo',
+            headers: { host: 'details:9080', 'proxy-authorization': proxyCredential() },
+            agent,
+          },
           (res) => {
             let size = 0;
             res.on('data', (c: Buffer) => (size += c.length));
@@ -172,10 +187,11 @@ describe('sidecar to sidecar over mTLS', () => {
   });
 });
 
+/** GETs a text; admin paths get the pod credential `/config_dump` and `/clusters` require. */
 function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, (res) => {
+      .get(url, { headers: { authorization: proxyCredential() } }, (res) => {
         let s = '';
         res.on('data', (c: Buffer) => (s += c.toString()));
         res.on('end', () => resolve(s));
@@ -189,7 +205,9 @@ describe('hostile HTTP input to the outbound proxy', () => {
   const raw = (bytes: string): Promise<string> =>
     new Promise((resolve) => {
       let out = '';
-      const s = net.connect({ host: ipA, port: 15001 }, () => s.write(bytes));
+      // With the pod credential, so the parser (not the credential check) is what refuses these.
+      const authed = bytes.replace('\r\n', `\r\nProxy-Authorization: ${proxyCredential()}\r\n`);
+      const s = net.connect({ host: ipA, port: 15001 }, () => s.write(authed));
       s.on('data', (d: Buffer) => (out += d.toString()));
       s.on('error', () => {});
       s.on('close', () => resolve(out));
@@ -268,7 +286,11 @@ describe('curl through http_proxy (how the seed walkthrough calls services)', ()
   const curl = (args: string[]): Promise<{ code: number | null; out: string }> =>
     new Promise((resolve) => {
       const child = spawn('curl', ['-s', '-S', '--max-time', '10', ...args], {
-        env: { PATH: process.env.PATH ?? '', http_proxy: `http://${ipA}:15001`, NO_PROXY: '' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          http_proxy: `http://test:${TEST_PROXY_SECRET}@${ipA}:15001`,
+          NO_PROXY: '',
+        },
       });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -145,6 +145,9 @@ describe('bookinfo apps as real processes behind a sidecar stand-in', () => {
     assert.equal(call[0]!.headers.host, 'ratings:9080');
     assert.equal(call[0]!.headers['x-request-id'], 'req-42');
     assert.equal(call[0]!.headers['x-b3-traceid'], 'abc');
+    // The credential from HTTP_PROXY's userinfo went along as Proxy-Authorization; nothing was refused.
+    assert.match(String(call[0]!.headers['proxy-authorization']), /^Basic /);
+    assert.equal(proxy.refused, 0);
   });
 
   test('reviews v3 shows red stars', async () => {
@@ -175,6 +178,7 @@ describe('bookinfo apps as real processes behind a sidecar stand-in', () => {
       'http://reviews:9080/reviews/0',
     ]);
     assert.ok(calls.every((c) => c.headers['x-request-id'] === 'page-1'));
+    assert.equal(proxy.refused, 0, 'productpage sends the pod credential on every call');
   });
 
   test('productpage shows the error block when details is down', async () => {

@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { checkProxyAuthorization, newProxySecret, refuseProxyRequest } from '../../src/dataplane/sidecar/proxy-auth.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const SRC = join(REPO_ROOT, 'src', 'local', 'images');
@@ -108,9 +109,15 @@ export interface ProxiedRequest {
 /** How the test proxy handles a host: forward to an address (tagging the answer with a served-by value), or hang. */
 export type Route = { kind: 'forward'; address: string; port: number; servedBy: string } | { kind: 'hang' };
 
-/** The sidecar stand-in: an explicit HTTP proxy that routes by `host:port` of absolute-form requests. */
+/**
+ * The sidecar stand-in: an explicit HTTP proxy that routes by `host:port` of absolute-form requests and, like the
+ * sidecar, answers 407 to requests without the credential in its URL's userinfo.
+ */
 export interface TestProxy {
+  /** `http://apps:<secret>@<ip>:<port>`: what the pod runner puts into HTTP_PROXY. */
   url: string;
+  /** Requests refused for a missing or wrong credential. */
+  refused: number;
   routes: Map<string, Route>;
   seen: ProxiedRequest[];
   close: () => Promise<void>;
@@ -123,7 +130,13 @@ export interface TestProxy {
 export async function startTestProxy(ip: string): Promise<TestProxy> {
   const routes = new Map<string, Route>();
   const seen: ProxiedRequest[] = [];
+  const secret = newProxySecret();
   const server = http.createServer((req, res) => {
+    const auth = checkProxyAuthorization(req.headers['proxy-authorization'], secret);
+    if (!auth.ok) {
+      proxy.refused++;
+      return refuseProxyRequest(req, res, auth.reason);
+    }
     seen.push({ from: req.socket.remoteAddress ?? '', url: req.url ?? '', headers: req.headers });
     let target: URL;
     try {
@@ -138,13 +151,14 @@ export async function startTestProxy(ip: string): Promise<TestProxy> {
       res.writeHead(503).end('no healthy upstream');
       return;
     }
+    const { 'proxy-authorization': _credential, ...upstreamHeaders } = req.headers;
     const upstream = http.request(
       {
         host: route.address,
         port: route.port,
         method: req.method,
         path: target.pathname + target.search,
-        headers: req.headers,
+        headers: upstreamHeaders,
       },
       (up) => {
         res.writeHead(up.statusCode ?? 502, { ...up.headers, 'x-meshbridge-served-by': route.servedBy });
@@ -158,8 +172,9 @@ export async function startTestProxy(ip: string): Promise<TestProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, ip, resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${ip}:${port}`,
+  const proxy: TestProxy = {
+    url: `http://apps:${secret}@${ip}:${port}`,
+    refused: 0,
     routes,
     seen,
     close: () =>
@@ -168,6 +183,7 @@ export async function startTestProxy(ip: string): Promise<TestProxy> {
         server.close(() => resolve());
       }),
   };
+  return proxy;
 }
 
 /** Plain GET returning status, headers and body. */

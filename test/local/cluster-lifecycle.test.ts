@@ -334,7 +334,12 @@ test('meshbridge get/scale/exec/delete talk to the cluster API like kubectl', as
   assert.equal(exec.status, 7);
   const [, ip, proxy] = /^bookinfo (\S+) (\S+)$/m.exec(exec.stdout) ?? [];
   assert.match(ip ?? '', new RegExp(`^127\\.${base + 1}\\.\\d+\\.\\d+$`));
-  assert.equal(proxy, `http://${ip}:15001`, 'apps reach services through their sidecar (contract B)');
+  // The pod credential rides in the userinfo (the sidecar refuses requests without it).
+  assert.match(
+    proxy ?? '',
+    new RegExp(`^http://[a-z0-9.-]+:[A-Za-z0-9_-]{43}@${(ip ?? '').replace(/\./g, '\\.')}:15001$`),
+    'apps reach services through their sidecar (contract B)',
+  );
   assert.equal(exec.stderr.trim(), 'oops');
   const missing = meshbridge('--cluster', 'cluster-1', 'delete', 'deploy', 'nothing-here', '-n', 'bookinfo');
   assert.equal(missing.status, 1);

@@ -3,7 +3,7 @@
  * so protocol tests can script ACKs, NACKs and subscription changes exactly.
  */
 import type { Client } from '@grpc/grpc-js';
-import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, Metadata, type ClientDuplexStream } from '@grpc/grpc-js';
 import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../../src/mesh/ads/messages.js';
 import { decodeAny } from '../../src/mesh/protos.js';
 
@@ -23,13 +23,14 @@ export class RawAdsClient {
   private waiters: (() => void)[] = [];
   ended: Error | undefined;
 
-  constructor(address: string) {
+  /** `metadata` goes with the stream (e.g. `authorization` for a server that requires a token). */
+  constructor(address: string, metadata: Metadata = new Metadata()) {
     const Ctor = makeGenericClientConstructor(adsServiceDefinition(), 'AggregatedDiscoveryService');
     this.client = new Ctor(address, credentials.createInsecure());
     const method = (
-      this.client as unknown as Record<string, () => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>>
-    )['StreamAggregatedResources'] as () => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
-    this.call = method.call(this.client);
+      this.client as unknown as Record<string, (m: Metadata) => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>>
+    )['StreamAggregatedResources'] as (m: Metadata) => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+    this.call = method.call(this.client, metadata);
     this.call.on('data', (r: DiscoveryResponse) => {
       this.queue.push({
         version_info: r.version_info,

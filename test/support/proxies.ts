@@ -11,6 +11,17 @@ import { REPO_ROOT } from './paths.js';
 
 const children = new Set<ChildProcess>();
 
+/**
+ * The outbound proxy secret of sidecars started by tests: {@link spawnProxy} gives it to sidecars unless the env
+ * names another, and {@link viaProxy} sends it unless told otherwise (the sidecar requires one).
+ */
+export const TEST_PROXY_SECRET = 'test-proxy-secret-0123456789abcdefghijklmnop';
+
+/** `Proxy-Authorization` carrying `secret`, as curl sends it for `http://<user>:<secret>@host:port`. */
+export function proxyCredential(secret: string = TEST_PROXY_SECRET): string {
+  return `Basic ${Buffer.from(`test:${secret}`).toString('base64')}`;
+}
+
 /** A random loopback address in 127.20-250.x.y (any 127/8 address binds without root on Linux). */
 export function randomLoopback(): string {
   const r = (lo: number, hi: number): number => lo + Math.floor(Math.random() * (hi - lo + 1));
@@ -57,7 +68,7 @@ export async function spawnProxy(
   if (!podIp) throw new Error('MB_POD_IP is required');
   const file = assertDistFresh(join('dataplane', entry));
   const child = spawn(process.execPath, [file], {
-    env: { PATH: process.env.PATH ?? '', MB_SERVED_BY_HEADER: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', MB_SERVED_BY_HEADER: '1', MB_PROXY_SECRET: TEST_PROXY_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -155,7 +166,14 @@ export async function startApp(name: string, host: string, port = 0): Promise<Te
 export function viaProxy(
   proxy: { host: string; port?: number },
   url: string,
-  options: { method?: string; body?: Buffer | string; agent?: http.Agent; timeoutMs?: number } = {},
+  options: {
+    method?: string;
+    body?: Buffer | string;
+    agent?: http.Agent;
+    timeoutMs?: number;
+    /** `Proxy-Authorization` to send; default {@link proxyCredential}(), null sends none. */
+    credential?: string | null;
+  } = {},
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
@@ -165,7 +183,10 @@ export function viaProxy(
         port: proxy.port ?? 15001,
         method: options.method ?? 'GET',
         path: url,
-        headers: { host: u.host },
+        headers: {
+          host: u.host,
+          ...(options.credential === null ? {} : { 'proxy-authorization': options.credential ?? proxyCredential() }),
+        },
         agent: options.agent,
         timeout: options.timeoutMs ?? 15_000,
       },

@@ -14,6 +14,7 @@ import { runAttempt } from './attempt.js';
 import { RequestBody } from './body.js';
 import { clusterFromServedBy, forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
 import type { ProxyMetrics } from './metrics.js';
+import { checkProxyAuthorization, refuseProxyRequest } from './proxy-auth.js';
 import { requestAuthority, serviceOfCluster, sniForCluster } from './routing.js';
 import type { UpstreamAgents } from './upstream.js';
 
@@ -164,9 +165,19 @@ async function attempts(
   return { kind: 'reply', code: 503, text: last.reason === 'connect' ? REASONS.connect : REASONS.reset };
 }
 
-/** Starts the outbound listener. */
+/**
+ * Starts the outbound listener. Every request must carry the pod's credential (`config.proxySecret`, see
+ * proxy-auth.ts); any other gets 407 before routing, so it reaches no upstream and no metric.
+ */
 export async function startOutbound(deps: OutboundDeps, host: string, port: number): Promise<http.Server> {
-  const server = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, createOutboundHandler(deps));
+  if (!deps.config.proxySecret) throw new TypeError('the outbound proxy needs config.proxySecret');
+  const secret = deps.config.proxySecret;
+  const handler = createOutboundHandler(deps);
+  const server = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
+    const auth = checkProxyAuthorization(req.headers['proxy-authorization'], secret);
+    if (!auth.ok) return refuseProxyRequest(req, res, auth.reason);
+    handler(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -20,6 +20,8 @@ export interface XdsClientOptions {
   address: string;
   /** The `envoy.config.core.v3.Node` message (plain object, snake_case). */
   node: Record<string, unknown>;
+  /** Bearer token the ADS server requires (sent as `authorization` metadata on the stream); none when absent. */
+  token?: string;
   /** Reconnect backoff; defaults 200 ms doubling to 5 s, with jitter. */
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -106,10 +108,12 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
     const method = (
       this.client as unknown as Record<
         string,
-        (opts?: grpc.CallOptions) => grpc.ClientDuplexStream<unknown, DiscoveryResponse>
+        (metadata: grpc.Metadata) => grpc.ClientDuplexStream<unknown, DiscoveryResponse>
       >
     ).StreamAggregatedResources;
-    const call = method!.call(this.client);
+    const metadata = new grpc.Metadata();
+    if (this.options.token) metadata.set('authorization', `Bearer ${this.options.token}`);
+    const call = method!.call(this.client, metadata);
     this.call = call;
     let gotData = false;
     call.on('data', (res: DiscoveryResponse) => {

@@ -1,10 +1,12 @@
 /**
  * Outbound HTTP GET for the built-in apps: through the pod's explicit proxy (the sidecar) when one is set, as
- * `GET http://details:9080/details/0 HTTP/1.1` (absolute form, RFC 9112 section 3.2.2), else directly.
+ * `GET http://details:9080/details/0 HTTP/1.1` (absolute form, RFC 9112 section 3.2.2) with the pod's credential
+ * from the proxy URL's userinfo as `Proxy-Authorization` (as curl does), else directly.
  * Never throws: failures come back as a result so a page can render its "unavailable" block.
  */
 import http from 'node:http';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { proxyAuthorization } from '../../dataplane/sidecar/proxy-auth.js';
 
 /** A completed call (any status) or why there is no response. */
 export type GetResult =
@@ -31,6 +33,7 @@ const MAX_BODY = 1 << 20;
 export function httpGet(url: string, options: GetOptions): Promise<GetResult> {
   const target = new URL(url);
   const via = options.proxy ?? target;
+  const auth = options.proxy ? proxyAuthorization(options.proxy) : undefined;
   return new Promise((resolve) => {
     let settled = false;
     const finish = (r: GetResult): void => {
@@ -47,7 +50,7 @@ export function httpGet(url: string, options: GetOptions): Promise<GetResult> {
       ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
       // Absolute form to a proxy; origin form to a server.
       path: options.proxy ? target.href : `${target.pathname}${target.search}`,
-      headers: { ...options.headers, host: target.host },
+      headers: { ...options.headers, host: target.host, ...(auth ? { 'proxy-authorization': auth } : {}) },
     });
     const timer = setTimeout(() => {
       finish({ ok: false, error: 'timeout', message: `no response from ${url} within ${options.timeoutMs} ms` });
