@@ -53,11 +53,12 @@ describe('the East-West gateway forwards only what the WorkspaceSetting exposes'
     assert.match(grew[0] ?? '', /details\.counters\.json$/);
   });
 
-  it('closes plaintext HTTP', async () => {
+  it('closes plaintext HTTP', async (t) => {
     const r = await assertRefused(() =>
       rawProbe(stand.lb, Buffer.from('GET /details/0 HTTP/1.1\r\nHost: details.bookinfo:9080\r\n\r\n')),
     );
     assert.ok(r.closedAfterMs < 3000, `closed after ${r.closedAfterMs} ms`);
+    t.diagnostic(`closed after ${r.closedAfterMs} ms; 0 bytes at every app`);
   });
 
   const tlsCases: [string, string | undefined][] = [
@@ -73,23 +74,26 @@ describe('the East-West gateway forwards only what the WorkspaceSetting exposes'
     ['an SNI that does not parse', 'details.bookinfo.svc.cluster.local'],
   ];
   for (const [name, servername] of tlsCases) {
-    it(`closes ${name} after the ClientHello`, async () => {
+    it(`closes ${name} after the ClientHello`, async (t) => {
       const r = await assertRefused(async () =>
         tlsProbe({ host: stand.lb, servername, cert: await attacker(), ca: stand.pki.root.certPem }),
       );
       assert.ok(r.closedAfterMs < 3000, `closed after ${r.closedAfterMs} ms`);
+      t.diagnostic(`closed after ${r.closedAfterMs} ms; 0 bytes at every app`);
     });
   }
 
-  it('closes a silent connection (no ClientHello) after the handshake timeout (~5 s)', async () => {
+  it('closes a silent connection (no ClientHello) after the handshake timeout (~5 s)', async (t) => {
     const r = await assertRefused(() => rawProbe(stand.lb, undefined, 9000));
     assert.ok(r.closedAfterMs >= 4500 && r.closedAfterMs < 7500, `closed after ${r.closedAfterMs} ms`);
+    t.diagnostic(`closed after ${r.closedAfterMs} ms; 0 bytes at every app`);
   });
 
-  it('accounted every probe as one gateway connection: nothing multiplied, nothing looped', async () => {
+  it('accounted every probe as one gateway connection: nothing multiplied, nothing looped', async (t) => {
     const byOutcome = await gatewayConnections(stand.gatewayIp);
     // 1 forwarded + 1 plaintext + 7 TLS cases + 1 silent = 10 connections handled in this file.
     assert.equal(total(byOutcome), 10, JSON.stringify(byOutcome));
     assert.equal(byOutcome['forwarded'], 1, JSON.stringify(byOutcome));
+    t.diagnostic(`connections by outcome: ${JSON.stringify(byOutcome)}`);
   });
 });

@@ -103,7 +103,7 @@ describe('the gateway never dials itself', () => {
   });
 
   for (const [name, service] of Object.entries(loops)) {
-    it(`refuses a route to ${name}: one connection, closed, 0 bytes at the app`, async () => {
+    it(`refuses a route to ${name}: one connection, closed, 0 bytes at the app`, async (t) => {
       const connectionsBefore = total(await gatewayConnections(gatewayIp));
       const bytesBefore = await appBytes();
       const r = await connectTls(sni(`${service.name}.bookinfo.svc.cluster.local`, service.port));
@@ -115,6 +115,9 @@ describe('the gateway never dials itself', () => {
       assert.equal(total(byOutcome) - connectionsBefore, 1, `connections handled: ${JSON.stringify(byOutcome)}`);
       assert.ok((byOutcome['self_dial'] ?? 0) >= 1, JSON.stringify(byOutcome));
       assert.deepEqual(await appBytes(), bytesBefore, 'no application received a byte');
+      t.diagnostic(
+        `closed after ${r.closedAfterMs} ms; connections handled +${total(byOutcome) - connectionsBefore}; 0 bytes at the app`,
+      );
     });
   }
 
