@@ -203,6 +203,16 @@ export const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     scope: 'cluster',
   }),
+  k({
+    group: 'networking.istio.io',
+    versions: ISTIO_VERSIONS,
+    kind: 'Gateway',
+    plural: 'gateways',
+    singular: 'gateway',
+    shortNames: ['gw'],
+    namespaced: true,
+    scope: 'cluster',
+  }),
 ]);
 
 /** `apiVersion` string for a group/version pair (`v1` for the core group, `group/version` otherwise). */

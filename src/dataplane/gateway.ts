@@ -6,6 +6,7 @@ import net from 'node:net';
 import type http from 'node:http';
 import { startAdmin, startMetrics } from './admin.js';
 import type { ProxyConfig } from './config.js';
+import { OwnAddresses } from './gateway/own-addresses.js';
 import { handlePassthrough } from './gateway/passthrough.js';
 import { ProxyRuntime } from './runtime.js';
 import { ProxyMetrics } from './sidecar/metrics.js';
@@ -68,12 +69,15 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
     // As for sidecars: open 15443 once the first complete config is in (capped), so no early connection is refused
     // for want of config.
     if (!(await waitFor(ready, options.warmingTimeoutMs ?? 10_000))) log('starting without a complete xDS config');
+    // Every address this process owns or listens on; the passthrough never dials one of them.
+    const own = new OwnAddresses([config.podIp, ...config.gatewayAddresses]);
     for (const address of config.gatewayAddresses) {
       const server = net.createServer((socket) => {
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
         void handlePassthrough(socket, {
           runtime,
+          own,
           handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
           onOutcome: (outcome, service) => {
             metrics.gatewayConnections.inc({ outcome, destination_service: service || 'unknown' });

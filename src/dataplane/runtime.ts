@@ -19,6 +19,8 @@ export class ProxyRuntime {
   routes = new VirtualHostIndex(undefined);
   /** SNI -> inbound target (from the virtualInbound listener's filter chains). */
   inbound = new Map<string, InboundTarget>();
+  /** SNI -> cluster of an East-West gateway's routes (the `eastwest` listener's filter chains); nothing else forwards. */
+  eastWest = new Map<string, string>();
 
   /** Applies an accepted xDS state. */
   apply(state: XdsState): void {
@@ -47,6 +49,12 @@ export class ProxyRuntime {
       for (const sni of chain.serverNames) inbound.set(sni, { cluster: chain.cluster, host: ep.host, port: ep.port });
     }
     this.inbound = inbound;
+    const eastWest = new Map<string, string>();
+    for (const chain of state.listener.models.get('eastwest')?.filterChains ?? []) {
+      if (!chain.cluster) continue;
+      for (const sni of chain.serverNames) eastWest.set(sni, chain.cluster);
+    }
+    this.eastWest = eastWest;
   }
 
   /** `/clusters` view. */

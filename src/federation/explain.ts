@@ -137,7 +137,24 @@ export function explainFailover(input: ExplainInput): ExplainReport {
   const decisions = input.plan.decisions.filter(
     (d) => d.client === from && d.service === service && d.namespace === namespace,
   );
-  const targets = decisions.filter((d) => d.target).map((d) => ({ cluster: d.remote, message: d.message }));
+  // A target is usable only if its gateway exports the service: the Gateway written there says so.
+  const host = `${service}.${namespace}.svc.cluster.local`;
+  const exportedBy = (cluster: string): string[] =>
+    (input.plan.clusters[cluster] ?? []).flatMap((o) =>
+      o.kind === 'Gateway' && o.spec.servers.some((x) => x.hosts.includes(host))
+        ? [`${o.metadata.namespace ?? ''}/${o.metadata.name}`]
+        : [],
+    );
+  const targets = decisions
+    .filter((d) => d.target)
+    .map((d) => {
+      const gws = exportedBy(d.remote);
+      const exported =
+        gws.length > 0
+          ? `exported by Gateway ${gws.join(', ')}`
+          : 'exported by no Gateway: its gateway forwards nothing';
+      return { cluster: d.remote, message: `${d.message}; ${exported}` };
+    });
   const notTargets = decisions.flatMap((d) =>
     d.target ? [] : [{ cluster: d.remote, reason: d.reason, message: d.message }],
   );

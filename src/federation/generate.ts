@@ -3,6 +3,7 @@
  */
 import { byString } from './selection.js';
 import { createHash } from 'node:crypto';
+import type { GatewayExposure } from './exposure.js';
 import type { InventoryPort, InventoryService } from './inventory.js';
 import { formatLocality } from './locality.js';
 import type { TargetDecision } from './targets.js';
@@ -200,5 +201,43 @@ export function multiclusterNamespace(): GeneratedObject {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: MULTICLUSTER_NAMESPACE, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } },
+  };
+}
+
+/** Name of the Gateway written for East-West gateway `name`. */
+export function eastWestGatewayName(name: string): string {
+  return `meshbridge-eastwest-${name}`;
+}
+
+/**
+ * The Istio Gateway of one East-West gateway, in the gateway's namespace: one `TLS` server on 15443 in
+ * `AUTO_PASSTHROUGH` mode whose hosts are exactly the exported FQDNs (never `*.local`: exporting every service is
+ * the over-exposure of CVE-2021-31921). The selector is `app: <gateway name>`, the label the installer puts on
+ * every pod of the gateway (the Deployment's selector): unlike the full pod labels it does not change during a
+ * rollout, so old and new pods serve the same hosts.
+ */
+export function eastWestGateway(exposure: GatewayExposure): GeneratedObject {
+  const g = exposure.gateway;
+  const annotations: Record<string, string> = {};
+  if (exposure.settings[0] !== undefined) annotations[SETTING_ANNOTATION] = exposure.settings[0];
+  return {
+    apiVersion: API,
+    kind: 'Gateway',
+    metadata: {
+      name: eastWestGatewayName(g.name),
+      namespace: g.namespace,
+      labels: sortKeys({ [GATEWAY_LABEL]: `${g.namespace}.${g.name}`, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE }),
+      annotations,
+    },
+    spec: {
+      selector: { app: g.name },
+      servers: [
+        {
+          port: { number: EAST_WEST_PORT, name: 'tls', protocol: 'TLS' },
+          hosts: [...exposure.hosts],
+          tls: { mode: 'AUTO_PASSTHROUGH' },
+        },
+      ],
+    },
   };
 }

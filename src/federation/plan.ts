@@ -7,7 +7,8 @@ import type { ClusterInventory } from './inventory.js';
 import { parseLocality, type Locality } from './locality.js';
 import { fqnOf, reachabilityOf, workspaceOf, byString } from './selection.js';
 import { decideTarget, type ClusterFacts, type TargetDecision } from './targets.js';
-import { destinationRule, multiclusterNamespace, serviceEntry, workloadEntries } from './generate.js';
+import { destinationRule, eastWestGateway, multiclusterNamespace, serviceEntry, workloadEntries } from './generate.js';
+import { exposureOf } from './exposure.js';
 import type { FederationConfig, GeneratedObject } from './types.js';
 
 /** Inputs of `plan`. */
@@ -43,7 +44,7 @@ export const PLAN_WARNINGS = {
   unnamedPort: 'MB7004',
 } as const;
 
-const KIND_ORDER = ['Namespace', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry'];
+const KIND_ORDER = ['Namespace', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Gateway'];
 
 /** Computes the desired objects of every cluster. Pure and deterministic (same input -> same output). */
 export function plan(input: PlanInput): PlanOutput {
@@ -129,6 +130,11 @@ export function plan(input: PlanInput): PlanOutput {
       }
     }
     if (out.some((o) => o.kind === 'ServiceEntry')) out.push(multiclusterNamespace());
+    // What this cluster's gateways export is written as a Gateway each, whatever the other clusters do: the
+    // gateway's listener is built from it alone.
+    for (const exposure of exposureOf({ inventory: client.inventory, workspaces: config.workspaces, settings })) {
+      out.push(eastWestGateway(exposure));
+    }
     clusters[client.inventory.cluster] = out.sort(
       (a, b) =>
         KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||

@@ -48,9 +48,15 @@ export function statusReports(input: {
         clusters[name] = { state: 'PARTIAL', message: gatewayProblems.map((w) => w.message).join('; ') };
       } else {
         const count = (k: string): number => mine.filter((o) => o.kind === k).length;
+        // What this cluster's gateways export, so status shows the exposure, not only what clients received.
+        const exported = mine.flatMap((o) => (o.kind === 'Gateway' ? o.spec.servers.flatMap((x) => x.hosts) : []));
+        const exports =
+          count('Gateway') > 0
+            ? `; exports ${exported.length} service${exported.length === 1 ? '' : 's'} through ${count('Gateway')} Gateway${count('Gateway') === 1 ? '' : 's'}`
+            : '';
         clusters[name] = {
           state: 'READY',
-          message: `in sync: ${count('WorkloadEntry')} WorkloadEntries, ${count('ServiceEntry')} ServiceEntries, ${count('DestinationRule')} DestinationRules`,
+          message: `in sync: ${count('WorkloadEntry')} WorkloadEntries, ${count('ServiceEntry')} ServiceEntries, ${count('DestinationRule')} DestinationRules${exports}`,
         };
       }
     }

@@ -99,6 +99,11 @@ export function decideTarget(input: DecideInput): TargetDecision {
 
   const remoteService = remote.services.get(`${namespace}/${service}`);
   if (!remoteService) return no('service-absent', `${c2} has no service ${namespace}/${service}`);
+  // A Service selecting a gateway's own pods is never exported (the gateway would dial itself); see exposure.ts.
+  const gatewayPods = new Set(remote.inventory.gateways.flatMap((g) => g.pods.map((p) => `${g.namespace}/${p.name}`)));
+  if (remoteService.workloads.some((w) => gatewayPods.has(`${namespace}/${w.pod}`))) {
+    return no('not-exposed', `${namespace}/${service} in ${c2} selects East-West gateway pods: never exported`);
+  }
 
   const spanning = input.config.workspaces
     .filter((w) => workspaceSpans(w, c2, namespace))

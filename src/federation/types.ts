@@ -89,6 +89,16 @@ export interface DestinationRuleSpec {
   };
 }
 
+/** Istio `Gateway` spec fields used here: one TLS server whose hosts are the exported services. */
+export interface GatewaySpec {
+  selector: Record<string, string>;
+  servers: {
+    port: { number: number; name: string; protocol: string };
+    hosts: string[];
+    tls: { mode: 'AUTO_PASSTHROUGH' };
+  }[];
+}
+
 /** Metadata of an object the controller generates: always named and labelled. */
 export interface GeneratedMeta {
   name: string;
@@ -107,6 +117,7 @@ export type GeneratedObject =
       metadata: GeneratedMeta;
       spec: DestinationRuleSpec;
     }
+  | { apiVersion: 'networking.istio.io/v1'; kind: 'Gateway'; metadata: GeneratedMeta; spec: GatewaySpec }
   | { apiVersion: 'v1'; kind: 'Namespace'; metadata: GeneratedMeta };
 
 /** The kinds the controller owns (the only kinds it ever creates, updates or deletes). */

@@ -6,6 +6,7 @@
 import type {
   DestinationRule,
   Endpoints,
+  Gateway,
   Namespace,
   Node,
   OutlierDetection,
@@ -19,6 +20,7 @@ import type {
 export type {
   DestinationRule,
   Endpoints,
+  Gateway,
   Namespace,
   Node,
   OutlierDetection,
@@ -35,7 +37,8 @@ export type ServicePort = NonNullable<NonNullable<Service['spec']>['ports']>[num
 export type EndpointAddress = NonNullable<NonNullable<Endpoints['subsets']>[number]['addresses']>[number];
 
 /** Every object kind the control plane consumes, discriminated by `kind`. */
-export type MeshObject = Service | Endpoints | Pod | Node | Namespace | WorkloadEntry | ServiceEntry | DestinationRule;
+export type MeshObject =
+  Service | Endpoints | Pod | Node | Namespace | WorkloadEntry | ServiceEntry | DestinationRule | Gateway;
 
 /** The kinds in {@link MeshObject}, e.g. to decide which objects a source must watch. */
 export const MESH_KINDS = [
@@ -47,6 +50,7 @@ export const MESH_KINDS = [
   'WorkloadEntry',
   'ServiceEntry',
   'DestinationRule',
+  'Gateway',
 ] as const satisfies readonly MeshObject['kind'][];
 
 /** Whether an arbitrary object (e.g. from a Kubernetes watch) is one the control plane consumes. */

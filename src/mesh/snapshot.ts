@@ -6,6 +6,7 @@
 import type {
   DestinationRule,
   Endpoints,
+  Gateway,
   MeshObject,
   Namespace,
   Node,
@@ -42,6 +43,8 @@ export interface Snapshot {
   readonly workloadEntriesByLabel: ReadonlyMap<string, readonly WorkloadEntry[]>;
   readonly serviceEntries: readonly ServiceEntry[];
   readonly destinationRules: readonly DestinationRule[];
+  /** Istio Gateways, sorted by namespace, then name: what a gateway proxy serves (see translate/gateways.ts). */
+  readonly gateways: readonly Gateway[];
 }
 
 /** Options of {@link createSnapshot}. */
@@ -83,6 +86,7 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   const workloadEntries: WorkloadEntry[] = [];
   const serviceEntries: ServiceEntry[] = [];
   const destinationRules: DestinationRule[] = [];
+  const gateways: Gateway[] = [];
   for (const o of latest.values()) {
     switch (o.kind) {
       case 'Namespace':
@@ -110,6 +114,9 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
       case 'DestinationRule':
         destinationRules.push(o);
         break;
+      case 'Gateway':
+        gateways.push(o);
+        break;
       default: {
         const never: never = o;
         throw new Error(`unhandled kind ${(never as { kind: string }).kind}`);
@@ -121,6 +128,7 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   sortByKey(workloadEntries);
   sortByKey(serviceEntries);
   sortByKey(destinationRules);
+  sortByKey(gateways);
   const podsByIp = new Map<string, Pod>();
   const podsByName = new Map<string, Pod>();
   for (const p of pods) {
@@ -141,6 +149,7 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
     workloadEntries: Object.freeze(workloadEntries),
     serviceEntries: Object.freeze(serviceEntries),
     destinationRules: Object.freeze(destinationRules),
+    gateways: Object.freeze(gateways),
   });
 }
 

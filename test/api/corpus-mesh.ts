@@ -52,6 +52,25 @@ export const meshKinds = {
       { requiredKeys: ['hosts'] },
     ),
   }),
+  Gateway: fc.record({
+    apiVersion: istioVersion,
+    kind: fc.constant('Gateway'),
+    metadata: k8sMeta,
+    spec: fc.record({
+      selector: labels,
+      servers: fc.array(
+        fc.record({
+          port: fc.record({ number: port, protocol: fc.constantFrom('TLS', 'HTTPS', 'HTTP'), name: dnsName }),
+          hosts: fc.array(
+            dnsName.map((n) => `${n}.bookinfo.svc.cluster.local`),
+            { minLength: 1, maxLength: 3 },
+          ),
+          tls: fc.record({ mode: fc.constantFrom('AUTO_PASSTHROUGH', 'PASSTHROUGH', 'ISTIO_MUTUAL') }),
+        }),
+        { minLength: 1, maxLength: 2 },
+      ),
+    }),
+  }),
   DestinationRule: fc.record({
     apiVersion: istioVersion,
     kind: fc.constant('DestinationRule'),

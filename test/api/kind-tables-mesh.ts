@@ -66,6 +66,41 @@ export const MESH_TABLES: Table[] = [
     ],
   },
   {
+    kind: 'Gateway',
+    valid: k8s('networking.istio.io/v1', 'Gateway', {
+      spec: {
+        selector: { app: 'eastwest-gateway' },
+        servers: [
+          {
+            port: { number: 15443, protocol: 'TLS', name: 'tls' },
+            hosts: ['details.bookinfo.svc.cluster.local'],
+            tls: { mode: 'AUTO_PASSTHROUGH' },
+          },
+        ],
+      },
+    }),
+    invalid: [
+      {
+        change: set('spec.servers[0].hosts', []),
+        code: 'MB0106',
+        path: 'spec.servers[0].hosts',
+        why: 'a server has hosts',
+      },
+      {
+        change: set('spec.servers[0].tls.mode', 'PASSTHROUGH_ALL'),
+        code: 'MB0105',
+        path: 'spec.servers[0].tls.mode',
+        why: 'tls modes',
+      },
+      {
+        change: set('spec.servers[0].port.number', 0),
+        code: 'MB0106',
+        path: 'spec.servers[0].port.number',
+        why: 'port numbers',
+      },
+    ],
+  },
+  {
     kind: 'IngressGateway',
     valid: k8s('install.tetrate.io/v1alpha1', 'IngressGateway', {
       spec: {

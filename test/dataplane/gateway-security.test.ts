@@ -9,7 +9,7 @@ import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { TestApp } from '../support/proxies.js';
 import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
-import { cdsFor, edsFor, ldsFor, serveSidecarConfig } from '../support/xds-resources.js';
+import { cdsFor, eastWestLdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
 // cluster-1: client -> sidecar A.  cluster-2: gateway (LB address :15443) -> sidecar B (:15006) -> app B.
 const ipA = randomLoopback();
@@ -48,9 +48,7 @@ before(async () => {
   const gwServices = [details([{ address: ipB, port: 15006 }])];
   adsGw!.set('cluster', cdsFor(gwServices));
   adsGw!.set('endpoint', edsFor(gwServices));
-  adsGw!.set('listener', [
-    { ...ldsFor(lbGw)[1], name: 'eastwest', address: { socket_address: { address: lbGw, port_value: 15443 } } },
-  ]);
+  adsGw!.set('listener', eastWestLdsFor(lbGw, gwServices));
   const base = { MB_NAMESPACE: 'bookinfo', MB_LOCALITY: 'eu-west-1/eu-west-1a/' };
   await Promise.all([
     spawnProxy('sidecar-main.js', {

@@ -144,6 +144,22 @@ before(async () => {
     pod('details-v1-0', 'details', ip.details2, 'cluster-2'),
     pod('eastwest-gateway-0', 'eastwest-gateway', ip.gwPod, 'cluster-2', { istio: 'eastwestgateway' }),
     endpoints('details', [{ ip: ip.details2, pod: 'details-v1-0' }], 'cluster-2'),
+    // What the federation writes: the gateway exports details (its listener is built from this object).
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'meshbridge-eastwest-eastwest-gateway', namespace: 'bookinfo' },
+      spec: {
+        selector: { app: 'eastwest-gateway' },
+        servers: [
+          {
+            port: { number: 15443, name: 'tls', protocol: 'TLS' },
+            hosts: ['details.bookinfo.svc.cluster.local'],
+            tls: { mode: 'AUTO_PASSTHROUGH' },
+          },
+        ],
+      },
+    },
   ]);
   cp1 = await startControlPlane({
     source: src1,

@@ -64,6 +64,25 @@ test('the seed walkthrough works step by step on two local clusters', { timeout:
         assert.match(out.split('\n')[0] ?? '', /^NAME\s+AGE\s+ADDRESS/);
         assert.match(out, /^k-details-[0-9a-f]{32}-2\s+\S+\s+127\.\d+\.\d+\.\d+$/m);
       });
+      await t.test("real kubectl shows cluster-2's Gateway exporting exactly the workspace's services", () => {
+        const list = JSON.parse(kubectl(C2, 'get', 'gateways.networking.istio.io', '-A', '-o', 'json')) as {
+          items: { metadata: { name: string; namespace: string; labels: Record<string, string> }; spec: unknown }[];
+        };
+        assert.deepEqual(
+          list.items.map((g) => [g.metadata.namespace, g.metadata.name, g.metadata.labels['meshbridge.io/managed-by']]),
+          [['bookinfo', 'meshbridge-eastwest-eastwest-gateway', 'meshbridge-federation']],
+        );
+        assert.deepEqual(list.items[0]?.spec, {
+          selector: { app: 'eastwest-gateway' },
+          servers: [
+            {
+              port: { number: 15443, name: 'tls', protocol: 'TLS' },
+              hosts: ['details', 'productpage', 'ratings', 'reviews'].map((s) => `${s}.bookinfo.svc.cluster.local`),
+              tls: { mode: 'AUTO_PASSTHROUGH' },
+            },
+          ],
+        });
+      });
     }
     if (name.startsWith('5.')) {
       await t.test('failover under load lost no request and reached cluster-2 within a second', () => {

@@ -17,10 +17,11 @@ const SCHEMAS: Record<string, SchemaNode> = {
   WorkloadEntry: schema('workloadentry.v1.yaml'),
   ServiceEntry: schema('serviceentry.v1.yaml'),
   DestinationRule: schema('destinationrule.v1.yaml'),
+  Gateway: schema('gateway.v1.yaml'),
 };
 
 test('every Istio object of every plan case is valid against the Istio CRD schema of its kind', () => {
-  const counts: Record<string, number> = { WorkloadEntry: 0, ServiceEntry: 0, DestinationRule: 0 };
+  const counts: Record<string, number> = { WorkloadEntry: 0, ServiceEntry: 0, DestinationRule: 0, Gateway: 0 };
   for (const file of readdirSync(CASES).filter((f) => f.endsWith('.yaml'))) {
     const { expanded } = loadCase(join(CASES, file));
     const out = plan({ config: expanded.config, inventories: expanded.inventories, resolved: expanded.resolved });
@@ -37,7 +38,7 @@ test('every Istio object of every plan case is valid against the Istio CRD schem
       }
     }
   }
-  // Each kind was actually exercised (the cases include ServiceEntries, WorkloadEntries and DestinationRules).
+  // Each kind was actually exercised (the cases include every kind the controller writes).
   for (const [kind, n] of Object.entries(counts)) assert.ok(n > 0, `no ${kind} checked`);
 });
 
@@ -82,4 +83,19 @@ test('the schema checker rejects what Istio rejects', () => {
     /not in enum/,
   );
   assert.match(checkSchema(dr, { spec: { trafficPolicy: {} } }).join(), /spec.host: required/);
+  const gw = SCHEMAS.Gateway as SchemaNode;
+  const server = { port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['a.b.svc.cluster.local'] };
+  assert.deepEqual(checkSchema(gw, { spec: { servers: [{ ...server, tls: { mode: 'AUTO_PASSTHROUGH' } }] } }), []);
+  assert.match(checkSchema(gw, { spec: { servers: [{ ...server, tls: { mode: 'AUTO' } }] } }).join(), /not in enum/);
+  assert.match(checkSchema(gw, { spec: { servers: [{ port: server.port }] } }).join(), /hosts: required/);
+  assert.match(
+    checkSchema(gw, { spec: { servers: [{ ...server, port: { number: 15443, name: 'tls' } }] } }).join(),
+    /protocol: required/,
+  );
+  assert.match(
+    checkSchema(gw, {
+      spec: { servers: [{ ...server, tls: { credentialName: 'a', credentialNames: ['b'] } }] },
+    }).join(),
+    /only one of credentialName or credentialNames/,
+  );
 });

@@ -4,8 +4,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { checkProxyAuthorization, newProxySecret, refuseProxyRequest } from '../../src/dataplane/sidecar/proxy-auth.js';
@@ -51,16 +52,23 @@ export function randomLoopback(): string {
 export interface Pod {
   ip: string;
   port: number;
+  /** The pod's working directory (its counters file is written here). */
+  dir: string;
   child: ChildProcess;
   output: () => string;
   stop: () => Promise<void>;
 }
 
-/** Starts `node <entry>` with a pod's environment and resolves once it logged that it listens. */
+/**
+ * Starts `node <entry>` with a pod's environment, in a fresh working directory (`dir`, as the pod runner gives
+ * each pod its state directory; the app writes its counters there), and resolves once it logged that it listens.
+ */
 export function startPod(entry: string, env: Record<string, string>, ready = /listening on /): Promise<Pod> {
   const ip = env.POD_IP ?? randomLoopback();
   const port = Number(env.PORT ?? '9080');
+  const dir = mkdtempSync(join(tmpdir(), 'mb-pod-'));
   const child = spawn(process.execPath, [entry], {
+    cwd: dir,
     env: { PATH: process.env.PATH ?? '', POD_IP: ip, PORT: String(port), NO_PROXY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -85,7 +93,7 @@ export function startPod(entry: string, env: Record<string, string>, ready = /li
       if (!settled && ready.test(out)) {
         settled = true;
         clearTimeout(timer);
-        resolve({ ip, port, child, output: () => out, stop });
+        resolve({ ip, port, dir, child, output: () => out, stop });
       }
     };
     child.stdout?.on('data', onData);

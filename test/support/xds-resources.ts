@@ -204,3 +204,26 @@ export function serveSidecarConfig(
   ads.set('route', rdsFor(opts.services, opts.namespace));
   ads.set('listener', ldsFor(opts.podIp, inbound));
 }
+
+/**
+ * An East-West gateway's `eastwest` listener on `<address>:15443`: one SNI route per exported service (as the
+ * control plane builds it from the Gateways selecting the proxy); an SNI without a route forwards nothing.
+ */
+export function eastWestLdsFor(address: string, exported: TestService[]) {
+  return [
+    {
+      name: 'eastwest',
+      address: { socket_address: { address, port_value: 15443 } },
+      filter_chains: exported.map((s) => ({
+        name: clusterName(s),
+        filter_chain_match: { server_names: [`outbound_.${s.port}_._.${fqdn(s)}`], transport_protocol: 'tls' },
+        filters: [
+          {
+            name: 'envoy.filters.network.tcp_proxy',
+            typed_config: { '@type': TCP_PROXY, stat_prefix: clusterName(s), cluster: clusterName(s) },
+          },
+        ],
+      })),
+    },
+  ];
+}

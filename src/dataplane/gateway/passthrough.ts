@@ -1,16 +1,18 @@
 /**
  * East-West gateway connection handling (Istio AUTO_PASSTHROUGH): read the TLS ClientHello without decrypting,
- * take the SNI `outbound_.<port>_.<subset>_.<fqdn>`, pick a healthy local endpoint of cluster
- * `outbound|<port>|<subset>|<fqdn>` and pipe the raw bytes (ClientHello included) to it. Anything else —
- * plaintext, a malformed hello, a name that does not parse, an unknown service, no healthy endpoint, a hello
- * that does not arrive within the handshake timeout — is closed with nothing forwarded. No key is held here.
+ * look its SNI up in the `eastwest` listener's routes (one per exported service port, built by the control plane
+ * from the Gateways selecting this proxy), pick a healthy local endpoint of the route's cluster and pipe the raw
+ * bytes (ClientHello included) to it. Anything else — plaintext, a malformed hello, no SNI, a name that does not
+ * parse, an SNI with no route (a service not exported, unknown, or the gateway's own), no healthy endpoint, an
+ * endpoint on one of the gateway's own addresses, a hello that does not arrive within the handshake timeout — is
+ * closed with nothing forwarded. No key is held here.
  */
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import { getExtensionData, readTlsClientHello } from 'read-tls-client-hello';
-import type { Host } from '../balancer/cluster-balancer.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { clusterForSni, serviceOfCluster } from '../sidecar/routing.js';
+import type { OwnAddresses } from './own-addresses.js';
 
 /** Why a connection was closed without forwarding, or `forwarded`. */
 export type PassthroughOutcome =
@@ -18,7 +20,9 @@ export type PassthroughOutcome =
   | 'not_tls'
   | 'no_sni'
   | 'bad_sni'
+  | 'no_route'
   | 'unknown_service'
+  | 'self_dial'
   | 'no_healthy_upstream'
   | 'upstream_connect_error'
   | 'handshake_timeout';
@@ -28,6 +32,8 @@ export interface PassthroughOptions {
   runtime: ProxyRuntime;
   /** Time allowed for the ClientHello to arrive (slowloris guard). */
   handshakeTimeoutMs: number;
+  /** The gateway's own addresses: an endpoint on one of them is never dialled. */
+  own: OwnAddresses;
   /** Connection attempts to distinct endpoints before giving up. */
   maxConnectAttempts?: number;
   onOutcome?: (outcome: PassthroughOutcome, service: string) => void;
@@ -56,10 +62,16 @@ export async function handlePassthrough(socket: Socket, o: PassthroughOptions): 
     report('no_sni');
     return void socket.destroy();
   }
-  const cluster = clusterForSni(sni);
-  if (!cluster) {
+  if (!clusterForSni(sni)) {
     clearTimeout(timer);
     report('bad_sni');
+    return void socket.destroy();
+  }
+  // Only a route of the listener forwards: what is exported is what the Gateway lists, nothing implied.
+  const cluster = o.runtime.eastWest.get(sni);
+  if (!cluster) {
+    clearTimeout(timer);
+    report('no_route', serviceOfCluster(clusterForSni(sni) ?? ''));
     return void socket.destroy();
   }
   const service = serviceOfCluster(cluster);
@@ -70,11 +82,19 @@ export async function handlePassthrough(socket: Socket, o: PassthroughOptions): 
     return void socket.destroy();
   }
   const tried = new Set<string>();
+  let selfDial = false;
   for (let i = 0; i < (o.maxConnectAttempts ?? 2); i++) {
     const host = balancer.pick(tried);
     if (!host) break;
     tried.add(host.key);
-    const upstream = await connect(host, balancer.cluster.connectTimeoutMs);
+    const target = await o.own.resolve(host.endpoint.host);
+    if (socket.destroyed) return;
+    if (!target.ok) {
+      selfDial ||= target.reason === 'self';
+      if (target.reason === 'unresolved') balancer.record(host, 'gateway');
+      continue;
+    }
+    const upstream = await connect(target.ip, host.endpoint.port, balancer.cluster.connectTimeoutMs);
     if (socket.destroyed) return void upstream?.destroy();
     if (!upstream) {
       balancer.record(host, 'gateway');
@@ -92,13 +112,13 @@ export async function handlePassthrough(socket: Socket, o: PassthroughOptions): 
     return;
   }
   clearTimeout(timer);
-  report(tried.size === 0 ? 'no_healthy_upstream' : 'upstream_connect_error', service);
+  report(selfDial ? 'self_dial' : tried.size === 0 ? 'no_healthy_upstream' : 'upstream_connect_error', service);
   socket.destroy();
 }
 
-function connect(host: Host, timeoutMs: number): Promise<Socket | undefined> {
+function connect(ip: string, port: number, timeoutMs: number): Promise<Socket | undefined> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: host.endpoint.host, port: host.endpoint.port });
+    const s = net.connect({ host: ip, port });
     const t = setTimeout(() => {
       s.destroy();
       resolve(undefined);

@@ -49,7 +49,8 @@ const resourceName = (kind: ResourceKind, r: Record<string, unknown>): string =>
 
 interface DiscoveryResponse {
   version_info: string;
-  resources: Array<{ type_url: string; value: Buffer }>;
+  /** Absent when empty (proto3 decoding leaves out an empty repeated field). */
+  resources?: Array<{ type_url: string; value: Buffer }>;
   type_url: string;
   nonce: string;
 }
@@ -189,7 +190,8 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
     const errors: string[] = [];
     const out: Array<{ name: string; raw: Record<string, unknown>; model: ModelOf[ResourceKind] }> = [];
     const seen = new Set<string>();
-    res.resources.forEach((any, i) => {
+    // proto3 omits an empty repeated field: an empty CDS/LDS response (everything removed) has no `resources`.
+    (res.resources ?? []).forEach((any, i) => {
       if (any.type_url !== res.type_url) {
         errors.push(`resources[${i}]: type ${any.type_url} in a ${res.type_url} response`);
         return;

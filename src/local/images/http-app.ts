@@ -1,9 +1,11 @@
 /**
  * The tiny HTTP shell every built-in app runs in: listen on POD_IP:PORT, route by a handler, answer JSON or
- * HTML, log one line when ready, and stop promptly on SIGTERM (the pod runner's graceful stop).
+ * HTML, count what it receives (counters.ts), log one line when ready, and stop promptly on SIGTERM (the pod
+ * runner's graceful stop).
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { countTraffic } from './counters.js';
 import { PodEnvError, readPodEnv } from './pod-env.js';
 import type { PodEnv } from './pod-env.js';
 
@@ -58,6 +60,7 @@ export function runApp(options: RunAppOptions): http.Server | undefined {
     });
   });
   server.keepAliveTimeout = 65_000;
+  const flushCounters = countTraffic(server, { app: options.name, pod: env.podName, namespace: env.namespace });
   server.on('error', (err) => {
     process.stderr.write(`${options.name}: cannot listen on ${env.podIp}:${env.port}: ${err.message}\n`);
     process.exit(1);
@@ -66,6 +69,7 @@ export function runApp(options: RunAppOptions): http.Server | undefined {
     process.stdout.write(`${options.name} listening on ${env.podIp}:${env.port}\n`);
   });
   const stop = (): void => {
+    flushCounters();
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     // In-flight requests get a moment to finish; a pod's grace period is the runner's business.

@@ -175,6 +175,15 @@ const COLUMNS: Record<string, Column[]> = {
     ageCol,
   ],
   destinationrules: [nameCol, { name: 'Host', type: 'string', cell: (o) => str(rec(o.spec).host, '') }, ageCol],
+  gateways: [
+    nameCol,
+    {
+      name: 'Hosts',
+      type: 'string',
+      cell: (o) => JSON.stringify(arr(rec(o.spec).servers).flatMap((s) => (Array.isArray(s.hosts) ? s.hosts : []))),
+    },
+    ageCol,
+  ],
 };
 
 /** Builds the Table for a list of objects of one kind. */

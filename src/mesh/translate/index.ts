@@ -17,6 +17,7 @@ import {
   virtualInbound,
   virtualOutbound,
 } from './listeners.js';
+import { exportedHosts, gatewayPeerIps, isExported } from './gateways.js';
 import { outboundClusterName } from './names.js';
 import { outboundRouteConfiguration } from './routes.js';
 import { inboundPorts, servicePorts, type InboundPort, type MeshServicePort } from './services.js';
@@ -44,17 +45,18 @@ const byName = (a: XdsObject, b: XdsObject): number => {
  * - sidecar: an EDS cluster + assignment per service port (WorkloadEntries and ServiceEntries included),
  *   the `outbound` route configuration, `virtualOutbound` and `virtualInbound` with their STATIC inbound clusters
  *   (when the proxy's IP is a pod in the snapshot);
- * - router (East-West gateway): clusters and assignments of every Kubernetes service with local endpoints only,
- *   no routes, the `eastwest` listener.
+ * - router (East-West gateway): the `eastwest` listener, and clusters and assignments (local endpoints only, no
+ *   routes) of exactly the Kubernetes services the Gateways selecting it export (see gateways.ts): nothing else
+ *   exists in its configuration, so nothing else can be reached through it.
  */
 export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOptions = {}): XdsResources {
   const isRouter = proxy.type === 'router';
-  const ports = servicePorts(snapshot, { localOnly: isRouter });
+  const ports = isRouter ? exportedPorts(snapshot, proxy) : servicePorts(snapshot, { localOnly: false });
   const outbound = sharedOutbound(snapshot, proxy, ports);
   const clusters: XdsObject[] = [...outbound.clusters];
   const listeners: XdsObject[] = [];
   if (isRouter) {
-    listeners.push(eastWest(ports, proxy.ip));
+    listeners.push(eastWest(ports));
   } else {
     const pod = snapshot.podsByIp.get(proxy.ip);
     const inbound: InboundPort[] = pod ? inboundPorts(snapshot, pod) : [];
@@ -82,11 +84,24 @@ export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOp
 }
 
 /**
- * The gateway listener: a chain per Kubernetes Service port, except the gateway's own Service (one whose endpoints
- * include the gateway itself), so an SNI naming it cannot make the gateway connect to itself.
+ * The Kubernetes service ports a gateway proxy exports (local endpoints only). A service with an endpoint on the
+ * gateway itself or on a peer replica (a pod its Gateways select) is never exported, even when listed: an SNI
+ * naming it would make the gateway dial itself, one connection multiplying into thousands.
  */
-function eastWest(ports: readonly MeshServicePort[], gatewayIp: string): XdsObject {
-  const exported = ports.filter((sp) => sp.source === 'service' && !sp.endpoints.some((e) => e.address === gatewayIp));
+function exportedPorts(snapshot: Snapshot, proxy: Proxy): MeshServicePort[] {
+  const hosts = exportedHosts(snapshot, proxy);
+  if (hosts.length === 0) return [];
+  const self = new Set([proxy.ip, ...gatewayPeerIps(snapshot, proxy)]);
+  return servicePorts(snapshot, { localOnly: true }).filter(
+    (sp) =>
+      sp.source === 'service' &&
+      isExported(hosts, sp.host, sp.namespace) &&
+      !sp.endpoints.some((e) => self.has(e.address)),
+  );
+}
+
+/** The gateway listener: a chain per exported Kubernetes Service port (see {@link exportedPorts}). */
+function eastWest(exported: readonly MeshServicePort[]): XdsObject {
   const inputs = fingerprintOf(exported.map((p) => [p.host, p.port]));
   return reuse(`eastwest|${inputs}`, () => eastWestListener(exported));
 }
@@ -111,7 +126,8 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
   if (!bySnapshot) sharedBySnapshot.set(snapshot, (bySnapshot = new Map()));
   const labels = fingerprintOf(Object.fromEntries(Object.entries(proxy.labels).sort()));
   const locality = formatLocality(proxy.locality);
-  const key = `${proxy.type}|${proxy.namespace}|${locality}|${labels}`;
+  // A gateway's exported ports also depend on its own IP (see exportedPorts).
+  const key = `${proxy.type}|${proxy.namespace}|${locality}|${labels}${proxy.type === 'router' ? `|${proxy.ip}` : ''}`;
   const hit = bySnapshot.get(key);
   if (hit) return hit;
   const clusters: XdsObject[] = [];

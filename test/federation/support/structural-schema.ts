@@ -85,6 +85,14 @@ const RULES: Record<string, (self: Json) => boolean> = {
       return o.resolution !== 'DNS_ROUND_ROBIN' || (o.endpoints ?? []).length <= 1;
     },
   "duration(self) >= duration('1ms')": (s) => durationMs(str(s)) >= 1,
+  // Gateway server TLS: at most one way of naming the certificates. (Istio's third rule repeats the first with
+  // the operands swapped although its message names credentialName; transcribed as Istio states it.)
+  '(has(self.tlsCertificates) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1': (s) =>
+    Number(has(s, 'tlsCertificates')) + Number(has(s, 'credentialNames')) <= 1,
+  '(has(self.credentialName) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1': (s) =>
+    Number(has(s, 'credentialName')) + Number(has(s, 'credentialNames')) <= 1,
+  '(has(self.credentialNames) ? 1 : 0) + (has(self.tlsCertificates) ? 1 : 0) <= 1': (s) =>
+    Number(has(s, 'credentialNames')) + Number(has(s, 'tlsCertificates')) <= 1,
 };
 
 /** Checks `value` against `schema`; returns every problem as `path: message` (empty when valid). */
