@@ -1,3 +1,6 @@
+import type { ListenerLimits } from './limits.js';
+import { readLimits } from './limits.js';
+
 /**
  * Proxy configuration from the environment (contract C.env). The only module that reads `process.env`;
  * validated once and frozen.
@@ -26,6 +29,8 @@ export interface ProxyConfig {
   readonly outboundPort: number;
   readonly inboundPort: number;
   readonly gatewayPort: number;
+  /** Timeouts and connection cap of every traffic listener (`MB_*_TIMEOUT_MS`, `MB_MAX_CONNECTIONS`). */
+  readonly limits: ListenerLimits;
 }
 
 /** A configuration problem, with the variable at fault. */
@@ -87,6 +92,7 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
     outboundPort: port('MB_OUTBOUND_PORT', 15001),
     inboundPort: port('MB_INBOUND_PORT', 15006),
     gatewayPort: port('MB_GATEWAY_PORT', 15443),
+    limits: readLimits(env, problems),
   };
   if (role === 'router' && cfg.gatewayAddresses.length === 0) problems.push('MB_GATEWAY_ADDRESSES is required');
   if (problems.length) throw new ConfigError(problems.join('; '));

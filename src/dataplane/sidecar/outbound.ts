@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host } from '../balancer/cluster-balancer.js';
 import type { ProxyConfig } from '../config.js';
+import { capConnections, httpServerOptions } from '../limits.js';
 import type { ProxyRuntime } from '../runtime.js';
 import type { RetryModel, VirtualHostModel } from '../xds/model.js';
 import type { AttemptResult } from './attempt.js';
@@ -166,7 +167,9 @@ async function attempts(
 
 /** Starts the outbound listener. */
 export async function startOutbound(deps: OutboundDeps, host: string, port: number): Promise<http.Server> {
-  const server = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, createOutboundHandler(deps));
+  // Slow or idle clients are bounded by the listener limits (headers, whole request, keep-alive, connection cap).
+  const server = http.createServer(httpServerOptions(deps.config.limits), createOutboundHandler(deps));
+  capConnections(server, deps.config.limits, () => deps.metrics.droppedConnections.inc({ listener: 'outbound' }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
