@@ -2,7 +2,7 @@
  * Raw client probes for security tests: send exact bytes over TCP or TLS and report what came back and when the
  * peer closed; read a process's resident memory.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 
@@ -74,6 +74,19 @@ export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]) / 1024;
+}
+
+/** Sockets a process holds open (Linux `/proc/<pid>/fd` entries that are sockets). */
+export function socketCount(pid: number): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) n++;
+    } catch {
+      // closed while listing
+    }
+  }
+  return n;
 }
 
 /** Opens `count` TCP connections that send nothing; resolves once each has connected or failed. */
