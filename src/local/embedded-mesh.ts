@@ -71,6 +71,7 @@ export function embeddedMesh(): MeshIntegration {
         source,
         listen: { host: '127.0.0.1', port: 0 },
         clusterName: ctx.cluster.name,
+        trustDomain: ctx.cluster.trustDomain,
       });
       return { xdsAddress: plane.address };
     },

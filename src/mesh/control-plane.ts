@@ -23,6 +23,8 @@ export interface ControlPlaneOptions {
   readonly listen: { readonly host: string; readonly port: number };
   /** The meshbridge cluster this control plane serves (for logs and stats). */
   readonly clusterName: string;
+  /** The cluster's trust domain (local pods' SPIFFE IDs); default `cluster.local`, Istio's. */
+  readonly trustDomain?: string;
   readonly log?: MeshLogger;
   /** Delay between the first change and the rebuild + push that includes it (default 50 ms). */
   readonly debounceMs?: number;
@@ -84,7 +86,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     timer = undefined;
     if (closed) return;
     const started = performance.now();
-    snapshot = createSnapshot(o.source.list(), { revision: ++revision });
+    snapshot = createSnapshot(o.source.list(), {
+      revision: ++revision,
+      ...(o.trustDomain ? { trustDomain: o.trustDomain } : {}),
+    });
     for (const [call, session] of sessions) {
       try {
         session.push();

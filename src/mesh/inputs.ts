@@ -4,6 +4,7 @@
  * the cluster's API, which validated them at its edge.
  */
 import type {
+  AuthorizationPolicy,
   DestinationRule,
   Endpoints,
   Namespace,
@@ -17,6 +18,7 @@ import type {
 } from '../api/index.js';
 
 export type {
+  AuthorizationPolicy,
   DestinationRule,
   Endpoints,
   Namespace,
@@ -35,7 +37,8 @@ export type ServicePort = NonNullable<NonNullable<Service['spec']>['ports']>[num
 export type EndpointAddress = NonNullable<NonNullable<Endpoints['subsets']>[number]['addresses']>[number];
 
 /** Every object kind the control plane consumes, discriminated by `kind`. */
-export type MeshObject = Service | Endpoints | Pod | Node | Namespace | WorkloadEntry | ServiceEntry | DestinationRule;
+export type MeshObject =
+  Service | Endpoints | Pod | Node | Namespace | WorkloadEntry | ServiceEntry | DestinationRule | AuthorizationPolicy;
 
 /** The kinds in {@link MeshObject}, e.g. to decide which objects a source must watch. */
 export const MESH_KINDS = [
@@ -47,6 +50,7 @@ export const MESH_KINDS = [
   'WorkloadEntry',
   'ServiceEntry',
   'DestinationRule',
+  'AuthorizationPolicy',
 ] as const satisfies readonly MeshObject['kind'][];
 
 /** Whether an arbitrary object (e.g. from a Kubernetes watch) is one the control plane consumes. */

@@ -4,6 +4,7 @@
  * watch caches, so a translation is a pure function of (snapshot, proxy).
  */
 import type {
+  AuthorizationPolicy,
   DestinationRule,
   Endpoints,
   MeshObject,
@@ -42,12 +43,24 @@ export interface Snapshot {
   readonly workloadEntriesByLabel: ReadonlyMap<string, readonly WorkloadEntry[]>;
   readonly serviceEntries: readonly ServiceEntry[];
   readonly destinationRules: readonly DestinationRule[];
+  /** Sorted by namespace, then name. */
+  readonly authorizationPolicies: readonly AuthorizationPolicy[];
+  /**
+   * The cluster's own trust domain (Istio's `meshConfig.trustDomain`): the SPIFFE IDs of local pods are
+   * `spiffe://<trustDomain>/ns/<namespace>/sa/<service account>`.
+   */
+  readonly trustDomain: string;
 }
 
 /** Options of {@link createSnapshot}. */
 export interface SnapshotOptions {
   readonly revision?: number;
+  /** The cluster's trust domain; default `cluster.local`, Istio's. */
+  readonly trustDomain?: string;
 }
+
+/** Istio's default trust domain. */
+export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
 
 /** `<namespace>/<name>` of an object (namespace `default` when unset, as Kubernetes does). */
 export function objectKey(o: { metadata: { name?: string | undefined; namespace?: string | undefined } }): string {
@@ -83,6 +96,7 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   const workloadEntries: WorkloadEntry[] = [];
   const serviceEntries: ServiceEntry[] = [];
   const destinationRules: DestinationRule[] = [];
+  const authorizationPolicies: AuthorizationPolicy[] = [];
   for (const o of latest.values()) {
     switch (o.kind) {
       case 'Namespace':
@@ -110,6 +124,9 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
       case 'DestinationRule':
         destinationRules.push(o);
         break;
+      case 'AuthorizationPolicy':
+        authorizationPolicies.push(o);
+        break;
       default: {
         const never: never = o;
         throw new Error(`unhandled kind ${(never as { kind: string }).kind}`);
@@ -121,6 +138,7 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   sortByKey(workloadEntries);
   sortByKey(serviceEntries);
   sortByKey(destinationRules);
+  sortByKey(authorizationPolicies);
   const podsByIp = new Map<string, Pod>();
   const podsByName = new Map<string, Pod>();
   for (const p of pods) {
@@ -141,6 +159,8 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
     workloadEntries: Object.freeze(workloadEntries),
     serviceEntries: Object.freeze(serviceEntries),
     destinationRules: Object.freeze(destinationRules),
+    authorizationPolicies: Object.freeze(authorizationPolicies),
+    trustDomain: options.trustDomain ?? DEFAULT_TRUST_DOMAIN,
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { ingressGatewaySchema, type IngressGateway } from './install/ingress-gateway.js';
+import { authorizationPolicySchema, type AuthorizationPolicy } from './istio/authorization-policy.js';
 import { destinationRuleSchema, type DestinationRule } from './istio/destination-rule.js';
 import { serviceEntrySchema, type ServiceEntry } from './istio/service-entry.js';
 import { workloadEntrySchema, type WorkloadEntry } from './istio/workload-entry.js';
@@ -40,6 +41,7 @@ export interface KindTypes {
   WorkloadEntry: WorkloadEntry;
   ServiceEntry: ServiceEntry;
   DestinationRule: DestinationRule;
+  AuthorizationPolicy: AuthorizationPolicy;
 }
 
 /** The name of a kind meshbridge knows. */
@@ -73,6 +75,7 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   WorkloadEntry: workloadEntrySchema,
   ServiceEntry: serviceEntrySchema,
   DestinationRule: destinationRuleSchema,
+  AuthorizationPolicy: authorizationPolicySchema,
 });
 
 /** Whether `kind` names a kind with a schema. */
