@@ -23,6 +23,8 @@ const svc = (name: string, address: string, port: number, tls = false): TestServ
   namespace: 'bench',
   port: 9080,
   endpoints: [{ address, port, tls }],
+  // The server sidecar's identity (BenchMesh names service accounts after pods).
+  identities: ['spiffe://cluster-2.local/ns/bench/sa/server'],
 });
 
 function requester(host: string, port: number, hostHeader: string, viaSidecar = true): () => Promise<void> {

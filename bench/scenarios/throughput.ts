@@ -27,7 +27,13 @@ const scenario: Scenario = {
         namespace: 'bench',
         services: [
           { name: 'one', namespace: 'bench', port: 9080, endpoints: [{ address: ipApp, port: 9080 }] },
-          { name: 'mtls', namespace: 'bench', port: 9080, endpoints: [{ address: ipB, port: 15006, tls: true }] },
+          {
+            name: 'mtls',
+            namespace: 'bench',
+            port: 9080,
+            endpoints: [{ address: ipB, port: 15006, tls: true }],
+            identities: ['spiffe://cluster-1.local/ns/bench/sa/server'],
+          },
         ],
       });
       adsB.set('cluster', cdsFor([], [{ port: 9080, app: ipApp, appPort: 9080 }]));

@@ -42,6 +42,7 @@ export * from './kinds/istio/workload-entry.js';
 export * from './kinds/istio/service-entry.js';
 export * from './kinds/istio/destination-rule.js';
 export * from './kinds/istio/gateway.js';
+export * from './kinds/istio/authorization-policy.js';
 export * from './kinds/install/ingress-gateway.js';
 export * from './kinds/tsb/organization.js';
 export * from './kinds/tsb/tenant.js';

@@ -213,6 +213,17 @@ export const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     scope: 'cluster',
   }),
+  // Istio (security.istio.io)
+  k({
+    group: 'security.istio.io',
+    versions: ['v1', 'v1beta1'],
+    kind: 'AuthorizationPolicy',
+    plural: 'authorizationpolicies',
+    singular: 'authorizationpolicy',
+    shortNames: ['ap'],
+    namespaced: true,
+    scope: 'cluster',
+  }),
 ]);
 
 /** `apiVersion` string for a group/version pair (`v1` for the core group, `group/version` otherwise). */

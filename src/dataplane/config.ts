@@ -1,3 +1,6 @@
+import type { ListenerLimits } from './limits.js';
+import { readLimits } from './limits.js';
+
 /**
  * Proxy configuration from the environment (contract C.env). The only module that reads `process.env`;
  * validated once and frozen.
@@ -35,6 +38,8 @@ export interface ProxyConfig {
   readonly proxySecret: string;
   /** Bearer token sent to the ADS server as `authorization` metadata (MB_XDS_TOKEN); empty sends none. */
   readonly xdsToken: string;
+  /** Timeouts and connection cap of every traffic listener (`MB_*_TIMEOUT_MS`, `MB_MAX_CONNECTIONS`). */
+  readonly limits: ListenerLimits;
 }
 
 /** A configuration problem, with the variable at fault. */
@@ -98,6 +103,7 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
     gatewayPort: port('MB_GATEWAY_PORT', 15443),
     proxySecret: role === 'sidecar' ? req('MB_PROXY_SECRET') : '',
     xdsToken: env.MB_XDS_TOKEN ?? '',
+    limits: readLimits(env, problems),
   };
   // The values are secrets: problems name the variable, never echo it.
   if (cfg.proxySecret && !isValidProxySecret(cfg.proxySecret))

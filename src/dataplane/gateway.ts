@@ -8,6 +8,7 @@ import { startAdmin, startMetrics } from './admin.js';
 import type { ProxyConfig } from './config.js';
 import { OwnAddresses } from './gateway/own-addresses.js';
 import { handlePassthrough } from './gateway/passthrough.js';
+import { capConnections } from './limits.js';
 import { ProxyRuntime } from './runtime.js';
 import { ProxyMetrics } from './sidecar/metrics.js';
 import { waitFor } from './wait.js';
@@ -25,7 +26,7 @@ export interface Gateway {
 /** Options besides the config. */
 export interface GatewayOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
-  /** ClientHello deadline; default 5 s. */
+  /** ClientHello deadline; default `config.limits.handshakeTimeoutMs` (5 s). */
   handshakeTimeoutMs?: number;
   /** How long port 15443 waits for a complete xDS config before opening anyway; default 10 s. */
   warmingTimeoutMs?: number;
@@ -75,16 +76,19 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
       const server = net.createServer((socket) => {
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
+        // A connection silent both ways for this long is dropped, whether waiting for its hello or piped.
+        socket.setTimeout(config.limits.streamIdleTimeoutMs, () => socket.destroy());
         void handlePassthrough(socket, {
           runtime,
           own,
-          handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
+          handshakeTimeoutMs: options.handshakeTimeoutMs ?? config.limits.handshakeTimeoutMs,
           onOutcome: (outcome, service) => {
             metrics.gatewayConnections.inc({ outcome, destination_service: service || 'unknown' });
             if (outcome !== 'forwarded') log('connection refused', { outcome, service, address });
           },
         });
       });
+      capConnections(server, config.limits, () => metrics.droppedConnections.inc({ listener: 'gateway' }));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.gatewayPort, address, () => resolve());

@@ -11,6 +11,8 @@ export interface InboundTarget {
   cluster: string;
   host: string;
   port: number;
+  /** Trust domains whose peers this chain accepts; undefined = the proxy's own trust domain only. */
+  trustDomains?: readonly string[];
 }
 
 /** Routing state shared by outbound, inbound, gateway and admin. */
@@ -46,7 +48,9 @@ export class ProxyRuntime {
       const la = state.cluster.models.get(chain.cluster)?.loadAssignment;
       const ep = la?.localities[0]?.endpoints[0];
       if (!ep) continue;
-      for (const sni of chain.serverNames) inbound.set(sni, { cluster: chain.cluster, host: ep.host, port: ep.port });
+      const target: InboundTarget = { cluster: chain.cluster, host: ep.host, port: ep.port };
+      if (chain.peerTrustDomains) target.trustDomains = chain.peerTrustDomains;
+      for (const sni of chain.serverNames) inbound.set(sni, target);
     }
     this.inbound = inbound;
     const eastWest = new Map<string, string>();

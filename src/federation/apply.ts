@@ -12,7 +12,14 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_CLUSTER_LABEL, type Generate
 /** Annotation holding a hash of what we last wrote (labels + spec), so server-side defaults never cause churn. */
 export const DESIRED_HASH_ANNOTATION = 'meshbridge.io/desired-hash';
 /** Kinds the controller owns, in creation order (a namespace before what lives in it). */
-export const OWNED_KINDS = ['Namespace', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Gateway'] as const;
+export const OWNED_KINDS = [
+  'Namespace',
+  'AuthorizationPolicy',
+  'DestinationRule',
+  'ServiceEntry',
+  'WorkloadEntry',
+  'Gateway',
+] as const;
 /** Label selector of owned objects. */
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 

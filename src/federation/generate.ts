@@ -7,6 +7,7 @@ import type { GatewayExposure } from './exposure.js';
 import type { InventoryPort, InventoryService } from './inventory.js';
 import { formatLocality } from './locality.js';
 import type { TargetDecision } from './targets.js';
+import { serviceAccountsOf, spiffeIdsOf } from './identity.js';
 import {
   EAST_WEST_PORT,
   GATEWAY_LABEL,
@@ -14,6 +15,7 @@ import {
   MANAGED_BY_VALUE,
   MULTICLUSTER_NAMESPACE,
   SOURCE_CLUSTER_LABEL,
+  TRUST_DOMAIN_LABEL,
   type GeneratedMeta,
   type GeneratedObject,
   type WorkloadEntrySpec,
@@ -80,12 +82,15 @@ function endpointLabels(
   selector: Record<string, string>,
   t: Target,
   gw: string,
+  trustDomain: string | undefined,
 ): Record<string, string> {
   const failover = Object.entries(service.labels).filter(([k]) => k.startsWith('failover.tetrate.io/'));
   return sortKeys({
     ...selector,
     ...Object.fromEntries(failover),
     [TLS_MODE]: 'istio',
+    // The remote servers' identities are in the remote cluster's trust domain, not the local one.
+    ...(trustDomain ? { [TRUST_DOMAIN_LABEL]: trustDomain } : {}),
     [SOURCE_CLUSTER_LABEL]: t.remote,
     [GATEWAY_LABEL]: gw,
     [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
@@ -104,21 +109,31 @@ function endpoint(
 
 /**
  * WorkloadEntries in the client cluster for one target (one per gateway address). They carry the local Service's
- * selector labels so they become extra endpoints of that Service; ports map the local port names to 15443.
+ * selector labels so they become extra endpoints of that Service; ports map the local port names to 15443. The
+ * identity of the servers behind the gateway is the remote service's: its service account (`serviceAccount`,
+ * when its pods share one; Istio's field holds one) in the remote trust domain (label `meshbridge.io/trust-domain`).
  */
-export function workloadEntries(opts: { decision: Target; local: InventoryService }): GeneratedObject[] {
+export function workloadEntries(opts: {
+  decision: Target;
+  local: InventoryService;
+  trustDomains: ReadonlyMap<string, string>;
+}): GeneratedObject[] {
   const { decision: t, local } = opts;
   const out: GeneratedObject[] = [];
+  const accounts = serviceAccountsOf(t.remoteService);
   for (const g of t.gateways) {
     const gw = `${g.namespace}.${g.name}`;
     const hash = entryHash(t.remote, t.namespace, t.service, g.namespace, g.name);
-    const labels = endpointLabels(t.remoteService, local.selector, t, gw);
+    const labels = endpointLabels(t.remoteService, local.selector, t, gw, opts.trustDomains.get(t.remote));
     g.addresses.forEach((address, i) => {
       out.push({
         apiVersion: API,
         kind: 'WorkloadEntry',
         metadata: meta({ name: entryName(t.service, hash, i), namespace: t.namespace, labels, decisions: [t] }),
-        spec: endpoint(address, local.ports, labels, formatLocality(g.locality)),
+        spec: {
+          ...endpoint(address, local.ports, labels, formatLocality(g.locality)),
+          ...(accounts.length === 1 ? { serviceAccount: accounts[0] as string } : {}),
+        },
       });
     });
   }
@@ -131,10 +146,24 @@ function protocolOf(p: InventoryPort): string {
   return PROTOCOLS.includes(candidate) ? candidate.toUpperCase() : 'TCP';
 }
 
-/** A ServiceEntry for a service the client cluster does not run: endpoints are every target's gateway addresses. */
-export function serviceEntry(opts: { decisions: readonly Target[] }): GeneratedObject {
+/**
+ * A ServiceEntry for a service the client cluster does not run: endpoints are every target's gateway addresses;
+ * `subjectAltNames` are the SPIFFE IDs of the remote services' accounts in their clusters' trust domains.
+ */
+export function serviceEntry(opts: {
+  decisions: readonly Target[];
+  trustDomains: ReadonlyMap<string, string>;
+}): GeneratedObject {
   const first = opts.decisions[0] as Target;
   const ports = first.remoteService.ports.filter((p) => p.name);
+  const sans = [
+    ...new Set(
+      opts.decisions.flatMap((t) => {
+        const td = opts.trustDomains.get(t.remote);
+        return td ? spiffeIdsOf(t.remoteService, td) : [];
+      }),
+    ),
+  ].sort(byString);
   return {
     apiVersion: API,
     kind: 'ServiceEntry',
@@ -150,10 +179,17 @@ export function serviceEntry(opts: { decisions: readonly Target[] }): GeneratedO
       ports: ports.map((p) => ({ name: p.name as string, number: p.port, protocol: protocolOf(p) })),
       endpoints: opts.decisions.flatMap((t) =>
         t.gateways.flatMap((g) => {
-          const labels = endpointLabels(t.remoteService, {}, t, `${g.namespace}.${g.name}`);
+          const labels = endpointLabels(
+            t.remoteService,
+            {},
+            t,
+            `${g.namespace}.${g.name}`,
+            opts.trustDomains.get(t.remote),
+          );
           return g.addresses.map((a) => endpoint(a, ports, labels, formatLocality(g.locality)));
         }),
       ),
+      ...(sans.length ? { subjectAltNames: sans } : {}),
     },
   };
 }

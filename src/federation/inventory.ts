@@ -23,6 +23,8 @@ export interface InventoryWorkload {
   locality: Locality;
   /** Whether the pod's namespace injects a sidecar (its endpoint then speaks mTLS). */
   sidecar: boolean;
+  /** The pod's `spec.serviceAccountName`, when set (Kubernetes' default is `default`). */
+  serviceAccount?: string;
 }
 
 /** A Service of the cluster. */
@@ -98,7 +100,7 @@ export interface RawNode {
 /** Kubernetes `Pod` subset. */
 export interface RawPod {
   metadata?: Meta;
-  spec?: { nodeName?: string };
+  spec?: { nodeName?: string; serviceAccountName?: string };
   status?: { podIP?: string; phase?: string; conditions?: { type?: string; status?: string }[] };
 }
 /** Kubernetes `Service` subset. */
@@ -196,6 +198,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
               ready: podReady(p),
               locality: podLocality(p),
               sidecar: injected.has(namespace),
+              ...(p.spec?.serviceAccountName ? { serviceAccount: p.spec.serviceAccountName } : {}),
             }))
         : [];
       return {

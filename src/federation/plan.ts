@@ -9,6 +9,7 @@ import { fqnOf, reachabilityOf, workspaceOf, byString } from './selection.js';
 import { decideTarget, type ClusterFacts, type TargetDecision } from './targets.js';
 import { destinationRule, eastWestGateway, multiclusterNamespace, serviceEntry, workloadEntries } from './generate.js';
 import { exposureOf } from './exposure.js';
+import { trustDomainPolicy } from './identity.js';
 import type { FederationConfig, GeneratedObject } from './types.js';
 
 /** Inputs of `plan`. */
@@ -42,9 +43,10 @@ export const PLAN_WARNINGS = {
   noGatewayAddress: 'MB7002',
   unresolvedAddress: 'MB7003',
   unnamedPort: 'MB7004',
+  noTrustDomain: 'MB7005',
 } as const;
 
-const KIND_ORDER = ['Namespace', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Gateway'];
+const KIND_ORDER = ['Namespace', 'AuthorizationPolicy', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Gateway'];
 
 /** Computes the desired objects of every cluster. Pure and deterministic (same input -> same output). */
 export function plan(input: PlanInput): PlanOutput {
@@ -70,6 +72,22 @@ export function plan(input: PlanInput): PlanOutput {
     }
   }
   const reachability = reachabilityOf(config.organizationSettings);
+  // Each cluster's trust domain (Cluster.spec.trustDomain): remote entries carry it, and every cluster's sidecars
+  // accept exactly these domains. A cluster without one is named in a warning; its workloads are refused.
+  const trustDomains = new Map<string, string>();
+  for (const cl of [...config.clusters].sort((a, b) => byString(a.metadata.name ?? '', b.metadata.name ?? ''))) {
+    const td = cl.spec?.trustDomain;
+    if (td) trustDomains.set(cl.metadata.name ?? '', td);
+    else {
+      warnings.push({
+        code: PLAN_WARNINGS.noTrustDomain,
+        cluster: cl.metadata.name ?? '',
+        subject: `Cluster/${cl.metadata.name ?? ''}`,
+        message: "spec.trustDomain is not set: sidecars of other clusters refuse this cluster's workloads",
+      });
+    }
+  }
+  const policy = trustDomainPolicy([...trustDomains.values()]);
   const facts = [...input.inventories]
     .sort((a, b) => byString(a.cluster, b.cluster))
     .map((inv): ClusterFacts => {
@@ -114,10 +132,10 @@ export function plan(input: PlanInput): PlanOutput {
             message: `port ${p.port} has no name, so no WorkloadEntry can map it to the gateway port`,
           });
         }
-        for (const t of targets) out.push(...workloadEntries({ decision: t, local }));
+        for (const t of targets) out.push(...workloadEntries({ decision: t, local, trustDomains }));
         out.push(destinationRule({ namespace, service, name: `meshbridge-failover-${service}`, decisions: targets }));
       } else {
-        out.push(serviceEntry({ decisions: targets }));
+        out.push(serviceEntry({ decisions: targets, trustDomains }));
         out.push(
           destinationRule({
             namespace,
@@ -135,6 +153,7 @@ export function plan(input: PlanInput): PlanOutput {
     for (const exposure of exposureOf({ inventory: client.inventory, workspaces: config.workspaces, settings })) {
       out.push(eastWestGateway(exposure));
     }
+    if (policy) out.push(policy);
     clusters[client.inventory.cluster] = out.sort(
       (a, b) =>
         KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||

@@ -65,6 +65,14 @@ export interface ServiceEntrySpec {
   ports?: { name: string; number: number; protocol?: string; targetPort?: number }[];
   endpoints?: WorkloadEntrySpec[];
   exportTo?: string[];
+  /** SPIFFE IDs the endpoints' servers may present (clients refuse any other). */
+  subjectAltNames?: string[];
+}
+
+/** Istio `AuthorizationPolicy` spec fields used here (security.istio.io/v1). */
+export interface AuthorizationPolicySpec {
+  action: 'DENY';
+  rules: { from: { source: { notPrincipals: string[] } }[] }[];
 }
 
 /** Istio `DestinationRule` spec fields used here. */
@@ -118,6 +126,12 @@ export type GeneratedObject =
       spec: DestinationRuleSpec;
     }
   | { apiVersion: 'networking.istio.io/v1'; kind: 'Gateway'; metadata: GeneratedMeta; spec: GatewaySpec }
+  | {
+      apiVersion: 'security.istio.io/v1';
+      kind: 'AuthorizationPolicy';
+      metadata: GeneratedMeta;
+      spec: AuthorizationPolicySpec;
+    }
   | { apiVersion: 'v1'; kind: 'Namespace'; metadata: GeneratedMeta };
 
 /** The kinds the controller owns (the only kinds it ever creates, updates or deletes). */
@@ -128,6 +142,12 @@ export const MANAGED_BY_LABEL = 'meshbridge.io/managed-by';
 export const MANAGED_BY_VALUE = 'meshbridge-federation';
 export const SOURCE_CLUSTER_LABEL = 'meshbridge.io/source-cluster';
 export const GATEWAY_LABEL = 'meshbridge.io/gateway';
+/** Label of generated entries: the trust domain of the remote workloads behind them (read by the embedded mesh). */
+export const TRUST_DOMAIN_LABEL = 'meshbridge.io/trust-domain';
+/** Istio's root namespace, where the mesh-wide trust-domain policy is written (Istio installs it). */
+export const ROOT_NAMESPACE = 'istio-system';
+/** Name of the mesh-wide AuthorizationPolicy naming the organization's trust domains. */
+export const TRUST_DOMAIN_POLICY = 'meshbridge-trust-domains';
 /** Namespace holding ServiceEntries for services a cluster does not run itself. */
 export const MULTICLUSTER_NAMESPACE = 'meshbridge-multicluster';
 /** The East-West gateway's passthrough port (Istio's `tls` port 15443). */

@@ -41,7 +41,8 @@ export interface RunningCluster {
   stop(graceMs?: number): Promise<void>;
 }
 
-const BUILTIN_NAMESPACES = ['default', 'kube-system'];
+/** `istio-system` too: every local cluster runs a mesh, and Istio's root namespace holds mesh-wide policies. */
+const BUILTIN_NAMESPACES = ['default', 'kube-system', 'istio-system'];
 
 /** Starts a cluster and resolves once its API answers. */
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {

@@ -89,6 +89,7 @@ export function embeddedMesh(): MeshIntegration {
         listen: { host: '127.0.0.1', port: 0 },
         clusterName: ctx.cluster.name,
         token: xdsToken,
+        trustDomain: ctx.cluster.trustDomain,
       });
       return { xdsAddress: plane.address };
     },

@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   readonly listen: { readonly host: string; readonly port: number };
   /** The meshbridge cluster this control plane serves (for logs and stats). */
   readonly clusterName: string;
+  /** The cluster's trust domain (local pods' SPIFFE IDs); default `cluster.local`, Istio's. */
+  readonly trustDomain?: string;
   readonly log?: MeshLogger;
   /**
    * Token every ADS stream must present as `authorization: Bearer <token>` metadata; others end with
@@ -91,7 +93,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     timer = undefined;
     if (closed) return;
     const started = performance.now();
-    snapshot = createSnapshot(o.source.list(), { revision: ++revision });
+    snapshot = createSnapshot(o.source.list(), {
+      revision: ++revision,
+      ...(o.trustDomain ? { trustDomain: o.trustDomain } : {}),
+    });
     for (const [call, session] of sessions) {
       try {
         session.push();

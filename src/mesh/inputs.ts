@@ -4,6 +4,7 @@
  * the cluster's API, which validated them at its edge.
  */
 import type {
+  AuthorizationPolicy,
   DestinationRule,
   Endpoints,
   Gateway,
@@ -18,6 +19,7 @@ import type {
 } from '../api/index.js';
 
 export type {
+  AuthorizationPolicy,
   DestinationRule,
   Endpoints,
   Gateway,
@@ -38,7 +40,16 @@ export type EndpointAddress = NonNullable<NonNullable<Endpoints['subsets']>[numb
 
 /** Every object kind the control plane consumes, discriminated by `kind`. */
 export type MeshObject =
-  Service | Endpoints | Pod | Node | Namespace | WorkloadEntry | ServiceEntry | DestinationRule | Gateway;
+  | Service
+  | Endpoints
+  | Pod
+  | Node
+  | Namespace
+  | WorkloadEntry
+  | ServiceEntry
+  | DestinationRule
+  | Gateway
+  | AuthorizationPolicy;
 
 /** The kinds in {@link MeshObject}, e.g. to decide which objects a source must watch. */
 export const MESH_KINDS = [
@@ -51,6 +62,7 @@ export const MESH_KINDS = [
   'ServiceEntry',
   'DestinationRule',
   'Gateway',
+  'AuthorizationPolicy',
 ] as const satisfies readonly MeshObject['kind'][];
 
 /** Whether an arbitrary object (e.g. from a Kubernetes watch) is one the control plane consumes. */

@@ -4,6 +4,7 @@
  * watch caches, so a translation is a pure function of (snapshot, proxy).
  */
 import type {
+  AuthorizationPolicy,
   DestinationRule,
   Endpoints,
   Gateway,
@@ -45,12 +46,24 @@ export interface Snapshot {
   readonly destinationRules: readonly DestinationRule[];
   /** Istio Gateways, sorted by namespace, then name: what a gateway proxy serves (see translate/gateways.ts). */
   readonly gateways: readonly Gateway[];
+  /** Sorted by namespace, then name. */
+  readonly authorizationPolicies: readonly AuthorizationPolicy[];
+  /**
+   * The cluster's own trust domain (Istio's `meshConfig.trustDomain`): the SPIFFE IDs of local pods are
+   * `spiffe://<trustDomain>/ns/<namespace>/sa/<service account>`.
+   */
+  readonly trustDomain: string;
 }
 
 /** Options of {@link createSnapshot}. */
 export interface SnapshotOptions {
   readonly revision?: number;
+  /** The cluster's trust domain; default `cluster.local`, Istio's. */
+  readonly trustDomain?: string;
 }
+
+/** Istio's default trust domain. */
+export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
 
 /** `<namespace>/<name>` of an object (namespace `default` when unset, as Kubernetes does). */
 export function objectKey(o: { metadata: { name?: string | undefined; namespace?: string | undefined } }): string {
@@ -87,6 +100,7 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   const serviceEntries: ServiceEntry[] = [];
   const destinationRules: DestinationRule[] = [];
   const gateways: Gateway[] = [];
+  const authorizationPolicies: AuthorizationPolicy[] = [];
   for (const o of latest.values()) {
     switch (o.kind) {
       case 'Namespace':
@@ -117,6 +131,9 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
       case 'Gateway':
         gateways.push(o);
         break;
+      case 'AuthorizationPolicy':
+        authorizationPolicies.push(o);
+        break;
       default: {
         const never: never = o;
         throw new Error(`unhandled kind ${(never as { kind: string }).kind}`);
@@ -129,6 +146,7 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
   sortByKey(serviceEntries);
   sortByKey(destinationRules);
   sortByKey(gateways);
+  sortByKey(authorizationPolicies);
   const podsByIp = new Map<string, Pod>();
   const podsByName = new Map<string, Pod>();
   for (const p of pods) {
@@ -150,6 +168,8 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
     serviceEntries: Object.freeze(serviceEntries),
     destinationRules: Object.freeze(destinationRules),
     gateways: Object.freeze(gateways),
+    authorizationPolicies: Object.freeze(authorizationPolicies),
+    trustDomain: options.trustDomain ?? DEFAULT_TRUST_DOMAIN,
   });
 }
 

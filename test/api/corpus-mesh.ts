@@ -71,6 +71,30 @@ export const meshKinds = {
       ),
     }),
   }),
+  AuthorizationPolicy: fc.record({
+    apiVersion: fc.constantFrom('security.istio.io/v1', 'security.istio.io/v1beta1'),
+    kind: fc.constant('AuthorizationPolicy'),
+    metadata: k8sMeta,
+    spec: fc.record({
+      action: fc.constantFrom('ALLOW', 'DENY'),
+      rules: fc.array(
+        fc.record({
+          from: fc.array(
+            fc.record({
+              source: fc.record({
+                notPrincipals: fc.array(
+                  dnsName.map((n) => `${n}.local/*`),
+                  { minLength: 1, maxLength: 3 },
+                ),
+              }),
+            }),
+            { minLength: 1, maxLength: 2 },
+          ),
+        }),
+        { maxLength: 2 },
+      ),
+    }),
+  }),
   DestinationRule: fc.record({
     apiVersion: istioVersion,
     kind: fc.constant('DestinationRule'),

@@ -101,6 +101,27 @@ export const MESH_TABLES: Table[] = [
     ],
   },
   {
+    kind: 'AuthorizationPolicy',
+    valid: k8s('security.istio.io/v1', 'AuthorizationPolicy', {
+      spec: { action: 'DENY', rules: [{ from: [{ source: { notPrincipals: ['cluster-1.local/*'] } }] }] },
+    }),
+    invalid: [
+      { change: set('spec.action', 'REJECT'), code: 'MB0105', path: 'spec.action', why: 'actions are an enum' },
+      {
+        change: set('spec.rules', [{ from: [{ source: { notPrincipals: 'cluster-1.local/*' } }] }]),
+        code: 'MB0103',
+        path: 'spec.rules[0].from[0].source.notPrincipals',
+        why: 'principals are a list',
+      },
+      {
+        change: set('spec.rules', [{ when: [] }]),
+        code: 'MB0104',
+        path: 'spec.rules[0].when',
+        why: 'unsupported field',
+      },
+    ],
+  },
+  {
     kind: 'IngressGateway',
     valid: k8s('install.tetrate.io/v1alpha1', 'IngressGateway', {
       spec: {

@@ -93,6 +93,17 @@ const env = (o: {
     ...(o.gateway ? { gatewayAddresses: [o.gateway] } : {}),
   });
 
+// The federation's mesh-wide policy: sidecars accept peers of both clusters' trust domains.
+const trustDomainPolicy = {
+  apiVersion: 'security.istio.io/v1' as const,
+  kind: 'AuthorizationPolicy' as const,
+  metadata: { name: 'meshbridge-trust-domains', namespace: 'istio-system' },
+  spec: {
+    action: 'DENY' as const,
+    rules: [{ from: [{ source: { notPrincipals: ['cluster-1.local/*', 'cluster-2.local/*'] } }] }],
+  },
+};
+
 before(async () => {
   pki = await createTestPki();
   apps = await Promise.all([
@@ -132,10 +143,18 @@ before(async () => {
       spec: {
         address: ip.gwLb,
         ports: { http: 15443 },
-        labels: { app: 'details', 'security.istio.io/tlsMode': 'istio', 'meshbridge.io/source-cluster': 'cluster-2' },
+        // As the federation writes it: the remote service's account, in the remote cluster's trust domain.
+        serviceAccount: 'bookinfo-details',
+        labels: {
+          app: 'details',
+          'security.istio.io/tlsMode': 'istio',
+          'meshbridge.io/source-cluster': 'cluster-2',
+          'meshbridge.io/trust-domain': 'cluster-2.local',
+        },
         locality: 'eu-remote-1',
       },
     },
+    trustDomainPolicy,
   ]);
   const src2 = createMemorySource([
     ns,
@@ -160,17 +179,20 @@ before(async () => {
         ],
       },
     },
+    trustDomainPolicy,
   ]);
   cp1 = await startControlPlane({
     source: src1,
     listen: { host: '127.0.0.1', port: 0 },
     clusterName: 'cluster-1',
+    trustDomain: 'cluster-1.local',
     debounceMs: 20,
   });
   cp2 = await startControlPlane({
     source: src2,
     listen: { host: '127.0.0.1', port: 0 },
     clusterName: 'cluster-2',
+    trustDomain: 'cluster-2.local',
     debounceMs: 20,
   });
   const c1 = { cluster: 'cluster-1', region: 'eu-west-2', zone: 'eu-west-2a', xds: cp1.address };

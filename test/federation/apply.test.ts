@@ -22,6 +22,8 @@ before(async () => {
   await server.start();
   // The client cluster runs (part of) bookinfo, so its namespace exists; generated objects live in it.
   server.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bookinfo' } });
+  // Istio's root namespace exists wherever Istio is installed; the mesh-wide trust-domain policy lives there.
+  server.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
   dir = mkdtempSync(join(tmpdir(), 'mb-apply-'));
   writeFileSync(join(dir, 'kubeconfig'), kubeconfigFor({ 'cluster-1': server }));
   client = createClusterClient({
@@ -63,7 +65,11 @@ test('creates every planned object in an empty cluster, and a second pass change
   );
   assert.deepEqual(
     server.list('Namespace').map((n) => n.metadata?.name),
-    ['bookinfo', 'meshbridge-multicluster'],
+    ['bookinfo', 'istio-system', 'meshbridge-multicluster'],
+  );
+  assert.deepEqual(
+    server.list('AuthorizationPolicy', 'istio-system').map((o) => o.metadata?.name),
+    ['meshbridge-trust-domains'],
   );
   const again = await converge(desired);
   assert.deepEqual(again.changes, []);

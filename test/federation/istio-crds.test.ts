@@ -18,17 +18,27 @@ const SCHEMAS: Record<string, SchemaNode> = {
   ServiceEntry: schema('serviceentry.v1.yaml'),
   DestinationRule: schema('destinationrule.v1.yaml'),
   Gateway: schema('gateway.v1.yaml'),
+  AuthorizationPolicy: schema('authorizationpolicy.v1.yaml'),
 };
 
 test('every Istio object of every plan case is valid against the Istio CRD schema of its kind', () => {
-  const counts: Record<string, number> = { WorkloadEntry: 0, ServiceEntry: 0, DestinationRule: 0, Gateway: 0 };
+  const counts: Record<string, number> = {
+    WorkloadEntry: 0,
+    ServiceEntry: 0,
+    DestinationRule: 0,
+    Gateway: 0,
+    AuthorizationPolicy: 0,
+  };
   for (const file of readdirSync(CASES).filter((f) => f.endsWith('.yaml'))) {
     const { expanded } = loadCase(join(CASES, file));
     const out = plan({ config: expanded.config, inventories: expanded.inventories, resolved: expanded.resolved });
     for (const [cluster, objects] of Object.entries(out.clusters)) {
       for (const o of objects) {
         if (o.kind === 'Namespace') continue;
-        assert.equal(o.apiVersion, 'networking.istio.io/v1');
+        assert.equal(
+          o.apiVersion,
+          o.kind === 'AuthorizationPolicy' ? 'security.istio.io/v1' : 'networking.istio.io/v1',
+        );
         const errors = checkSchema(SCHEMAS[o.kind] as SchemaNode, o);
         assert.deepEqual(errors, [], `${file} ${cluster} ${o.kind}/${o.metadata.name}`);
         // The resource model (what the embedded cluster API enforces) accepts it too.

@@ -119,3 +119,36 @@ test('the data plane merges a partial EDS push: one service changes, the others 
   assert.equal(client.state.endpoint.models.size, 4, 'the assignments not in the push are kept');
   assert.deepEqual(hosts('outbound|9080||details.bookinfo.svc.cluster.local'), ['127.1.0.11']);
 });
+
+test("identities reach the data plane: endpoints' SPIFFE IDs and the inbound listener's trust domains", async (t) => {
+  const c = parse(readFileSync(join(dir, 'trust-domains', 'case.yaml'), 'utf8')) as GoldenCase;
+  const source = createMemorySource(objectsOf(c));
+  const cp = await startControlPlane({
+    source,
+    listen: { host, port: 0 },
+    clusterName: 'cluster-1',
+    trustDomain: 'cluster-1.local',
+    debounceMs: 10,
+  });
+  const client = new XdsClient({ address: cp.address, node: { id: c.proxy.id, locality: c.proxy.locality ?? {} } });
+  client.start();
+  t.after(async () => {
+    client.stop();
+    await cp.close();
+  });
+  const details = 'outbound|9080||details.bookinfo.svc.cluster.local';
+  await until(() => client.isReady() && client.state.endpoint.models.has(details), 'the details assignment');
+  const sans = client.state.endpoint.models
+    .get(details)
+    ?.localities.flatMap((l) => l.endpoints.map((e) => `${e.host} ${e.subjectAltNames?.join(',') ?? '-'}`))
+    .sort();
+  assert.deepEqual(sans, [
+    '127.1.0.11 spiffe://cluster-1.local/ns/bookinfo/sa/bookinfo-details',
+    '127.2.200.1 spiffe://cluster-2.local/ns/bookinfo/sa/bookinfo-details',
+  ]);
+  const inbound = client.state.listener.models.get('virtualInbound');
+  assert.deepEqual(
+    inbound?.filterChains.map((fc) => fc.peerTrustDomains),
+    [['cluster-1.local', 'cluster-2.local']],
+  );
+});

@@ -19,6 +19,8 @@ interface GoldenCase {
   /** What the case shows, as a behaviour sentence. */
   description: string;
   proxy: XdsNodeInfo;
+  /** The cluster's trust domain (default Istio's `cluster.local`). */
+  trustDomain?: string;
   listenerNames?: string[];
   /** Example files (relative to examples/bookinfo) whose objects are added, in `namespace`. */
   include?: { file: string; namespace: string }[];
@@ -50,7 +52,7 @@ function loadObjects(c: GoldenCase): MeshObject[] {
 for (const name of readdirSync(dir).sort()) {
   const c = parse(readFileSync(join(dir, name, 'case.yaml'), 'utf8')) as GoldenCase;
   test(`${name}: ${c.description}`, () => {
-    const snapshot = createSnapshot(loadObjects(c));
+    const snapshot = createSnapshot(loadObjects(c), c.trustDomain ? { trustDomain: c.trustDomain } : {});
     const proxy = proxyFromNode(c.proxy, snapshot);
     const got = translate(snapshot, proxy, c.listenerNames ? { listenerNames: c.listenerNames } : {});
     const file = join(dir, name, 'expected.json');

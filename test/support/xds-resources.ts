@@ -15,6 +15,8 @@ export interface TestEndpoint {
   locality?: { region: string; zone?: string; sub_zone?: string };
   tls?: boolean;
   healthy?: boolean;
+  /** SPIFFE IDs this mTLS endpoint may present (default: the service's `identities`). */
+  sans?: string[];
 }
 
 /** One service of the fixture mesh. */
@@ -27,6 +29,37 @@ export interface TestService {
   perTryTimeoutMs?: number;
   timeoutMs?: number;
   outlier?: { consecutive5xx?: number; baseEjectionMs?: number; maxEjectionPercent?: number };
+  /**
+   * SPIFFE IDs of the service's server workloads, carried on each mTLS endpoint. Default: the identity the
+   * fixtures give a server, `spiffe://cluster-2.local/ns/<namespace>/sa/bookinfo-<name>`.
+   */
+  identities?: string[];
+}
+
+/** Trust domains of the fixture organization (cluster-1 and cluster-2), accepted by inbound listeners. */
+export const FIXTURE_TRUST_DOMAINS = ['cluster-1.local', 'cluster-2.local'];
+const TLS_CONTEXT = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
+
+/** The DownstreamTlsContext of an inbound chain accepting peers of `trustDomains` (URI SAN prefix matchers). */
+export function inboundTlsContext(trustDomains: readonly string[]) {
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': TLS_CONTEXT,
+      require_client_certificate: { value: true },
+      common_tls_context: {
+        combined_validation_context: {
+          default_validation_context: {
+            match_typed_subject_alt_names: trustDomains.map((td) => ({
+              san_type: 'URI',
+              matcher: { prefix: `spiffe://${td}/` },
+            })),
+          },
+          validation_context_sds_secret_config: { name: 'ROOTCA' },
+        },
+      },
+    },
+  };
 }
 
 const fqdn = (s: TestService): string => `${s.name}.${s.namespace}.svc.cluster.local`;
@@ -99,6 +132,16 @@ export function edsFor(services: TestService[]) {
                   metadata: {
                     filter_metadata: {
                       'envoy.transport_socket_match': { fields: { tlsMode: { stringValue: 'istio' } } },
+                      meshbridge: {
+                        fields: {
+                          subjectAltNames: {
+                            stringValue: (
+                              e.sans ??
+                              s.identities ?? [`spiffe://cluster-2.local/ns/${s.namespace}/sa/bookinfo-${s.name}`]
+                            ).join(','),
+                          },
+                        },
+                      },
                     },
                   },
                 }
@@ -144,8 +187,15 @@ export function rdsFor(services: TestService[], clientNs: string) {
   ];
 }
 
-/** LDS: virtualOutbound (HCM -> RDS outbound) and virtualInbound (one chain per inbound port, by SNI). */
-export function ldsFor(podIp: string, inbound: Array<{ port: number; service: string }> = []) {
+/**
+ * LDS: virtualOutbound (HCM -> RDS outbound) and virtualInbound (one chain per inbound port, by SNI, accepting
+ * peers of `trustDomains`; `[]` leaves the matchers out, so the sidecar accepts its own trust domain only).
+ */
+export function ldsFor(
+  podIp: string,
+  inbound: Array<{ port: number; service: string }> = [],
+  trustDomains: readonly string[] = FIXTURE_TRUST_DOMAINS,
+) {
   return [
     {
       name: 'virtualOutbound',
@@ -171,6 +221,7 @@ export function ldsFor(podIp: string, inbound: Array<{ port: number; service: st
       address: { socket_address: { address: podIp, port_value: 15006 } },
       filter_chains: inbound.map((i) => ({
         filter_chain_match: { server_names: [`outbound_.${i.port}_._.${i.service}`] },
+        ...(trustDomains.length ? { transport_socket: inboundTlsContext(trustDomains) } : {}),
         filters: [
           {
             name: 'envoy.filters.network.tcp_proxy',
@@ -190,6 +241,8 @@ export function serveSidecarConfig(
     namespace: string;
     services: TestService[];
     inbound?: Array<{ port: number; service: string; appPort: number }>;
+    /** Trust domains the inbound listener accepts (default {@link FIXTURE_TRUST_DOMAINS}). */
+    trustDomains?: readonly string[];
   },
 ): void {
   const inbound = opts.inbound ?? [];
@@ -202,7 +255,7 @@ export function serveSidecarConfig(
   );
   ads.set('endpoint', edsFor(opts.services));
   ads.set('route', rdsFor(opts.services, opts.namespace));
-  ads.set('listener', ldsFor(opts.podIp, inbound));
+  ads.set('listener', ldsFor(opts.podIp, inbound, opts.trustDomains));
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { ingressGatewaySchema, type IngressGateway } from './install/ingress-gateway.js';
+import { authorizationPolicySchema, type AuthorizationPolicy } from './istio/authorization-policy.js';
 import { destinationRuleSchema, type DestinationRule } from './istio/destination-rule.js';
 import { gatewaySchema, type Gateway } from './istio/gateway.js';
 import { serviceEntrySchema, type ServiceEntry } from './istio/service-entry.js';
@@ -42,6 +43,7 @@ export interface KindTypes {
   ServiceEntry: ServiceEntry;
   DestinationRule: DestinationRule;
   Gateway: Gateway;
+  AuthorizationPolicy: AuthorizationPolicy;
 }
 
 /** The name of a kind meshbridge knows. */
@@ -76,6 +78,7 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   ServiceEntry: serviceEntrySchema,
   DestinationRule: destinationRuleSchema,
   Gateway: gatewaySchema,
+  AuthorizationPolicy: authorizationPolicySchema,
 });
 
 /** Whether `kind` names a kind with a schema. */

@@ -7,8 +7,13 @@ import https from 'node:https';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Host } from '../balancer/cluster-balancer.js';
+import type { TLSSocket } from 'node:tls';
+import { uriSans } from '../../identity/index.js';
 import type { RequestBody } from './body.js';
 import type { UpstreamAgents } from './upstream.js';
+
+/** SPIFFE ID each pooled mTLS connection's server proved during its handshake. */
+const provenIdentity = new WeakMap<Socket, string>();
 
 /** Outcome of an attempt. */
 export type AttemptResult =
@@ -55,7 +60,7 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
           ...common,
           agent: o.agents.mtls(),
           ...(o.sni ? { servername: o.sni } : {}),
-          checkServerIdentity: o.agents.checkServer,
+          checkServerIdentity: o.agents.checkServerFor(o.host.endpoint.subjectAltNames),
         })
       : http.request({ ...common, agent: o.agents.plain });
     const fail = (reason: 'connect' | 'reset' | 'timeout', message: string): void => {
@@ -64,10 +69,19 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     };
     req.on('socket', (s: Socket) => {
       if (req.reusedSocket) {
+        // A pooled connection was checked against the SANs of its time; the endpoint's may have changed since.
+        const proven = provenIdentity.get(s);
+        if (tls && (!proven || !o.host.endpoint.subjectAltNames?.includes(proven))) {
+          return fail('connect', `pooled connection's server identity ${proven ?? '(unknown)'} is no longer expected`);
+        }
         connected = true;
         return;
       }
-      s.once(tls ? 'secureConnect' : 'connect', () => (connected = true));
+      s.once(tls ? 'secureConnect' : 'connect', () => {
+        connected = true;
+        // checkServerIdentity already accepted this server; remember who it is for reuse from the pool.
+        if (tls) provenIdentity.set(s, uriSans((s as TLSSocket).getPeerCertificate().subjectaltname)[0] ?? '');
+      });
       timers.push(
         setTimeout(() => {
           if (!connected) fail('connect', `connect timeout after ${o.connectTimeoutMs} ms`);

@@ -1,8 +1,11 @@
 /**
  * Inbound: the mTLS listener on `<podIP>:15006`. The TLS layer requires a client certificate from the mesh root
- * (OpenSSL checks chain and dates), then `verifyPeer` re-checks the identity (not a CA, exactly one SPIFFE URI
- * SAN) and the SNI must name an inbound filter chain; only then is the connection handed to the HTTP layer, so
- * a refused peer never gets a byte to the application. Requests go to the app at `<podIP>:<targetPort>`.
+ * (OpenSSL checks chain and dates), the SNI must name an inbound filter chain, then `verifyPeer` re-checks the
+ * identity (not a CA, exactly one SPIFFE URI SAN) and its trust domain: one of the chain's accepted domains (the
+ * organization's clusters, from the control plane) or, while the control plane names none, the proxy's own.
+ * Only then is the connection handed to the HTTP layer, so a refused peer never gets a byte to the application.
+ * The listener limits bound handshakes, headers, whole requests, idle keep-alive and the number of connections.
+ * Requests go to the app at `<podIP>:<targetPort>`.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +13,7 @@ import tls from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import { peerChain, verifyPeer } from '../../identity/index.js';
 import type { ProxyConfig } from '../config.js';
+import { capConnections, httpServerOptions } from '../limits.js';
 import type { InboundTarget, ProxyRuntime } from '../runtime.js';
 import { hasBody } from './body.js';
 import { forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
@@ -38,9 +42,11 @@ const targets = new WeakMap<object, { target: InboundTarget; sni: string; peer: 
 /** Starts the inbound mTLS listener. */
 export async function startInbound(deps: InboundDeps, host: string, port: number): Promise<InboundListener> {
   const appAgent = new http.Agent({ keepAlive: true, timeout: 4000, scheduling: 'lifo' });
-  const httpServer = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) =>
-    forward(deps, appAgent, req, res),
-  );
+  const limits = deps.config.limits;
+  const httpServer = http.createServer(httpServerOptions(limits), (req, res) => forward(deps, appAgent, req, res));
+  // This HTTP server never listens itself (the TLS server hands it connections), but Node only starts checking
+  // the headers and request timeouts of its connections on 'listening': without this, slow clients never expire.
+  httpServer.emit('listening');
   const context = (): tls.SecureContextOptions => ({
     cert: deps.tls.current.certPem,
     key: deps.tls.current.keyPem,
@@ -51,8 +57,9 @@ export async function startInbound(deps: InboundDeps, host: string, port: number
     requestCert: true,
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
-    handshakeTimeout: 5000,
+    handshakeTimeout: limits.handshakeTimeoutMs,
   });
+  capConnections(server, limits, () => deps.metrics.droppedConnections.inc({ listener: 'inbound' }));
   deps.tls.onRotate(() => server.setSecureContext(context()));
   const refuse = (socket: TLSSocket, reason: string, detail: string): void => {
     deps.metrics.refusedPeers.inc({ reason });
@@ -64,10 +71,13 @@ export async function startInbound(deps: InboundDeps, host: string, port: number
     deps.onRefused?.('handshake', err.code ?? err.message);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
-    const verdict = verifyPeer(peerChain(socket), deps.tls.roots);
-    if (!verdict.ok) return refuse(socket, verdict.reason, verdict.detail);
     const sni = (socket as TLSSocket & { servername?: string | false }).servername || '';
     const target = deps.runtime.inbound.get(sni);
+    const own = deps.tls.trustDomain;
+    // Never an empty list: verifyPeer reads an empty list as "any domain under the root".
+    const trustDomains = target?.trustDomains?.length ? target.trustDomains : own ? [own] : ['(none)'];
+    const verdict = verifyPeer(peerChain(socket), deps.tls.roots, { trustDomains });
+    if (!verdict.ok) return refuse(socket, verdict.reason, verdict.detail);
     if (!target) return refuse(socket, 'unknown_sni', sni || '(none)');
     targets.set(socket, { target, sni, peer: verdict.uri });
     httpServer.emit('connection', socket);
@@ -81,6 +91,7 @@ export async function startInbound(deps: InboundDeps, host: string, port: number
     close: async () => {
       appAgent.destroy();
       httpServer.closeAllConnections();
+      httpServer.close();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

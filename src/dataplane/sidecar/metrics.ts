@@ -61,6 +61,13 @@ export class ProxyMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  /** Connections closed on accept because a listener held its maximum (`MB_MAX_CONNECTIONS`). */
+  readonly droppedConnections = new client.Counter({
+    name: 'meshbridge_listener_overflow_total',
+    help: 'Connections closed on accept because the listener was at its connection cap',
+    labelNames: ['listener'] as const,
+    registers: [this.registry],
+  });
 
   /** Records one finished request. */
   observe(labels: RequestLabels, durationMs: number): void {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host } from '../balancer/cluster-balancer.js';
 import type { ProxyConfig } from '../config.js';
+import { capConnections, httpServerOptions } from '../limits.js';
 import type { ProxyRuntime } from '../runtime.js';
 import type { RetryModel, VirtualHostModel } from '../xds/model.js';
 import type { AttemptResult } from './attempt.js';
@@ -173,11 +174,13 @@ export async function startOutbound(deps: OutboundDeps, host: string, port: numb
   if (!deps.config.proxySecret) throw new TypeError('the outbound proxy needs config.proxySecret');
   const secret = deps.config.proxySecret;
   const handler = createOutboundHandler(deps);
-  const server = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
+  // Slow or idle clients are bounded by the listener limits (headers, whole request, keep-alive, connection cap).
+  const server = http.createServer(httpServerOptions(deps.config.limits), (req, res) => {
     const auth = checkProxyAuthorization(req.headers['proxy-authorization'], secret);
     if (!auth.ok) return refuseProxyRequest(req, res, auth.reason);
     handler(req, res);
   });
+  capConnections(server, deps.config.limits, () => deps.metrics.droppedConnections.inc({ listener: 'outbound' }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

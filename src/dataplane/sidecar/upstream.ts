@@ -1,7 +1,8 @@
 /**
  * Upstream connections: one keep-alive agent for plaintext endpoints and one mTLS agent per certificate
  * generation. mTLS presents the workload certificate, sends Istio's SNI for the cluster, and checks that the
- * server presents a SPIFFE workload certificate under the mesh root (verifyPeer), not a DNS name.
+ * server presents a SPIFFE workload certificate under the mesh root (verifyPeer) whose ID is one the endpoint is
+ * expected to present (its `subjectAltNames`, the service accounts behind the service), not a DNS name.
  */
 import type { PeerCertificate } from 'node:tls';
 import http from 'node:http';
@@ -41,16 +42,43 @@ export class UpstreamAgents {
     return this.tlsAgent;
   }
 
-  /** `checkServerIdentity` for mTLS: the server must be a SPIFFE workload under our root. */
-  checkServer = (_host: string, cert: PeerCertificate): Error | undefined => {
-    if (!this.tls) return new Error('no trust bundle');
-    if (!cert.raw) return new Error('server presented no certificate');
-    const r = verifyPeer([new X509Certificate(cert.raw)], this.tls.roots);
-    return r.ok ? undefined : new Error(`server identity refused: ${r.reason}: ${r.detail}`);
-  };
+  /**
+   * `checkServerIdentity` for mTLS to an endpoint expecting `expected` SPIFFE IDs: the server must be a SPIFFE
+   * workload under our root presenting one of them. No list (the control plane named none) refuses every server:
+   * an unnamed identity is never trusted. Runs inside the handshake, before any request byte is written.
+   */
+  checkServerFor(expected: readonly string[] | undefined): (host: string, cert: PeerCertificate) => Error | undefined {
+    return (_host, cert) => {
+      if (!this.tls) return new Error('no trust bundle');
+      if (!cert.raw) return new Error('server presented no certificate');
+      return checkIdentity(verifyPeer([new X509Certificate(cert.raw)], this.tls.roots), expected);
+    };
+  }
 
   destroy(): void {
     this.plain.destroy();
     this.tlsAgent?.destroy();
+  }
+}
+
+/** The error for a verified (or refused) server identity against the expected SPIFFE IDs, or undefined if fine. */
+export function checkIdentity(
+  verdict: ReturnType<typeof verifyPeer>,
+  expected: readonly string[] | undefined,
+): Error | undefined {
+  if (!verdict.ok) return new IdentityError(`server identity refused: ${verdict.reason}: ${verdict.detail}`);
+  if (!expected?.includes(verdict.uri)) {
+    const want = expected?.length ? expected.join(', ') : '(none named by the control plane)';
+    return new IdentityError(`server identity refused: ${verdict.uri} is not the destination's (${want})`);
+  }
+  return undefined;
+}
+
+/** A server presented an identity other than the destination service's. */
+export class IdentityError extends Error {
+  readonly code = 'MBD_SERVER_IDENTITY';
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdentityError';
   }
 }

@@ -3,6 +3,7 @@
  * `parse*` functions are pure: decoded proto object in, a model or a list of problems out (every problem, with a
  * field path, not just the first), so an update can be NACKed with a useful error_detail.
  */
+import { parseSpiffeId } from '../../identity/spiffe.js';
 
 /** Outlier detection settings (Envoy names, milliseconds). */
 export interface OutlierModel {
@@ -33,6 +34,12 @@ export interface EndpointModel {
   tlsMode: 'istio' | 'disabled';
   /** Cluster the endpoint is in, from metadata when the control plane sets it. */
   clusterId?: string;
+  /**
+   * SPIFFE IDs the endpoint may present (`filter_metadata.meshbridge.subjectAltNames`, comma separated, like
+   * Istio's `subjectAltNames`): an mTLS endpoint presenting any other identity is refused before a request byte is
+   * sent. An `istio` endpoint without the list is refused too (fail closed).
+   */
+  subjectAltNames?: readonly string[];
 }
 
 /** Endpoints of one locality at one priority. */
@@ -81,6 +88,12 @@ export interface FilterChainModel {
   serverNames: string[];
   cluster?: string;
   routeConfigName?: string;
+  /**
+   * Trust domains whose workloads may connect (from the chain's DownstreamTlsContext: URI SAN matchers
+   * `prefix: spiffe://<domain>/`). Undefined when the chain names none: the inbound listener then accepts its own
+   * trust domain only.
+   */
+  peerTrustDomains?: string[];
 }
 
 /** An LDS Listener. */
@@ -89,6 +102,10 @@ export interface ListenerModel {
   address?: { host: string; port: number };
   filterChains: FilterChainModel[];
 }
+
+/** Longest lists accepted from the control plane (every parser has a limit). */
+const MAX_SANS = 64;
+const MAX_TRUST_DOMAINS = 256;
 
 /** A parse result. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -171,6 +188,8 @@ export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
       const fm = obj(obj(eo.metadata).filter_metadata);
       const tlsMode = structString(fm['envoy.transport_socket_match'], 'tlsMode') === 'istio' ? 'istio' : 'disabled';
       const clusterId = structString(fm.istio, 'cluster') || structString(fm.meshbridge, 'cluster');
+      const where = `${clusterName}: endpoints[${i}].lb_endpoints[${j}]`;
+      const sans = parseSans(structString(fm.meshbridge, 'subjectAltNames'), where, errors);
       return {
         host,
         port,
@@ -178,6 +197,7 @@ export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
         weight: u32(eo.load_balancing_weight, 1) || 1,
         tlsMode,
         ...(clusterId ? { clusterId } : {}),
+        ...(sans ? { subjectAltNames: sans } : {}),
       };
     });
     return {
@@ -251,7 +271,48 @@ export function parseListener(l: Obj): Parsed<ListenerModel> {
         if (cluster) chain.cluster = cluster;
       }
     }
+    const domains = parsePeerTrustDomains(
+      obj(fco.transport_socket),
+      `${name}: filter_chains[${model.filterChains.length}]`,
+    );
+    if (domains.ok && domains.value) chain.peerTrustDomains = domains.value;
+    if (!domains.ok) errors.push(...domains.errors);
     model.filterChains.push(chain);
   }
   return errors.length ? { ok: false, errors } : { ok: true, value: model };
+}
+
+function parseSans(raw: string, where: string, errors: string[]): string[] | undefined {
+  if (!raw) return undefined;
+  const sans = raw.split(',');
+  if (sans.length > MAX_SANS) errors.push(`${where}: more than ${MAX_SANS} subjectAltNames`);
+  for (const san of sans) {
+    if (!parseSpiffeId(san)) errors.push(`${where}: subjectAltNames: ${JSON.stringify(san)} is not a SPIFFE ID`);
+  }
+  return sans;
+}
+
+/**
+ * Trust domains of a DownstreamTlsContext's URI SAN matchers. Only `prefix: spiffe://<domain>/` matchers are
+ * understood; any other matcher is an error (the update is rejected rather than enforced loosely).
+ */
+function parsePeerTrustDomains(transportSocket: Obj, where: string): Parsed<string[] | undefined> {
+  const ctx = obj(obj(transportSocket.typed_config).common_tls_context);
+  const validation = obj(obj(ctx.combined_validation_context).default_validation_context);
+  const matchers = arr(validation.match_typed_subject_alt_names);
+  if (matchers.length === 0) return { ok: true, value: undefined };
+  const errors: string[] = [];
+  if (matchers.length > MAX_TRUST_DOMAINS) errors.push(`${where}: more than ${MAX_TRUST_DOMAINS} SAN matchers`);
+  const domains: string[] = [];
+  matchers.forEach((m, k) => {
+    const mo = obj(m);
+    const prefix = str(obj(mo.matcher).prefix);
+    const domain = /^spiffe:\/\/([a-z0-9._-]+)\/$/.exec(prefix)?.[1];
+    if (str(mo.san_type) !== 'URI' || !domain) {
+      errors.push(
+        `${where}: match_typed_subject_alt_names[${k}]: only URI prefix spiffe://<trust domain>/ is supported`,
+      );
+    } else domains.push(domain);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, value: domains };
 }

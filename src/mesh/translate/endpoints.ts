@@ -70,7 +70,13 @@ function lbEndpoint(e: MeshEndpoint): XdsObject {
   };
   // The client picks its transport socket by this metadata (Istio's tlsMode-istio transport_socket_match).
   if (e.tlsMode === 'istio') {
-    out['metadata'] = { filter_metadata: { 'envoy.transport_socket_match': stringStruct({ tlsMode: 'istio' }) } };
+    // With the identities the server may present (Istio's subjectAltNames): the client refuses any other one.
+    out['metadata'] = {
+      filter_metadata: {
+        'envoy.transport_socket_match': stringStruct({ tlsMode: 'istio' }),
+        ...(e.identities.length ? { meshbridge: stringStruct({ subjectAltNames: e.identities.join(',') }) } : {}),
+      },
+    };
   }
   return out;
 }

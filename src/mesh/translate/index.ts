@@ -23,6 +23,7 @@ import { outboundRouteConfiguration } from './routes.js';
 import { inboundPorts, servicePorts, type InboundPort, type MeshServicePort } from './services.js';
 import { enterSnapshot, fingerprintOf, reuse } from './reuse.js';
 import { formatLocality } from '../locality.js';
+import { peerTrustDomains } from './authorization.js';
 
 /** Per-request inputs besides snapshot and proxy. */
 export interface TranslateOptions {
@@ -67,7 +68,7 @@ export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOp
       seen.add(p.port);
       clusters.push(inboundCluster(proxy.ip, p));
     }
-    listeners.push(virtualOutbound(proxy.ip), virtualInbound(proxy.ip, inbound));
+    listeners.push(virtualOutbound(proxy.ip), virtualInbound(proxy.ip, inbound, peerTrustDomains(snapshot)));
   }
   const fixed = new Set<string>(Object.values(LISTENER_NAMES));
   for (const name of options.listenerNames ?? []) {

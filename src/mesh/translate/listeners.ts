@@ -65,11 +65,35 @@ export function virtualOutbound(podIp: string): XdsObject {
 }
 
 /**
+ * The validation context of inbound chains: the mesh root (SDS `ROOTCA`) and, when the accepted trust domains are
+ * known, one URI SAN matcher `prefix: spiffe://<domain>/` per domain (Envoy accepts a peer matching any of them).
+ */
+function inboundValidation(trustDomains: readonly string[] | undefined): XdsObject {
+  if (!trustDomains) return { validation_context_sds_secret_config: { name: 'ROOTCA' } };
+  return {
+    combined_validation_context: {
+      default_validation_context: {
+        match_typed_subject_alt_names: trustDomains.map((td) => ({
+          san_type: 'URI',
+          matcher: { prefix: `spiffe://${td}/` },
+        })),
+      },
+      validation_context_sds_secret_config: { name: 'ROOTCA' },
+    },
+  };
+}
+
+/**
  * `virtualInbound` on `<podIP>:15006`: mesh mTLS with a required client certificate; one filter chain per
  * inbound service port, chosen by the SNI `outbound_.<port>_._.<host>` the client sidecar sends, forwarding to
- * the STATIC cluster `inbound|<port>||`.
+ * the STATIC cluster `inbound|<port>||`. `trustDomains` (from the mesh-wide AuthorizationPolicy) are the client
+ * trust domains accepted; undefined leaves them out and the sidecar accepts its own domain only.
  */
-export function virtualInbound(podIp: string, ports: readonly InboundPort[]): XdsObject {
+export function virtualInbound(
+  podIp: string,
+  ports: readonly InboundPort[],
+  trustDomains?: readonly string[],
+): XdsObject {
   return {
     name: LISTENER_NAMES.inbound,
     address: socketAddress(podIp, SIDECAR_INBOUND_PORT),
@@ -89,7 +113,7 @@ export function virtualInbound(podIp: string, ports: readonly InboundPort[]): Xd
             common_tls_context: {
               alpn_protocols: ['istio'],
               tls_certificate_sds_secret_configs: [{ name: 'default' }],
-              validation_context_sds_secret_config: { name: 'ROOTCA' },
+              ...inboundValidation(trustDomains),
             },
           },
         },

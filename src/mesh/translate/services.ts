@@ -9,6 +9,7 @@ import {
   fromWorkloadEntrySpec,
   podEndpoint,
   resolveTargetPort,
+  workloadEntryIdentities,
   type MeshEndpoint,
 } from './endpoint-sources.js';
 
@@ -83,7 +84,9 @@ function kubeServicePort(
     for (const we of selectorCandidates(snapshot.workloadEntriesByLabel, namespace, svc.spec?.selector)) {
       if (!selectorMatches(svc.spec?.selector, we.spec?.labels)) continue;
       const numericTarget = typeof port.targetPort === 'number' ? port.targetPort : undefined;
-      const ep = fromWorkloadEntrySpec(we.spec ?? {}, port.name ?? '', numericTarget ?? port.port, 'workloadEntry');
+      const spec = we.spec ?? {};
+      const ids = workloadEntryIdentities(snapshot, we.metadata.namespace ?? 'default', spec);
+      const ep = fromWorkloadEntrySpec(spec, port.name ?? '', numericTarget ?? port.port, 'workloadEntry', ids);
       if (ep) endpoints.push(ep);
     }
   }
@@ -156,7 +159,9 @@ function serviceEntryPorts(snapshot: Snapshot, serviceHosts: ReadonlySet<string>
           const selector = spec.workloadSelector.labels;
           for (const we of selectorCandidates(snapshot.workloadEntriesByLabel, namespace, selector)) {
             if (!selectorMatches(selector, we.spec?.labels)) continue;
-            const ep = fromWorkloadEntrySpec(we.spec ?? {}, port.name, defaultPort, 'workloadEntry');
+            const weSpec = we.spec ?? {};
+            const ids = workloadEntryIdentities(snapshot, we.metadata.namespace ?? 'default', weSpec);
+            const ep = fromWorkloadEntrySpec(weSpec, port.name, defaultPort, 'workloadEntry', ids);
             if (ep) endpoints.push(ep);
           }
           for (const pod of selectorCandidates(snapshot.podsByLabel, namespace, selector)) {
@@ -166,7 +171,9 @@ function serviceEntryPorts(snapshot: Snapshot, serviceHosts: ReadonlySet<string>
           }
         } else {
           for (const e of spec.endpoints ?? []) {
-            const ep = fromWorkloadEntrySpec(e, port.name, defaultPort, 'serviceEntry');
+            // Istio: a ServiceEntry's subjectAltNames, when set, name the identities of all its endpoints.
+            const ids = spec.subjectAltNames ?? workloadEntryIdentities(snapshot, namespace, e);
+            const ep = fromWorkloadEntrySpec(e, port.name, defaultPort, 'serviceEntry', ids);
             if (ep) endpoints.push(ep);
           }
         }

@@ -62,13 +62,17 @@ function bookinfo(clusterIndex: number): Obj[] {
     if (!d?.kind) continue;
     if (d.kind === 'Service') out.push({ ...d, metadata: { ...d.metadata, namespace: 'bookinfo' } });
     if (d.kind === 'Deployment') {
-      const spec = d.spec as { template: { metadata: { labels: Record<string, string> } } };
+      const spec = d.spec as {
+        template: { metadata: { labels: Record<string, string> }; spec?: { serviceAccountName?: string } };
+      };
+      const serviceAccountName = spec.template.spec?.serviceAccountName;
       const name = `${String(d.metadata?.name)}-5d8f7c9b4-abcde`;
       out.push({
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name, namespace: 'bookinfo', labels: spec.template.metadata.labels },
-        spec: { nodeName: 'node-1' },
+        // As the Deployment controller makes them: the template's service account is the pod's identity.
+        spec: { nodeName: 'node-1', ...(serviceAccountName ? { serviceAccountName } : {}) },
         status: {
           phase: 'Running',
           podIP: `127.${clusterIndex}.0.${pod++}`,

@@ -1,0 +1,249 @@
+// Bounded resources and strict HTTP framing in a real sidecar process (outbound explicit proxy and inbound mTLS
+// listener) and a real East-West gateway, with short limits set through their MB_* settings. Each hostile case
+// asserts the refusal (status / close, within the limit) and that the counting apps behind received 0 bytes.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { startTestAdsServer } from '../support/ads-server.js';
+import type { TestAdsServer } from '../support/ads-server.js';
+import { createTestPki } from '../support/pki.js';
+import type { TestPki } from '../support/pki.js';
+import type { ProxyProcess, TestApp } from '../support/proxies.js';
+import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
+import type { ProbeOptions } from '../support/raw-probes.js';
+import { openIdle, probe, rssMb, socketCount } from '../support/raw-probes.js';
+import { cdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
+
+const ipA = randomLoopback(); // the sidecar under test (outbound to appD, inbound to appA)
+const ipD = randomLoopback(); // plaintext details app reached through A's outbound listener
+const ipGw = randomLoopback();
+const lbGw = randomLoopback();
+const SNI = 'outbound_.9080_._.reviews.bookinfo.svc.cluster.local';
+const LIMITS = {
+  MB_HEADERS_TIMEOUT_MS: '1000',
+  MB_REQUEST_TIMEOUT_MS: '2000',
+  MB_IDLE_TIMEOUT_MS: '1000',
+  MB_HANDSHAKE_TIMEOUT_MS: '1000',
+  MB_MAX_CONNECTIONS: '500',
+};
+let pki: TestPki;
+let appA: TestApp;
+let appD: TestApp;
+let sidecar: ProxyProcess;
+let gateway: ProxyProcess;
+const servers: TestAdsServer[] = [];
+
+before(async () => {
+  pki = await createTestPki();
+  [appA, appD] = await Promise.all([startApp('reviews-v1', ipA, 9080), startApp('details-v1', ipD, 9080)]);
+  const [adsA, adsGw] = await Promise.all([startTestAdsServer(), startTestAdsServer()]);
+  servers.push(adsA!, adsGw!);
+  serveSidecarConfig(adsA!, {
+    podIp: ipA,
+    namespace: 'bookinfo',
+    services: [{ name: 'details', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipD, port: 9080 }] }],
+    inbound: [{ port: 9080, service: 'reviews.bookinfo.svc.cluster.local', appPort: 9080 }],
+  });
+  const gwServices = [
+    { name: 'reviews', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipA, port: 15006, tls: true }] },
+  ];
+  adsGw!.set('cluster', cdsFor(gwServices));
+  adsGw!.set('endpoint', edsFor(gwServices));
+  const base = { ...LIMITS, MB_NAMESPACE: 'bookinfo', MB_CLUSTER: 'cluster-2' };
+  [sidecar, gateway] = await Promise.all([
+    spawnProxy('sidecar-main.js', {
+      ...base,
+      MB_XDS_ADDRESS: adsA!.address,
+      MB_POD_IP: ipA,
+      MB_POD_NAME: 'reviews-v1-a',
+      MB_CERT_DIR: await pki.workloadDir('cluster-2.local', 'bookinfo', 'bookinfo-reviews'),
+    }),
+    spawnProxy('gateway-main.js', {
+      ...base,
+      MB_NAMESPACE: 'istio-system',
+      MB_XDS_ADDRESS: adsGw!.address,
+      MB_POD_IP: ipGw,
+      MB_POD_NAME: 'eastwest-gateway-1',
+      MB_NODE_ID: `router~${ipGw}~eastwest-gateway-1.istio-system~istio-system.svc.cluster.local`,
+      MB_GATEWAY_ADDRESSES: lbGw,
+      MB_CERT_DIR: '',
+    }),
+  ]);
+});
+
+after(async () => {
+  killAll();
+  await Promise.all([appA?.close(), appD?.close(), ...servers.map((s) => s.close())]);
+});
+
+const settle = (ms = 150): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const appBytes = (): number => appA.bytesReceived + appD.bytesReceived;
+
+/** The two HTTP listeners of the sidecar: plaintext outbound and mTLS inbound (valid client certificate). */
+async function listener(kind: 'outbound' | 'inbound'): Promise<Pick<ProbeOptions, 'host' | 'port' | 'tls'>> {
+  if (kind === 'outbound') return { host: ipA, port: 15001 };
+  const cert = await pki.issue('cluster-1.local', 'bookinfo', 'bookinfo-productpage');
+  return {
+    host: ipA,
+    port: 15006,
+    tls: {
+      servername: SNI,
+      ca: pki.root.certPem,
+      cert: cert.certPem,
+      key: cert.keyPem,
+      checkServerIdentity: () => undefined,
+    },
+  };
+}
+const target = (kind: 'outbound' | 'inbound'): string => (kind === 'outbound' ? 'http://details.bookinfo:9080/' : '/');
+
+for (const kind of ['outbound', 'inbound'] as const) {
+  describe(`${kind} listener`, () => {
+    it('serves a normal request (control)', async () => {
+      const r = await probe({
+        ...(await listener(kind)),
+        chunks: [`GET ${target(kind)} HTTP/1.1\r\nHost: x:9080\r\nConnection: close\r\n\r\n`],
+      });
+      assert.match(r.data, /^HTTP\/1\.1 200/);
+    });
+
+    it('closes a slowloris that never finishes its headers (1 s limit); 0 bytes to the app', async () => {
+      const before = appBytes();
+      const drip = Array.from({ length: 20 }, (_, i) => `X-Slow-${i}: a\r\n`);
+      const r = await probe({
+        ...(await listener(kind)),
+        chunks: [`GET ${target(kind)} HTTP/1.1\r\nHost: x\r\n`, ...drip],
+        delayMs: 200,
+        waitMs: 6000,
+      });
+      assert.ok(r.closed, 'the sidecar closed the connection');
+      assert.ok(r.closedAfterMs < 2500, `closed after ${r.closedAfterMs} ms`);
+      assert.match(r.data, /^(HTTP\/1\.1 408|)/);
+      await settle();
+      assert.equal(appBytes(), before, 'the apps received 0 bytes');
+    });
+
+    it('closes a connection that sends nothing at all (headers limit); 0 bytes to the app', async () => {
+      const before = appBytes();
+      const r = await probe({ ...(await listener(kind)), waitMs: 6000 });
+      assert.ok(r.closed && r.closedAfterMs < 2500, `closed after ${r.closedAfterMs} ms`);
+      assert.equal(appBytes(), before);
+    });
+
+    it('ends a slowloris body at the request limit (2 s); the app never gets a complete request', async () => {
+      const app = kind === 'outbound' ? appD : appA;
+      const requestsBefore = app.requests;
+      const drip = Array.from({ length: 30 }, () => 'x'.repeat(10));
+      const r = await probe({
+        ...(await listener(kind)),
+        chunks: [`POST ${target(kind)}echo HTTP/1.1\r\nHost: x:9080\r\nContent-Length: 1000\r\n\r\n`, ...drip],
+        delayMs: 200,
+        waitMs: 8000,
+      });
+      assert.ok(r.closed, 'the sidecar closed the connection');
+      assert.ok(r.closedAfterMs < 4000, `closed after ${r.closedAfterMs} ms`);
+      assert.doesNotMatch(r.data, /HTTP\/1\.1 200/, 'no successful answer to an incomplete request');
+      await settle(300);
+      // The body streams (as in Envoy): the app may see the request start, but it is aborted, never answered.
+      assert.ok(app.requests - requestsBefore <= 1);
+    });
+
+    const smuggling: Array<[string, string]> = [
+      ['two different Content-Length headers (CL+CL)', 'Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!'],
+      [
+        'Content-Length with Transfer-Encoding (CL+TE)',
+        'Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n',
+      ],
+      ['an obs-fold header continuation', 'X-Folded: a\r\n b\r\nContent-Length: 0\r\n\r\n'],
+    ];
+    for (const [name, rest] of smuggling) {
+      it(`refuses ${name} with 400; 0 bytes to the app`, async () => {
+        const before = appBytes();
+        const r = await probe({
+          ...(await listener(kind)),
+          chunks: [`POST ${target(kind)} HTTP/1.1\r\nHost: x:9080\r\n${rest}`],
+        });
+        assert.match(r.data, /^HTTP\/1\.1 400/);
+        assert.ok(r.closed);
+        await settle();
+        assert.equal(appBytes(), before, 'the apps received 0 bytes');
+      });
+    }
+
+    it('refuses bare LF line endings with 400; 0 bytes to the app', async () => {
+      const before = appBytes();
+      const r = await probe({
+        ...(await listener(kind)),
+        chunks: [`GET ${target(kind)} HTTP/1.1\nHost: x:9080\nX-A: 1\n\n`],
+      });
+      assert.match(r.data, /^HTTP\/1\.1 400/);
+      assert.ok(r.closed);
+      await settle();
+      assert.equal(appBytes(), before);
+    });
+  });
+}
+
+describe('2,000 idle connections', () => {
+  for (const [name, host, port] of [
+    ['the outbound listener', () => ipA, 15001],
+    ['the inbound listener', () => ipA, 15006],
+    ['the gateway', () => lbGw, 15443],
+  ] as const) {
+    it(`${name}: holds at most the cap (500), memory stays bounded, then serves normally`, async () => {
+      const proc = name === 'the gateway' ? gateway : sidecar;
+      const pid = proc.child.pid as number;
+      const rssBefore = rssMb(pid);
+      const socketsBefore = socketCount(pid);
+      const bytesBefore = appBytes();
+      const sockets: net.Socket[] = await openIdle(host(), port, 2000);
+      await settle(300);
+      // Measured in the proxy process itself: connections still in the kernel's accept queue cost it nothing.
+      const held = socketCount(pid) - socketsBefore;
+      const rssDuring = rssMb(pid);
+      for (const s of sockets) s.destroy();
+      assert.ok(held <= 500, `${held} connections held by the proxy (cap 500)`);
+      assert.ok(held >= 250, `${held} connections held: the cap should admit up to 500`);
+      assert.ok(rssDuring - rssBefore < 40, `RSS grew ${(rssDuring - rssBefore).toFixed(1)} MB`);
+      assert.equal(appBytes(), bytesBefore, 'the apps received 0 bytes');
+      await settle(300);
+      const r = await viaProxy({ host: ipA }, 'http://details.bookinfo:9080/');
+      assert.equal(r.status, 200);
+      process.stdout.write(
+        `# ${name}: ${held} of 2000 held, RSS ${rssBefore.toFixed(1)} -> ${rssDuring.toFixed(1)} MB\n`,
+      );
+    });
+  }
+});
+
+describe('limits are settings', () => {
+  it('a bad limit value stops the proxy at start with the variable named', async () => {
+    await assert.rejects(
+      spawnProxy('sidecar-main.js', {
+        MB_XDS_ADDRESS: servers[0]!.address,
+        MB_POD_IP: randomLoopback(),
+        MB_POD_NAME: 'bad',
+        MB_NAMESPACE: 'bookinfo',
+        MB_CLUSTER: 'cluster-2',
+        MB_CERT_DIR: '/nonexistent',
+        MB_HEADERS_TIMEOUT_MS: '0',
+      }),
+      /MB_HEADERS_TIMEOUT_MS=0 must be an integer from 1/,
+    );
+  });
+
+  it('the proxy counts connections dropped at the cap', async () => {
+    const text = await new Promise<string>((resolve, reject) => {
+      http
+        .get({ host: ipA, port: 15020, path: '/stats/prometheus' }, (res) => {
+          let t = '';
+          res.on('data', (d: Buffer) => (t += d.toString()));
+          res.on('end', () => resolve(t));
+        })
+        .on('error', reject);
+    });
+    const m = /meshbridge_listener_overflow_total\{listener="outbound"\} (\d+)/.exec(text);
+    assert.ok(m && Number(m[1]) > 0, 'overflow counted');
+  });
+});
