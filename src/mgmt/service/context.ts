@@ -4,11 +4,14 @@ import type { Store } from '../store/types.js';
 import type { AuditOutcome } from '../store/types.js';
 import { MgmtError } from '../errors.js';
 import type { RevisionNotifier } from './notifier.js';
+import type { MgmtLimits } from '../limits/settings.js';
 
 /** Dependencies of the services (built once by the server). */
 export interface MgmtDeps {
   store: Store;
   notifier: RevisionNotifier;
+  /** Body and per-organization limits (DEFAULT_LIMITS when omitted). */
+  limits?: MgmtLimits;
 }
 
 /** One call: the dependencies plus the authenticated caller. */

@@ -40,6 +40,7 @@ export async function startTestMgmt(opts: TestMgmtOptions = {}): Promise<TestMgm
   const running = await startMgmt({
     listen: '127.0.0.1:0',
     home,
+    plainHttp: true,
     ...(opts.store === undefined ? {} : { store: opts.store }),
     logger: createLogger({ level: 'debug', destination }),
   });
