@@ -20,6 +20,7 @@ import { registerUi } from './ui/register.js';
 import { createUiSources } from './ui/sources.js';
 import type { UiSources, UiSourcesOptions } from './ui/sources.js';
 import { resolveLimits } from './limits/settings.js';
+import { SignIn } from './auth/sign-in.js';
 import type { MgmtLimits } from './limits/settings.js';
 import { resolveTransport } from './tls/transport.js';
 import type { ServerTls } from './tls/transport.js';
@@ -109,7 +110,12 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   const ui = uiOptions === undefined ? undefined : createUiSources(uiOptions);
   try {
     await ensureAdminToken(store, join(opts.home, 'admin-token'));
-    const deps: MgmtDeps = { store, notifier: new RevisionNotifier(await store.revision()), limits };
+    const deps: MgmtDeps = {
+      store,
+      notifier: new RevisionNotifier(await store.revision()),
+      limits,
+      signIn: new SignIn(),
+    };
     const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui, uiOptions?.kubeconfigPath)]);
     const app = await buildApp({
       deps,

@@ -16,6 +16,8 @@ import { registerAuditRoutes } from './routes-audit.js';
 import { registerConfigRoutes } from './routes-config.js';
 import { registerStatusRoutes } from './routes-status.js';
 import { registerWatchRoutes } from './routes-watch.js';
+import { registerSignInRoutes } from './routes-sign-in.js';
+import { SignIn } from '../auth/sign-in.js';
 
 /** Something that adds routes to the app (e.g. `registerUi(app, deps)` from `src/mgmt/ui`). */
 export type AppExtension = (app: FastifyInstance, deps: MgmtDeps) => void | Promise<void>;
@@ -84,7 +86,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
   });
   await app.register(swagger, swaggerOptions());
-  installAuth(app, opts.deps);
+  const signIn = opts.deps.signIn ?? new SignIn();
+  installAuth(app, opts.deps, signIn);
+  registerSignInRoutes(app, opts.deps, signIn);
   registerConfigRoutes(app, opts.deps);
   registerWatchRoutes(app, opts.deps);
   registerStatusRoutes(app, opts.deps);

@@ -5,6 +5,7 @@ import type { AuditOutcome } from '../store/types.js';
 import { MgmtError } from '../errors.js';
 import type { RevisionNotifier } from './notifier.js';
 import type { MgmtLimits } from '../limits/settings.js';
+import type { SignIn } from '../auth/sign-in.js';
 
 /** Dependencies of the services (built once by the server). */
 export interface MgmtDeps {
@@ -12,6 +13,8 @@ export interface MgmtDeps {
   notifier: RevisionNotifier;
   /** Body and per-organization limits (DEFAULT_LIMITS when omitted). */
   limits?: MgmtLimits;
+  /** One-time sign-in codes and browser sessions (a fresh table when omitted). */
+  signIn?: SignIn;
 }
 
 /** One call: the dependencies plus the authenticated caller. */
