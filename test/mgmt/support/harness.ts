@@ -8,6 +8,7 @@ import { startMgmt } from '../../../src/mgmt/start.js';
 import type { RunningMgmt } from '../../../src/mgmt/start.js';
 import { issueToken } from '../../../src/mgmt/auth/tokens.js';
 import type { Principal, Role } from '../../../src/mgmt/auth/roles.js';
+import type { MgmtLimits } from '../../../src/mgmt/limits/settings.js';
 
 /** A running test server. */
 export interface TestMgmt {
@@ -25,6 +26,8 @@ export interface TestMgmt {
 export interface TestMgmtOptions {
   store?: string;
   home?: string;
+  /** Body and per-organization limits (defaults otherwise). */
+  limits?: Partial<MgmtLimits>;
 }
 
 /** Starts a server whose logs are captured in memory. */
@@ -42,6 +45,7 @@ export async function startTestMgmt(opts: TestMgmtOptions = {}): Promise<TestMgm
     home,
     plainHttp: true,
     ...(opts.store === undefined ? {} : { store: opts.store }),
+    ...(opts.limits === undefined ? {} : { limits: opts.limits }),
     logger: createLogger({ level: 'debug', destination }),
   });
   return {
