@@ -49,6 +49,8 @@ export interface StartOptions {
   caFile?: string;
   /** Body and per-organization limits (defaults: DEFAULT_LIMITS). */
   limits?: Partial<MgmtLimits>;
+  /** The sign-in code and session table (a fresh one by default; tests pass short expiries). */
+  signIn?: SignIn;
 }
 
 /** The UI's default data sources for a home: its kubeconfig's clusters when `local up` has written one. */
@@ -114,7 +116,7 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
       store,
       notifier: new RevisionNotifier(await store.revision()),
       limits,
-      signIn: new SignIn(),
+      signIn: opts.signIn ?? new SignIn(),
     };
     const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui, uiOptions?.kubeconfigPath)]);
     const app = await buildApp({

@@ -9,6 +9,7 @@ import type { RunningMgmt } from '../../../src/mgmt/start.js';
 import { issueToken } from '../../../src/mgmt/auth/tokens.js';
 import type { Principal, Role } from '../../../src/mgmt/auth/roles.js';
 import type { MgmtLimits } from '../../../src/mgmt/limits/settings.js';
+import type { SignIn } from '../../../src/mgmt/auth/sign-in.js';
 
 /** A running test server. */
 export interface TestMgmt {
@@ -28,6 +29,8 @@ export interface TestMgmtOptions {
   home?: string;
   /** Body and per-organization limits (defaults otherwise). */
   limits?: Partial<MgmtLimits>;
+  /** The sign-in table (a default one otherwise). */
+  signIn?: SignIn;
 }
 
 /** Starts a server whose logs are captured in memory. */
@@ -46,6 +49,7 @@ export async function startTestMgmt(opts: TestMgmtOptions = {}): Promise<TestMgm
     plainHttp: true,
     ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.limits === undefined ? {} : { limits: opts.limits }),
+    ...(opts.signIn === undefined ? {} : { signIn: opts.signIn }),
     logger: createLogger({ level: 'debug', destination }),
   });
   return {
