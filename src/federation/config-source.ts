@@ -100,7 +100,10 @@ export async function fetchSnapshot(options: {
   const u = new URL('/v2/snapshot', options.url);
   if (options.after !== undefined) u.searchParams.set('after', options.after);
   if (options.waitSeconds !== undefined) u.searchParams.set('wait', String(options.waitSeconds));
-  const res = await (options.fetch ?? fetch)(u, { headers: { authorization: `Bearer ${options.token}` }, signal: options.signal });
+  const res = await (options.fetch ?? fetch)(u, {
+    headers: { authorization: `Bearer ${options.token}` },
+    signal: options.signal,
+  });
   if (!res.ok) throw new Error(`GET ${u.pathname}: HTTP ${res.status}`);
   const body = (await res.json()) as { revision?: unknown; objects?: unknown[] };
   return { revision: String(body.revision ?? ''), config: configFromObjects(body.objects ?? []) };

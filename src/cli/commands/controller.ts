@@ -24,7 +24,10 @@ export function registerController(program: Command): void {
     .option('--kubeconfig <path>', 'kubeconfig for clusters without spec.kubeconfig (context = cluster name)')
     .option('--mgmt <url>', 'management plane URL (default: $MESHBRIDGE_HOME/mgmt.json)')
     .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)')
-    .option('--ca-file <file>', "CA bundle that verifies the management plane (or $MESHBRIDGE_CA_FILE; default: mgmt.json's)")
+    .option(
+      '--ca-file <file>',
+      "CA bundle that verifies the management plane (or $MESHBRIDGE_CA_FILE; default: mgmt.json's)",
+    )
     .option('--debounce <ms>', 'quiet time before re-planning after a change', '100')
     .action(async (opts: ControllerOptions) => {
       const defaults = federationDefaults();

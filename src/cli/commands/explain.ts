@@ -48,7 +48,12 @@ export function registerExplain(program: Command): void {
         const token = opts.tokenFile ? readToken(opts.tokenFile) : defaults.token;
         if (!url || !token)
           throw new Error('no management plane: pass --mgmt and --token-file, or run `meshbridge local up`');
-        origin = { type: 'mgmt', url, token, fetch: mgmtFetchFor({ url, ...(opts.caFile ? { caFile: opts.caFile } : {}) }) };
+        origin = {
+          type: 'mgmt',
+          url,
+          token,
+          fetch: mgmtFetchFor({ url, ...(opts.caFile ? { caFile: opts.caFile } : {}) }),
+        };
       }
       const config = await loadConfig(origin);
       if (!config.clusters.some((c) => c.metadata.name === opts.from)) {

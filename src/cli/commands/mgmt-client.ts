@@ -99,7 +99,9 @@ export function connect(opts: MgmtConnectionOptions): MgmtClient {
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
         if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(cause)) {
-          throw new Error(`the management plane at ${base} presented a certificate that does not verify (${cause}); pass --ca-file`);
+          throw new Error(
+            `the management plane at ${base} presented a certificate that does not verify (${cause}); pass --ca-file`,
+          );
         }
         throw new Error(`cannot reach the management plane at ${base} (${cause})`);
       }
