@@ -75,9 +75,11 @@ export class InMemoryConfigSource implements ConfigSource {
 
 /** Options of `HttpConfigSource`. */
 export interface HttpConfigSourceOptions {
-  /** Base URL of the management plane, e.g. `http://127.0.0.1:8080`. */
+  /** Base URL of the management plane, e.g. `https://127.0.0.1:8443`. */
   url: string;
   token: string;
+  /** The fetch to use (e.g. one that trusts the management plane's CA); default the global fetch. */
+  fetch?: typeof fetch;
   /** Long-poll wait in seconds (default 30). */
   waitSeconds?: number;
   /** Delay after a failed poll before retrying, in ms (default 1000). */
@@ -92,11 +94,16 @@ export async function fetchSnapshot(options: {
   after?: string;
   waitSeconds?: number;
   signal?: AbortSignal;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
 }): Promise<ConfigSnapshot> {
   const u = new URL('/v2/snapshot', options.url);
   if (options.after !== undefined) u.searchParams.set('after', options.after);
   if (options.waitSeconds !== undefined) u.searchParams.set('wait', String(options.waitSeconds));
-  const res = await fetch(u, { headers: { authorization: `Bearer ${options.token}` }, signal: options.signal });
+  const res = await (options.fetch ?? fetch)(u, {
+    headers: { authorization: `Bearer ${options.token}` },
+    signal: options.signal,
+  });
   if (!res.ok) throw new Error(`GET ${u.pathname}: HTTP ${res.status}`);
   const body = (await res.json()) as { revision?: unknown; objects?: unknown[] };
   return { revision: String(body.revision ?? ''), config: configFromObjects(body.objects ?? []) };
@@ -108,7 +115,8 @@ export class HttpConfigSource implements ConfigSource {
   private readonly listeners = new Set<(s: ConfigSnapshot) => void>();
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
-  private readonly options: Readonly<Required<Omit<HttpConfigSourceOptions, 'onError'>>> & HttpConfigSourceOptions;
+  private readonly options: Readonly<Required<Omit<HttpConfigSourceOptions, 'onError' | 'fetch'>>> &
+    HttpConfigSourceOptions;
 
   constructor(options: HttpConfigSourceOptions) {
     if (!/^https?:\/\//.test(options.url)) throw new TypeError(`management plane URL must be http(s): ${options.url}`);
@@ -137,6 +145,7 @@ export class HttpConfigSource implements ConfigSource {
             after: this.snapshot?.revision,
             waitSeconds: this.snapshot ? this.options.waitSeconds : 0,
             signal: abort.signal,
+            ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
           });
           if (snap.revision !== this.snapshot?.revision) {
             this.snapshot = snap;

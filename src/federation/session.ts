@@ -13,13 +13,16 @@ import { resolveGatewayNames, systemResolver, type Resolver } from './resolve.js
 import type { Cluster, FederationConfig } from './types.js';
 
 /** Where the configuration comes from: the management plane, or TSB YAML files. */
-export type ConfigOrigin = { type: 'mgmt'; url: string; token: string } | { type: 'files'; files: string[] };
+export type ConfigOrigin =
+  { type: 'mgmt'; url: string; token: string; fetch?: typeof fetch } | { type: 'files'; files: string[] };
 
 /** Loads the configuration once. */
 export async function loadConfig(origin: ConfigOrigin): Promise<FederationConfig> {
   switch (origin.type) {
     case 'mgmt':
-      return (await fetchSnapshot({ url: origin.url, token: origin.token })).config;
+      return (
+        await fetchSnapshot({ url: origin.url, token: origin.token, ...(origin.fetch ? { fetch: origin.fetch } : {}) })
+      ).config;
     case 'files': {
       const objects: unknown[] = [];
       for (const f of origin.files) {

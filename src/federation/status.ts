@@ -31,13 +31,21 @@ export class MemoryStatusSink implements StatusSink {
 /** PUTs reports to the management plane; only sends a report that differs from the last one sent. */
 export class HttpStatusSink implements StatusSink {
   private readonly sent = new Map<string, string>();
-  constructor(private readonly options: { url: string; token: string; onError?: (err: Error) => void }) {}
+  constructor(
+    private readonly options: {
+      url: string;
+      token: string;
+      onError?: (err: Error) => void;
+      /** Default: the global fetch. */
+      fetch?: typeof fetch;
+    },
+  ) {}
   async report(report: StatusReport): Promise<void> {
     const key = `${report.kind}/${report.fqn}`;
     const body = JSON.stringify(report);
     if (this.sent.get(key) === body) return;
     try {
-      const res = await fetch(new URL('/v2/status', this.options.url), {
+      const res = await (this.options.fetch ?? fetch)(new URL('/v2/status', this.options.url), {
         method: 'PUT',
         headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
         body,

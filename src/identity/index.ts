@@ -6,3 +6,4 @@ export * from './rotation.js';
 export * from './spiffe.js';
 export * from './verify.js';
 export * from './workload.js';
+export * from './serving.js';

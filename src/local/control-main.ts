@@ -7,6 +7,8 @@
 import { readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startMgmt } from '../mgmt/start.js';
+import { mgmtFetch } from '../mgmt/tls/client-fetch.js';
+import { localServingTls } from '../mgmt/tls/local-cert.js';
 import { HttpConfigSource } from '../federation/config-source.js';
 import { kubeconfigConnector } from '../federation/connect.js';
 import { FederationController } from '../federation/controller.js';
@@ -55,7 +57,10 @@ function clusterObjects(): unknown[] {
   });
 }
 
-const listen = (port: number) => startMgmt({ listen: `127.0.0.1:${port}`, home });
+// HTTPS with a certificate from the home's CA for the address it listens on; clients trust that CA (mgmt.json).
+const { tls, caFile } = await localServingTls(home, '127.0.0.1');
+const fetch = mgmtFetch(readFileSync(caFile, 'utf8'));
+const listen = (port: number) => startMgmt({ listen: `127.0.0.1:${port}`, home, tls, caFile });
 const mgmt = await listen(previousPort()).catch(() => listen(0));
 const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
 const register = await fetch(`${mgmt.url}/v2/apply`, {
@@ -71,9 +76,9 @@ const register = await fetch(`${mgmt.url}/v2/apply`, {
 if (!register.ok) log(`registering the local clusters failed: HTTP ${register.status} ${await register.text()}`);
 
 const controller = new FederationController({
-  config: new HttpConfigSource({ url: mgmt.url, token, onError: (e) => log(`management plane: ${e.message}`) }),
+  config: new HttpConfigSource({ url: mgmt.url, token, fetch, onError: (e) => log(`management plane: ${e.message}`) }),
   connect: kubeconfigConnector(homePaths(home).kubeconfig),
-  status: new HttpStatusSink({ url: mgmt.url, token, onError: (e) => log(`status: ${e.message}`) }),
+  status: new HttpStatusSink({ url: mgmt.url, token, fetch, onError: (e) => log(`status: ${e.message}`) }),
   debounceMs: 50,
   log,
 });

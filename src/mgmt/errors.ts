@@ -14,6 +14,11 @@ export const MGMT_CODES = {
   MB9007: { status: 400, title: 'bad request' },
   MB9008: { status: 404, title: 'route not found' },
   MB9009: { status: 500, title: 'internal error' },
+  MB9010: { status: 413, title: 'request body too large' },
+  MB9011: { status: 400, title: 'request body is not strict JSON (syntax, duplicate key, nesting too deep)' },
+  MB9012: { status: 422, title: 'forbidden object key (__proto__, constructor, prototype) in the request body' },
+  MB9013: { status: 403, title: 'organization limit reached (object count or stored size); nothing was changed' },
+  MB9014: { status: 403, title: 'a cookie-authenticated write lacks the CSRF header' },
 } as const;
 
 export type MgmtCode = keyof typeof MGMT_CODES;

@@ -1,6 +1,7 @@
 /**
- * Starts the management plane: opens the store, makes sure `<home>/admin-token` exists, builds the app, listens and
- * writes `<home>/mgmt.json` `{url}` so the CLI finds it. Used by `meshbridge server` and `local up`.
+ * Starts the management plane: opens the store, makes sure `<home>/admin-token` exists, builds the app, listens
+ * (HTTPS, or plain HTTP on loopback when asked) and writes `<home>/mgmt.json` `{url, ca?}` so the CLI finds it and
+ * knows which CA to trust. Used by `meshbridge server` and `local up`.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,11 @@ import { federationFailover } from './ui/failover-source.js';
 import { registerUi } from './ui/register.js';
 import { createUiSources } from './ui/sources.js';
 import type { UiSources, UiSourcesOptions } from './ui/sources.js';
+import { resolveLimits } from './limits/settings.js';
+import { SignIn } from './auth/sign-in.js';
+import type { MgmtLimits } from './limits/settings.js';
+import { resolveTransport } from './tls/transport.js';
+import type { ServerTls } from './tls/transport.js';
 
 /** Options of `startMgmt`. */
 export interface StartOptions {
@@ -35,6 +41,16 @@ export interface StartOptions {
    * `<home>/kubeconfig` when that file exists (local clusters), scraped directly.
    */
   ui?: UiSourcesOptions | false;
+  /** Serve HTTPS with this certificate chain and key. Required unless `plainHttp`. */
+  tls?: ServerTls;
+  /** Serve plain HTTP instead of HTTPS: refused (TransportError) unless the listen host is loopback. */
+  plainHttp?: boolean;
+  /** A CA file that verifies `tls`'s certificate, recorded in mgmt.json for clients on this machine. */
+  caFile?: string;
+  /** Body and per-organization limits (defaults: DEFAULT_LIMITS). */
+  limits?: Partial<MgmtLimits>;
+  /** The sign-in code and session table (a fresh one by default; tests pass short expiries). */
+  signIn?: SignIn;
 }
 
 /** The UI's default data sources for a home: its kubeconfig's clusters when `local up` has written one. */
@@ -86,6 +102,8 @@ export function parseListen(listen: string): { host: string; port: number } {
 /** Starts the management plane and resolves once it listens. */
 export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   const { host, port } = parseListen(opts.listen);
+  const transport = resolveTransport({ host, ...(opts.tls ? { tls: opts.tls } : {}), plainHttp: opts.plainHttp });
+  const limits = resolveLimits(opts.limits);
   mkdirSync(opts.home, { recursive: true, mode: 0o700 });
   const storeUrl = opts.store ?? `sqlite:${join(opts.home, 'mgmt.db')}`;
   const store = await openStore(storeUrl);
@@ -94,15 +112,26 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   const ui = uiOptions === undefined ? undefined : createUiSources(uiOptions);
   try {
     await ensureAdminToken(store, join(opts.home, 'admin-token'));
-    const deps: MgmtDeps = { store, notifier: new RevisionNotifier(await store.revision()) };
+    const deps: MgmtDeps = {
+      store,
+      notifier: new RevisionNotifier(await store.revision()),
+      limits,
+      signIn: opts.signIn ?? new SignIn(),
+    };
     const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui, uiOptions?.kubeconfigPath)]);
-    const app = await buildApp({ deps, logger: opts.logger ?? createLogger(), extensions });
+    const app = await buildApp({
+      deps,
+      logger: opts.logger ?? createLogger(),
+      extensions,
+      ...(transport.scheme === 'https' ? { https: transport.tls } : {}),
+    });
     await app.listen({ host, port });
     ui?.start();
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-    writeFileSync(join(opts.home, 'mgmt.json'), `${JSON.stringify({ url }, null, 2)}\n`);
+    const url = `${transport.scheme}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    const record = opts.caFile === undefined ? { url } : { url, ca: opts.caFile };
+    writeFileSync(join(opts.home, 'mgmt.json'), `${JSON.stringify(record, null, 2)}\n`);
     return {
       url,
       storeUrl: redactStoreUrl(storeUrl),

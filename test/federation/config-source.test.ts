@@ -32,7 +32,7 @@ test('the snapshot long poll follows changes and survives a management plane res
     rmSync(home, { recursive: true, force: true });
   });
   const host = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
-  state.mgmt = await startMgmt({ listen: `${host}:0`, home, logger: quiet() });
+  state.mgmt = await startMgmt({ listen: `${host}:0`, home, plainHttp: true, logger: quiet() });
   const url = state.mgmt.url;
   const port = new URL(url).port;
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
@@ -72,7 +72,7 @@ test('the snapshot long poll follows changes and survives a management plane res
   // The last snapshot stays in force while the management plane is away.
   assert.equal(source.current()?.config.clusters[0]?.metadata.name, 'c1');
 
-  state.mgmt = await startMgmt({ listen: `${host}:${port}`, home, logger: quiet() });
+  state.mgmt = await startMgmt({ listen: `${host}:${port}`, home, plainHttp: true, logger: quiet() });
   await apply([
     { apiVersion: tsb, kind: 'Cluster', metadata: { organization: 'o', name: 'c2' }, spec: { network: 'n2' } },
   ]);

@@ -17,6 +17,8 @@ import { HttpStatusSink } from '../../src/federation/status.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../support/paths.js';
+import { localServingTls } from '../../src/mgmt/tls/local-cert.js';
+import { mgmtFetch } from '../../src/mgmt/tls/client-fetch.js';
 
 const run = promisify(execFile);
 const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
@@ -58,11 +60,16 @@ test('config from the management plane drives entries, status and explain', asyn
   const kubeconfig = join(home, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(clusters));
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+  // HTTPS as in production: a certificate from a CA the clients are given explicitly (--ca-file).
+  const { tls, caFile } = await localServingTls(home, '127.0.0.1');
+  const fetch = mgmtFetch(readFileSync(caFile, 'utf8'));
   const mgmt = await startMgmt({
     listen: '127.0.0.1:0',
     home,
+    tls,
     logger: createLogger({ level: 'error', destination: quiet }),
   });
+  assert.match(mgmt.url, /^https:/);
   running.mgmt = mgmt;
   const url = mgmt.url;
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
@@ -104,9 +111,9 @@ test('config from the management plane drives entries, status and explain', asyn
 
   const statusErrors: string[] = [];
   const controller = new FederationController({
-    config: new HttpConfigSource({ url, token, waitSeconds: 5 }),
+    config: new HttpConfigSource({ url, token, waitSeconds: 5, fetch }),
     connect: kubeconfigConnector(),
-    status: new HttpStatusSink({ url, token, onError: (e) => statusErrors.push(e.message) }),
+    status: new HttpStatusSink({ url, token, fetch, onError: (e) => statusErrors.push(e.message) }),
     debounceMs: 20,
   });
   running.controller = controller;
@@ -138,6 +145,8 @@ test('config from the management plane drives entries, status and explain', asyn
       url,
       '--token-file',
       join(home, 'admin-token'),
+      '--ca-file',
+      caFile,
       '--kubeconfig',
       kubeconfig,
     ]);
@@ -166,6 +175,8 @@ test('config from the management plane drives entries, status and explain', asyn
         url,
         '--token-file',
         join(home, 'admin-token'),
+        '--ca-file',
+        caFile,
         '--kubeconfig',
         kubeconfig,
       ]);
@@ -193,11 +204,16 @@ test('`meshbridge controller` runs as a process until SIGTERM and leaves the gen
   const kubeconfig = join(home, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(clusters));
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+  // HTTPS as in production: a certificate from a CA the clients are given explicitly (--ca-file).
+  const { tls, caFile } = await localServingTls(home, '127.0.0.1');
+  const fetch = mgmtFetch(readFileSync(caFile, 'utf8'));
   const mgmt = await startMgmt({
     listen: '127.0.0.1:0',
     home,
+    tls,
     logger: createLogger({ level: 'error', destination: quiet }),
   });
+  assert.match(mgmt.url, /^https:/);
   running.mgmt = mgmt;
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
   const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
@@ -235,6 +251,8 @@ test('`meshbridge controller` runs as a process until SIGTERM and leaves the gen
       mgmt.url,
       '--token-file',
       join(home, 'admin-token'),
+      '--ca-file',
+      caFile,
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -189,15 +189,16 @@ test('unparsable JSON is a 400 with a stable code and is still audited once', as
   const before = (await m.running.deps.store.listAudit()).length;
   const r = await call(m.url, 'POST', '/v2/apply', { token: admin, raw: '{"objects": [' });
   assert.equal(r.status, 400);
-  assert.equal((r.json as { code: string }).code, 'MB9007');
+  assert.equal((r.json as { code: string }).code, 'MB9011');
+  assert.match((r.json as { message: string }).message, /^body:1:14 at objects\[0\]: unexpected end of input$/);
   const audit = await m.running.deps.store.listAudit();
   assert.equal(audit.length, before + 1);
   assert.equal(audit.at(-1)?.outcome, 'rejected');
 });
 
-test('a body over the 10 MiB limit is refused with 413 before anything is parsed', async () => {
-  const big = JSON.stringify({ objects: [{ kind: 'Tenant', pad: 'x'.repeat(11 * 1024 * 1024) }] });
+test('a body over the 5 MiB limit (the limit of `meshbridge validate`) is refused with 413 before it is parsed', async () => {
+  const big = JSON.stringify({ objects: [{ kind: 'Tenant', pad: 'x'.repeat(5 * 1024 * 1024) }] });
   const r = await call(m.url, 'POST', '/v2/apply', { token: admin, raw: big });
   assert.equal(r.status, 413);
-  assert.equal((r.json as { code: string }).code, 'MB9007');
+  assert.equal((r.json as { code: string }).code, 'MB9010');
 });

@@ -12,17 +12,20 @@ import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { ensureBuilt } from '../local/process-support.js';
 import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
+import { localServingTls } from '../../src/mgmt/tls/local-cert.js';
+import { mgmtFetch } from '../../src/mgmt/tls/client-fetch.js';
 
 // The compiled CLI, as users run it (a tsx start loads the whole program through the TypeScript loader: seconds).
 const BIN = join(REPO_ROOT, 'bin', 'meshbridge.js');
 const home = mkdtempSync(join(tmpdir(), 'mb-cli-'));
 let server: ChildProcess | undefined;
+// HTTPS as in production: certificate and key files on the command line, the CLI given the CA ($MESHBRIDGE_CA_FILE).
+const tlsFiles = { cert: join(home, 'tls-cert.pem'), key: join(home, 'tls-key.pem'), ca: '' };
 
 async function startServer(): Promise<string> {
   rmSync(join(home, 'mgmt.json'), { force: true });
-  server = spawn(process.execPath, [BIN, 'server', '--listen', '127.0.0.1:0', '--home', home], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = ['server', '--listen', '127.0.0.1:0', '--home', home, '--tls-cert', tlsFiles.cert];
+  server = spawn(process.execPath, [BIN, ...args, '--tls-key', tlsFiles.key], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   server.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   // Up to 60 s: the shared test machine can be heavily loaded, and a start is well under a second when it is not.
@@ -45,7 +48,7 @@ async function stopServer(): Promise<void> {
 
 function cli(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, MESHBRIDGE_HOME: home },
+    env: { ...process.env, MESHBRIDGE_HOME: home, MESHBRIDGE_CA_FILE: tlsFiles.ca },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -61,6 +64,10 @@ function file(name: string, text: string): string {
 let url: string;
 before(async () => {
   ensureBuilt();
+  const { tls, caFile } = await localServingTls(home, '127.0.0.1');
+  writeFileSync(tlsFiles.cert, tls.certPem);
+  writeFileSync(tlsFiles.key, tls.keyPem, { mode: 0o600 });
+  tlsFiles.ca = caFile;
   url = await startServer();
 });
 after(async () => {
@@ -92,7 +99,7 @@ spec:
 
 test('first start writes a 0600 admin token and mgmt.json with the URL', () => {
   assert.equal(statSync(join(home, 'admin-token')).mode & 0o777, 0o600);
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(url, /^https:\/\/127\.0\.0\.1:\d+$/);
 });
 
 test('apply -f sends the hierarchy and the WorkspaceSetting example as it is', () => {
@@ -148,7 +155,7 @@ test('status prints ACCEPTED, then READY with per-cluster lines once the control
     /ACCEPTED\s+WorkspaceSetting\s+organizations\/tetrate\/tenants\/demo\/workspaces\/bookinfo-ws\/settings\/bookinfo-ws-setting/,
   );
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
-  const res = await fetch(`${url}/v2/status`, {
+  const res = await mgmtFetch(readFileSync(tlsFiles.ca, 'utf8'))(`${url}/v2/status`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({

@@ -25,6 +25,7 @@ test('the UI mounted through publicRoutes loads without a token and checks token
   const running = await startMgmt({
     listen: '127.0.0.1:0',
     home,
+    plainHttp: true,
     logger: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
     ui: false,
     extensions: [

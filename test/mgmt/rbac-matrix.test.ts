@@ -75,6 +75,8 @@ const CASES: Record<string, Case> = {
   'GET /ui | redirect to the page': { method: 'GET', path: '/ui' },
   'GET /ui/* | the web UI page': { method: 'GET', path: '/ui/' },
   'GET /ui/api/session | who the UI is talking to': { method: 'GET', path: '/ui/api/session' },
+  'GET /ui/sign-in | an unknown sign-in code': { method: 'GET', path: '/ui/sign-in?code=not-a-code' },
+  'POST /v2/sign-in-codes | a web UI sign-in code for itself': { method: 'POST', path: '/v2/sign-in-codes' },
   'GET /ui/api/topology | live traffic topology': { method: 'GET', path: '/ui/api/topology' },
   'GET /ui/api/inventory | what the clusters report': { method: 'GET', path: '/ui/api/inventory' },
   // The cluster has no kubeconfig here: the report comes back with a warning that it could not be read.

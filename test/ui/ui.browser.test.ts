@@ -175,6 +175,7 @@ describe('web UI against live traffic', () => {
     mgmt = await startMgmt({
       listen: `${randomLoopback()}:0`,
       home,
+      plainHttp: true,
       logger: createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
       // This test's own sources replace the default UI (the home's kubeconfig, which does not exist here).
       ui: false,

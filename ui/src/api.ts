@@ -6,6 +6,14 @@ import type { ApiError } from './wire.js';
 
 const KEY = 'meshbridge-token';
 
+/** The CSRF secret of a cookie session (from /ui/api/session), sent with every write. */
+let csrf = '';
+
+/** Remembers the session's CSRF secret ('' for a token session). */
+export function setCsrf(value: string): void {
+  csrf = value;
+}
+
 /** Takes a token from `#token=...` (the link `demo` prints) into session storage and out of the address bar. */
 export function adoptTokenFromHash(): void {
   const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
@@ -34,6 +42,7 @@ export async function request<T>(method: 'GET' | 'POST', path: string, body?: un
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token() !== '') headers.authorization = `Bearer ${token()}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf !== '') headers['x-meshbridge-csrf'] = csrf;
   let res: Response;
   try {
     res = await fetch(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

@@ -3,7 +3,7 @@
  * Entry of the web UI: token handling, then polling — topology every 2 s, clusters and reachability every 3 s,
  * the failover priority table every 4 s.
  */
-import { adoptTokenFromHash, describeError, listOf, request, setToken, token } from './api.js';
+import { adoptTokenFromHash, describeError, listOf, request, setCsrf, setToken, token } from './api.js';
 import { clusterRows } from './clusters-model.js';
 import { renderClusters } from './clusters-view.js';
 import { byId } from './dom.js';
@@ -37,9 +37,11 @@ async function refreshSession(): Promise<void> {
   const who = byId('session');
   if (res.ok) {
     who.textContent = `${res.body.name} (${res.body.role})`;
+    setCsrf(res.body.csrf ?? '');
     who.dataset.role = res.body.role;
     reachabilityView.setCanEdit(res.body.canEdit, res.body.role);
   } else {
+    setCsrf('');
     who.textContent = res.status === 401 ? 'not signed in: paste a token' : describeError(res.error).join('; ');
     delete who.dataset.role;
     reachabilityView.setCanEdit(false, 'anonymous');

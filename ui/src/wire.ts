@@ -59,6 +59,8 @@ export interface Session {
   name: string;
   role: string;
   canEdit: boolean;
+  /** Present for a cookie session: echoed in the `x-meshbridge-csrf` header of every write. */
+  csrf?: string;
 }
 
 /** A TSB object as the management API returns and accepts it. */

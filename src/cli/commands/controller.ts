@@ -7,12 +7,13 @@ import { HttpConfigSource } from '../../federation/config-source.js';
 import { kubeconfigConnector } from '../../federation/connect.js';
 import { FederationController } from '../../federation/controller.js';
 import { HttpStatusSink } from '../../federation/status.js';
-import { federationDefaults, readToken } from './federation-env.js';
+import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
 interface ControllerOptions {
   kubeconfig?: string;
   mgmt?: string;
   tokenFile?: string;
+  caFile?: string;
   debounce: string;
 }
 
@@ -23,6 +24,10 @@ export function registerController(program: Command): void {
     .option('--kubeconfig <path>', 'kubeconfig for clusters without spec.kubeconfig (context = cluster name)')
     .option('--mgmt <url>', 'management plane URL (default: $MESHBRIDGE_HOME/mgmt.json)')
     .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)')
+    .option(
+      '--ca-file <file>',
+      "CA bundle that verifies the management plane (or $MESHBRIDGE_CA_FILE; default: mgmt.json's)",
+    )
     .option('--debounce <ms>', 'quiet time before re-planning after a change', '100')
     .action(async (opts: ControllerOptions) => {
       const defaults = federationDefaults();
@@ -33,11 +38,12 @@ export function registerController(program: Command): void {
       const debounceMs = Number(opts.debounce);
       if (!Number.isFinite(debounceMs) || debounceMs < 0)
         throw new Error(`--debounce must be a number of ms, got ${opts.debounce}`);
+      const fetch = mgmtFetchFor({ url, ...(opts.caFile ? { caFile: opts.caFile } : {}) });
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const controller = new FederationController({
-        config: new HttpConfigSource({ url, token, onError: (e) => log(`management plane: ${e.message}`) }),
+        config: new HttpConfigSource({ url, token, fetch, onError: (e) => log(`management plane: ${e.message}`) }),
         connect: kubeconfigConnector(opts.kubeconfig ?? defaults.kubeconfig),
-        status: new HttpStatusSink({ url, token, onError: (e) => log(`status: ${e.message}`) }),
+        status: new HttpStatusSink({ url, token, fetch, onError: (e) => log(`status: ${e.message}`) }),
         debounceMs,
         log,
       });

@@ -4,11 +4,12 @@
  * touches clusters a user started with `local up`.
  */
 import type { Command } from 'commander';
-import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { checkExamplesDir, packageExamplesDir } from '../../demo/examples.js';
 import { Runner } from '../../demo/runner.js';
 import { StepFailed, Walkthrough } from '../../demo/walkthrough.js';
+import { signInUrl } from './sign-in-url.js';
 
 /** The absolute path of an executable on PATH, if any. */
 function findOnPath(name: string): string | undefined {
@@ -25,15 +26,14 @@ function findOnPath(name: string): string | undefined {
 }
 
 /** How to reach what `--keep` leaves running. */
-function printKept(home: string, print: (line: string) => void): void {
-  let url: string | undefined;
-  try {
-    url = (JSON.parse(readFileSync(join(home, 'mgmt.json'), 'utf8')) as { url?: string }).url;
-  } catch {
-    url = undefined;
-  }
+async function printKept(home: string, print: (line: string) => void): Promise<void> {
   print('the clusters, bookinfo and the management plane are still running:');
-  if (url) print(`  web UI: ${url}/ui/  (token: the content of ${join(home, 'admin-token')})`);
+  try {
+    const signIn = await signInUrl(home);
+    print(`  web UI (one-time sign-in link, valid until ${signIn.expiresAt}): ${signIn.url}`);
+  } catch (err) {
+    print(`  web UI: no sign-in link (${err instanceof Error ? err.message : String(err)})`);
+  }
   print(`  export MESHBRIDGE_HOME=${home}`);
   print(`  kubectl --kubeconfig ${join(home, 'kubeconfig')} --context cluster-1 get we -n bookinfo`);
   print('  meshbridge explain failover details.bookinfo --from cluster-1');
@@ -73,7 +73,7 @@ export function registerDemo(program: Command): void {
           await walk.cleanup();
         }
         print(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        if (opts.keep) printKept(home, print);
+        if (opts.keep) await printKept(home, print);
       } catch (err) {
         const step = err instanceof StepFailed ? err.step : 'unknown step';
         print(`\nFAILED at ${step}: ${err instanceof Error ? err.message : String(err)}`);

@@ -6,13 +6,14 @@ import type { Command } from 'commander';
 import { kubeconfigConnector } from '../../federation/connect.js';
 import { explainFailover, formatExplain } from '../../federation/explain.js';
 import { evaluate, loadConfig, type ConfigOrigin } from '../../federation/session.js';
-import { federationDefaults, readToken } from './federation-env.js';
+import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
 interface ExplainOptions {
   from: string;
   mgmt?: string;
   server?: string;
   tokenFile?: string;
+  caFile?: string;
   config?: string[];
   kubeconfig?: string;
   output?: string;
@@ -28,6 +29,7 @@ export function registerExplain(program: Command): void {
     .option('--mgmt <url>', 'management plane URL (default: $MESHBRIDGE_HOME/mgmt.json)')
     .option('--server <url>', 'same as --mgmt (the name the other management-plane commands use)')
     .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)')
+    .option('--ca-file <file>', "CA bundle that verifies the management plane (default: mgmt.json's)")
     .option('--config <file...>', 'read TSB configuration from YAML files instead of the management plane')
     .option(
       '--kubeconfig <path>',
@@ -46,7 +48,12 @@ export function registerExplain(program: Command): void {
         const token = opts.tokenFile ? readToken(opts.tokenFile) : defaults.token;
         if (!url || !token)
           throw new Error('no management plane: pass --mgmt and --token-file, or run `meshbridge local up`');
-        origin = { type: 'mgmt', url, token };
+        origin = {
+          type: 'mgmt',
+          url,
+          token,
+          fetch: mgmtFetchFor({ url, ...(opts.caFile ? { caFile: opts.caFile } : {}) }),
+        };
       }
       const config = await loadConfig(origin);
       if (!config.clusters.some((c) => c.metadata.name === opts.from)) {

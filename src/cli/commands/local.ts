@@ -8,6 +8,7 @@ import { localDown } from '../../local/lifecycle/down.js';
 import { localStatus } from '../../local/lifecycle/status.js';
 import { localUp } from '../../local/lifecycle/up.js';
 import { controlPid, controlUrl, startControl, stopControl } from '../../local/lifecycle/control.js';
+import { signInUrl } from './sign-in-url.js';
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -32,8 +33,10 @@ export function registerLocal(program: Command): void {
       const control = await startControl({ home, organization: opts.org });
       out(
         `management plane: ${control.action} (pid ${control.pid}) ${control.url} ` +
-          `(web UI ${control.url}/ui/, admin token in ${home}/admin-token); federation controller running`,
+          `(admin token in ${home}/admin-token); federation controller running`,
       );
+      const signIn = await signInUrl(home);
+      out(`web UI (one-time sign-in link, valid until ${signIn.expiresAt}): ${signIn.url}`);
       const kubeconfig = homePaths(home).kubeconfig;
       out(`kubeconfig: ${kubeconfig}`);
       out(`  kubectl --kubeconfig ${kubeconfig} --context ${results[0]?.info.name ?? 'cluster-1'} get pods -A`);

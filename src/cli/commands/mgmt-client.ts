@@ -1,23 +1,35 @@
 /**
  * The CLI's client of the management plane REST API (contract D). It finds the server and token from
  * `--server URL --token-file F`, else `$MESHBRIDGE_HOME/mgmt.json` and `$MESHBRIDGE_HOME/admin-token`
- * (MESHBRIDGE_HOME defaults to `./.meshbridge`). The token is sent only in the Authorization header.
+ * (MESHBRIDGE_HOME defaults to `./.meshbridge`). The server's certificate is verified against `--ca-file` (or
+ * `$MESHBRIDGE_CA_FILE`), else the CA that mgmt.json names (a local home's CA), else the system's trust store.
+ * The token is sent only in the Authorization header.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { mgmtFetch, readCaFile } from '../../mgmt/tls/client-fetch.js';
 
 /** Options every management-plane command accepts. */
 export interface MgmtConnectionOptions {
   server?: string;
   tokenFile?: string;
+  caFile?: string;
 }
 
-/** Adds `--server` and `--token-file` to a command. */
+/** Adds `--server`, `--token-file` and `--ca-file` to a command. */
 export function withMgmtConnection(cmd: Command): Command {
   return cmd
     .option('--server <url>', 'management plane URL (default: from $MESHBRIDGE_HOME/mgmt.json)')
-    .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)');
+    .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)')
+    .option('--ca-file <file>', "CA bundle that verifies the server (or $MESHBRIDGE_CA_FILE; default: mgmt.json's)");
+}
+
+/** Where the management plane is and which CA verifies it, from `$MESHBRIDGE_HOME/mgmt.json`. */
+export function readMgmtRecord(file: string): { url: string; ca?: string } {
+  const record = JSON.parse(readFileSync(file, 'utf8')) as { url?: unknown; ca?: unknown };
+  if (typeof record.url !== 'string') throw new Error(`${file} has no "url"`);
+  return typeof record.ca === 'string' ? { url: record.url, ca: record.ca } : { url: record.url };
 }
 
 /** An error reply of the management plane. */
@@ -57,14 +69,17 @@ function home(): string {
 /** Resolves where the management plane is and which token to use. */
 export function connect(opts: MgmtConnectionOptions): MgmtClient {
   let url = opts.server;
+  let caFile = opts.caFile ?? process.env.MESHBRIDGE_CA_FILE;
   if (url === undefined) {
     const file = join(home(), 'mgmt.json');
     if (!existsSync(file)) {
       throw new Error(`no management plane: ${file} is missing (start one with \`meshbridge server\` or use --server)`);
     }
-    url = (JSON.parse(readFileSync(file, 'utf8')) as { url?: string }).url;
-    if (typeof url !== 'string') throw new Error(`${file} has no "url"`);
+    const record = readMgmtRecord(file);
+    url = record.url;
+    caFile ??= record.ca;
   }
+  const fetch = mgmtFetch(caFile === undefined ? undefined : readCaFile(caFile));
   const tokenFile = opts.tokenFile ?? join(home(), 'admin-token');
   if (!existsSync(tokenFile)) throw new Error(`token file ${tokenFile} is missing (use --token-file)`);
   const token = readFileSync(tokenFile, 'utf8').trim();
@@ -83,6 +98,11 @@ export function connect(opts: MgmtConnectionOptions): MgmtClient {
         });
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+        if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(cause)) {
+          throw new Error(
+            `the management plane at ${base} presented a certificate that does not verify (${cause}); pass --ca-file`,
+          );
+        }
         throw new Error(`cannot reach the management plane at ${base} (${cause})`);
       }
       const text = await res.text();

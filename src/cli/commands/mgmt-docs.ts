@@ -3,8 +3,9 @@
  * to `file:line:col`, so server-side validation errors print like local ones:
  * `<file>:<line>:<col> error [MB0102] WorkspaceSetting/name: spec.x: message`.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { formatIssue as formatLocated, PARSE_LIMITS, parseDocuments } from '../../api/index.js';
 import type { Document } from 'yaml';
 import type { ApiIssue } from './mgmt-client.js';
 
@@ -16,9 +17,27 @@ export interface SourcedDocument {
   lines: LineCounter;
 }
 
+/**
+ * Refuses a file larger than `meshbridge validate` accepts (5 MiB) before it is read whole or sent, with the same
+ * located error `validate` prints (`<file>:1:1 error [MB0005] ...`).
+ */
+function refuseOversize(file: string): void {
+  if (statSync(file).size <= PARSE_LIMITS.maxBytes) return;
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(PARSE_LIMITS.maxBytes + 1);
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const issue = parseDocuments(head.toString('utf8'), file).issues[0];
+  throw new Error(issue === undefined ? `${file}: larger than ${PARSE_LIMITS.maxBytes} bytes` : formatLocated(issue));
+}
+
 /** Parses every document of `files` (empty documents skipped); throws with file:line:col on YAML errors. */
 export function readDocuments(files: readonly string[]): SourcedDocument[] {
   const out: SourcedDocument[] = [];
+  for (const file of files) refuseOversize(file);
   for (const file of files) {
     const lines = new LineCounter();
     const docs = parseAllDocuments(readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: true });

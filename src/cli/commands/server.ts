@@ -1,12 +1,17 @@
 /**
- * `meshbridge server --listen HOST:PORT --store URL --home DIR`: runs the management plane in the foreground until
- * SIGINT/SIGTERM. First start writes `<home>/admin-token` (0600); every start writes `<home>/mgmt.json` `{url}`.
+ * `meshbridge server --listen HOST:PORT --tls-cert F --tls-key F --store URL --home DIR`: runs the management plane
+ * in the foreground until SIGINT/SIGTERM, over HTTPS (plain HTTP only with `--plain-http` on a loopback address).
+ * First start writes `<home>/admin-token` (0600); every start writes `<home>/mgmt.json` `{url}`.
  * Also `meshbridge token create --role R --name N`, which writes a new token to a 0600 file.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createTokenFile } from '../../mgmt/admin.js';
+import { parseLimitText } from '../../mgmt/limits/settings.js';
+import type { MgmtLimits } from '../../mgmt/limits/settings.js';
 import { startMgmt } from '../../mgmt/start.js';
+import type { ServerTls } from '../../mgmt/tls/transport.js';
 
 interface ServerOptions {
   listen: string;
@@ -15,6 +20,11 @@ interface ServerOptions {
   ui: boolean;
   kubeconfig?: string;
   prometheus?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  plainHttp?: boolean;
+  orgMaxObjects?: string;
+  orgMaxBytes?: string;
 }
 
 interface TokenOptions {
@@ -30,6 +40,34 @@ interface TokenOptions {
 
 const homeOf = (h: string | undefined): string => resolve(h ?? process.env.MESHBRIDGE_HOME ?? '.meshbridge');
 
+/** Reads a PEM file named by a flag; the error names the flag and the file. */
+function readPem(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/** The certificate and key from flags or MESHBRIDGE_TLS_CERT/MESHBRIDGE_TLS_KEY; both or neither. */
+function tlsOf(opts: ServerOptions): ServerTls | undefined {
+  const cert = opts.tlsCert ?? process.env.MESHBRIDGE_TLS_CERT;
+  const key = opts.tlsKey ?? process.env.MESHBRIDGE_TLS_KEY;
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new Error('--tls-cert and --tls-key go together');
+  return { certPem: readPem('--tls-cert', cert), keyPem: readPem('--tls-key', key) };
+}
+
+/** Per-organization limits from flags or MESHBRIDGE_ORG_MAX_OBJECTS/MESHBRIDGE_ORG_MAX_BYTES. */
+function limitsOf(opts: ServerOptions): Partial<MgmtLimits> {
+  const objects = opts.orgMaxObjects ?? process.env.MESHBRIDGE_ORG_MAX_OBJECTS;
+  const bytes = opts.orgMaxBytes ?? process.env.MESHBRIDGE_ORG_MAX_BYTES;
+  return {
+    ...(objects === undefined ? {} : { maxObjectsPerOrganization: parseLimitText('--org-max-objects', objects) }),
+    ...(bytes === undefined ? {} : { maxBytesPerOrganization: parseLimitText('--org-max-bytes', bytes) }),
+  };
+}
+
 /** Registers `server` and `token create`. */
 export function registerServer(program: Command): void {
   program
@@ -41,6 +79,11 @@ export function registerServer(program: Command): void {
     .option('--kubeconfig <file>', 'clusters the web UI shows (default <home>/kubeconfig when it exists)')
     .option('--prometheus <url>', 'read live traffic for the web UI from this Prometheus instead of the sidecars')
     .option('--no-ui', 'do not serve the web UI')
+    .option('--tls-cert <file>', 'PEM certificate chain to serve HTTPS with (or $MESHBRIDGE_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (or $MESHBRIDGE_TLS_KEY)')
+    .option('--plain-http', 'serve plain HTTP instead of HTTPS (refused unless --listen is a loopback address)')
+    .option('--org-max-objects <n>', 'most objects per organization (or $MESHBRIDGE_ORG_MAX_OBJECTS; default 5000)')
+    .option('--org-max-bytes <n>', 'most stored bytes per organization, e.g. 32Mi (or $MESHBRIDGE_ORG_MAX_BYTES)')
     .action(async (opts: ServerOptions) => {
       const home = homeOf(opts.home);
       const ui =
@@ -52,9 +95,13 @@ export function registerServer(program: Command): void {
                 ...(opts.prometheus === undefined ? {} : { prometheusUrl: opts.prometheus }),
               }
             : undefined;
+      const tls = tlsOf(opts);
       const running = await startMgmt({
         listen: opts.listen,
         home,
+        ...(tls === undefined ? {} : { tls }),
+        plainHttp: opts.plainHttp === true,
+        limits: limitsOf(opts),
         ...(opts.store ? { store: opts.store } : {}),
         ...(ui === undefined ? {} : { ui }),
       });

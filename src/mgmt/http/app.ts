@@ -9,11 +9,15 @@ import type { Logger } from 'pino';
 import { MgmtError } from '../errors.js';
 import type { MgmtDeps } from '../service/context.js';
 import { installAuth } from './auth-hook.js';
+import { installStrictJson } from './body-parser.js';
+import { DEFAULT_LIMITS } from '../limits/settings.js';
 import { swaggerOptions } from './openapi.js';
 import { registerAuditRoutes } from './routes-audit.js';
 import { registerConfigRoutes } from './routes-config.js';
 import { registerStatusRoutes } from './routes-status.js';
 import { registerWatchRoutes } from './routes-watch.js';
+import { registerSignInRoutes } from './routes-sign-in.js';
+import { SignIn } from '../auth/sign-in.js';
 
 /** Something that adds routes to the app (e.g. `registerUi(app, deps)` from `src/mgmt/ui`). */
 export type AppExtension = (app: FastifyInstance, deps: MgmtDeps) => void | Promise<void>;
@@ -30,17 +34,20 @@ export interface AppOptions {
   deps: MgmtDeps;
   logger: Logger;
   extensions?: readonly AppExtension[];
+  /** Serve HTTPS with this certificate and key (plain HTTP when omitted; see src/mgmt/tls/transport.ts). */
+  https?: { certPem: string; keyPem: string };
 }
-
-/** Largest accepted request body (a big multi-document apply fits; anything larger is refused early). */
-const BODY_LIMIT = 10 * 1024 * 1024;
 
 /** Creates the application (not yet listening). */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const limits = opts.deps.limits ?? DEFAULT_LIMITS;
   const app = Fastify({
+    ...(opts.https === undefined ? {} : { https: { cert: opts.https.certPem, key: opts.https.keyPem } }),
     loggerInstance: opts.logger as FastifyBaseLogger,
-    bodyLimit: BODY_LIMIT,
+    // The same 5 MiB as one file of `meshbridge validate`; anything larger is refused before it is read whole.
+    bodyLimit: limits.maxBodyBytes,
   });
+  installStrictJson(app, limits);
   // Route schemas document the API; the resource model's validator checks requests (its errors carry codes and
   // field paths), and replies are serialized as they are (a response schema must never drop fields).
   app.setValidatorCompiler(() => () => true);
@@ -50,9 +57,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const mgmt =
       err instanceof MgmtError
         ? err
-        : typeof err.statusCode === 'number' && err.statusCode < 500
-          ? new MgmtError('MB9007', err.message, [], err.statusCode)
-          : new MgmtError('MB9009', 'internal error');
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? new MgmtError('MB9010', `request body larger than ${limits.maxBodyBytes} bytes`)
+          : typeof err.statusCode === 'number' && err.statusCode < 500
+            ? new MgmtError('MB9007', err.message, [], err.statusCode)
+            : new MgmtError('MB9009', 'internal error');
     if (req.routeOptions.config?.access === 'mutation' && req.auditOwned !== true) {
       // The request failed before its handler (e.g. unparsable JSON): it still counts as one audited attempt.
       await opts.deps.store.audit({
@@ -77,7 +86,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
   });
   await app.register(swagger, swaggerOptions());
-  installAuth(app, opts.deps);
+  const signIn = opts.deps.signIn ?? new SignIn();
+  installAuth(app, opts.deps, signIn);
+  registerSignInRoutes(app, opts.deps, signIn);
   registerConfigRoutes(app, opts.deps);
   registerWatchRoutes(app, opts.deps);
   registerStatusRoutes(app, opts.deps);

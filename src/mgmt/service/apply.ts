@@ -13,6 +13,8 @@ import type { MgmtValidation, ValidationIssue } from '../validation.js';
 import type { CallContext } from './context.js';
 import { auditFailureAndThrow } from './context.js';
 import { canonicalJson } from './present.js';
+import { checkQuota } from '../limits/quota.js';
+import { DEFAULT_LIMITS } from '../limits/settings.js';
 
 /** What apply did to one object. */
 export interface ApplyItem {
@@ -113,6 +115,8 @@ export async function applyObjects(ctx: CallContext, docs: readonly unknown[]): 
         throw new MgmtError('MB9004', 'a parent object is missing; nothing was applied', missing);
       }
       const changes = plan.filter((p) => p.item.result !== 'unchanged');
+      // Inside the transaction: a concurrent apply cannot slip under the limit with this one.
+      await checkQuota(tx, ctx.limits ?? DEFAULT_LIMITS, changes);
       const revision = changes.length > 0 ? await tx.bumpRevision() : current;
       for (const p of changes) await tx.put(p.ref, p.object, revision, now);
       const results = plan.map((p) => p.item);

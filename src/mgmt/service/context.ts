@@ -4,11 +4,17 @@ import type { Store } from '../store/types.js';
 import type { AuditOutcome } from '../store/types.js';
 import { MgmtError } from '../errors.js';
 import type { RevisionNotifier } from './notifier.js';
+import type { MgmtLimits } from '../limits/settings.js';
+import type { SignIn } from '../auth/sign-in.js';
 
 /** Dependencies of the services (built once by the server). */
 export interface MgmtDeps {
   store: Store;
   notifier: RevisionNotifier;
+  /** Body and per-organization limits (DEFAULT_LIMITS when omitted). */
+  limits?: MgmtLimits;
+  /** One-time sign-in codes and browser sessions (a fresh table when omitted). */
+  signIn?: SignIn;
 }
 
 /** One call: the dependencies plus the authenticated caller. */

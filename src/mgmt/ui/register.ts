@@ -93,7 +93,9 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
   app.get('/ui/api/session', read, async (req, reply) => {
     const p = await principalOf(req, reply);
     if (p === undefined) return reply;
-    const view: SessionView = { name: p.name, role: p.role, canEdit: canEdit(p.role) };
+    // A cookie session learns its CSRF secret here (same-origin only: the page cannot read the HttpOnly cookie).
+    const csrf = (req as FastifyRequest & { sessionCsrf?: string }).sessionCsrf;
+    const view: SessionView = { name: p.name, role: p.role, canEdit: canEdit(p.role), ...(csrf ? { csrf } : {}) };
     return view;
   });
 

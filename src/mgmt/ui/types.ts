@@ -43,6 +43,8 @@ export interface SessionView {
   name: string;
   role: string;
   canEdit: boolean;
+  /** For a browser session (cookie): the secret its writes carry in the `x-meshbridge-csrf` header. */
+  csrf?: string;
 }
 
 /** One endpoint of a failover priority table (the federation's `explain failover`). */

@@ -8,6 +8,8 @@ import { startMgmt } from '../../../src/mgmt/start.js';
 import type { RunningMgmt } from '../../../src/mgmt/start.js';
 import { issueToken } from '../../../src/mgmt/auth/tokens.js';
 import type { Principal, Role } from '../../../src/mgmt/auth/roles.js';
+import type { MgmtLimits } from '../../../src/mgmt/limits/settings.js';
+import type { SignIn } from '../../../src/mgmt/auth/sign-in.js';
 
 /** A running test server. */
 export interface TestMgmt {
@@ -25,6 +27,10 @@ export interface TestMgmt {
 export interface TestMgmtOptions {
   store?: string;
   home?: string;
+  /** Body and per-organization limits (defaults otherwise). */
+  limits?: Partial<MgmtLimits>;
+  /** The sign-in table (a default one otherwise). */
+  signIn?: SignIn;
 }
 
 /** Starts a server whose logs are captured in memory. */
@@ -40,7 +46,10 @@ export async function startTestMgmt(opts: TestMgmtOptions = {}): Promise<TestMgm
   const running = await startMgmt({
     listen: '127.0.0.1:0',
     home,
+    plainHttp: true,
     ...(opts.store === undefined ? {} : { store: opts.store }),
+    ...(opts.limits === undefined ? {} : { limits: opts.limits }),
+    ...(opts.signIn === undefined ? {} : { signIn: opts.signIn }),
     logger: createLogger({ level: 'debug', destination }),
   });
   return {
