@@ -4,7 +4,7 @@
  * touches clusters a user started with `local up`.
  */
 import type { Command } from 'commander';
-import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, rmSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { checkExamplesDir, packageExamplesDir } from '../../demo/examples.js';
 import { Runner } from '../../demo/runner.js';
