@@ -8,6 +8,7 @@ import { checkIngressGateway } from './checks/gateway.js';
 import { partialRules } from './checks/partial.js';
 import { checkDestinationRule, checkServiceEntry, checkWorkspaceSetting } from './checks/mesh.js';
 import { applyDefaults } from './defaults.js';
+import { findForbiddenKey } from './object-paths.js';
 import { makeIssue, partition, type Issue, type ValidationResult } from './issues.js';
 import { isKindName, SCHEMAS, type ApiObject } from './kinds/index.js';
 import { KINDS, findKind, splitApiVersion } from './registry.js';
@@ -111,6 +112,18 @@ export function validateObject(obj: unknown): ValidationResult {
       ? ((meta as Record<string, unknown>).name as string)
       : undefined;
   const who: Who = { kind: typeof raw.kind === 'string' ? raw.kind : undefined, name };
+  // Before anything copies the object: assigning a `__proto__` key while copying would change the copy's
+  // prototype instead of keeping the key.
+  const forbidden = findForbiddenKey(raw);
+  if (forbidden !== undefined) {
+    const e = makeIssue(
+      'FORBIDDEN_KEY',
+      forbidden,
+      'this key is refused: it would change the prototype of objects',
+      who,
+    );
+    return { ok: false, errors: [e], warnings: [] };
+  }
   // Bound the depth first: every later step walks the object.
   const cleaned = withoutNulls(raw);
   if (!cleaned) {
