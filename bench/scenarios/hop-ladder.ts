@@ -10,7 +10,14 @@
 import http from 'node:http';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { BenchMesh, percentile, randomLoopback } from '../lib/mesh.js';
-import { cdsFor, edsFor, ldsFor, rdsFor, serveSidecarConfig } from '../../test/support/xds-resources.js';
+import {
+  cdsFor,
+  eastWestLdsFor,
+  edsFor,
+  ldsFor,
+  rdsFor,
+  serveSidecarConfig,
+} from '../../test/support/xds-resources.js';
 import type { TestService } from '../../test/support/xds-resources.js';
 import { proxyCredential } from '../../test/support/proxies.js';
 
@@ -75,6 +82,8 @@ const scenario: Scenario = {
       const gwServices = [svc('xc', ipB, 15006, true)];
       adsGw.set('cluster', cdsFor(gwServices));
       adsGw.set('endpoint', edsFor(gwServices));
+      // The gateway forwards only SNIs its eastwest listener routes (what a Gateway exports).
+      adsGw.set('listener', eastWestLdsFor(lbGw, gwServices));
       await Promise.all([
         mesh.sidecar(ipA, adsA.address, 'client', 'cluster-1'),
         mesh.sidecar(ipB, adsB.address, 'server', 'cluster-2'),
