@@ -62,7 +62,7 @@ export interface ProxyProcess {
 export async function spawnProxy(
   entry: 'sidecar-main.js' | 'gateway-main.js',
   env: ProxyEnv | Record<string, string>,
-  readyTimeoutMs = 15_000,
+  readyTimeoutMs = 60_000,
 ): Promise<ProxyProcess> {
   const podIp = env.MB_POD_IP;
   if (!podIp) throw new Error('MB_POD_IP is required');
