@@ -52,7 +52,10 @@ export function fetchPage(options: Omit<LoadOptions, 'rate'>): Promise<Sample> {
             at: started,
             ok: res.statusCode === 200 && showsBookDetails(body),
             detailsCluster: servedByCluster(Array.isArray(header) ? header[0] : header),
-            ...(res.statusCode === 200 ? {} : { error: `HTTP ${res.statusCode}` }),
+            // A proxy's own reply names its reason in the body's first line (e.g. "upstream connect error").
+            ...(res.statusCode === 200
+              ? {}
+              : { error: `HTTP ${res.statusCode} ${body.split('\n')[0]!.slice(0, 80)}`.trim() }),
           });
         });
         res.on('error', (err) => resolve({ at: started, ok: false, detailsCluster: undefined, error: err.message }));

@@ -36,6 +36,10 @@ export class UpstreamAgents {
         key: m.keyPem,
         ca: m.rootPem,
         minVersion: 'TLSv1.2',
+        // No TLS session resumption: Node skips checkServerIdentity on a resumed session and the peer certificate
+        // is then unavailable, so the destination's identity would go unchecked (and pooled reuse could not be
+        // re-checked). Connections are pooled, so full handshakes stay rare.
+        maxCachedSessions: 0,
       });
       this.tlsGeneration = this.tls.generation;
     }
