@@ -58,7 +58,14 @@ const config: FederationConfig = {
     },
   ],
   organizationSettings: [],
-  clusters: [],
+  // Registered clusters with their trust domains: the plan's mesh-wide policy lets the sidecars behind the gateway
+  // accept cluster-1's workloads (the positive control's client), as on real local clusters.
+  clusters: ['cluster-1', 'cluster-2'].map((name) => ({
+    apiVersion: 'api.tsb.tetrate.io/v2',
+    kind: 'Cluster',
+    metadata: { organization: 'tetrate', name },
+    spec: { network: `${name}-network`, trustDomain: `${name}.local` },
+  })),
 } as unknown as FederationConfig;
 
 const READY_TIMEOUT_MS = 60_000;
@@ -140,6 +147,8 @@ export async function startGatewayStand(): Promise<GatewayStand> {
   const out = plan({ config, inventories: [buildInventory({ cluster: 'cluster-2', objects: raw })] });
   const gateway = out.clusters['cluster-2']?.find((o) => o.kind === 'Gateway');
   if (!gateway) throw new Error('the federation planned no Gateway for cluster-2');
+  const trustPolicy = out.clusters['cluster-2']?.find((o) => o.kind === 'AuthorizationPolicy');
+  if (!trustPolicy) throw new Error('the federation planned no trust-domain policy for cluster-2');
 
   const source = createMemorySource([
     ...raw.namespaces,
@@ -150,6 +159,8 @@ export async function startGatewayStand(): Promise<GatewayStand> {
     endpoints('eastwest-gateway', 'bookinfo', [{ ip: gatewayIp, pod: 'eastwest-gateway-0' }], 15443),
     endpoints('gateway-alias', 'bookinfo', [{ ip: gatewayIp, pod: 'eastwest-gateway-0' }], 15443),
     gateway,
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
+    trustPolicy,
   ]);
   let cp: ControlPlane | undefined;
   const pods: Pod[] = [];
@@ -159,7 +170,12 @@ export async function startGatewayStand(): Promise<GatewayStand> {
     await cp?.close();
   };
   try {
-    cp = await startControlPlane({ source, listen: { host: '127.0.0.1', port: 0 }, clusterName: 'cluster-2' });
+    cp = await startControlPlane({
+      source,
+      listen: { host: '127.0.0.1', port: 0 },
+      clusterName: 'cluster-2',
+      trustDomain: 'cluster-2.local',
+    });
     const base = {
       xdsAddress: cp.address,
       cluster: 'cluster-2',

@@ -13,7 +13,7 @@ import type { TestPki } from '../support/pki.js';
 import type { TestApp } from '../support/proxies.js';
 import { killAll, randomLoopback, spawnProxy, startApp } from '../support/proxies.js';
 import { probe } from '../support/raw-probes.js';
-import { cdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
+import { cdsFor, eastWestLdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
 const ipB = randomLoopback(); // details sidecar, told the organization's trust domains
 const ipC = randomLoopback(); // reviews sidecar, told none (fails closed to its own domain)
@@ -51,6 +51,8 @@ before(async () => {
   ];
   adsGw!.set('cluster', cdsFor(gwServices));
   adsGw!.set('endpoint', edsFor(gwServices));
+  // The gateway forwards only SNIs its Gateway exports (the federation writes details' host).
+  adsGw!.set('listener', eastWestLdsFor(lbGw, gwServices));
   const base = { MB_NAMESPACE: 'bookinfo', MB_CLUSTER: 'cluster-2', MB_LOCALITY: 'eu-west-1/eu-west-1a/' };
   await Promise.all([
     spawnProxy('sidecar-main.js', {

@@ -13,7 +13,7 @@ import type { TestPki } from '../support/pki.js';
 import type { TestApp } from '../support/proxies.js';
 import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
 import type { TestService } from '../support/xds-resources.js';
-import { cdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
+import { cdsFor, eastWestLdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
 const ipA = randomLoopback(); // client sidecar (cluster-1)
 const ipX = randomLoopback(); // server sidecar whose identity is bookinfo-reviews (cluster-2)
@@ -67,6 +67,8 @@ before(async () => {
     .map((s) => ({ ...s, endpoints: [{ address: ipX, port: 15006, tls: true }] }));
   adsGw!.set('cluster', cdsFor(gwServices));
   adsGw!.set('endpoint', edsFor(gwServices));
+  // The gateway forwards only SNIs its Gateway exports (as the federation writes them).
+  adsGw!.set('listener', eastWestLdsFor(lbGw, gwServices));
   const base = { MB_NAMESPACE: 'bookinfo', MB_LOCALITY: 'eu-west-1/eu-west-1a/' };
   await Promise.all([
     spawnProxy('sidecar-main.js', {

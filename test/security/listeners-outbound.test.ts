@@ -125,7 +125,7 @@ before(async () => {
     ),
     spawnProxy(
       'sidecar-main.js',
-      env(ipB, 'details-v1-b', adsB.address, await pki.workloadDir('cluster-1.local', 'bookinfo', 'details')),
+      env(ipB, 'details-v1-b', adsB.address, await pki.workloadDir('cluster-2.local', 'bookinfo', 'bookinfo-details')),
     ),
   ]);
 });
