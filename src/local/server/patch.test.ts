@@ -92,3 +92,14 @@ test('JSON patch applies operations in order and a failed test operation throws'
   assert.throws(() => jsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }]));
   assert.throws(() => jsonPatch({ a: 1 }, [{ op: 'remove', path: '/zz' }]));
 });
+
+test('a JSON patch cannot move a value into its own child (the document would become circular)', () => {
+  const doc = { metadata: { name: 'a', labels: { x: 'y' } } };
+  assert.throws(() => jsonPatch(doc, [{ op: 'move', from: '', path: '/labels' }]), /cannot move/);
+  assert.throws(() => jsonPatch(doc, [{ op: 'move', from: '/metadata', path: '/metadata/labels/m' }]), /cannot move/);
+  assert.throws(() => jsonPatch(doc, [{ op: 'move', path: '/labels' }]), /needs "from"/);
+  assert.deepEqual(jsonPatch(doc, [{ op: 'move', from: '/metadata/labels', path: '/labels' }]), {
+    metadata: { name: 'a' },
+    labels: { x: 'y' },
+  });
+});

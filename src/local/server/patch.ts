@@ -189,6 +189,9 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   };
   for (const op of ops) {
     if (!isObject(op) || typeof op.path !== 'string') throw new ApiError('BadRequest', 'invalid JSON patch operation');
+    if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') {
+      throw new ApiError('BadRequest', `a JSON patch ${op.op} operation needs "from"`);
+    }
     const from = typeof op.from === 'string' ? op.from : '';
     switch (op.op) {
       case 'add':
@@ -202,6 +205,12 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         add(op.path, structuredClone(op.value ?? null));
         break;
       case 'move': {
+        // RFC 6902 4.4: a value cannot move into itself (from "" or /a to /a/b would make the document circular).
+        const f = pointer(from);
+        const to = pointer(op.path);
+        if (f.length < to.length && f.every((k, i) => k === to[i])) {
+          throw new ApiError('Invalid', `cannot move ${from || '""'} into its own child ${op.path}`);
+        }
         const v = read(from);
         remove(from);
         add(op.path, v);
