@@ -1,8 +1,8 @@
 /** Client probes of an East-West gateway for the gateway security tests: raw bytes, TLS with or without SNI. */
-import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { IssuedCertificate } from '../../src/identity/index.js';
+import { proxyMetrics } from '../support/proxies.js';
 
 /** What a probe saw. */
 export interface ProbeResult {
@@ -63,23 +63,15 @@ export function rawProbe(host: string, bytes: Buffer | undefined, waitMs = 9000)
 }
 
 /** The gateway's `meshbridge_gateway_connections_total` by outcome (summed over services), from its metrics port. */
-export function gatewayConnections(gatewayIp: string): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: gatewayIp, port: 15020, path: '/stats/prometheus' }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => {
-          const out: Record<string, number> = {};
-          for (const m of body.matchAll(/^meshbridge_gateway_connections_total\{([^}]*)\} (\d+)/gm)) {
-            const outcome = /outcome="([^"]*)"/.exec(m[1] ?? '')?.[1] ?? '';
-            out[outcome] = (out[outcome] ?? 0) + Number(m[2]);
-          }
-          resolve(out);
-        });
-      })
-      .on('error', reject);
-  });
+export async function gatewayConnections(gatewayIp: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const m of (await proxyMetrics(gatewayIp)).matchAll(
+    /^meshbridge_gateway_connections_total\{([^}]*)\} (\d+)/gm,
+  )) {
+    const outcome = /outcome="([^"]*)"/.exec(m[1] ?? '')?.[1] ?? '';
+    out[outcome] = (out[outcome] ?? 0) + Number(m[2]);
+  }
+  return out;
 }
 
 /** Total of a connections-by-outcome record. */

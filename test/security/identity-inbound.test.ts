@@ -3,7 +3,6 @@
 // passes TLS through, so the sidecar sees the client's own certificate). Every refusal is asserted twice: the
 // sidecar's refusal counter names the reason, and the counting app behind the sidecar received 0 bytes.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { IssuedCertificate } from '../../src/identity/index.js';
 import { startTestAdsServer } from '../support/ads-server.js';
@@ -11,7 +10,7 @@ import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { TestApp } from '../support/proxies.js';
-import { killAll, randomLoopback, spawnProxy, startApp } from '../support/proxies.js';
+import { counterValue, killAll, proxyMetrics, randomLoopback, spawnProxy, startApp } from '../support/proxies.js';
 import { probe } from '../support/raw-probes.js';
 import { cdsFor, eastWestLdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
@@ -88,19 +87,8 @@ after(async () => {
 });
 
 /** `meshbridge_inbound_refused_total{reason}` of the sidecar at `ip`. */
-function refusals(ip: string, reason: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: ip, port: 15020, path: '/stats/prometheus' }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => {
-          const m = new RegExp(`meshbridge_inbound_refused_total\\{reason="${reason}"\\} (\\d+)`).exec(text);
-          resolve(m ? Number(m[1]) : 0);
-        });
-      })
-      .on('error', reject);
-  });
+async function refusals(ip: string, reason: string): Promise<number> {
+  return counterValue(await proxyMetrics(ip), 'meshbridge_inbound_refused_total', 'reason', reason);
 }
 
 /** Presents `cert` (or none) over mTLS to `host:port` with `servername`, then sends one request. */

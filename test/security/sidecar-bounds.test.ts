@@ -2,7 +2,6 @@
 // listener) and a real East-West gateway, with short limits set through their MB_* settings. Each hostile case
 // asserts the refusal (status / close, within the limit) and that the counting apps behind received 0 bytes.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startTestAdsServer } from '../support/ads-server.js';
@@ -10,7 +9,16 @@ import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { ProxyProcess, TestApp } from '../support/proxies.js';
-import { killAll, proxyCredential, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
+import {
+  killAll,
+  proxyCredential,
+  proxyMetrics,
+  counterValue,
+  randomLoopback,
+  spawnProxy,
+  startApp,
+  viaProxy,
+} from '../support/proxies.js';
 import type { ProbeOptions } from '../support/raw-probes.js';
 import { openIdle, probe, rssMb, socketCount } from '../support/raw-probes.js';
 import { cdsFor, eastWestLdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
@@ -194,19 +202,8 @@ for (const kind of ['outbound', 'inbound'] as const) {
 }
 
 /** `meshbridge_listener_overflow_total{listener}` of the proxy whose metrics listen on `ip`. */
-function overflow(ip: string, listener: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: ip, port: 15020, path: '/stats/prometheus' }, (res) => {
-        let t = '';
-        res.on('data', (d: Buffer) => (t += d.toString()));
-        res.on('end', () => {
-          const m = new RegExp(`meshbridge_listener_overflow_total\\{listener="${listener}"\\} (\\d+)`).exec(t);
-          resolve(m ? Number(m[1]) : 0);
-        });
-      })
-      .on('error', reject);
-  });
+async function overflow(ip: string, listener: string): Promise<number> {
+  return counterValue(await proxyMetrics(ip), 'meshbridge_listener_overflow_total', 'listener', listener);
 }
 
 describe('2,000 idle connections', () => {
@@ -263,15 +260,7 @@ describe('limits are settings', () => {
   });
 
   it('the proxy counts connections dropped at the cap', async () => {
-    const text = await new Promise<string>((resolve, reject) => {
-      http
-        .get({ host: ipA, port: 15020, path: '/stats/prometheus' }, (res) => {
-          let t = '';
-          res.on('data', (d: Buffer) => (t += d.toString()));
-          res.on('end', () => resolve(t));
-        })
-        .on('error', reject);
-    });
+    const text = await proxyMetrics(ipA);
     const m = /meshbridge_listener_overflow_total\{listener="outbound"\} (\d+)/.exec(text);
     assert.ok(m && Number(m[1]) > 0, 'overflow counted');
   });

@@ -108,6 +108,25 @@ function isReady(host: string, port: number): Promise<boolean> {
 }
 
 /** Kills every process started by this module. */
+/** The Prometheus text a proxy serves on `<ip>:15020/stats/prometheus`. */
+export function proxyMetrics(ip: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: ip, port: 15020, path: '/stats/prometheus' }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(text));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The value of counter `name` with exactly the one label `label="value"` in Prometheus `text` (0 when absent). */
+export function counterValue(text: string, name: string, label: string, value: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${label}="${value}"} `));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
 export function killAll(): void {
   for (const c of children) c.kill('SIGKILL');
 }
