@@ -10,7 +10,15 @@ import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { TestApp } from '../support/proxies.js';
-import { counterValue, killAll, proxyMetrics, randomLoopback, spawnProxy, startApp } from '../support/proxies.js';
+import {
+  counterValue,
+  killAll,
+  proxyMetrics,
+  randomLoopback,
+  spawnProxy,
+  startApp,
+  gatewayEnv,
+} from '../support/proxies.js';
 import { probe } from '../support/raw-probes.js';
 import { cdsFor, eastWestLdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
@@ -70,13 +78,7 @@ before(async () => {
     }),
     spawnProxy('gateway-main.js', {
       ...base,
-      MB_NAMESPACE: 'istio-system',
-      MB_XDS_ADDRESS: adsGw!.address,
-      MB_POD_IP: ipGw,
-      MB_POD_NAME: 'eastwest-gateway-1',
-      MB_NODE_ID: `router~${ipGw}~eastwest-gateway-1.istio-system~istio-system.svc.cluster.local`,
-      MB_GATEWAY_ADDRESSES: lbGw,
-      MB_CERT_DIR: '',
+      ...gatewayEnv({ xdsAddress: adsGw!.address, podIp: ipGw, addresses: lbGw }),
     }),
   ]);
 });

@@ -11,7 +11,7 @@ import type { TestAdsServer } from '../support/ads-server.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { TestApp } from '../support/proxies.js';
-import { killAll, randomLoopback, spawnProxy, startApp, viaProxy } from '../support/proxies.js';
+import { killAll, randomLoopback, spawnProxy, startApp, viaProxy, gatewayEnv } from '../support/proxies.js';
 import type { TestService } from '../support/xds-resources.js';
 import { cdsFor, eastWestLdsFor, edsFor, serveSidecarConfig } from '../support/xds-resources.js';
 
@@ -89,14 +89,8 @@ before(async () => {
     }),
     spawnProxy('gateway-main.js', {
       ...base,
-      MB_NAMESPACE: 'istio-system',
-      MB_XDS_ADDRESS: adsGw!.address,
-      MB_POD_IP: ipGw,
-      MB_POD_NAME: 'eastwest-gateway-1',
+      ...gatewayEnv({ xdsAddress: adsGw!.address, podIp: ipGw, addresses: lbGw }),
       MB_CLUSTER: 'cluster-2',
-      MB_NODE_ID: `router~${ipGw}~eastwest-gateway-1.istio-system~istio-system.svc.cluster.local`,
-      MB_GATEWAY_ADDRESSES: lbGw,
-      MB_CERT_DIR: '',
     }),
   ]);
 });

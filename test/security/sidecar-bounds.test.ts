@@ -18,6 +18,7 @@ import {
   spawnProxy,
   startApp,
   viaProxy,
+  gatewayEnv,
 } from '../support/proxies.js';
 import type { ProbeOptions } from '../support/raw-probes.js';
 import { openIdle, probe, rssMb, socketCount } from '../support/raw-probes.js';
@@ -71,13 +72,7 @@ before(async () => {
     }),
     spawnProxy('gateway-main.js', {
       ...base,
-      MB_NAMESPACE: 'istio-system',
-      MB_XDS_ADDRESS: adsGw!.address,
-      MB_POD_IP: ipGw,
-      MB_POD_NAME: 'eastwest-gateway-1',
-      MB_NODE_ID: `router~${ipGw}~eastwest-gateway-1.istio-system~istio-system.svc.cluster.local`,
-      MB_GATEWAY_ADDRESSES: lbGw,
-      MB_CERT_DIR: '',
+      ...gatewayEnv({ xdsAddress: adsGw!.address, podIp: ipGw, addresses: lbGw }),
     }),
   ]);
 });

@@ -108,6 +108,22 @@ function isReady(host: string, port: number): Promise<boolean> {
 }
 
 /** Kills every process started by this module. */
+/**
+ * Environment of a test East-West gateway `eastwest-gateway-1` in `istio-system` (a router node, no key), serving
+ * :15443 on `addresses` (comma separated) and fed by the ADS server at `xdsAddress`.
+ */
+export function gatewayEnv(o: { xdsAddress: string; podIp: string; addresses: string }): Record<string, string> {
+  return {
+    MB_NAMESPACE: 'istio-system',
+    MB_XDS_ADDRESS: o.xdsAddress,
+    MB_POD_IP: o.podIp,
+    MB_POD_NAME: 'eastwest-gateway-1',
+    MB_NODE_ID: `router~${o.podIp}~eastwest-gateway-1.istio-system~istio-system.svc.cluster.local`,
+    MB_GATEWAY_ADDRESSES: o.addresses,
+    MB_CERT_DIR: '',
+  };
+}
+
 /** The Prometheus text a proxy serves on `<ip>:15020/stats/prometheus`. */
 export function proxyMetrics(ip: string): Promise<string> {
   return new Promise((resolve, reject) => {
