@@ -96,15 +96,20 @@ after(async () => {
 
 test('reads per-edge rate, error share and latency percentiles from a real Prometheus', async () => {
   const source = new PrometheusTopology({ url: promUrl, windowS: 5 });
-  // The window must be full of scrapes of the steady traffic before the rate means anything.
-  const settle = pumpStarted + 8000 - Date.now();
+  // The window must be full of scrapes of the steady traffic before the rate means anything: increase() over a
+  // window the series only started in part of is extrapolated from too few samples and reads low. A loaded machine
+  // can delay Prometheus's first scrapes by seconds, so wait for the samples rather than for a fixed time.
+  const settle = pumpStarted + 3000 - Date.now();
   if (settle > 0) await new Promise((r) => setTimeout(r, settle));
-  let topo = await source.topology();
+  const fullWindow = 'min(count_over_time(istio_requests_total{reporter="source"}[8s]))';
   const t0 = Date.now();
-  while (topo.edges.length === 0 && Date.now() - t0 < 20_000) {
+  for (;;) {
+    const [sample] = await source.query(fullWindow);
+    if (sample !== undefined && Number(sample.value[1]) >= 7) break;
+    if (Date.now() - t0 > 40_000) assert.fail(`Prometheus did not fill an 8 s window in 40 s: ${JSON.stringify(sample)}`);
     await new Promise((r) => setTimeout(r, 500));
-    topo = await source.topology();
   }
+  const topo = await source.topology();
   assert.equal(topo.source, 'prometheus');
   assert.deepEqual(
     topo.targets.map((t) => t.ok),
