@@ -5,11 +5,12 @@
  */
 import type { Command } from 'commander';
 import { accessSync, constants, rmSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { checkExamplesDir, packageExamplesDir } from '../../demo/examples.js';
 import { Runner } from '../../demo/runner.js';
 import { StepFailed, Walkthrough } from '../../demo/walkthrough.js';
 import { signInUrl } from './sign-in-url.js';
+import { meshbridgeHome } from '../../local/config.js';
 
 /** The absolute path of an executable on PATH, if any. */
 function findOnPath(name: string): string | undefined {
@@ -48,7 +49,7 @@ export function registerDemo(program: Command): void {
     .option('--no-kubectl', "run the seed's kubectl commands as meshbridge commands even when kubectl is installed")
     .option('--examples <dir>', 'folder with the example manifests the walkthrough applies', packageExamplesDir())
     .action(async (opts: { keep?: boolean; examples: string; kubectl: boolean }) => {
-      const home = resolve(process.env.MESHBRIDGE_HOME ?? '.meshbridge', 'demo');
+      const home = join(meshbridgeHome(), 'demo');
       // Checked before anything starts, so a broken checkout fails at once and leaves no state behind.
       const examples = checkExamplesDir(opts.examples);
       const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mgmtFetch, readCaFile } from '../../mgmt/tls/client-fetch.js';
 import type { FetchFn } from '../../mgmt/tls/client-fetch.js';
+import { meshbridgeHome } from '../../local/config.js';
 
 /** The defaults found in `$MESHBRIDGE_HOME` (each undefined when absent). */
 export function federationDefaults(): {
@@ -15,7 +16,7 @@ export function federationDefaults(): {
   token?: string;
   kubeconfig?: string;
 } {
-  const home = resolve(process.env.MESHBRIDGE_HOME ?? '.meshbridge');
+  const home = meshbridgeHome();
   const mgmtFile = resolve(home, 'mgmt.json');
   const tokenFile = resolve(home, 'admin-token');
   const kubeconfig = resolve(home, 'kubeconfig');

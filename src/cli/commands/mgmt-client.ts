@@ -6,9 +6,10 @@
  * The token is sent only in the Authorization header.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { mgmtFetch, readCaFile } from '../../mgmt/tls/client-fetch.js';
+import { meshbridgeHome } from '../../local/config.js';
 
 /** Options every management-plane command accepts. */
 export interface MgmtConnectionOptions {
@@ -63,7 +64,7 @@ export interface MgmtClient {
 }
 
 function home(): string {
-  return resolve(process.env.MESHBRIDGE_HOME ?? '.meshbridge');
+  return meshbridgeHome();
 }
 
 /** Resolves where the management plane is and which token to use. */

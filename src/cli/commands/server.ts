@@ -12,6 +12,7 @@ import { parseLimitText } from '../../mgmt/limits/settings.js';
 import type { MgmtLimits } from '../../mgmt/limits/settings.js';
 import { startMgmt } from '../../mgmt/start.js';
 import type { ServerTls } from '../../mgmt/tls/transport.js';
+import { meshbridgeHome } from '../../local/config.js';
 
 interface ServerOptions {
   listen: string;
@@ -38,7 +39,7 @@ interface TokenOptions {
   out?: string;
 }
 
-const homeOf = (h: string | undefined): string => resolve(h ?? process.env.MESHBRIDGE_HOME ?? '.meshbridge');
+const homeOf = (h: string | undefined): string => (h === undefined ? meshbridgeHome() : resolve(h));
 
 /** Reads a PEM file named by a flag; the error names the flag and the file. */
 function readPem(flag: string, file: string): string {
