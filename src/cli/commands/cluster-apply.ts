@@ -5,7 +5,6 @@
  * created / configured / unchanged per object. Interoperates with kubectl, which keeps the same annotation.
  */
 import { ClusterClient, KubeError, kindLabel } from './cluster-client.js';
-import type { ClusterApplyArgs } from './cluster-delegate.js';
 import { readManifests } from './cluster-manifests.js';
 import { runClusterCommand } from './cluster-shared.js';
 
@@ -59,6 +58,13 @@ function withAnnotation(obj: Json, namespace: string | undefined): Json {
   const annotations = { ...((meta.annotations ?? {}) as Record<string, string>) };
   annotations[LAST_APPLIED] = `${JSON.stringify(desired)}\n`;
   return { ...desired, metadata: { ...meta, annotations } };
+}
+
+/** Arguments of `meshbridge --cluster C apply -f FILE... [-n NS]`. */
+export interface ClusterApplyArgs {
+  cluster: string;
+  files: string[];
+  namespace?: string;
 }
 
 /** `meshbridge --cluster C apply -f FILE... [-n NS]` (called by the shared `apply` command). */

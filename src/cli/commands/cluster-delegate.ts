@@ -4,34 +4,9 @@
  * management plane.
  */
 
-/** Arguments of `meshbridge --cluster C apply -f FILE... [-n NS]`. */
-export interface ClusterApplyArgs {
-  cluster: string;
-  files: string[];
-  namespace?: string;
-}
-
-/** Arguments of `meshbridge --cluster C get KIND [NAME] [-n NS] [-o FORMAT]`. */
-export interface ClusterGetArgs {
-  cluster: string;
-  kind: string;
-  name?: string;
-  namespace?: string;
-  allNamespaces?: boolean;
-  selector?: string;
-  output?: string;
-}
-
-/** Arguments of `meshbridge --cluster C delete -f FILE | delete KIND NAME [-n NS]`. */
-export interface ClusterDeleteArgs {
-  cluster: string;
-  files: string[];
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  ignoreNotFound?: boolean;
-}
-
+export type { ClusterApplyArgs } from './cluster-apply.js';
+export type { ClusterGetArgs } from './cluster-get.js';
+export type { ClusterDeleteArgs } from './cluster-delete.js';
 export { clusterApply as applyToCluster } from './cluster-apply.js';
 export { clusterGet as getFromCluster } from './cluster-get.js';
 export { clusterDelete as deleteFromCluster } from './cluster-delete.js';

@@ -5,8 +5,17 @@
 import { resolveKindName } from '../../api/index.js';
 import { ClusterClient, KubeError, kindLabel } from './cluster-client.js';
 import { readManifests, type ManifestObject } from './cluster-manifests.js';
-import type { ClusterDeleteArgs } from './cluster-delegate.js';
 import { runClusterCommand } from './cluster-shared.js';
+
+/** Arguments of `meshbridge --cluster C delete -f FILE | delete KIND NAME [-n NS]`. */
+export interface ClusterDeleteArgs {
+  cluster: string;
+  files: string[];
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  ignoreNotFound?: boolean;
+}
 
 /** `meshbridge --cluster C delete -f FILE... | delete KIND NAME [-n NS]` (called by the shared `delete` command). */
 export function clusterDelete(args: ClusterDeleteArgs & { names?: string[] }): Promise<void> {

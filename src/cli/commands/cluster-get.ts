@@ -6,7 +6,6 @@
 import { stringify } from 'yaml';
 import { resolveKindName, type KindInfo } from '../../api/index.js';
 import { ClusterClient } from './cluster-client.js';
-import type { ClusterGetArgs } from './cluster-delegate.js';
 import { runClusterCommand } from './cluster-shared.js';
 
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
@@ -37,6 +36,17 @@ function kindOrThrow(name: string): KindInfo {
   const kind = resolveKindName(name);
   if (!kind || kind.scope !== 'cluster') throw new Error(`the server doesn't have a resource type "${name}"`);
   return kind;
+}
+
+/** Arguments of `meshbridge --cluster C get KIND [NAME] [-n NS] [-o FORMAT]`. */
+export interface ClusterGetArgs {
+  cluster: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  output?: string;
 }
 
 /** `meshbridge --cluster C get KIND [NAME] [-n NS] [-o wide|json|yaml]` (called by the shared `get` command). */
