@@ -8,12 +8,15 @@ import type { ClusterClient } from '../kube/client.js';
 import { applyChanges, diff, type ApplyResult } from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
 import type { ConfigSource } from './config-source.js';
-import { buildInventory, type ClusterInventory } from './inventory.js';
-import { plan, type PlanOutput } from './plan.js';
+import { buildInventory } from './inventory.js';
+import { plan } from './plan.js';
 import { resolveGatewayNames, systemResolver, type Resolver } from './resolve.js';
 import type { StatusSink } from './status.js';
 import { statusReports } from './status-report.js';
+import type { ReconcileResult } from './reconcile-result.js';
 import type { Cluster } from './types.js';
+
+export type { ReconcileResult };
 
 /** Options of `FederationController`. */
 export interface FederationControllerOptions {
@@ -27,17 +30,6 @@ export interface FederationControllerOptions {
   /** How long a reconcile waits for newly watched clusters' first lists, ms (default 5000). */
   syncTimeoutMs?: number;
   log?: (line: string) => void;
-}
-
-/** What one reconcile did. */
-export interface ReconcileResult {
-  plan: PlanOutput;
-  /** Inventories of the synced clusters (what the plan saw). */
-  inventories: ClusterInventory[];
-  /** Per synced cluster, what was applied. */
-  applied: Record<string, ApplyResult>;
-  /** Registered clusters whose API could not be listed (their objects were left alone). */
-  unsynced: string[];
 }
 
 /** Keeps every registered cluster's generated objects equal to the plan. */

@@ -2,7 +2,7 @@
  * What the controller reports after a reconcile (contract D `PUT /v2/status`): per WorkspaceSetting and cluster,
  * READY / PARTIAL / FAILED with a message, and per registered Cluster what was found there. Pure.
  */
-import type { ReconcileResult } from './controller.js';
+import type { ReconcileResult } from './reconcile-result.js';
 import { SETTING_ANNOTATION } from './generate.js';
 import { PLAN_WARNINGS } from './plan.js';
 import { fqnOf } from './selection.js';
