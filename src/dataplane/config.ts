@@ -44,9 +44,9 @@ export interface ProxyConfig {
 
 /** A configuration problem, with the variable at fault. */
 export class ConfigError extends Error {
-  readonly code = 'MBD001';
+  readonly code = 'MB0901';
   constructor(message: string) {
-    super(`[MBD001] ${message}`);
+    super(`[MB0901] ${message}`);
     this.name = 'ConfigError';
   }
 }

@@ -45,14 +45,14 @@ export async function createRootCA(options: RootCAOptions = {}): Promise<Certifi
   return { certPem: cert.toString('pem') + '\n', keyPem, cert, signingKey: keys.privateKey };
 }
 
-/** Loads a CA from its PEM files. Throws IdentityError MBI001 when they are missing or unreadable. */
+/** Loads a CA from its PEM files. Throws IdentityError MB0601 when they are missing or unreadable. */
 export async function loadCA(certPem: string, keyPem: string): Promise<CertificateAuthority> {
   try {
     const cert = new x509.X509Certificate(certPem);
     const signingKey = await privateKeyFromPem(keyPem);
     return { certPem, keyPem, cert, signingKey };
   } catch (cause) {
-    throw new IdentityError('MBI001', 'root CA material is unreadable', { cause });
+    throw new IdentityError('MB0601', 'root CA material is unreadable', { cause });
   }
 }
 

@@ -2,9 +2,9 @@
  * Typed errors of the identity module. Codes are stable (MBI0xx) so callers and logs can match on them.
  */
 export type IdentityErrorCode =
-  | 'MBI001' // root CA material missing or unreadable
-  | 'MBI002' // invalid SPIFFE identity input (trust domain, namespace, service account)
-  | 'MBI003'; // certificate files missing or unreadable
+  | 'MB0601' // root CA material missing or unreadable
+  | 'MB0602' // invalid SPIFFE identity input (trust domain, namespace, service account)
+  | 'MB0603'; // certificate files missing or unreadable
 
 /** An identity failure with a stable code. */
 export class IdentityError extends Error {

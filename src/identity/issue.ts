@@ -86,12 +86,12 @@ export interface WorkloadCertOptions {
 
 /**
  * Issues a workload certificate: single URI SAN with the SPIFFE ID, not a CA, serverAuth+clientAuth, valid
- * from one minute ago (clock skew) for `lifetimeMs` (24 h default). Throws MBI002 on an invalid identity.
+ * from one minute ago (clock skew) for `lifetimeMs` (24 h default). Throws MB0602 on an invalid identity.
  */
 export async function issueWorkloadCert(options: WorkloadCertOptions): Promise<IssuedCertificate> {
   const uri = formatSpiffeId(options.identity);
   if (uri === undefined) {
-    throw new IdentityError('MBI002', `invalid SPIFFE identity ${JSON.stringify(options.identity)}`);
+    throw new IdentityError('MB0602', `invalid SPIFFE identity ${JSON.stringify(options.identity)}`);
   }
   const now = options.now ?? new Date();
   return signCertificate({

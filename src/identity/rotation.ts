@@ -20,7 +20,7 @@ export interface WorkloadMaterial {
 
 /**
  * Loads `cert.pem`, `key.pem`, `root.pem` from `dir` and checks that the key matches the certificate.
- * Throws IdentityError MBI003 when a file is missing, unparseable, or the pair does not match (e.g. read in
+ * Throws IdentityError MB0603 when a file is missing, unparseable, or the pair does not match (e.g. read in
  * the middle of a rotation: the caller retries on the next poll).
  */
 export function loadWorkloadMaterial(dir: string): WorkloadMaterial {
@@ -32,7 +32,7 @@ export function loadWorkloadMaterial(dir: string): WorkloadMaterial {
     if (!cert.checkPrivateKey(createPrivateKey(keyPem))) throw new Error('key does not match certificate');
     return { certPem, keyPem, rootPem, notAfter: new Date(cert.validTo) };
   } catch (cause) {
-    throw new IdentityError('MBI003', `cannot load workload certificate from ${dir}`, { cause });
+    throw new IdentityError('MB0603', `cannot load workload certificate from ${dir}`, { cause });
   }
 }
 

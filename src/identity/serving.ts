@@ -22,9 +22,9 @@ export interface ServingCertOptions {
   now?: Date;
 }
 
-/** Issues a serverAuth-only leaf for `hosts` (IP SANs for addresses, DNS SANs for names). Throws MBI002 without a host. */
+/** Issues a serverAuth-only leaf for `hosts` (IP SANs for addresses, DNS SANs for names). Throws MB0602 without a host. */
 export async function issueServingCert(options: ServingCertOptions): Promise<IssuedCertificate> {
-  if (options.hosts.length === 0) throw new IdentityError('MBI002', 'a serving certificate needs at least one host');
+  if (options.hosts.length === 0) throw new IdentityError('MB0602', 'a serving certificate needs at least one host');
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + (options.lifetimeMs ?? DEFAULT_SERVING_LIFETIME_MS));

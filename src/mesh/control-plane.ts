@@ -69,7 +69,7 @@ export interface ControlPlane {
 
 /** Error for invalid options, raised before anything starts. */
 export class ControlPlaneOptionsError extends Error {
-  readonly code = 'MB_MESH_BAD_OPTIONS';
+  readonly code = 'MB0805';
 }
 
 const SILENT: MeshLogger = { info: () => {}, warn: () => {}, error: () => {} };

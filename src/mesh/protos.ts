@@ -55,7 +55,7 @@ export function protoRoot(): protobuf.Root {
 
 /** Error for an `@type` whose message type is not loaded. */
 export class UnknownTypeError extends Error {
-  readonly code = 'MB_MESH_UNKNOWN_TYPE';
+  readonly code = 'MB0801';
   constructor(
     readonly typeUrl: string,
     readonly path: string,
@@ -76,7 +76,7 @@ export function messageType(typeUrl: string, path = '$'): protobuf.Type {
 
 /** Error for a field name the message type does not have (protobufjs would drop it silently). */
 export class UnknownFieldError extends Error {
-  readonly code = 'MB_MESH_UNKNOWN_FIELD';
+  readonly code = 'MB0802';
   constructor(
     readonly typeName: string,
     readonly path: string,

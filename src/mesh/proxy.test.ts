@@ -40,7 +40,7 @@ test('malformed node ids are refused with a typed error', () => {
   for (const id of ['productpage', 'proxy~1.2.3.4~a.b~c', 'sidecar~~a.b~c', 'sidecar~1.2.3.4~a.b']) {
     assert.throws(
       () => proxyFromNode({ id }),
-      (e: unknown) => e instanceof ProxyIdError && e.code === 'MB_MESH_BAD_NODE_ID',
+      (e: unknown) => e instanceof ProxyIdError && e.code === 'MB0803',
       id,
     );
   }

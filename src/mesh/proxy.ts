@@ -31,7 +31,7 @@ export interface XdsNodeInfo {
 
 /** Error for a node id that does not follow `<type>~<ip>~<pod>.<ns>~<domain>`. */
 export class ProxyIdError extends Error {
-  readonly code = 'MB_MESH_BAD_NODE_ID';
+  readonly code = 'MB0803';
   constructor(readonly nodeId: string) {
     super(`node id ${JSON.stringify(nodeId)} is not <sidecar|router>~<ip>~<pod>.<namespace>~<domain>`);
   }

@@ -59,7 +59,7 @@ export function stringStruct(fields: Readonly<Record<string, string>>): XdsObjec
 
 /** Error for a duration string Istio would not accept either (e.g. `10 s`). */
 export class DurationError extends Error {
-  readonly code = 'MB_MESH_BAD_DURATION';
+  readonly code = 'MB0804';
   constructor(readonly text: string) {
     super(`${JSON.stringify(text)} is not a duration such as 10s, 1.5s, 100ms, 1m or 1h`);
   }

@@ -3,25 +3,19 @@
  * handler). Messages never contain a token or any other secret: they are built from object refs and field paths only.
  */
 
-/** Stable codes; the table in docs/mgmt.md mirrors this one. */
-export const MGMT_CODES = {
-  MB9001: { status: 401, title: 'unauthenticated: a valid bearer token is required' },
-  MB9002: { status: 403, title: 'forbidden: the token role does not allow this' },
-  MB9003: { status: 400, title: 'invalid object(s); nothing was changed' },
-  MB9004: { status: 409, title: 'parent object missing; nothing was changed' },
-  MB9005: { status: 404, title: 'object not found' },
-  MB9006: { status: 409, title: 'object still has children; nothing was changed' },
-  MB9007: { status: 400, title: 'bad request' },
-  MB9008: { status: 404, title: 'route not found' },
-  MB9009: { status: 500, title: 'internal error' },
-  MB9010: { status: 413, title: 'request body too large' },
-  MB9011: { status: 400, title: 'request body is not strict JSON (syntax, duplicate key, nesting too deep)' },
-  MB9012: { status: 422, title: 'forbidden object key (__proto__, constructor, prototype) in the request body' },
-  MB9013: { status: 403, title: 'organization limit reached (object count or stored size); nothing was changed' },
-  MB9014: { status: 403, title: 'a cookie-authenticated write lacks the CSRF header' },
-} as const;
+import { CODE_LIST } from '../api/codes.js';
+import type { Code, CodeInfo } from '../api/codes.js';
 
-export type MgmtCode = keyof typeof MGMT_CODES;
+/** The codes a management-plane reply may carry: the catalogue's MB90xx entries, each with its HTTP status. */
+type MgmtEntry = CodeInfo & { readonly status: number };
+export type MgmtCode = Extract<Code, `MB90${string}`>;
+
+/** The catalogue's MB90xx entries by code (src/api/codes.ts is the one source; docs/errors.md documents them). */
+export const MGMT_CODES = Object.freeze(
+  Object.fromEntries(
+    CODE_LIST.filter((c) => c.code.startsWith('MB90') && c.status !== undefined).map((c) => [c.code, c]),
+  ),
+) as Readonly<Record<MgmtCode, MgmtEntry>>;
 
 /** One problem with one submitted document (validation issue or hierarchy problem), located by index and path. */
 export interface DocumentIssue {

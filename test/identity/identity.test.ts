@@ -54,10 +54,10 @@ describe('workload certificates', () => {
     assert.equal(cert.verify(new X509Certificate(pki.root.certPem).publicKey), true);
   });
 
-  it('refuses an identity that is not a valid SPIFFE path with MBI002', async () => {
+  it('refuses an identity that is not a valid SPIFFE path with MB0602', async () => {
     await assert.rejects(
       issueWorkloadCert({ ca: pki.root, identity: { trustDomain: 'a/b', namespace: 'x', serviceAccount: 'y' } }),
-      (e: unknown) => e instanceof IdentityError && e.code === 'MBI002',
+      (e: unknown) => e instanceof IdentityError && e.code === 'MB0602',
     );
   });
 
@@ -200,7 +200,7 @@ describe('workload provisioning', () => {
         serviceAccount: 's',
         dir,
       }),
-      (e: unknown) => e instanceof IdentityError && e.code === 'MBI002',
+      (e: unknown) => e instanceof IdentityError && e.code === 'MB0602',
     );
   });
 });

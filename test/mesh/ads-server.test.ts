@@ -235,7 +235,7 @@ test('invalid options are refused before anything listens', async () => {
   const source = createMemorySource();
   await assert.rejects(
     startControlPlane({ source, listen: { host: ip, port: 70000 }, clusterName: 'c1' }),
-    (e: unknown) => e instanceof ControlPlaneOptionsError && e.code === 'MB_MESH_BAD_OPTIONS',
+    (e: unknown) => e instanceof ControlPlaneOptionsError && e.code === 'MB0805',
   );
   await assert.rejects(
     startControlPlane({ source, listen: { host: ip, port: 0 }, clusterName: '' }),

@@ -303,7 +303,7 @@ describe('listeners: the outbound proxy refuses requests without the pod credent
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     assert.equal(code, 1);
-    assert.match(out, /MBD001.*MB_PROXY_SECRET is required/);
+    assert.match(out, /MB0901.*MB_PROXY_SECRET is required/);
     const refused = await new Promise<boolean>((r) => {
       const s = net.connect({ host: ip, port: 15001 });
       s.on('connect', () => (s.destroy(), r(false)));

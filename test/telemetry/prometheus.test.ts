@@ -106,7 +106,8 @@ test('reads per-edge rate, error share and latency percentiles from a real Prome
   for (;;) {
     const [sample] = await source.query(fullWindow);
     if (sample !== undefined && Number(sample.value[1]) >= 7) break;
-    if (Date.now() - t0 > 40_000) assert.fail(`Prometheus did not fill an 8 s window in 40 s: ${JSON.stringify(sample)}`);
+    if (Date.now() - t0 > 40_000)
+      assert.fail(`Prometheus did not fill an 8 s window in 40 s: ${JSON.stringify(sample)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   const topo = await source.topology();

@@ -80,7 +80,7 @@ export function checkIdentity(
 
 /** A server presented an identity other than the destination service's. */
 export class IdentityError extends Error {
-  readonly code = 'MBD_SERVER_IDENTITY';
+  readonly code = 'MB0902';
   constructor(message: string) {
     super(message);
     this.name = 'IdentityError';

@@ -16,7 +16,7 @@ export interface PodEnv {
 
 /** Raised when the environment cannot be used; the entry prints it and exits 1 so the pod shows the reason. */
 export class PodEnvError extends Error {
-  readonly code = 'MB_POD_ENV';
+  readonly code = 'MB0502';
 }
 
 /** Reads and validates POD_IP, PORT, POD_NAME, POD_NAMESPACE and HTTP_PROXY/http_proxy. */

@@ -74,7 +74,7 @@ export interface SessionDeps {
 
 /** Error for a stream whose first request carries no node (state of the world requires it). */
 export class MissingNodeError extends Error {
-  readonly code = 'MB_MESH_MISSING_NODE';
+  readonly code = 'MB0806';
   constructor() {
     super('the first DiscoveryRequest of a stream must carry node.id');
   }

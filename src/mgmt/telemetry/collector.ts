@@ -30,7 +30,7 @@ export interface CollectorOptions {
 
 /** Raised for invalid options. */
 export class CollectorOptionsError extends Error {
-  readonly code = 'MB_TELEMETRY_OPTIONS';
+  readonly code = 'MB9202';
 }
 
 type Resolved = Required<Omit<CollectorOptions, 'targets'>> & Pick<CollectorOptions, 'targets'>;

@@ -23,7 +23,7 @@ export interface PrometheusOptions {
 
 /** A query failed (the server is down, or answered an error). */
 export class PrometheusQueryError extends Error {
-  readonly code = 'MB_PROMETHEUS_QUERY';
+  readonly code = 'MB9201';
 }
 
 const EDGE_LABELS = 'source_workload, source_cluster, destination_service, destination_cluster';

@@ -8,7 +8,7 @@ import type { FailoverView } from './types.js';
 
 /** The client cluster of a failover query is not registered (the route answers 404). */
 export class UnknownClusterError extends Error {
-  readonly code = 'MB9005';
+  readonly code = 'MB9005' as const;
   constructor(cluster: string, known: readonly string[]) {
     super(`cluster ${cluster} is not registered (known: ${known.join(', ') || 'none'})`);
     this.name = 'UnknownClusterError';

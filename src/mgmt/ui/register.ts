@@ -6,6 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TopologySource } from '../telemetry/topology.js';
+import { MgmtError } from '../errors.js';
+import type { MgmtCode } from '../errors.js';
 import { readStatic } from './static-files.js';
 import { UnknownClusterError } from './failover-source.js';
 import type { ClusterInventory, FailoverView, SessionView } from './types.js';
@@ -58,6 +60,15 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+/**
+ * Answers with a management-plane error: the catalogue's code and HTTP status (or `status` where the UI's answer
+ * differs, e.g. 502 when a cluster could not be read), the body every management API error has.
+ */
+function refuse(reply: FastifyReply, code: MgmtCode, message: string, status?: number): FastifyReply {
+  const err = new MgmtError(code, message, [], status);
+  return reply.code(err.status).send(err.toBody());
+}
+
 /** Registers the UI routes. Call once, before `listen`. */
 export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<void> {
   const canEdit = deps.canEdit ?? ((role: string) => role === 'org-admin');
@@ -71,7 +82,7 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
     const token = bearer(req);
     const principal = token === undefined ? undefined : await deps.authenticate(token);
     if (principal === undefined) {
-      await reply.code(401).send({ code: 'MB9001', message: 'unauthenticated: a valid bearer token is required' });
+      await refuse(reply, 'MB9001', 'unauthenticated: a valid bearer token is required');
     }
     return principal;
   };
@@ -83,9 +94,9 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
   app.get('/ui', page, async (_req, reply) => reply.redirect('/ui/'));
   app.get('/ui/*', page, async (req, reply) => {
     const path = (req.params as { '*': string })['*'];
-    if (path.startsWith('api/')) return reply.code(404).send({ code: 'MB9008', message: 'route not found' });
+    if (path.startsWith('api/')) return refuse(reply, 'MB9008', 'route not found');
     const file = await readStatic(path, deps.uiDir);
-    if (file === undefined) return reply.code(404).send({ code: 'MB9008', message: 'route not found' });
+    if (file === undefined) return refuse(reply, 'MB9008', 'route not found');
     // The page is tiny and changes with each build; never let a browser run stale modules against new routes.
     return reply.header('cache-control', 'no-cache').type(file.type).send(file.body);
   });
@@ -108,22 +119,20 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
     if ((await principalOf(req, reply)) === undefined) return reply;
     const { service, namespace, from } = req.query as Record<string, unknown>;
     if (typeof service !== 'string' || typeof namespace !== 'string' || typeof from !== 'string') {
-      return reply.code(400).send({ code: 'MB9007', message: 'service, namespace and from are required' });
+      return refuse(reply, 'MB9007', 'service, namespace and from are required');
     }
     if (![service, namespace, from].every((v) => NAME.test(v))) {
-      return reply.code(400).send({ code: 'MB9007', message: 'service, namespace and from must be DNS-1123 names' });
+      return refuse(reply, 'MB9007', 'service, namespace and from must be DNS-1123 names');
     }
     if (deps.failover === undefined) {
-      return reply.code(404).send({ code: 'MB9005', message: 'this server has no failover source' });
+      return refuse(reply, 'MB9005', 'this server has no failover source');
     }
     try {
       return await deps.failover(service, namespace, from);
     } catch (err) {
-      if (err instanceof UnknownClusterError) return reply.code(404).send({ code: err.code, message: err.message });
+      if (err instanceof UnknownClusterError) return refuse(reply, err.code, err.message);
       req.log.warn({ err }, 'failover view failed');
-      return reply
-        .code(502)
-        .send({ code: 'MB9009', message: `cannot compute the failover: ${(err as Error).message}` });
+      return refuse(reply, 'MB9009', `cannot compute the failover: ${(err as Error).message}`, 502);
     }
   });
 
