@@ -3,15 +3,18 @@
 /** Codes: MB7101 API call failed, MB7102 not found, MB7103 conflict/already exists, MB7104 bad kubeconfig. */
 export type KubeErrorCode = 'MB7101' | 'MB7102' | 'MB7103' | 'MB7104';
 
-/** An error from a cluster's API, with the HTTP status when there was one. */
+/** An error from a cluster's API, with the HTTP status and the server's Status `reason` when there were some. */
 export class KubeError extends Error {
   readonly code: KubeErrorCode;
   readonly status: number | undefined;
-  constructor(code: KubeErrorCode, message: string, status?: number, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The API's Status reason (`NotFound`, `AlreadyExists`, `Invalid`, ...), as kubectl prints it. */
+  readonly reason: string | undefined;
+  constructor(code: KubeErrorCode, message: string, status?: number, options?: { cause?: unknown; reason?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KubeError';
     this.code = code;
     this.status = status;
+    this.reason = options?.reason;
   }
 }
 

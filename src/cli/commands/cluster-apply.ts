@@ -4,7 +4,7 @@
  * annotation (so fields removed from the file are removed from the object), and reports
  * created / configured / unchanged per object. Interoperates with kubectl, which keeps the same annotation.
  */
-import { ClusterClient, KubeError, kindLabel } from './cluster-client.js';
+import { clusterClient, kindPath, KubeError, kindLabel } from './cluster-client.js';
 import { readManifests } from './cluster-manifests.js';
 import { runClusterCommand } from './cluster-shared.js';
 
@@ -70,19 +70,19 @@ export interface ClusterApplyArgs {
 /** `meshbridge --cluster C apply -f FILE... [-n NS]` (called by the shared `apply` command). */
 export function clusterApply(args: ClusterApplyArgs): Promise<void> {
   return runClusterCommand(async () => {
-    const client = ClusterClient.forContext(args.cluster);
+    const client = clusterClient(args.cluster);
     for (const m of readManifests(args.files, args.namespace)) {
       const desired = withAnnotation(m.object, m.namespace);
-      const path = ClusterClient.path(m.kind, m.namespace, m.name);
+      const path = kindPath(m.kind, m.namespace, m.name);
       const label = `${kindLabel(m.kind)}/${m.name}`;
       let current: Json | undefined;
       try {
         current = await client.request<Json>('GET', path);
       } catch (err) {
-        if (!(err instanceof KubeError && err.code === 404)) throw err;
+        if (!(err instanceof KubeError && err.status === 404)) throw err;
       }
       if (!current) {
-        await client.request('POST', ClusterClient.path(m.kind, m.namespace), { body: desired });
+        await client.request('POST', kindPath(m.kind, m.namespace), { body: desired });
         process.stdout.write(`${label} created\n`);
         continue;
       }

@@ -3,7 +3,7 @@
  * delete. Deleting a Namespace deletes what is inside it; a Deployment's pods follow it.
  */
 import { resolveKindName } from '../../api/index.js';
-import { ClusterClient, KubeError, kindLabel } from './cluster-client.js';
+import { clusterClient, kindPath, KubeError, kindLabel } from './cluster-client.js';
 import { readManifests, type ManifestObject } from './cluster-manifests.js';
 import { runClusterCommand } from './cluster-shared.js';
 
@@ -20,7 +20,7 @@ export interface ClusterDeleteArgs {
 /** `meshbridge --cluster C delete -f FILE... | delete KIND NAME [-n NS]` (called by the shared `delete` command). */
 export function clusterDelete(args: ClusterDeleteArgs & { names?: string[] }): Promise<void> {
   return runClusterCommand(async () => {
-    const client = ClusterClient.forContext(args.cluster);
+    const client = clusterClient(args.cluster);
     let targets: Pick<ManifestObject, 'kind' | 'namespace' | 'name'>[];
     if (args.files.length > 0) {
       if (args.kind !== undefined) throw new Error('give either -f FILE or KIND NAME, not both');
@@ -43,10 +43,10 @@ export function clusterDelete(args: ClusterDeleteArgs & { names?: string[] }): P
     let failed = false;
     for (const t of targets) {
       try {
-        await client.request('DELETE', ClusterClient.path(t.kind, t.namespace, t.name));
+        await client.request('DELETE', kindPath(t.kind, t.namespace, t.name));
         process.stdout.write(`${kindLabel(t.kind)} "${t.name}" deleted\n`);
       } catch (err) {
-        if (!(err instanceof KubeError) || err.code !== 404) throw err;
+        if (!(err instanceof KubeError) || err.status !== 404) throw err;
         if (!args.ignoreNotFound) {
           process.stderr.write(`Error from server (NotFound): ${err.message}\n`);
           failed = true;

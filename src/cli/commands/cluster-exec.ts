@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { KINDS, type KindInfo } from '../../api/index.js';
-import { ClusterClient } from './cluster-client.js';
+import type { KubeRest } from '../../kube/rest.js';
+import { clusterClient, kindPath } from './cluster-client.js';
 import { clusterOf, runClusterCommand } from './cluster-shared.js';
 
 const kind = (plural: string): KindInfo => KINDS.find((k) => k.plural === plural && k.scope === 'cluster') as KindInfo;
@@ -16,20 +17,20 @@ interface Pod {
   status?: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 
-async function podFor(client: ClusterClient, namespace: string, target: string): Promise<string> {
+async function podFor(client: KubeRest, namespace: string, target: string): Promise<string> {
   const [type, name] = target.includes('/') ? (target.split('/', 2) as [string, string]) : ['pod', target];
   if (['pod', 'pods', 'po'].includes(type)) return name;
   if (!['deploy', 'deployment', 'deployments'].includes(type)) throw new Error(`cannot exec into "${type}"`);
   const deploy = await client.request<{ spec?: { selector?: { matchLabels?: Record<string, string> } } }>(
     'GET',
-    ClusterClient.path(kind('deployments'), namespace, name),
+    kindPath(kind('deployments'), namespace, name),
   );
   const selector = Object.entries(deploy.spec?.selector?.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   const pods = await client.request<{ items: Pod[] }>(
     'GET',
-    `${ClusterClient.path(kind('pods'), namespace)}?labelSelector=${encodeURIComponent(selector)}`,
+    `${kindPath(kind('pods'), namespace)}?labelSelector=${encodeURIComponent(selector)}`,
   );
   const ready = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   const pick = pods.items.find(ready) ?? pods.items.find((p) => p.status?.phase === 'Running');
@@ -46,7 +47,7 @@ export function registerClusterExec(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .action((target: string, command: string[], opts: { namespace: string }, cmd: Command) =>
       runClusterCommand(async () => {
-        const client = ClusterClient.forContext(clusterOf(cmd, 'exec'));
+        const client = clusterClient(clusterOf(cmd, 'exec'));
         const pod = await podFor(client, opts.namespace, target);
         const ctx = await client.request<{ env: Record<string, string>; cwd: string }>(
           'GET',

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { resolveKindName, type KindInfo } from '../../api/index.js';
-import { ClusterClient } from './cluster-client.js';
+import { clusterClient, kindPath } from './cluster-client.js';
 import { runClusterCommand } from './cluster-shared.js';
 
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
@@ -52,13 +52,13 @@ export interface ClusterGetArgs {
 /** `meshbridge --cluster C get KIND [NAME] [-n NS] [-o wide|json|yaml]` (called by the shared `get` command). */
 export function clusterGet(args: ClusterGetArgs): Promise<void> {
   return runClusterCommand(async () => {
-    const client = ClusterClient.forContext(args.cluster);
+    const client = clusterClient(args.cluster);
     const kind = kindOrThrow(args.kind);
     const output = args.output ?? '';
     if (!['', 'wide', 'json', 'yaml'].includes(output)) throw new Error(`unknown output format "${output}"`);
     const namespace = args.allNamespaces ? undefined : (args.namespace ?? 'default');
     const query = args.selector ? `?labelSelector=${encodeURIComponent(args.selector)}` : '';
-    const path = `${ClusterClient.path(kind, namespace, args.name)}${args.name ? '' : query}`;
+    const path = `${kindPath(kind, namespace, args.name)}${args.name ? '' : query}`;
     if (output === 'json' || output === 'yaml') {
       const body = await client.request<Record<string, unknown>>('GET', path);
       const doc = args.name

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { resolveKindName } from '../../api/index.js';
-import { ClusterClient, kindLabel } from './cluster-client.js';
+import { clusterClient, kindPath, kindLabel } from './cluster-client.js';
 import { clusterOf, runClusterCommand } from './cluster-shared.js';
 
 /** Pure: parses `key=value` (set) and `key-` (remove) arguments into a merge-patch label map. */
@@ -42,8 +42,8 @@ export function registerClusterLabel(program: Command): void {
           const kind = resolveKindName(kindName);
           if (!kind || kind.scope !== 'cluster')
             throw new Error(`the server doesn't have a resource type "${kindName}"`);
-          const client = ClusterClient.forContext(clusterOf(cmd, 'label'));
-          const path = ClusterClient.path(kind, kind.namespaced ? opts.namespace : undefined, name);
+          const client = clusterClient(clusterOf(cmd, 'label'));
+          const path = kindPath(kind, kind.namespaced ? opts.namespace : undefined, name);
           const wanted = parseLabelArgs(labelArgs);
           const current = await client.request<{ metadata?: { labels?: Record<string, string> } }>('GET', path);
           const existing = current.metadata?.labels ?? {};

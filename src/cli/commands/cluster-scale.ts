@@ -1,7 +1,7 @@
 /** `meshbridge --cluster C scale deployment NAME -n NS --replicas N`, through the Deployment's scale subresource. */
 import type { Command } from 'commander';
 import { resolveKindName } from '../../api/index.js';
-import { ClusterClient, kindLabel } from './cluster-client.js';
+import { clusterClient, kindPath, kindLabel } from './cluster-client.js';
 import { clusterOf, runClusterCommand } from './cluster-shared.js';
 
 export function registerClusterScale(program: Command): void {
@@ -15,7 +15,7 @@ export function registerClusterScale(program: Command): void {
     .action(
       (kindArg: string, nameArg: string | undefined, opts: { replicas: string; namespace: string }, cmd: Command) =>
         runClusterCommand(async () => {
-          const client = ClusterClient.forContext(clusterOf(cmd, 'scale'));
+          const client = clusterClient(clusterOf(cmd, 'scale'));
           const [kindName, slashName] = kindArg.split('/') as [string, string | undefined];
           const name = slashName ?? nameArg;
           const kind = resolveKindName(kindName);
@@ -24,7 +24,7 @@ export function registerClusterScale(program: Command): void {
           if (!name) throw new Error('give the deployment name');
           const replicas = Number(opts.replicas);
           if (!Number.isInteger(replicas) || replicas < 0) throw new Error('--replicas must be a non-negative integer');
-          await client.request('PATCH', ClusterClient.path(kind, opts.namespace, name, 'scale'), {
+          await client.request('PATCH', kindPath(kind, opts.namespace, name, 'scale'), {
             body: { spec: { replicas } },
             contentType: 'application/merge-patch+json',
           });

@@ -21,8 +21,9 @@ export async function runClusterCommand(body: () => Promise<void>): Promise<void
   try {
     await body();
   } catch (err) {
-    if (err instanceof KubeError) process.stderr.write(`Error from server (${err.reason}): ${err.message}\n`);
-    else process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (err instanceof KubeError && err.reason !== undefined) {
+      process.stderr.write(`Error from server (${err.reason}): ${err.message}\n`);
+    } else process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   }
 }
