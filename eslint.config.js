@@ -1,13 +1,26 @@
-// Lint configuration. Besides the usual rules it enforces the module boundaries of the architecture:
-// `api` is pure, `federation` never reaches into the embedded cluster or mesh, `dataplane` only speaks xDS.
+// Lint configuration. Besides the usual rules it enforces the module boundaries of the architecture
+// (docs/architecture.md): `api` is pure, `federation` never reaches into the embedded cluster or mesh, `dataplane`
+// only speaks xDS, and only `src/kube` talks to the Kubernetes client library.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// One place talks to the Kubernetes API (like client-go in a controller): everyone else asks src/kube.
+const KUBE_CLIENT = {
+  group: ['@kubernetes/client-node', '@kubernetes/client-node/*'],
+  message: 'only src/kube talks to the Kubernetes API: use its ClusterClient or KubeRest.',
+};
+
+// A later config's no-restricted-imports replaces an earlier one for the same file, so every boundary repeats the
+// Kubernetes client rule.
 const boundary = (files, forbidden, why) => ({
   files,
+  ignores: ['src/kube/**'],
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message: why })) }],
+    'no-restricted-imports': [
+      'error',
+      { patterns: [...forbidden.map((group) => ({ group: [group], message: why })), KUBE_CLIENT] },
+    ],
   },
 });
 
@@ -22,6 +35,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  boundary(['src/**', 'ui/**', 'bench/**', 'scripts/**'], [], ''),
   // src/api has subfolders (kinds/k8s/...): each depth may climb back to src/api but never out of it.
   boundary(['src/api/*.ts'], ['../*', '!./*'], 'src/api is the pure resource model: it imports nothing internal.'),
   boundary(['src/api/*/*.ts'], ['../../*'], 'src/api is the pure resource model: it imports nothing internal.'),

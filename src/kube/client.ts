@@ -74,6 +74,13 @@ function kindInfo(kind: string): { apiVersion: string; path: string } {
   return { apiVersion, path: `${prefix}/${info.plural}` };
 }
 
+/** Every apiVersion of a kind, newest (the preferred one) first. */
+function kindVersions(kind: string): string[] {
+  const info = KINDS.find((k) => k.kind === kind);
+  if (!info) throw new KubeError('MB7101', `unknown kind ${kind}`);
+  return info.versions.map((v) => apiVersionOf(info.group, v));
+}
+
 /** Loads a kubeconfig file and selects a context (throws MB7104 when the context does not exist). */
 export function loadKubeConfig(ref: KubeconfigRef): KubeConfig {
   const kc = new KubeConfig();
@@ -92,6 +99,13 @@ export function loadKubeConfig(ref: KubeconfigRef): KubeConfig {
   return kc;
 }
 
+/** The context names of a kubeconfig file (throws MB7104 when it cannot be read). */
+export function kubeconfigContexts(path: string): string[] {
+  return loadKubeConfig({ path })
+    .getContexts()
+    .map((c) => c.name);
+}
+
 /** Options of `createClusterClient`. */
 export interface ClusterClientOptions {
   name: string;
@@ -106,11 +120,11 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     const m = 'metadata' in o ? o.metadata : (o as ObjectRef);
     return `${name}: ${o.kind} ${m?.namespace ? `${m.namespace}/` : ''}${m?.name}`;
   };
-  const listRaw = async (
+  const listAt = async (
     kind: string,
+    apiVersion: string,
     opts?: { labelSelector?: string },
   ): Promise<{ items: KObject[]; metadata: { resourceVersion?: string } }> => {
-    const { apiVersion } = kindInfo(kind);
     try {
       const res = await api.list<KObject & { metadata: object }>(
         apiVersion,
@@ -127,6 +141,24 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     } catch (err) {
       throw toKubeError(err, `${name}: list ${kind}`);
     }
+  };
+  // Lists at the newest version the cluster serves: a 404 means that version is not served (an older Istio serves
+  // WorkloadEntries at v1beta1 only), so the next older one is tried; the first error is reported if none is.
+  const listRaw = async (
+    kind: string,
+    opts?: { labelSelector?: string },
+  ): Promise<{ items: KObject[]; metadata: { resourceVersion?: string } }> => {
+    const versions = kindVersions(kind);
+    let first: KubeError | undefined;
+    for (const apiVersion of versions) {
+      try {
+        return await listAt(kind, apiVersion, opts);
+      } catch (err) {
+        if (!(err instanceof KubeError) || err.code !== 'MB7102') throw err;
+        first ??= err;
+      }
+    }
+    throw first as KubeError;
   };
   const list = async (kind: string, opts?: { labelSelector?: string }): Promise<KObject[]> =>
     (await listRaw(kind, opts)).items;

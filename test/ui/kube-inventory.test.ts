@@ -1,6 +1,7 @@
 /**
- * kubeInventory and kubeMetricsTargets through @kubernetes/client-node against a minimal Kubernetes API on a
- * real socket (serving the list routes they read, with Kubernetes' JSON shapes), plus an unreachable context.
+ * kubeInventory and kubeMetricsTargets through the project's Kubernetes layer (@kubernetes/client-node) against a
+ * minimal Kubernetes API on a real socket (discovery and the list routes they read, with Kubernetes' JSON shapes;
+ * WorkloadEntries served at v1beta1 only, as an older Istio does), plus an unreachable context.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,30 @@ const list = (kind: string, items: unknown[]) => ({
   metadata: { resourceVersion: '1' },
   items,
 });
+const resource = (name: string, kind: string, namespaced: boolean) => ({
+  name,
+  kind,
+  namespaced,
+  singularName: '',
+  verbs: ['get', 'list', 'watch'],
+});
 const routes: Record<string, unknown> = {
+  '/api/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [
+      resource('nodes', 'Node', false),
+      resource('services', 'Service', true),
+      resource('endpoints', 'Endpoints', true),
+      resource('namespaces', 'Namespace', false),
+      resource('pods', 'Pod', true),
+    ],
+  },
+  '/apis/networking.istio.io/v1beta1': {
+    kind: 'APIResourceList',
+    groupVersion: 'networking.istio.io/v1beta1',
+    resources: [resource('workloadentries', 'WorkloadEntry', true)],
+  },
   '/api/v1/nodes': list('Node', [
     {
       metadata: {
@@ -133,7 +157,11 @@ test('reads locality, gateway addresses, services with ready endpoints and Workl
     workloadEntries: [{ namespace: 'bookinfo', name: 'k-details-abc', address: '127.1.200.1' }],
     reachable: true,
   });
-  assert.ok(seen.includes('/apis/networking.istio.io/v1/workloadentries'), 'tries the newest version first');
+  const v1 = seen.findIndex(
+    (u) => u.startsWith('/apis/networking.istio.io/v1/') || u === '/apis/networking.istio.io/v1',
+  );
+  const v1beta1 = seen.findIndex((u) => u.startsWith('/apis/networking.istio.io/v1beta1/workloadentries'));
+  assert.ok(v1 !== -1 && v1beta1 > v1, `tries the newest version first: ${JSON.stringify(seen)}`);
   assert.equal(c9!.name, 'cluster-9');
   assert.equal(c9!.reachable, false);
   assert.ok((c9!.error ?? '').length > 0);

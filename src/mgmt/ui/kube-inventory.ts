@@ -4,7 +4,9 @@
  * WorkloadEntries present; and the sidecar metrics URLs the collector scrapes in local clusters. Works the same
  * against embedded clusters and real ones (plain Kubernetes API through @kubernetes/client-node).
  */
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { createClusterClient, kubeconfigContexts, loadKubeConfig } from '../../kube/client.js';
+import type { ClusterClient, KObject } from '../../kube/client.js';
+import { KubeError } from '../../kube/errors.js';
 import type { ClusterInventory, GatewayView, ServiceView, WorkloadEntryView } from './types.js';
 
 /** Where the clusters are. */
@@ -18,8 +20,6 @@ export interface KubeSourceOptions {
 const SIDECAR_METRICS = '15020/stats/prometheus';
 // East-West gateways expose Istio's multi-network mTLS port.
 const EAST_WEST_PORT = 15443;
-// WorkloadEntry versions Istio serves, newest first.
-const WE_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
 /** One cluster's API: its name (the cluster's, which is the context name for local clusters) and where it is. */
 export interface KubeClusterRef {
@@ -29,23 +29,15 @@ export interface KubeClusterRef {
   context?: string;
 }
 
-interface Clients {
-  name: string;
-  core: CoreV1Api;
-  custom: CustomObjectsApi;
-}
-
 // Clients are cheap to keep and costly to rebuild (the kubeconfig is parsed each time); key by file and context.
-const cache = new Map<string, Clients>();
+const cache = new Map<string, ClusterClient>();
 
-function clientsFor(ref: KubeClusterRef): Clients {
+function clientFor(ref: KubeClusterRef): ClusterClient {
   const key = `${ref.kubeconfigPath}\u0000${ref.context ?? ''}\u0000${ref.name}`;
   let c = cache.get(key);
   if (c === undefined) {
-    const kc = new KubeConfig();
-    kc.loadFromFile(ref.kubeconfigPath);
-    if (ref.context !== undefined) kc.setCurrentContext(ref.context);
-    c = { name: ref.name, core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+    const kubeConfig = loadKubeConfig({ path: ref.kubeconfigPath, context: ref.context });
+    c = createClusterClient({ name: ref.name, kubeConfig });
     cache.set(key, c);
   }
   return c;
@@ -53,56 +45,51 @@ function clientsFor(ref: KubeClusterRef): Clients {
 
 /** Every context of a kubeconfig as a cluster of the same name (or only `contexts`). */
 export function clustersOfKubeconfig(options: KubeSourceOptions): KubeClusterRef[] {
-  const kc = new KubeConfig();
-  kc.loadFromFile(options.kubeconfigPath);
-  const names = options.contexts ?? kc.getContexts().map((c) => c.name);
+  const names = options.contexts ?? kubeconfigContexts(options.kubeconfigPath);
   return names.map((name) => ({ name, kubeconfigPath: options.kubeconfigPath, context: name }));
 }
 
-function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-async function workloadEntries(custom: CustomObjectsApi): Promise<WorkloadEntryView[]> {
-  for (const version of WE_VERSIONS) {
-    try {
-      const list = (await custom.listClusterCustomObject({
-        group: 'networking.istio.io',
-        version,
-        plural: 'workloadentries',
-      })) as { items?: { metadata?: { name?: string; namespace?: string }; spec?: { address?: string } }[] };
-      return (list.items ?? []).map((i) => ({
-        namespace: i.metadata?.namespace ?? '',
-        name: i.metadata?.name ?? '',
-        address: i.spec?.address ?? '',
-      }));
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
-  }
-  return [];
+// The fields of the listed objects this view reads.
+interface Obj extends KObject {
+  metadata?: KObject['metadata'];
+  spec?: {
+    type?: string;
+    ports?: { port?: number }[];
+    address?: string;
+  };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] }; phase?: string; podIP?: string };
+  subsets?: { addresses?: unknown[] }[];
 }
 
 /** Reads one cluster; an unreachable API gives `reachable: false` and the error, not an exception. */
 export async function readClusterInventory(ref: KubeClusterRef): Promise<ClusterInventory> {
   try {
-    const c = clientsFor(ref);
-    const [nodes, services, endpoints, entries] = await Promise.all([
-      c.core.listNode(),
-      c.core.listServiceForAllNamespaces(),
-      c.core.listEndpointsForAllNamespaces(),
-      workloadEntries(c.custom),
-    ]);
-    const labels = nodes.items[0]?.metadata?.labels ?? {};
+    const c = clientFor(ref);
+    // A cluster without Istio's CRDs has no WorkloadEntries (404), which is not a failure to read it.
+    const entriesOrNone = c.list('WorkloadEntry').catch((err: unknown) => {
+      if (err instanceof KubeError && err.code === 'MB7102') return [];
+      throw err;
+    });
+    const [nodes, services, endpoints, weList] = (await Promise.all([
+      c.list('Node'),
+      c.list('Service'),
+      c.list('Endpoints'),
+      entriesOrNone,
+    ])) as [Obj[], Obj[], Obj[], Obj[]];
+    const entries: WorkloadEntryView[] = weList.map((i) => ({
+      namespace: i.metadata?.namespace ?? '',
+      name: i.metadata?.name ?? '',
+      address: i.spec?.address ?? '',
+    }));
+    const labels = nodes[0]?.metadata?.labels ?? {};
     const ready = new Map<string, number>();
-    for (const ep of endpoints.items) {
+    for (const ep of endpoints) {
       const n = (ep.subsets ?? []).reduce((sum, s) => sum + (s.addresses?.length ?? 0), 0);
       ready.set(`${ep.metadata?.namespace}/${ep.metadata?.name}`, n);
     }
     const gateways: GatewayView[] = [];
     const views: ServiceView[] = [];
-    for (const s of services.items) {
+    for (const s of services) {
       const namespace = s.metadata?.namespace ?? '';
       const name = s.metadata?.name ?? '';
       if (namespace === 'default' && name === 'kubernetes') continue;
@@ -153,11 +140,11 @@ export function kubeInventory(options: KubeSourceOptions): () => Promise<Cluster
  */
 export async function podMetricsTargets(ref: KubeClusterRef): Promise<string[]> {
   try {
-    const c = clientsFor(ref);
-    const namespaces = await c.core.listNamespace({ labelSelector: 'istio-injection=enabled' });
-    const injected = new Set(namespaces.items.map((n) => n.metadata?.name));
-    const pods = await c.core.listPodForAllNamespaces();
-    return pods.items
+    const c = clientFor(ref);
+    const namespaces = await c.list('Namespace', { labelSelector: 'istio-injection=enabled' });
+    const injected = new Set(namespaces.map((n) => n.metadata?.name));
+    const pods = (await c.list('Pod')) as Obj[];
+    return pods
       .filter((p) => injected.has(p.metadata?.namespace) && p.status?.phase === 'Running' && p.status.podIP)
       .map((p) => `http://${p.status!.podIP}:${SIDECAR_METRICS}`);
   } catch {
