@@ -4,7 +4,7 @@
  * exist only while the management plane's OrganizationSetting lets cluster-1-network reach cluster-2-network.
  * (The UI's own reachability logic is not used here, so the test does not check the UI against itself.)
  */
-import type { ClusterInventory } from '../../src/mgmt/ui/types.js';
+import type { ClusterInventory } from '../../src/mgmt/ui/wire.js';
 
 /** Directed reachability as the federation applies it: no rules = all; else listed edges and same network. */
 export function reachable(settings: readonly unknown[], from: string, to: string): boolean {

@@ -4,6 +4,7 @@
  * newest snapshot of each proxy inside the window, like PromQL's `increase()` (a counter that went down means the
  * proxy restarted, so the new value is the whole increase).
  */
+import type { EdgeStats } from '../ui/wire.js';
 import type { EdgeCounters, EdgeKey } from './istio-metrics.js';
 import { edgeId, isErrorCode } from './istio-metrics.js';
 
@@ -14,22 +15,7 @@ export interface Snapshot {
   edges: ReadonlyMap<string, EdgeCounters>;
 }
 
-/** What the window shows for one edge. */
-export interface EdgeStats extends EdgeKey {
-  id: string;
-  /** Requests per second over the window. */
-  rps: number;
-  requests: number;
-  errors: number;
-  /** errors / requests, 0 when there were none. */
-  errorShare: number;
-  /** Latency percentiles in ms from the histogram, undefined without histogram data. */
-  p50Ms?: number;
-  p90Ms?: number;
-  p99Ms?: number;
-  /** Source and destination clusters differ (the failover path through an East-West gateway). */
-  crossCluster: boolean;
-}
+export type { EdgeStats } from '../ui/wire.js';
 
 function increase(now: number, then: number | undefined): number {
   if (then === undefined) return now;

@@ -4,17 +4,13 @@
  * security policy, ...) is summed away. Pure.
  */
 import type { Sample } from './prom-text.js';
+import type { EdgeKey } from '../ui/wire.js';
+
+/** The wire shape (src/mgmt/ui/wire.d.ts). */
+export type { EdgeKey };
 
 /** Which proxy's report to count: Istio reports every request twice (client and server side). */
 export type Reporter = 'source' | 'destination' | 'any';
-
-/** The identity of an edge. */
-export interface EdgeKey {
-  sourceWorkload: string;
-  sourceCluster: string;
-  destinationService: string;
-  destinationCluster: string;
-}
 
 /** Cumulative counters of one edge as one proxy exposes them. */
 export interface EdgeCounters {

@@ -4,6 +4,10 @@
  * that is a failover; when its own cluster serves again, a failback. Pure.
  */
 import type { EdgeStats } from './edge-window.js';
+import type { RoutingEvent } from '../ui/wire.js';
+
+/** The wire shape (src/mgmt/ui/wire.d.ts). */
+export type { RoutingEvent };
 
 /** Clusters serving one client's calls to one service. */
 export interface Routing {
@@ -12,18 +16,6 @@ export interface Routing {
   destinationService: string;
   /** Sorted cluster names that served at least `minShare` of the successful requests. */
   clusters: string[];
-}
-
-/** One change in who serves a client. */
-export interface RoutingEvent {
-  atMs: number;
-  kind: 'failover' | 'failback' | 'shift';
-  sourceWorkload: string;
-  sourceCluster: string;
-  destinationService: string;
-  from: string[];
-  to: string[];
-  message: string;
 }
 
 function groupId(e: { sourceWorkload: string; sourceCluster: string; destinationService: string }): string {

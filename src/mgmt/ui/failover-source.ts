@@ -4,7 +4,7 @@
  * `meshbridge explain failover` does from the CLI.
  */
 import { configFromObjects, evaluate, explainFailover, kubeconfigConnector } from '../../federation/index.js';
-import type { FailoverView } from './types.js';
+import type { FailoverView } from './wire.js';
 
 /** The client cluster of a failover query is not registered (the route answers 404). */
 export class UnknownClusterError extends Error {

@@ -11,6 +11,6 @@ export {
   readClusterInventory,
 } from './kube-inventory.js';
 export type { KubeClusterRef, KubeSourceOptions } from './kube-inventory.js';
-export type * from './types.js';
+export type * from './wire.js';
 export { federationFailover, UnknownClusterError } from './failover-source.js';
 export type { FederationFailoverOptions } from './failover-source.js';

@@ -7,7 +7,7 @@
 import { createClusterClient, kubeconfigContexts, loadKubeConfig } from '../../kube/client.js';
 import type { ClusterClient, KObject } from '../../kube/client.js';
 import { KubeError } from '../../kube/errors.js';
-import type { ClusterInventory, GatewayView, ServiceView, WorkloadEntryView } from './types.js';
+import type { ClusterInventory, GatewayView, ServiceView, WorkloadEntryView } from './wire.js';
 
 /** Where the clusters are. */
 export interface KubeSourceOptions {

@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import type { Topology } from '../telemetry/topology.js';
 import { UnknownClusterError } from './failover-source.js';
 import { registerUi } from './register.js';
-import type { FailoverView } from './types.js';
+import type { FailoverView } from './wire.js';
 
 const topology: Topology = { source: 'scrape', atMs: 1, windowMs: 10_000, edges: [], events: [], targets: [] };
 

@@ -10,7 +10,7 @@ import { MgmtError } from '../errors.js';
 import type { MgmtCode } from '../errors.js';
 import { readStatic } from './static-files.js';
 import { UnknownClusterError } from './failover-source.js';
-import type { ClusterInventory, FailoverView, SessionView } from './types.js';
+import type { ClusterInventory, FailoverView, SessionView } from './wire.js';
 
 /** A caller as the management plane's token check sees it. */
 export interface UiPrincipal {

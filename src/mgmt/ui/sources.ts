@@ -7,7 +7,7 @@ import { MetricsCollector } from '../telemetry/collector.js';
 import { PrometheusTopology } from '../telemetry/prometheus-topology.js';
 import type { TopologySource } from '../telemetry/topology.js';
 import { kubeInventory, kubeMetricsTargets } from './kube-inventory.js';
-import type { ClusterInventory } from './types.js';
+import type { ClusterInventory } from './wire.js';
 
 /** Options of `createUiSources`. */
 export interface UiSourcesOptions {

@@ -1,0 +1,150 @@
+/**
+ * The JSON the web UI reads, in one file that both builds include: the server's routes (src/mgmt/ui,
+ * src/mgmt/telemetry) produce these shapes and the page (ui/src) consumes them. A declaration file on purpose: it
+ * holds types only, so the browser build can import it from outside its own source folder.
+ *
+ * Routes: GET /ui/api/topology -> Topology, GET /ui/api/inventory -> { clusters: ClusterInventory[] },
+ * GET /ui/api/session -> SessionView, GET /ui/api/failover -> FailoverView; the management API (/v2/...) gives
+ * TsbObject and ApiError.
+ */
+
+/** Who called whom: a source workload in a cluster, and the destination service and the cluster that served it. */
+export interface EdgeKey {
+  sourceWorkload: string;
+  sourceCluster: string;
+  destinationService: string;
+  destinationCluster: string;
+}
+
+/** What the window shows for one edge. */
+export interface EdgeStats extends EdgeKey {
+  id: string;
+  /** Requests per second over the window. */
+  rps: number;
+  requests: number;
+  errors: number;
+  /** errors / requests, 0 when there were none. */
+  errorShare: number;
+  /** Latency percentiles in ms from the histogram, absent without histogram data. */
+  p50Ms?: number;
+  p90Ms?: number;
+  p99Ms?: number;
+  /** Source and destination clusters differ (the failover path through an East-West gateway). */
+  crossCluster: boolean;
+}
+
+/** One change in who serves a client. */
+export interface RoutingEvent {
+  atMs: number;
+  kind: 'failover' | 'failback' | 'shift';
+  sourceWorkload: string;
+  sourceCluster: string;
+  destinationService: string;
+  from: string[];
+  to: string[];
+  message: string;
+}
+
+/** Last scrape of one metrics endpoint. */
+export interface TargetHealth {
+  url: string;
+  ok: boolean;
+  lastScrapeMs: number;
+  error?: string;
+}
+
+/** Edges over a window, the failover timeline, and where the data came from. */
+export interface Topology {
+  source: 'scrape' | 'prometheus';
+  atMs: number;
+  windowMs: number;
+  edges: EdgeStats[];
+  events: RoutingEvent[];
+  targets: TargetHealth[];
+}
+
+/** An East-West gateway of a cluster and its load-balancer addresses. */
+export interface GatewayView {
+  namespace: string;
+  name: string;
+  addresses: string[];
+}
+
+/** A service of a cluster and how many ready endpoints it has there. */
+export interface ServiceView {
+  namespace: string;
+  name: string;
+  readyEndpoints: number;
+}
+
+/** A WorkloadEntry the federation generated in a cluster (the remote endpoints it can fail over to). */
+export interface WorkloadEntryView {
+  namespace: string;
+  name: string;
+  address: string;
+}
+
+/** What the clusters' own APIs say about one cluster (its Cluster object in mgmt says the rest). */
+export interface ClusterInventory {
+  name: string;
+  /** Locality as the cluster's nodes report it. */
+  region?: string;
+  zone?: string;
+  gateways: GatewayView[];
+  services: ServiceView[];
+  workloadEntries: WorkloadEntryView[];
+  /** False when the cluster's API could not be read. */
+  reachable: boolean;
+  error?: string;
+}
+
+/** Who is using the UI (from the bearer token), so the page can show read-only controls to readers. */
+export interface SessionView {
+  name: string;
+  role: string;
+  canEdit: boolean;
+  /** For a browser session (cookie): the secret its writes carry in the `x-meshbridge-csrf` header. */
+  csrf?: string;
+}
+
+/** One endpoint of a failover priority table (the federation's `explain failover`). */
+export interface FailoverEndpointView {
+  cluster: string;
+  kind: 'pod' | 'WorkloadEntry' | 'ServiceEntry endpoint';
+  name: string;
+  address: string;
+  locality: string;
+  /** Pod readiness; absent for remote entries (outlier detection checks those). */
+  ready?: boolean;
+  rawPriority: number;
+  priority: number;
+  why: string;
+}
+
+/** The failover of one service for clients in one cluster (the shape of the federation's ExplainReport). */
+export interface FailoverView {
+  service: string;
+  namespace: string;
+  client: string;
+  clientLocality: string;
+  endpoints: FailoverEndpointView[];
+  targets: { cluster: string; message: string }[];
+  notTargets: { cluster: string; reason: string; message: string }[];
+  warnings: string[];
+}
+
+/** A TSB object as the management API returns and accepts it. */
+export interface TsbObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; organization?: string; tenant?: string; workspace?: string; [k: string]: unknown };
+  spec?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** An error body of the management API. */
+export interface ApiError {
+  code?: string;
+  message?: string;
+  issues?: { index?: number; code?: string; severity?: string; path?: string; message?: string }[];
+}
