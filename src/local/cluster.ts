@@ -124,6 +124,17 @@ function podStreams(store: ClusterStore, runner: () => PodRunner | undefined): S
       }
       return { env: ctx.env, cwd: ctx.cwd };
     },
+    portForwardTarget(namespace, name) {
+      const pod = store.get(PODS, namespace, name);
+      if (!pod) throw new ApiError('NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+      const status = rec(pod.status);
+      const ip = status.podIP;
+      // Pod IPs are loopback addresses of this cluster's block; anything else is not a pod of this host.
+      if (status.phase !== 'Running' || typeof ip !== 'string' || !ip.startsWith('127.')) {
+        throw new ApiError('BadRequest', `pod ${namespace}/${name} is not running`);
+      }
+      return ip;
+    },
   };
 }
 

@@ -2,7 +2,8 @@
  * Test support for `kubectl exec` against an embedded cluster: one cluster (store, HTTPS API with its serving
  * certificate, controllers, pod runner; no mesh) started in this process on the loopback block
  * `MESHBRIDGE_IP_BLOCK_BASE + index`, a kubeconfig for it written as `local up` writes one, a `sleep` Deployment in
- * namespace `bookinfo`, and real kubectl (`/usr/bin/kubectl`) run against it.
+ * namespace `bookinfo` (and, with `web`, a `web` Deployment answering HTTP on 8080 behind Service `web` port 80),
+ * and real kubectl (`/usr/bin/kubectl`) run against it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -45,9 +46,10 @@ export interface ExecCluster {
 }
 
 const SLEEP = join(REPO_ROOT, 'test', 'local', 'fixtures', 'sleep.mjs');
+const WEB = join(REPO_ROOT, 'test', 'local', 'fixtures', 'tiny-app.mjs');
 
 /** Starts the cluster and waits until the sleep pod runs. */
-export async function startExecCluster(index: number): Promise<ExecCluster> {
+export async function startExecCluster(index: number, opts: { web?: boolean } = {}): Promise<ExecCluster> {
   if (!existsSync(KUBECTL)) throw new Error(`${KUBECTL} is required by this suite and is missing`);
   const dir = mkdtempSync(join(tmpdir(), 'mb-exec-'));
   const ca = await createRootCA({ commonName: 'exec test API CA' });
@@ -62,7 +64,9 @@ export async function startExecCluster(index: number): Promise<ExecCluster> {
     resolveImage: (image) =>
       image.startsWith('curlimages/curl')
         ? { ok: true, entry: SLEEP, kind: 'sleep' }
-        : { ok: false, reason: `unknown image ${image}` },
+        : image.startsWith('test/web')
+          ? { ok: true, entry: WEB, kind: 'app' }
+          : { ok: false, reason: `unknown image ${image}` },
     baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     baseBackoffMs: 60_000,
   });
@@ -114,9 +118,46 @@ export async function startExecCluster(index: number): Promise<ExecCluster> {
       },
     },
   );
+  if (opts.web) {
+    cluster.store.create(
+      { group: 'apps', plural: 'deployments' },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'bookinfo' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'test/web', ports: [{ containerPort: 8080 }] }] },
+          },
+        },
+      },
+    );
+    cluster.store.create(
+      { group: '', plural: 'services' },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'bookinfo' },
+        spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+      },
+    );
+    await eventually('the web pod to be ready', () => {
+      const pods = cluster.store.list({ group: '', plural: 'pods' }, 'bookinfo');
+      const ready = (p: (typeof pods)[number]) =>
+        (p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        );
+      return pods.some((p) => p.metadata.labels?.app === 'web' && ready(p)) ? true : undefined;
+    });
+  }
   const pod = await eventually('the sleep pod to run', () => {
     const pods = cluster.store.list({ group: '', plural: 'pods' }, 'bookinfo');
-    const running = pods.find((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running');
+    const running = pods.find(
+      (p) => p.metadata.labels?.app === 'sleep' && (p.status as { phase?: string } | undefined)?.phase === 'Running',
+    );
     return running?.metadata.name;
   });
   return {

@@ -54,6 +54,9 @@ const noStreams: StreamBackend = {
   execTarget: (namespace, pod) => {
     throw new ApiError('NotFound', `pod ${namespace}/${pod} has no running container on this server`);
   },
+  portForwardTarget: (namespace, pod) => {
+    throw new ApiError('NotFound', `pod ${namespace}/${pod} has no running container on this server`);
+  },
 };
 
 /** A running API server. */

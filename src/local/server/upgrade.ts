@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import type { Guard } from './guard.js';
 import { chooseProtocol, EXEC_PROTOCOLS, offeredProtocols, parseExecQuery } from './exec-protocol.js';
 import { runExecSession, type ExecTarget } from './exec-session.js';
+import { runPortForwardSession } from './portforward-session.js';
 import { ApiError } from './status.js';
 
 /** Largest client message (a chunk of stdin): kubectl sends at most 32 KiB at a time. */
@@ -33,7 +34,13 @@ export interface StreamBackend {
    * undefined); throws ApiError NotFound / BadRequest naming what is missing or not running.
    */
   execTarget(namespace: string, pod: string, container: string | undefined): ExecTarget;
+  /** The IP of a running pod, for port-forward; throws ApiError NotFound / BadRequest like `execTarget`. */
+  portForwardTarget(namespace: string, pod: string): string;
 }
+
+/** The subprotocol kubectl 1.31+ tunnels port-forward's SPDY/3.1 streams in. */
+export const PORT_FORWARD_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
+const PORT_FORWARD_TOKEN = 'portforward.k8s.io';
 
 /** Options of the upgrade handler. */
 export interface UpgradeOptions {
@@ -70,7 +77,10 @@ export function createUpgradeHandler(
     noServer: true,
     maxPayload: MAX_MESSAGE,
     perMessageDeflate: false,
-    handleProtocols: (offered) => chooseProtocol(offered) ?? false,
+    handleProtocols: (offered, req) =>
+      offered.has(PORT_FORWARD_TOKEN) && req.url?.split('?')[0]?.endsWith('/portforward')
+        ? PORT_FORWARD_PROTOCOL
+        : (chooseProtocol(offered) ?? false),
   });
   let sessions = 0;
 
@@ -83,26 +93,45 @@ export function createUpgradeHandler(
     const m = STREAM_PATH.exec(url.pathname);
     if (!m) throw new ApiError('NotFound', 'the server could not find the requested resource');
     const [namespace, pod, sub] = [decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''), m[3]];
-    if (sub !== 'exec') throw new ApiError('BadRequest', `the ${sub} subresource is not served by local clusters`);
-    const request = parseExecQuery(url.searchParams);
-    const target = options.backend.execTarget(namespace, pod, request.container);
+    if (sub === 'attach') throw new ApiError('BadRequest', 'the attach subresource is not served by local clusters');
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
-    if (upgrade !== 'websocket') {
-      throw new ApiError(
+    const onlyWebSocket = (protocols: string): ApiError =>
+      new ApiError(
         'BadRequest',
-        `local clusters serve exec over WebSocket only (subprotocols ${EXEC_PROTOCOLS.join(', ')}), ` +
-          `not ${JSON.stringify(upgrade.slice(0, 40))}; kubectl 1.30 and later use it by default`,
+        `local clusters serve ${sub} over WebSocket only (subprotocols ${protocols}), ` +
+          `not ${JSON.stringify(upgrade.slice(0, 40))}; kubectl 1.31 and later use it by default`,
+      );
+    const offered = offeredProtocols(req.headers['sec-websocket-protocol']);
+    if (sessions >= MAX_SESSIONS) {
+      throw new ApiError(
+        'TooManyRequests',
+        `too many exec and port-forward sessions (at most ${MAX_SESSIONS} at once)`,
       );
     }
-    const protocol = chooseProtocol(offeredProtocols(req.headers['sec-websocket-protocol']));
+    if (sub === 'portforward') {
+      const podIP = options.backend.portForwardTarget(namespace, pod);
+      if (upgrade !== 'websocket') throw onlyWebSocket(PORT_FORWARD_PROTOCOL);
+      if (!offered.includes(PORT_FORWARD_PROTOCOL)) {
+        throw new ApiError('BadRequest', `port-forward needs the subprotocol ${PORT_FORWARD_PROTOCOL}`);
+      }
+      // `/` is not an RFC 7230 token character, so ws would refuse kubectl's subprotocol while parsing the header:
+      // it sees a token standing for it, and handleProtocols answers with the exact name kubectl checks for.
+      req.headers['sec-websocket-protocol'] = PORT_FORWARD_TOKEN;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sessions++;
+        runPortForwardSession({ socket: ws, podIP, onEnd: () => sessions-- });
+      });
+      return;
+    }
+    const request = parseExecQuery(url.searchParams);
+    const target = options.backend.execTarget(namespace, pod, request.container);
+    if (upgrade !== 'websocket') throw onlyWebSocket(EXEC_PROTOCOLS.join(', '));
+    const protocol = chooseProtocol(offered);
     if (!protocol) {
       throw new ApiError(
         'BadRequest',
         `no supported subprotocol offered; this server speaks ${EXEC_PROTOCOLS.join(', ')}`,
       );
-    }
-    if (sessions >= MAX_SESSIONS) {
-      throw new ApiError('TooManyRequests', `too many exec sessions (at most ${MAX_SESSIONS} at once)`);
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sessions++;
