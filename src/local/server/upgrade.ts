@@ -1,16 +1,18 @@
 /**
- * Connection upgrades of the embedded API: the pod `exec` subresource over WebSocket (exec-protocol.ts). An
- * upgrade passes the same guard as every request (own Host, bearer token) before anything else, then:
+ * Connection upgrades of the embedded API: the pod `exec` subresource over WebSocket (exec-protocol.ts,
+ * exec-session.ts) and the pod `portforward` subresource, SPDY/3.1 tunnelled in a WebSocket (spdy.ts,
+ * portforward-session.ts). An upgrade passes the same guard as every request (own Host, bearer token) before
+ * anything else, then:
  *
  * - an `Origin` header is refused (403): kubectl and client libraries send none; a web page's WebSocket always does,
- *   and must never reach a process even if it somehow held the token;
+ *   and must never reach a process or a pod even if it somehow held the token;
  * - the target is checked (pod and container exist and run, exec query valid) and refused with a Kubernetes Status
  *   otherwise, so both of kubectl's attempts (WebSocket, then its SPDY fallback) show the same clear message;
- * - a SPDY upgrade to a valid target is refused with 400 naming the WebSocket protocols this server speaks;
+ * - a SPDY upgrade to a valid target is refused with 400 naming the WebSocket subprotocols this server speaks;
  * - at most MAX_SESSIONS sessions run at once (429 beyond), and a client message is at most MAX_MESSAGE bytes (a
- *   larger one closes the connection with 1009 and kills the command).
+ *   larger one closes the connection with 1009 and ends the session).
  *
- * Only then is the WebSocket accepted and the command started.
+ * Only then is the WebSocket accepted and the command started or the forwarding begun.
  */
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
