@@ -55,6 +55,8 @@ export const C1 = 'cluster-1';
 export const C2 = 'cluster-2';
 const BOOKINFO = 'bookinfo';
 const PAGE = 'http://productpage.bookinfo:9080/productpage';
+/** The page as the seed's curl command names it (no scheme: curl defaults to http and honours http_proxy). */
+const SEED_PAGE = 'productpage.bookinfo:9080/productpage';
 
 /** The walkthrough, one method per seed step; `run()` performs all of them in order. */
 export class Walkthrough {
@@ -137,20 +139,13 @@ export class Walkthrough {
     throw new Error(`deployments in ${cluster}/${namespace} not ready after ${timeoutMs / 1000}s: ${last}`);
   }
 
+  /**
+   * The seed's `kubectl exec deploy/sleep -n bookinfo -- curl -s productpage.bookinfo:9080/productpage`, typed as the
+   * seed types it: real kubectl execs into the sleep pod through the cluster API (the `exec` subresource), and curl
+   * reaches productpage through the pod's sidecar. Without kubectl, `meshbridge --cluster C exec` runs it instead.
+   */
   private async curlPage(cluster: string): Promise<string> {
-    // `exec` goes through meshbridge: pods here are processes, not containers kubectl could attach to.
-    const res = await this.cli.meshbridge([
-      '--cluster',
-      cluster,
-      'exec',
-      '-n',
-      BOOKINFO,
-      'deploy/sleep',
-      '--',
-      'curl',
-      '-s',
-      PAGE,
-    ]);
+    const res = await this.kube(cluster, ['exec', 'deploy/sleep', '-n', BOOKINFO, '--', 'curl', '-s', SEED_PAGE]);
     this.say('$ ... | grep -i details -A 8');
     for (const line of grepDetails(res.stdout)) this.say(`  ${line}`);
     return res.stdout;
@@ -161,10 +156,10 @@ export class Walkthrough {
    * cluster API authorizes): the sidecar refuses requests without the pod's secret.
    */
   private async sleepProxy(cluster: string): Promise<URL> {
-    const res = await this.cli.meshbridge(
-      ['--cluster', cluster, 'exec', '-n', BOOKINFO, 'deploy/sleep', '--', 'printenv', 'http_proxy'],
-      { quiet: true },
-    );
+    const args = ['exec', 'deploy/sleep', '-n', BOOKINFO, '--', 'printenv', 'http_proxy'];
+    const res = this.options.kubectl
+      ? await this.cli.program(this.options.kubectl, ['--context', cluster, ...args], { quiet: true })
+      : await this.cli.meshbridge(['--cluster', cluster, ...args], { quiet: true });
     const text = res.stdout.trim();
     if (!text) throw new Error(`the sleep pod in ${cluster} has no http_proxy (no sidecar?)`);
     return new URL(text);

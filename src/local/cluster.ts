@@ -11,6 +11,9 @@ import { noMesh, type MeshIntegration } from './mesh-integration.js';
 import type { ImageResolver } from './runner/images.js';
 import { PodRunner } from './runner/pod-runner.js';
 import { startApiServer } from './server/api-server.js';
+import { ApiError } from './server/status.js';
+import type { StreamBackend } from './server/upgrade.js';
+import { PODS, rec, recs } from './controllers/refs.js';
 import { ClusterStore } from './store/cluster-store.js';
 
 /** Options of a cluster; frozen at construction. */
@@ -63,7 +66,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const late: { runner?: PodRunner } = {};
   const extension = (req: IncomingMessage, res: ServerResponse, url: URL): boolean =>
     late.runner !== undefined && podExtension(late.runner, req, res, url);
-  const listen = (port: number) => startApiServer({ store, port, extension, token: options.token, tls: options.tls });
+  const streams = podStreams(store, () => late.runner);
+  const listen = (port: number) =>
+    startApiServer({ store, port, extension, streams, token: options.token, tls: options.tls });
   const api = await listen(options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE' && options.port) return listen(0);
     throw err;
@@ -94,6 +99,41 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       await mesh.stop();
       await api.close();
       store.close();
+    },
+  };
+}
+
+/**
+ * What `kubectl exec` needs from the cluster: the pod and container must exist in the store (else the apiserver's
+ * NotFound / "not valid" errors), and the container's process must run (a command runs with the environment the
+ * pod runner gave that process, in the pod's directory).
+ */
+function podStreams(store: ClusterStore, runner: () => PodRunner | undefined): StreamBackend {
+  return {
+    execTarget(namespace, name, container) {
+      const pod = store.get(PODS, namespace, name);
+      if (!pod) throw new ApiError('NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+      const names = recs(rec(pod.spec).containers).map((c) => c.name);
+      const wanted = container ?? (names[0] as string | undefined);
+      if (wanted === undefined || !names.includes(wanted)) {
+        throw new ApiError('BadRequest', `container ${container ?? '(none)'} is not valid for pod ${name}`);
+      }
+      const ctx = runner()?.execContext(namespace, name, wanted);
+      if (!ctx?.running) {
+        throw new ApiError('BadRequest', `container ${wanted} is not running in pod ${namespace}/${name}`);
+      }
+      return { env: ctx.env, cwd: ctx.cwd };
+    },
+    portForwardTarget(namespace, name) {
+      const pod = store.get(PODS, namespace, name);
+      if (!pod) throw new ApiError('NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+      const status = rec(pod.status);
+      const ip = status.podIP;
+      // Pod IPs are loopback addresses of this cluster's block; anything else is not a pod of this host.
+      if (status.phase !== 'Running' || typeof ip !== 'string' || !ip.startsWith('127.')) {
+        throw new ApiError('BadRequest', `pod ${namespace}/${name} is not running`);
+      }
+      return ip;
     },
   };
 }

@@ -16,7 +16,7 @@ const home = mkdtempSync(join(tmpdir(), 'mb-walkthrough-'));
 // A loopback block of our own (127.<base+k>.*), so suites running beside this one never share pod addresses.
 process.env.MESHBRIDGE_IP_BLOCK_BASE ??= String(100 + Math.floor(Math.random() * 100));
 const lines: string[] = [];
-// The seed's kubectl commands run with real kubectl (.ci/run installs it); only `exec` goes through meshbridge.
+// The seed's kubectl commands run with real kubectl (.ci/run installs it), `kubectl exec` included.
 const kubectlPath = execFileSync('sh', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
 if (!kubectlPath)
   throw new Error('kubectl is not installed: this test runs the seed with real kubectl (.ci/run installs it)');
@@ -48,6 +48,19 @@ test('the seed walkthrough works step by step on two local clusters', { timeout:
         throw err;
       }
     });
+    if (name.startsWith('1.')) {
+      await t.test("the page is fetched with the seed's own kubectl exec command, through the cluster API", () => {
+        const typed = lines.filter((l) => l.startsWith('$ kubectl') && / exec /.test(l));
+        assert.ok(typed.length > 0, 'no kubectl exec was run');
+        assert.ok(
+          typed.some((l) =>
+            l.endsWith('exec deploy/sleep -n bookinfo -- curl -s productpage.bookinfo:9080/productpage'),
+          ),
+          typed.join('\n'),
+        );
+        assert.equal(lines.filter((l) => /^\$ meshbridge .* exec /.test(l)).length, 0, 'meshbridge exec was used');
+      });
+    }
     if (name.startsWith('4.')) {
       await t.test(
         'cluster-1 lists k-<service>-<hash>, -2, -3 for every bookinfo service with the gateway addresses',

@@ -94,11 +94,18 @@ export class PodRunner {
     this.sync();
   }
 
-  /** The environment and working directory of a pod's first app container (for `exec`). */
-  execContext(namespace: string, name: string): { env: Record<string, string>; cwd: string } | undefined {
+  /**
+   * The environment and working directory of a pod's container (its first app container when `container` is
+   * undefined), as its process was started (for `exec`); `running` tells whether that process runs now.
+   */
+  execContext(
+    namespace: string,
+    name: string,
+    container?: string,
+  ): { env: Record<string, string>; cwd: string; running: boolean } | undefined {
     const pod = [...this.pods.values()].find((p) => p.namespace === namespace && p.name === name);
-    const app = pod?.containers[0];
-    return pod && app ? { env: app.env, cwd: pod.dir } : undefined;
+    const c = pod?.containers.find((x) => container === undefined || x.name === container);
+    return pod && c ? { env: c.env, cwd: pod.dir, running: Boolean(c.process?.running) } : undefined;
   }
 
   /** The log file of a pod's container (first container when unnamed). */

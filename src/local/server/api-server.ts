@@ -3,7 +3,8 @@
  * in-process tests). Every request first passes the guard (guard.ts: own Host, bearer token, body media type);
  * then the routes: `/version`, `/healthz`, discovery, and the resource paths `/api/v1/...` and
  * `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the `status` / `scale`
- * subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404.
+ * subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404. Connection upgrades
+ * (the pod `exec` subresource over WebSocket) pass the same guard and are served by upgrade.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -17,6 +18,7 @@ import { ApiError } from './status.js';
 import { toTable } from './table.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
 import { serveWatch } from './watch.js';
+import { createUpgradeHandler, isStreamPath, type StreamBackend } from './upgrade.js';
 
 /** Options of the API server; frozen at construction. */
 export interface ApiServerOptions {
@@ -41,7 +43,21 @@ export interface ApiServerOptions {
   readonly bookmarkIntervalMs?: number;
   /** Handles requests outside the generic resource API first (pod logs, exec context); true when it answered. */
   readonly extension?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  /**
+   * The running pods' containers, for the `exec` subresource; without it every exec is refused with NotFound (an API
+   * with no pod runner has no process to run a command in).
+   */
+  readonly streams?: StreamBackend;
 }
+
+const noStreams: StreamBackend = {
+  execTarget: (namespace, pod) => {
+    throw new ApiError('NotFound', `pod ${namespace}/${pod} has no running container on this server`);
+  },
+  portForwardTarget: (namespace, pod) => {
+    throw new ApiError('NotFound', `pod ${namespace}/${pod} has no running container on this server`);
+  },
+};
 
 /** A running API server. */
 export interface ApiServer {
@@ -80,6 +96,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const path = url.pathname;
     guard(req, path, serverAddress);
     if (options.extension?.(req, res, url)) return;
+    if (isStreamPath(path)) throw new ApiError('BadRequest', 'Upgrade request required');
     if (path === '/version') {
       send(res, 200, {
         major: '1',
@@ -210,6 +227,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onRequest)
     : createServer(onRequest);
   server.keepAliveTimeout = 30_000;
+  const upgrades = createUpgradeHandler({ guard, backend: options.streams ?? noStreams, address: () => serverAddress });
+  server.on('upgrade', upgrades);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -223,6 +242,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     close: () =>
       new Promise<void>((resolve) => {
+        upgrades.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -48,8 +48,11 @@ export interface GuardOptions {
   readonly token: string;
 }
 
-/** Checks one request; throws ApiError (403, 401 or 415) when it must not be served. */
-export type Guard = (req: IncomingMessage, path: string, ownAddress: string) => void;
+/**
+ * Checks one request; throws ApiError (403, 401 or 415) when it must not be served. A connection upgrade
+ * (`{ upgrade: true }`: exec over WebSocket) passes the Host and token checks and must carry no body at all.
+ */
+export type Guard = (req: IncomingMessage, path: string, ownAddress: string, kind?: { upgrade: boolean }) => void;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -79,7 +82,7 @@ export function createGuard(options: GuardOptions): Guard {
   }
   // Comparing digests keeps the comparison constant-time whatever length the presented token has.
   const expected = digest(options.token);
-  return (req, path, ownAddress) => {
+  return (req, path, ownAddress, kind) => {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts(ownAddress).has(host)) {
       throw new ApiError('Forbidden', `host ${JSON.stringify(host.slice(0, 100))} is not this API server's address`);
@@ -87,6 +90,10 @@ export function createGuard(options: GuardOptions): Guard {
     if (PUBLIC_PATHS.has(path)) return;
     const auth = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!auth || !timingSafeEqual(digest(auth[1] ?? ''), expected)) throw new ApiError('Unauthorized', 'Unauthorized');
+    if (kind?.upgrade) {
+      if (hasBody(req)) throw new ApiError('BadRequest', 'an upgrade request carries no body');
+      return;
+    }
     const method = req.method ?? '';
     const bodyMethod = method === 'POST' || method === 'PUT' || method === 'PATCH';
     if (!bodyMethod && !hasBody(req)) return;

@@ -23,6 +23,7 @@ export type StatusReason =
   | 'MethodNotAllowed'
   | 'Expired'
   | 'UnsupportedMediaType'
+  | 'TooManyRequests'
   | 'InternalError';
 
 const CODES: Record<StatusReason, number> = {
@@ -36,6 +37,7 @@ const CODES: Record<StatusReason, number> = {
   MethodNotAllowed: 405,
   Expired: 410,
   UnsupportedMediaType: 415,
+  TooManyRequests: 429,
   InternalError: 500,
 };
 
