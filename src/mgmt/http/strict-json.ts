@@ -53,128 +53,151 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Parses `text` as one JSON value. Never throws. */
-export function parseStrictJson(text: string, options: StrictJsonOptions): StrictJsonResult {
-  let at = 0;
-  const path: PathSegment[] = [];
-  const fail = (reason: StrictJsonReason, message: string, offset = at): never => {
-    throw new Refusal(reason, message, offset, formatPath(path));
-  };
-  const skip = (): void => {
-    WHITESPACE.lastIndex = at;
-    WHITESPACE.exec(text);
-    at = WHITESPACE.lastIndex;
-  };
-  const expect = (ch: string): void => {
-    if (text[at] !== ch) fail('syntax', at >= text.length ? `expected '${ch}', found the end` : `expected '${ch}'`);
-    at++;
-  };
+/** One pass over one text: a recursive-descent reader that keeps its offset and the path of the current value. */
+class Reader {
+  private at = 0;
+  private readonly path: PathSegment[] = [];
 
-  const readString = (): string => {
-    const start = at;
-    at++; // opening quote
-    for (;;) {
-      const code = text.charCodeAt(at);
-      if (Number.isNaN(code)) fail('syntax', 'unterminated string', start);
-      if (code === 0x22) break;
-      if (code < 0x20) fail('syntax', 'control character in a string');
-      at += code === 0x5c ? 2 : 1;
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  /** The whole text as one value; throws a Refusal. */
+  readDocument(): unknown {
+    const value = this.readValue(1);
+    this.skip();
+    if (this.at < this.text.length) this.fail('syntax', 'unexpected text after the JSON value');
+    return value;
+  }
+
+  private fail(reason: StrictJsonReason, message: string, offset = this.at): never {
+    throw new Refusal(reason, message, offset, formatPath(this.path));
+  }
+
+  private skip(): void {
+    WHITESPACE.lastIndex = this.at;
+    WHITESPACE.exec(this.text);
+    this.at = WHITESPACE.lastIndex;
+  }
+
+  private expect(ch: string): void {
+    if (this.text[this.at] !== ch) {
+      this.fail('syntax', this.at >= this.text.length ? `expected '${ch}', found the end` : `expected '${ch}'`);
     }
-    at++;
+    this.at++;
+  }
+
+  /** After a comma the list goes on (true); otherwise `close` must follow (false). */
+  private more(close: string): boolean {
+    this.skip();
+    if (this.text[this.at] === ',') {
+      this.at++;
+      return true;
+    }
+    this.expect(close);
+    return false;
+  }
+
+  private readString(): string {
+    const { text } = this;
+    const start = this.at;
+    this.at++; // opening quote
+    for (;;) {
+      const code = text.charCodeAt(this.at);
+      if (Number.isNaN(code)) this.fail('syntax', 'unterminated string', start);
+      if (code === 0x22) break;
+      if (code < 0x20) this.fail('syntax', 'control character in a string');
+      this.at += code === 0x5c ? 2 : 1;
+    }
+    this.at++;
     try {
       // The slice is a complete JSON string literal: let the built-in decode its escapes.
-      return JSON.parse(text.slice(start, at)) as string;
+      return JSON.parse(text.slice(start, this.at)) as string;
     } catch {
-      return fail('syntax', 'invalid escape in a string', start);
+      return this.fail('syntax', 'invalid escape in a string', start);
     }
-  };
+  }
 
-  const readValue = (depth: number): unknown => {
-    skip();
-    const ch = text[at];
+  private readValue(depth: number): unknown {
+    this.skip();
+    const ch = this.text[this.at];
     if (ch === '{' || ch === '[') {
-      if (depth > options.maxDepth) fail('too-deep', `nesting deeper than ${options.maxDepth} levels`);
-      return ch === '{' ? readObject(depth) : readArray(depth);
+      if (depth > this.maxDepth) this.fail('too-deep', `nesting deeper than ${this.maxDepth} levels`);
+      return ch === '{' ? this.readObject(depth) : this.readArray(depth);
     }
-    if (ch === '"') return readString();
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(word, at)) {
-        at += word.length;
+    if (ch === '"') return this.readString();
+    for (const [word, value] of WORDS) {
+      if (this.text.startsWith(word, this.at)) {
+        this.at += word.length;
         return value;
       }
     }
-    NUMBER.lastIndex = at;
-    const m = NUMBER.exec(text);
+    NUMBER.lastIndex = this.at;
+    const m = NUMBER.exec(this.text);
     if (m !== null) {
-      at = NUMBER.lastIndex;
+      this.at = NUMBER.lastIndex;
       return Number(m[0]);
     }
-    return fail('syntax', ch === undefined ? 'unexpected end of input' : `unexpected character ${JSON.stringify(ch)}`);
-  };
+    return this.fail(
+      'syntax',
+      ch === undefined ? 'unexpected end of input' : `unexpected character ${JSON.stringify(ch)}`,
+    );
+  }
 
-  const readObject = (depth: number): Record<string, unknown> => {
+  private readObject(depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    at++;
-    skip();
-    if (text[at] === '}') {
-      at++;
+    this.at++;
+    this.skip();
+    if (this.text[this.at] === '}') {
+      this.at++;
       return out;
     }
-    for (;;) {
-      skip();
-      if (text[at] !== '"') fail('syntax', 'expected a string key');
-      const keyAt = at;
-      const key = readString();
-      path.push(key);
+    do {
+      this.skip();
+      if (this.text[this.at] !== '"') this.fail('syntax', 'expected a string key');
+      const keyAt = this.at;
+      const key = this.readString();
+      this.path.push(key);
       // Refused before assignment: `out['__proto__'] = v` would replace the object's prototype.
-      if (isForbiddenKey(key)) fail('forbidden-key', `key ${JSON.stringify(key)} is not allowed`, keyAt);
+      if (isForbiddenKey(key)) this.fail('forbidden-key', `key ${JSON.stringify(key)} is not allowed`, keyAt);
       if (Object.prototype.hasOwnProperty.call(out, key))
-        fail('duplicate-key', `duplicate key ${JSON.stringify(key)}`, keyAt);
-      skip();
-      expect(':');
-      out[key] = readValue(depth + 1);
-      path.pop();
-      skip();
-      if (text[at] === ',') {
-        at++;
-        continue;
-      }
-      expect('}');
-      return out;
-    }
-  };
+        this.fail('duplicate-key', `duplicate key ${JSON.stringify(key)}`, keyAt);
+      this.skip();
+      this.expect(':');
+      out[key] = this.readValue(depth + 1);
+      this.path.pop();
+    } while (this.more('}'));
+    return out;
+  }
 
-  const readArray = (depth: number): unknown[] => {
+  private readArray(depth: number): unknown[] {
     const out: unknown[] = [];
-    at++;
-    skip();
-    if (text[at] === ']') {
-      at++;
+    this.at++;
+    this.skip();
+    if (this.text[this.at] === ']') {
+      this.at++;
       return out;
     }
-    for (;;) {
-      path.push(out.length);
-      out.push(readValue(depth + 1));
-      path.pop();
-      skip();
-      if (text[at] === ',') {
-        at++;
-        continue;
-      }
-      expect(']');
-      return out;
-    }
-  };
+    do {
+      this.path.push(out.length);
+      out.push(this.readValue(depth + 1));
+      this.path.pop();
+    } while (this.more(']'));
+    return out;
+  }
+}
 
+const WORDS = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+] as const;
+
+/** Parses `text` as one JSON value. Never throws. */
+export function parseStrictJson(text: string, options: StrictJsonOptions): StrictJsonResult {
   try {
-    const value = readValue(1);
-    skip();
-    if (at < text.length) fail('syntax', 'unexpected text after the JSON value');
-    return { ok: true, value };
+    return { ok: true, value: new Reader(text, options.maxDepth).readDocument() };
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
     return {
