@@ -22,11 +22,12 @@ export interface Gateway {
   runtime: ProxyRuntime;
   metrics: ProxyMetrics;
   /**
-   * Graceful stop: stops accepting at once (a load balancer's next dial goes to another pod), closes each open
-   * connection once it has carried no byte either way for `quietMs` (between two requests of a keep-alive
-   * connection, so no request is cut in flight), then stops whatever is left after `timeoutMs`.
+   * Graceful stop: stops accepting at once (a load balancer's next dial goes to another pod), closes open
+   * connections once they have carried no byte either way for `quietMs` (between two requests of a keep-alive
+   * connection, so no request is cut in flight), at most `closePerPeriod` (2) per `quietMs` (250), then stops
+   * whatever is left after `timeoutMs` (15 s, within a pod's default 30 s grace period).
    */
-  drain(options?: { quietMs?: number; timeoutMs?: number }): Promise<void>;
+  drain(options?: { quietMs?: number; timeoutMs?: number; closePerPeriod?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,18 +62,24 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
       h.close();
     }
   };
-  const drain = async (o: { quietMs?: number; timeoutMs?: number } = {}): Promise<void> => {
+  const drain = async (o: { quietMs?: number; timeoutMs?: number; closePerPeriod?: number } = {}): Promise<void> => {
     const quietMs = o.quietMs ?? 250;
-    const deadline = Date.now() + (o.timeoutMs ?? 5_000);
+    const deadline = Date.now() + (o.timeoutMs ?? 15_000);
+    const perPeriod = o.closePerPeriod ?? 2;
     draining = true;
     for (const l of listeners) l.close();
-    // Bytes seen per socket at the previous look: unchanged means quiet for at least one period.
+    // Bytes seen per socket at the previous look: unchanged means quiet for at least one period. Closed a few at a
+    // time: every close makes a client open a new connection, and a TLS handshake costs CPU at both ends; closing a
+    // whole pool at once would turn into a burst of handshakes that, on a busy host, outlasts per-try timeouts.
     const seen = new Map<net.Socket, number>();
     while (sockets.size > 0 && Date.now() < deadline) {
+      let closed = 0;
       for (const s of sockets) {
         const bytes = s.bytesRead + s.bytesWritten;
-        if (seen.get(s) === bytes) s.destroy();
-        else seen.set(s, bytes);
+        if (seen.get(s) === bytes && closed < perPeriod) {
+          s.destroy();
+          closed++;
+        } else seen.set(s, bytes);
       }
       await new Promise((r) => setTimeout(r, quietMs));
     }
