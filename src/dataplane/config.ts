@@ -25,7 +25,13 @@ export interface ProxyConfig {
   readonly certDir: string;
   readonly adminPort: number;
   readonly metricsPort: number;
+  /** Gateways: the addresses port 15443 listens on (in a local cluster, the pod IP). */
   readonly gatewayAddresses: readonly string[];
+  /**
+   * Gateways: addresses that reach this gateway through a load balancer (`MB_GATEWAY_EXTERNAL_ADDRESSES`); never
+   * listened on, never dialled (an endpoint there would loop back through the load balancer to this gateway).
+   */
+  readonly gatewayExternalAddresses: readonly string[];
   readonly servedByHeader: boolean;
   /** Port of the outbound explicit proxy (15001) and inbound mTLS listener (15006); overridable for tests. */
   readonly outboundPort: number;
@@ -94,6 +100,10 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
     adminPort: port('MB_ADMIN_PORT', 15000),
     metricsPort: port('MB_METRICS_PORT', 15020),
     gatewayAddresses: (env.MB_GATEWAY_ADDRESSES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    gatewayExternalAddresses: (env.MB_GATEWAY_EXTERNAL_ADDRESSES ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -19,9 +19,11 @@ try {
   const config = readProxyConfig('router');
   const gateway = await startGateway(config, { log });
   log('gateway started', { node: config.nodeId, addresses: config.gatewayAddresses, xds: config.xdsAddress });
+  // Drained, not cut: connections piped through this pod (a rollout replacing it, a scale-down) finish their
+  // request in flight; the load balancer already sends new connections to the remaining ready pods.
   const shutdown = (signal: string): void => {
     log('stopping', { signal });
-    void gateway.stop().finally(() => process.exit(0));
+    void gateway.drain().finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -1,6 +1,7 @@
 /**
  * Assembles an East-West gateway: xDS client (router node) -> runtime, a passthrough listener on port 15443 of
- * every address in `MB_GATEWAY_ADDRESSES`, admin and metrics on the pod IP.
+ * every address in `MB_GATEWAY_ADDRESSES`, admin and metrics on the pod IP. In a local cluster that is the pod IP
+ * alone: the cluster's L4 load balancer owns the Service's addresses (`MB_GATEWAY_EXTERNAL_ADDRESSES`, never dialled).
  */
 import net from 'node:net';
 import type http from 'node:http';
@@ -20,6 +21,13 @@ export interface Gateway {
   xds: XdsClient;
   runtime: ProxyRuntime;
   metrics: ProxyMetrics;
+  /**
+   * Graceful stop: stops accepting at once (a load balancer's next dial goes to another pod), closes open
+   * connections once they have carried no byte either way for `quietMs` (between two requests of a keep-alive
+   * connection, so no request is cut in flight), at most `closePerPeriod` (2) per `quietMs` (250), then stops
+   * whatever is left after `timeoutMs` (15 s, within a pod's default 30 s grace period).
+   */
+  drain(options?: { quietMs?: number; timeoutMs?: number; closePerPeriod?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,13 +62,37 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
       h.close();
     }
   };
+  const drain = async (o: { quietMs?: number; timeoutMs?: number; closePerPeriod?: number } = {}): Promise<void> => {
+    const quietMs = o.quietMs ?? 250;
+    const deadline = Date.now() + (o.timeoutMs ?? 15_000);
+    const perPeriod = o.closePerPeriod ?? 2;
+    draining = true;
+    for (const l of listeners) l.close();
+    // Bytes seen per socket at the previous look: unchanged means quiet for at least one period. Closed a few at a
+    // time: every close makes a client open a new connection, and a TLS handshake costs CPU at both ends; closing a
+    // whole pool at once would turn into a burst of handshakes that, on a busy host, outlasts per-try timeouts.
+    const seen = new Map<net.Socket, number>();
+    while (sockets.size > 0 && Date.now() < deadline) {
+      let closed = 0;
+      for (const s of sockets) {
+        const bytes = s.bytesRead + s.bytesWritten;
+        if (seen.get(s) === bytes && closed < perPeriod) {
+          s.destroy();
+          closed++;
+        } else seen.set(s, bytes);
+      }
+      await new Promise((r) => setTimeout(r, quietMs));
+    }
+    await stop();
+  };
+  let draining = false;
   const ready = (): boolean =>
     xds.state.cluster.received && xds.state.endpoint.names.every((n) => xds.state.endpoint.models.has(n));
   let open = false;
   try {
     http.push(
       await startAdmin(
-        { xds, runtime, metrics, identity: { id: config.nodeId }, ready: () => open && ready() },
+        { xds, runtime, metrics, identity: { id: config.nodeId }, ready: () => open && !draining && ready() },
         config.podIp,
         config.adminPort,
       ),
@@ -70,8 +102,9 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
     // As for sidecars: open 15443 once the first complete config is in (capped), so no early connection is refused
     // for want of config.
     if (!(await waitFor(ready, options.warmingTimeoutMs ?? 10_000))) log('starting without a complete xDS config');
-    // Every address this process owns or listens on; the passthrough never dials one of them.
-    const own = new OwnAddresses([config.podIp, ...config.gatewayAddresses]);
+    // Every address this process owns, listens on or is reached at through a load balancer; the passthrough never
+    // dials one of them.
+    const own = new OwnAddresses([config.podIp, ...config.gatewayAddresses, ...config.gatewayExternalAddresses]);
     for (const address of config.gatewayAddresses) {
       const server = net.createServer((socket) => {
         sockets.add(socket);
@@ -100,5 +133,5 @@ export async function startGateway(config: ProxyConfig, options: GatewayOptions 
     await stop();
     throw err;
   }
-  return { xds, runtime, metrics, stop };
+  return { xds, runtime, metrics, drain, stop };
 }

@@ -26,8 +26,10 @@ export interface ProxyEnvOptions {
   labels: Record<string, string>;
   /** Holds cert.pem, key.pem, root.pem (sidecars; gateways hold no key). */
   certDir?: string;
-  /** Gateways: the load-balancer addresses to listen on (port 15443). */
+  /** Gateways: the addresses to listen on (port 15443). */
   gatewayAddresses?: readonly string[];
+  /** Gateways: load-balancer addresses that reach this gateway (never dialled by it). */
+  gatewayExternalAddresses?: readonly string[];
   /** Adds `x-meshbridge-served-by` to responses (local clusters: on). */
   servedByHeader?: boolean;
   /** Sidecars (required by them): the pod's outbound proxy secret, the same one {@link appProxyEnv} gives the app. */
@@ -60,6 +62,7 @@ export function proxyEnv(o: ProxyEnvOptions): Record<string, string> {
     MB_METRICS_PORT: '15020',
     MB_SERVED_BY_HEADER: o.servedByHeader === false ? '0' : '1',
     ...(o.gatewayAddresses ? { MB_GATEWAY_ADDRESSES: o.gatewayAddresses.join(',') } : {}),
+    ...(o.gatewayExternalAddresses ? { MB_GATEWAY_EXTERNAL_ADDRESSES: o.gatewayExternalAddresses.join(',') } : {}),
     ...(o.proxySecret ? { MB_PROXY_SECRET: o.proxySecret } : {}),
     ...(o.xdsToken ? { MB_XDS_TOKEN: o.xdsToken } : {}),
   };

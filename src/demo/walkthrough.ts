@@ -46,10 +46,23 @@ export interface WalkthroughReport {
   gatewayAddresses?: string[];
   failover?: FailoverSummary;
   sameRegion?: { beforeOverlay: Record<string, number>; afterOverlay: Record<string, number> };
+  /** Step 6's gateway rollout: the gateway's pods once the overlay rolled out (the old pod removed). */
+  gatewayRollout?: { podsAfterOverlay: GatewayPodState[] };
   reachability?: { entriesWithoutRule: number; explain: string; entriesWithRule: number };
 }
 
 type Kube = { metadata: { name: string; labels?: Record<string, string> }; status?: Record<string, unknown> };
+
+/** A gateway pod as step 6 checks it: a rollout must leave each Running and Ready, none crash-looping. */
+export interface GatewayPodState {
+  readonly name: string;
+  readonly phase: string;
+  readonly ready: boolean;
+  readonly restarts: number;
+  /** A container's waiting reason (e.g. CrashLoopBackOff), if any. */
+  readonly waiting?: string;
+  readonly locality?: string;
+}
 
 export const C1 = 'cluster-1';
 export const C2 = 'cluster-2';
@@ -337,6 +350,9 @@ export class Walkthrough {
     });
     this.say(`  same region, cluster-1 healthy: details served by ${JSON.stringify(beforeOverlay)}`);
     await this.kube(C2, ['apply', '-f', this.file('eastWestGatewayLocality')]);
+    const podsAfterOverlay = await this.gatewayRolledOut('eu-remote-1');
+    this.report.gatewayRollout = { podsAfterOverlay };
+    this.say(`  gateway pods after the overlay: ${podsAfterOverlay.map(describePod).join(', ')}`);
     const afterOverlay = await this.waitFor('entries to take the eu-remote-1 locality', async () => {
       const counts = await this.servedBy(20);
       return (counts[C2] ?? 0) === 0 && (counts.failed ?? 0) === 0 ? counts : undefined;
@@ -351,6 +367,21 @@ export class Walkthrough {
     this.say(`  cluster-1 details gone: details served by ${JSON.stringify(failedOver)}`);
     await this.scale(C1, 'details-v1', 1);
     await this.waitDeploymentsReady(C1, BOOKINFO);
+  }
+
+  /** cluster-2's East-West gateway pods. */
+  async gatewayPods(): Promise<GatewayPodState[]> {
+    const pods = await this.getJson(C2, 'pods', BOOKINFO);
+    return pods.filter((p) => p.metadata.labels?.app === 'eastwest-gateway').map((p) => podState(p));
+  }
+
+  /** Waits until the gateway has exactly one pod, Running and Ready, with the given `istio-locality` label. */
+  async gatewayRolledOut(locality: string | undefined): Promise<GatewayPodState[]> {
+    return this.waitFor('the gateway rollout to finish (new pod ready, old pod removed)', async () => {
+      const pods = await this.gatewayPods();
+      const done = pods.length === 1 && pods[0]?.ready === true && pods[0].locality === locality;
+      return done ? pods : undefined;
+    });
   }
 
   private async stepReachability(): Promise<void> {
@@ -387,4 +418,30 @@ export class Walkthrough {
     await this.kube(C2, ['delete', 'namespace', BOOKINFO], { allowFail: true });
     await this.cli.meshbridge(['local', 'down'], { allowFail: true });
   }
+}
+
+type ContainerStatus = { restartCount?: number; state?: { waiting?: { reason?: string } } };
+
+/** A pod's phase, readiness, restarts and waiting reason, from its status. */
+function podState(p: Kube): GatewayPodState {
+  const status = (p.status ?? {}) as {
+    phase?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: ContainerStatus[];
+  };
+  const containers = status.containerStatuses ?? [];
+  const waiting = containers.map((c) => c.state?.waiting?.reason).find((r) => r !== undefined);
+  const locality = p.metadata.labels?.['istio-locality'];
+  return {
+    name: p.metadata.name,
+    phase: status.phase ?? '',
+    ready: (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    restarts: containers.reduce((n, c) => n + (c.restartCount ?? 0), 0),
+    ...(waiting ? { waiting } : {}),
+    ...(locality ? { locality } : {}),
+  };
+}
+
+function describePod(p: GatewayPodState): string {
+  return `${p.name} ${p.phase}${p.ready ? ' Ready' : ''}${p.waiting ? ` ${p.waiting}` : ''} (${p.restarts} restarts)`;
 }

@@ -51,6 +51,9 @@ export interface InventoryGatewayPod {
   name: string;
   labels: Record<string, string>;
   locality: Locality;
+  /** Running and Ready: only ready pods say where the gateway runs (gateway-locality.ts). */
+  ready: boolean;
+  created?: string;
 }
 
 /** An East-West gateway (an `IngressGateway` with `eastWestOnly`) with its pods and load-balancer addresses. */
@@ -60,7 +63,7 @@ export interface InventoryGateway {
   eastWestOnly: boolean;
   /** Labels the gateway's pods carry (from its newest pod when there is one, else the installer's `app: <name>`). */
   labels: Record<string, string>;
-  /** Newest first (the first one's locality is the entries' locality). */
+  /** Ready ones first, each group newest first (the entries' locality comes from ready pods: gateway-locality.ts). */
   pods: InventoryGatewayPod[];
   /** Advertised addresses, in their source order; empty until the load balancer has addresses. */
   addresses: GatewayAddress[];
@@ -228,14 +231,20 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       const defaultLabels = { app: name };
       const pods = livePods
         .filter((p) => p.metadata?.namespace === namespace && selects(defaultLabels, p.metadata?.labels))
-        // Newest first: during a rollout (e.g. a new istio-locality overlay) the new pods say where it runs now.
+        // Ready first, then newest: during a rollout (e.g. a new istio-locality overlay) the new pods say where it
+        // runs once they serve; a pod that never became ready says nothing.
         .sort(
-          (a, b) => byString(b.metadata?.creationTimestamp ?? '', a.metadata?.creationTimestamp ?? '') || byName(a, b),
+          (a, b) =>
+            Number(podReady(b)) - Number(podReady(a)) ||
+            byString(b.metadata?.creationTimestamp ?? '', a.metadata?.creationTimestamp ?? '') ||
+            byName(a, b),
         )
         .map((p) => ({
           name: p.metadata?.name ?? '',
           labels: { ...(p.metadata?.labels ?? {}) },
           locality: podLocality(p),
+          ready: podReady(p),
+          ...(p.metadata?.creationTimestamp ? { created: p.metadata.creationTimestamp } : {}),
         }));
       const svc = objects.services.find((s) => s.metadata?.name === name && s.metadata.namespace === namespace);
       const annotation =

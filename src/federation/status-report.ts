@@ -4,6 +4,7 @@
  */
 import type { ReconcileResult } from './reconcile-result.js';
 import { SETTING_ANNOTATION } from './generate.js';
+import { describeDisagreement, gatewayLocality } from './gateway-locality.js';
 import { PLAN_WARNINGS } from './plan.js';
 import { fqnOf } from './selection.js';
 import type { StatusReport } from './status.js';
@@ -86,7 +87,15 @@ function clusterReports(input: { result: ReconcileResult; clusters: readonly Clu
     const gw = gateways
       .map((g) => `${g.namespace}/${g.name} [${g.addresses.map((a) => a.value).join(', ') || 'no address yet'}]`)
       .join('; ');
-    const message = `${inv?.services.filter((s) => !s.gateway).length ?? 0} services; East-West gateways: ${gw || 'none'}`;
+    // Ready gateway pods that disagree on their locality (mid-rollout, or replicas labelled differently) are said,
+    // not failed: the entries follow the newest ready pod.
+    const disagreements = gateways.flatMap(
+      (g) =>
+        describeDisagreement(`${g.namespace}/${g.name}`, gatewayLocality(g.pods, inv?.locality ?? NO_LOCALITY)) ?? [],
+    );
+    const message =
+      `${inv?.services.filter((s) => !s.gateway).length ?? 0} services; East-West gateways: ${gw || 'none'}` +
+      disagreements.map((d) => `; ${d}`).join('');
     return {
       kind: 'Cluster',
       fqn,
@@ -94,3 +103,5 @@ function clusterReports(input: { result: ReconcileResult; clusters: readonly Clu
     };
   });
 }
+
+const NO_LOCALITY = { region: '', zone: '', subzone: '' };

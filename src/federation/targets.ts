@@ -4,6 +4,7 @@
  * positive decisions and `explain` prints all of them.
  */
 import type { ClusterInventory, InventoryGateway, InventoryService } from './inventory.js';
+import { gatewayLocality } from './gateway-locality.js';
 import { formatLocality, type Locality } from './locality.js';
 import { exposingItem, fqnOf, labelsMatch, reaches, workspaceSpans, type Reachability, byString } from './selection.js';
 import type {
@@ -205,7 +206,8 @@ export function selectGateway(
     name: g.name,
     // Sorted as strings: entry names (-2, -3) follow this order, as in the seed's listing.
     addresses: [...ips].sort(),
-    locality: g.pods[0]?.locality ?? fallback,
+    // Ready pods only (gateway-locality.ts): a new pod in a crash loop never moves the entries.
+    locality: gatewayLocality(g.pods, fallback).locality,
     unresolved,
   };
 }

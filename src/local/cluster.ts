@@ -1,6 +1,6 @@
 /**
- * One embedded cluster, assembled: its store, Kubernetes-compatible API server, controllers, pod runner and mesh
- * seam. `startCluster` is what `cluster-main.ts` (the detached cluster process) runs; tests may run it in-process.
+ * One embedded cluster, assembled: its store, Kubernetes-compatible API server, controllers, L4 load balancer, pod
+ * runner and mesh seam. `startCluster` is what `cluster-main.ts` (the detached cluster process) runs; tests may run it in-process.
  */
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import { clusterPaths, type ClusterInfo } from './config.js';
 import { startControllers } from './controllers/manager.js';
 import { NAMESPACES } from './controllers/refs.js';
 import { noMesh, type MeshIntegration } from './mesh-integration.js';
+import { startLoadBalancer, type RunningLoadBalancer } from './network/load-balancer.js';
 import type { ImageResolver } from './runner/images.js';
 import { PodRunner } from './runner/pod-runner.js';
 import { startApiServer } from './server/api-server.js';
@@ -40,6 +41,8 @@ export interface RunningCluster {
   readonly info: ClusterInfo;
   readonly store: ClusterStore;
   readonly runner: PodRunner;
+  /** The cluster's L4 load balancer (network/): owns every LoadBalancer Service's ingress addresses. */
+  readonly loadBalancer: RunningLoadBalancer;
   /** Stops pods (grace capped at `graceMs`), controllers, API server, mesh; closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -77,6 +80,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const { xdsAddress } = await mesh.start({ cluster: options.info, store, dir: options.dir, home: options.home });
   const info: ClusterInfo = { ...options.info, apiUrl: api.url, ...(xdsAddress ? { xdsAddress } : {}) };
   const controllers = startControllers({ store, info });
+  // The LoadBalancer Services' addresses belong to the cluster, not to a pod, so gateways can scale and roll out.
+  const loadBalancer = await startLoadBalancer({
+    store,
+    log: (msg, fields) => process.stderr.write(`${JSON.stringify({ component: 'load-balancer', msg, ...fields })}\n`),
+  });
   const runner = new PodRunner({
     store,
     info,
@@ -93,9 +101,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     info,
     store,
     runner,
+    loadBalancer,
     stop: async (graceMs = 2000) => {
       controllers.stop();
       await runner.stop(graceMs);
+      await loadBalancer.stop();
       await mesh.stop();
       await api.close();
       store.close();

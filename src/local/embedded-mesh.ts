@@ -146,8 +146,13 @@ export function embeddedMesh(): MeshIntegration {
       return {
         name: 'istio-proxy',
         entry: GATEWAY_ENTRY,
-        // The pod IP too: that is what the load balancer forwards to in a real cluster, and what readiness probes.
-        env: { ...proxyEnv(ctx, 'router'), MB_GATEWAY_ADDRESSES: [ctx.podIP, ...addresses].join(',') },
+        // The pod IP only: the cluster's L4 load balancer (network/) owns the Service's addresses and forwards to
+        // ready gateway pods, so several pods of one gateway run side by side. Those addresses are never dialled.
+        env: {
+          ...proxyEnv(ctx, 'router'),
+          MB_GATEWAY_ADDRESSES: ctx.podIP,
+          MB_GATEWAY_EXTERNAL_ADDRESSES: addresses.join(','),
+        },
       };
     },
 

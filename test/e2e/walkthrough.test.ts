@@ -115,6 +115,18 @@ test('the seed walkthrough works step by step on two local clusters', { timeout:
         assert.equal(s.afterOverlay[C2] ?? 0, 0);
         assert.ok((s.afterOverlay[C1] ?? 0) > 0);
       });
+      await t.test('the overlay rolls the gateway out: its one pod is Running and Ready, none crash-looping', () => {
+        const r = walk.report.gatewayRollout;
+        assert.ok(r, 'gateway rollout figures were gathered');
+        assert.equal(r.podsAfterOverlay.length, 1, 'the old pod was removed');
+        for (const p of r.podsAfterOverlay) {
+          assert.equal(p.phase, 'Running', p.name);
+          assert.equal(p.ready, true, p.name);
+          assert.equal(p.waiting, undefined, `${p.name} waits: ${p.waiting ?? ''}`);
+          assert.equal(p.restarts, 0, `${p.name} restarted`);
+          assert.equal(p.locality, 'eu-remote-1');
+        }
+      });
     }
     if (name.startsWith('7.')) {
       await t.test('without cluster-1-network -> cluster-2-network there are no entries and explain says why', () => {

@@ -126,7 +126,7 @@ test('exposedServices: the first matching item wins and an item without it expos
   assert.equal(exposingItem(items.slice(0, 1), { tier: 'silver' }), undefined);
 });
 
-test('during a rollout the newest gateway pod gives the locality', () => {
+test('during a rollout the newest ready gateway pod gives the locality (Running, no Ready condition: ready)', () => {
   const objs = gw();
   objs.pods = [
     {

@@ -4,6 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -273,10 +274,24 @@ test('an East-West IngressGateway gets a Deployment with overlaid pod labels and
     join(REPO_ROOT, '..', 'shared', 'fixtures', 'seed', 'eastwest-gateway.yaml'),
   );
   assert.match(reapplied.stdout, /ingressgateway.install.tetrate.io\/eastwest-gateway configured/);
-  await eventually('a gateway pod of the new template', () => {
+  // The new pod runs beside the old one (the cluster's load balancer owns the Service addresses, not a pod, so
+  // there is no EADDRINUSE): it becomes Running and Ready, then the old pod is removed.
+  const rolled = await eventually('the rollout to finish: one pod of the new template, Running and Ready', () => {
     const pods = kubectlJson<{ items: Pod[] }>('get', 'pods', '-n', 'bookinfo', '-l', 'istio=eastwestgateway').items;
-    return pods.some((p) => p.metadata.labels?.['istio-locality'] === undefined) ? true : undefined;
+    const only = pods.length === 1 ? pods[0] : undefined;
+    return only && only.metadata.labels?.['istio-locality'] === undefined && ready(only) ? only : undefined;
   });
+  assert.ok(rolled.status?.containerStatuses?.[0]?.state.running, 'the new gateway pod is running');
+  assert.equal(rolled.status?.containerStatuses?.[0]?.restartCount, 0, 'the new gateway pod never crashed');
+  assert.notEqual(rolled.metadata.name, pod.metadata.name);
+  // The load balancer accepts on the Service address and pipes to the gateway, which closes a plaintext client.
+  const lbAnswer = await new Promise<string>((resolve) => {
+    const c = net.connect({ host: `127.${base + 1}.200.1`, port: 15443 }, () => c.write('GET / HTTP/1.1\r\n\r\n'));
+    c.on('data', () => resolve('data'));
+    c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    c.on('close', () => resolve('closed'));
+  });
+  assert.equal(lbAnswer, 'closed', 'accepted by the load balancer, closed by the gateway with nothing answered');
   const template = kubectlJson<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>(
     'get',
     'deploy',

@@ -15,6 +15,8 @@ import { gatewayConnections, total } from './gateway-probes.js';
 import { sni } from './gateway-stand.js';
 
 const lb = randomLoopback();
+// A load-balancer address the gateway does not listen on but is reached at (a local cluster's L4 load balancer).
+const external = randomLoopback();
 const gatewayIp = randomLoopback();
 const appIp = randomLoopback();
 let ads: TestAdsServer;
@@ -32,6 +34,11 @@ const loops = {
   'its own load-balancer address': svc('loop-lb', [{ address: lb, port: 15443 }], 15443),
   'its own pod IP': svc('loop-pod', [{ address: gatewayIp, port: 15443 }], 15443),
   'the unspecified address 0.0.0.0': svc('loop-any', [{ address: '0.0.0.0', port: 15443 }], 15443),
+  'a load-balancer address it is reached at (MB_GATEWAY_EXTERNAL_ADDRESSES)': svc(
+    'loop-external',
+    [{ address: external, port: 15443 }],
+    15443,
+  ),
   'its load-balancer address written as IPv4-mapped IPv6': svc(
     'loop-mapped',
     [{ address: `::ffff:${lb}`, port: 15443 }],
@@ -62,6 +69,7 @@ before(async () => {
       MB_LOCALITY: 'eu-west-1/eu-west-1a/',
       MB_NODE_ID: `router~${gatewayIp}~eastwest-gateway-0.bookinfo~bookinfo.svc.cluster.local`,
       MB_GATEWAY_ADDRESSES: lb,
+      MB_GATEWAY_EXTERNAL_ADDRESSES: external,
       MB_CERT_DIR: '',
     },
     60_000,
