@@ -48,11 +48,10 @@ export const PLAN_WARNINGS = {
 
 const KIND_ORDER = ['Namespace', 'AuthorizationPolicy', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Gateway'];
 
-/** Computes the desired objects of every cluster. Pure and deterministic (same input -> same output). */
-export function plan(input: PlanInput): PlanOutput {
-  const { config } = input;
-  const resolved = input.resolved ?? {};
-  const warnings: PlanWarning[] = [];
+type Setting = Parameters<typeof decideTarget>[0]['settings'][number];
+
+/** Stage 1: the WorkspaceSettings in a stable order, each with its workspace; warns of settings exposing everything. */
+function settingsOf(config: FederationConfig, warnings: PlanWarning[]): Setting[] {
   const settings = config.workspaceSettings
     .map((setting) => ({
       fqn: fqnOf('WorkspaceSetting', setting.metadata),
@@ -62,33 +61,42 @@ export function plan(input: PlanInput): PlanOutput {
     .sort((a, b) => byString(a.fqn, b.fqn));
   for (const s of settings) {
     for (const [i, item] of (s.setting.spec?.defaultEastWestGatewaySettings ?? []).entries()) {
-      if ((item.exposedServices ?? []).length === 0) {
-        warnings.push({
-          code: PLAN_WARNINGS.exposesAll,
-          subject: `WorkspaceSetting/${s.setting.metadata.name}`,
-          message: `spec.defaultEastWestGatewaySettings[${i}] has no exposedServices: every service of the workspace is exposed`,
-        });
-      }
-    }
-  }
-  const reachability = reachabilityOf(config.organizationSettings);
-  // Each cluster's trust domain (Cluster.spec.trustDomain): remote entries carry it, and every cluster's sidecars
-  // accept exactly these domains. A cluster without one is named in a warning; its workloads are refused.
-  const trustDomains = new Map<string, string>();
-  for (const cl of [...config.clusters].sort((a, b) => byString(a.metadata.name ?? '', b.metadata.name ?? ''))) {
-    const td = cl.spec?.trustDomain;
-    if (td) trustDomains.set(cl.metadata.name ?? '', td);
-    else {
+      if ((item.exposedServices ?? []).length > 0) continue;
       warnings.push({
-        code: PLAN_WARNINGS.noTrustDomain,
-        cluster: cl.metadata.name ?? '',
-        subject: `Cluster/${cl.metadata.name ?? ''}`,
-        message: "spec.trustDomain is not set: sidecars of other clusters refuse this cluster's workloads",
+        code: PLAN_WARNINGS.exposesAll,
+        subject: `WorkspaceSetting/${s.setting.metadata.name}`,
+        message: `spec.defaultEastWestGatewaySettings[${i}] has no exposedServices: every service of the workspace is exposed`,
       });
     }
   }
-  const policy = trustDomainPolicy([...trustDomains.values()]);
-  const facts = [...input.inventories]
+  return settings;
+}
+
+/**
+ * Stage 2: each cluster's trust domain (Cluster.spec.trustDomain): remote entries carry it, and every cluster's
+ * sidecars accept exactly these domains. A cluster without one is named in a warning; its workloads are refused.
+ */
+function trustDomainsOf(config: FederationConfig, warnings: PlanWarning[]): Map<string, string> {
+  const trustDomains = new Map<string, string>();
+  for (const cl of [...config.clusters].sort((a, b) => byString(a.metadata.name ?? '', b.metadata.name ?? ''))) {
+    const td = cl.spec?.trustDomain;
+    if (td) {
+      trustDomains.set(cl.metadata.name ?? '', td);
+      continue;
+    }
+    warnings.push({
+      code: PLAN_WARNINGS.noTrustDomain,
+      cluster: cl.metadata.name ?? '',
+      subject: `Cluster/${cl.metadata.name ?? ''}`,
+      message: "spec.trustDomain is not set: sidecars of other clusters refuse this cluster's workloads",
+    });
+  }
+  return trustDomains;
+}
+
+/** Stage 3: what the plan knows of each inventoried cluster (locality and network: the Cluster's spec wins). */
+function clusterFacts(config: FederationConfig, inventories: readonly ClusterInventory[]): ClusterFacts[] {
+  return [...inventories]
     .sort((a, b) => byString(a.cluster, b.cluster))
     .map((inv): ClusterFacts => {
       const cl = config.clusters.find((c) => c.metadata.name === inv.cluster);
@@ -102,67 +110,83 @@ export function plan(input: PlanInput): PlanOutput {
         locality,
       };
     });
+}
 
-  const serviceKeys = [
-    ...new Set(
-      facts.flatMap((f) => f.inventory.services.filter((s) => !s.gateway).map((s) => `${s.namespace}/${s.name}`)),
-    ),
-  ].sort();
-  const decisions: TargetDecision[] = [];
-  const clusters: Record<string, GeneratedObject[]> = {};
-  for (const client of facts) {
-    const out: GeneratedObject[] = [];
-    for (const key of serviceKeys) {
-      const [namespace = '', service = ''] = key.split('/');
-      const targets: Extract<TargetDecision, { target: true }>[] = [];
-      for (const remote of facts) {
-        if (remote === client) continue;
-        const d = decideTarget({ config, settings, reachability, client, remote, namespace, service, resolved });
-        decisions.push(d);
-        if (d.target) targets.push(d);
-      }
-      if (targets.length === 0) continue;
-      const local = client.services.get(key);
-      if (local) {
-        for (const p of local.ports.filter((p) => !p.name)) {
-          warnings.push({
-            code: PLAN_WARNINGS.unnamedPort,
-            cluster: client.inventory.cluster,
-            subject: `Service/${namespace}/${service}`,
-            message: `port ${p.port} has no name, so no WorkloadEntry can map it to the gateway port`,
-          });
-        }
-        for (const t of targets) out.push(...workloadEntries({ decision: t, local, trustDomains }));
-        out.push(destinationRule({ namespace, service, name: `meshbridge-failover-${service}`, decisions: targets }));
-      } else {
-        out.push(serviceEntry({ decisions: targets, trustDomains }));
-        out.push(
-          destinationRule({
-            namespace,
-            service,
-            name: `meshbridge-failover-${service}-${namespace}`,
-            inNamespace: multiclusterNamespaceName(),
-            decisions: targets,
-          }),
-        );
-      }
+/** What every client cluster's stage 4 shares. */
+interface PlanContext {
+  config: FederationConfig;
+  settings: Setting[];
+  reachability: ReturnType<typeof reachabilityOf>;
+  facts: ClusterFacts[];
+  serviceKeys: string[];
+  resolved: Readonly<Record<string, readonly string[]>>;
+  trustDomains: Map<string, string>;
+  policy: GeneratedObject | undefined;
+  decisions: TargetDecision[];
+  warnings: PlanWarning[];
+}
+
+/**
+ * Stage 4, per client cluster: for each service, the target decisions against every other cluster, then the
+ * entries for the targets (WorkloadEntries beside a local Service, else a ServiceEntry), the failover
+ * DestinationRule, the Gateways of what this cluster exports, and the trust-domain policy. Sorted for stable output.
+ */
+function objectsFor(client: ClusterFacts, ctx: PlanContext): GeneratedObject[] {
+  const { config, settings, reachability, resolved, trustDomains } = ctx;
+  const out: GeneratedObject[] = [];
+  for (const key of ctx.serviceKeys) {
+    const [namespace = '', service = ''] = key.split('/');
+    const targets: Extract<TargetDecision, { target: true }>[] = [];
+    for (const remote of ctx.facts) {
+      if (remote === client) continue;
+      const d = decideTarget({ config, settings, reachability, client, remote, namespace, service, resolved });
+      ctx.decisions.push(d);
+      if (d.target) targets.push(d);
     }
-    if (out.some((o) => o.kind === 'ServiceEntry')) out.push(multiclusterNamespace());
-    // What this cluster's gateways export is written as a Gateway each, whatever the other clusters do: the
-    // gateway's listener is built from it alone.
-    for (const exposure of exposureOf({ inventory: client.inventory, workspaces: config.workspaces, settings })) {
-      out.push(eastWestGateway(exposure));
+    if (targets.length === 0) continue;
+    const local = client.services.get(key);
+    if (local) {
+      for (const p of local.ports.filter((p) => !p.name)) {
+        ctx.warnings.push({
+          code: PLAN_WARNINGS.unnamedPort,
+          cluster: client.inventory.cluster,
+          subject: `Service/${namespace}/${service}`,
+          message: `port ${p.port} has no name, so no WorkloadEntry can map it to the gateway port`,
+        });
+      }
+      for (const t of targets) out.push(...workloadEntries({ decision: t, local, trustDomains }));
+      out.push(destinationRule({ namespace, service, name: `meshbridge-failover-${service}`, decisions: targets }));
+    } else {
+      out.push(serviceEntry({ decisions: targets, trustDomains }));
+      out.push(
+        destinationRule({
+          namespace,
+          service,
+          name: `meshbridge-failover-${service}-${namespace}`,
+          inNamespace: multiclusterNamespaceName(),
+          decisions: targets,
+        }),
+      );
     }
-    if (policy) out.push(policy);
-    clusters[client.inventory.cluster] = out.sort(
-      (a, b) =>
-        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-        byString(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-        byString(a.metadata.name, b.metadata.name),
-    );
   }
+  if (out.some((o) => o.kind === 'ServiceEntry')) out.push(multiclusterNamespace());
+  // What this cluster's gateways export is written as a Gateway each, whatever the other clusters do: the
+  // gateway's listener is built from it alone.
+  for (const exposure of exposureOf({ inventory: client.inventory, workspaces: config.workspaces, settings })) {
+    out.push(eastWestGateway(exposure));
+  }
+  if (ctx.policy) out.push(ctx.policy);
+  return out.sort(
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      byString(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+      byString(a.metadata.name, b.metadata.name),
+  );
+}
 
-  // Gateway problems are reported once per (cluster, gateway), not once per service.
+/** Stage 5: gateway problems, once per (cluster, gateway) and unresolved name, not once per service. */
+function gatewayWarnings(decisions: readonly TargetDecision[]): PlanWarning[] {
+  const warnings: PlanWarning[] = [];
   const seen = new Set<string>();
   for (const d of decisions) {
     if (d.target || d.reason !== 'no-gateway-address' || seen.has(d.remote)) continue;
@@ -190,7 +214,37 @@ export function plan(input: PlanInput): PlanOutput {
       }
     }
   }
-  return { clusters, decisions, warnings };
+  return warnings;
+}
+
+/** Computes the desired objects of every cluster. Pure and deterministic (same input -> same output). */
+export function plan(input: PlanInput): PlanOutput {
+  const { config } = input;
+  const warnings: PlanWarning[] = [];
+  const settings = settingsOf(config, warnings);
+  const trustDomains = trustDomainsOf(config, warnings);
+  const facts = clusterFacts(config, input.inventories);
+  const serviceKeys = [
+    ...new Set(
+      facts.flatMap((f) => f.inventory.services.filter((s) => !s.gateway).map((s) => `${s.namespace}/${s.name}`)),
+    ),
+  ].sort();
+  const ctx: PlanContext = {
+    config,
+    settings,
+    reachability: reachabilityOf(config.organizationSettings),
+    facts,
+    serviceKeys,
+    resolved: input.resolved ?? {},
+    trustDomains,
+    policy: trustDomainPolicy([...trustDomains.values()]),
+    decisions: [],
+    warnings,
+  };
+  const clusters: Record<string, GeneratedObject[]> = {};
+  for (const client of facts) clusters[client.inventory.cluster] = objectsFor(client, ctx);
+  warnings.push(...gatewayWarnings(ctx.decisions));
+  return { clusters, decisions: ctx.decisions, warnings };
 }
 
 function multiclusterNamespaceName(): string {
