@@ -11,15 +11,21 @@ const KUBE_CLIENT = {
   message: 'only src/kube talks to the Kubernetes API: use its ClusterClient or KubeRest.',
 };
 
+// Other modules use the federation through its public surface (src/federation/index.ts), never its internals.
+const FEDERATION_FACADE = {
+  group: ['**/federation/*', '!**/federation/index.js'],
+  message: 'use the federation through src/federation/index.ts.',
+};
+
 // A later config's no-restricted-imports replaces an earlier one for the same file, so every boundary repeats the
-// Kubernetes client rule.
+// rules that hold everywhere.
 const boundary = (files, forbidden, why) => ({
   files,
   ignores: ['src/kube/**'],
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: [...forbidden.map((group) => ({ group: [group], message: why })), KUBE_CLIENT] },
+      { patterns: [...forbidden.map((group) => ({ group: [group], message: why })), KUBE_CLIENT, FEDERATION_FACADE] },
     ],
   },
 });

@@ -1,12 +1,14 @@
 /**
  * The federation controller's public surface: the pure plan and explain, the controller and its seams (config
- * source, cluster connector, status sink). `meshbridge controller` and `local up` start it through these.
+ * source, cluster connector, status sink), and the composition root `startFederation` that `meshbridge controller`
+ * and the local control process both call. Code outside src/federation imports from here.
  */
 export { plan, PLAN_WARNINGS, type PlanInput, type PlanOutput, type PlanWarning } from './plan.js';
 export { buildInventory, type ClusterInventory, type RawClusterObjects } from './inventory.js';
 export { decideTarget, type NotTargetReason, type TargetDecision } from './targets.js';
 export { explainFailover, formatExplain, type ExplainReport } from './explain.js';
 export { diff, applyChanges, MANAGED_SELECTOR, OWNED_KINDS, type Change, type ApplyResult } from './apply.js';
+export { startFederation, type FederationOptions } from './bootstrap.js';
 export { FederationController, type FederationControllerOptions, type ReconcileResult } from './controller.js';
 export {
   HttpConfigSource,

@@ -9,10 +9,7 @@ import { join, resolve } from 'node:path';
 import { startMgmt } from '../mgmt/start.js';
 import { mgmtFetch } from '../mgmt/tls/client-fetch.js';
 import { localServingTls } from '../mgmt/tls/local-cert.js';
-import { HttpConfigSource } from '../federation/config-source.js';
-import { kubeconfigConnector } from '../federation/connect.js';
-import { FederationController } from '../federation/controller.js';
-import { HttpStatusSink } from '../federation/status.js';
+import { startFederation } from '../federation/index.js';
 import { clusterPaths, homePaths, type ClusterInfo } from './config.js';
 import { controlPaths } from './lifecycle/control.js';
 import { OWNER_ONLY_UMASK } from './lifecycle/permissions.js';
@@ -75,14 +72,14 @@ const register = await fetch(`${mgmt.url}/v2/apply`, {
 });
 if (!register.ok) log(`registering the local clusters failed: HTTP ${register.status} ${await register.text()}`);
 
-const controller = new FederationController({
-  config: new HttpConfigSource({ url: mgmt.url, token, fetch, onError: (e) => log(`management plane: ${e.message}`) }),
-  connect: kubeconfigConnector(homePaths(home).kubeconfig),
-  status: new HttpStatusSink({ url: mgmt.url, token, fetch, onError: (e) => log(`status: ${e.message}`) }),
+const controller = await startFederation({
+  url: mgmt.url,
+  token,
+  fetch,
+  kubeconfig: homePaths(home).kubeconfig,
   debounceMs: 50,
   log,
 });
-await controller.start();
 writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, url: mgmt.url }));
 log(`management plane ${mgmt.url}; federation controller running for organization ${organization}`);
 

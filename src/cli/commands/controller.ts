@@ -3,10 +3,7 @@
  * until SIGINT/SIGTERM. Generated objects stay in the clusters when it stops.
  */
 import type { Command } from 'commander';
-import { HttpConfigSource } from '../../federation/config-source.js';
-import { kubeconfigConnector } from '../../federation/connect.js';
-import { FederationController } from '../../federation/controller.js';
-import { HttpStatusSink } from '../../federation/status.js';
+import { startFederation } from '../../federation/index.js';
 import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
 interface ControllerOptions {
@@ -40,14 +37,8 @@ export function registerController(program: Command): void {
         throw new Error(`--debounce must be a number of ms, got ${opts.debounce}`);
       const fetch = mgmtFetchFor({ url, ...(opts.caFile ? { caFile: opts.caFile } : {}) });
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-      const controller = new FederationController({
-        config: new HttpConfigSource({ url, token, fetch, onError: (e) => log(`management plane: ${e.message}`) }),
-        connect: kubeconfigConnector(opts.kubeconfig ?? defaults.kubeconfig),
-        status: new HttpStatusSink({ url, token, fetch, onError: (e) => log(`status: ${e.message}`) }),
-        debounceMs,
-        log,
-      });
-      await controller.start();
+      const kubeconfig = opts.kubeconfig ?? defaults.kubeconfig;
+      const controller = await startFederation({ url, token, fetch, kubeconfig, debounceMs, log });
       log(`federation controller running (management plane ${url})`);
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();

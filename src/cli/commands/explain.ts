@@ -3,9 +3,14 @@
  * the service, the clusters that are not failover targets and why, and the same-region caveat.
  */
 import type { Command } from 'commander';
-import { kubeconfigConnector } from '../../federation/connect.js';
-import { explainFailover, formatExplain } from '../../federation/explain.js';
-import { evaluate, loadConfig, type ConfigOrigin } from '../../federation/session.js';
+import {
+  kubeconfigConnector,
+  explainFailover,
+  formatExplain,
+  evaluate,
+  loadConfig,
+  type ConfigOrigin,
+} from '../../federation/index.js';
 import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
 interface ExplainOptions {
