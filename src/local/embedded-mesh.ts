@@ -1,7 +1,7 @@
 /**
  * The mesh of an embedded cluster (contracts B and C): the cluster process runs meshbridge's xDS control plane over
  * its own store, issues each meshed pod a SPIFFE certificate from the shared root CA, and runs a sidecar next to
- * the apps of namespaces labelled `istio-injection=enabled` and the East-West gateway process in gateway pods.
+ * the apps that Istio's injection rules select (api/injection.ts; e.g. namespace `istio-injection=enabled`) and the East-West gateway process in gateway pods.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { appProxyEnv } from '../dataplane/pod-env.js';
 import { newProxySecret } from '../dataplane/sidecar/proxy-auth.js';
 import { loadOrCreateRootCA, provisionWorkloadCertificate, type Stoppable } from '../identity/index.js';
 import { startControlPlane, type ControlPlane } from '../mesh/control-plane.js';
+import { sidecarInjected } from '../api/injection.js';
 import { formatLocality, podLocality } from '../mesh/locality.js';
 import type { ObjectSource } from '../mesh/source.js';
 import { createStoreSource } from '../mesh/store-source.js';
@@ -25,10 +26,13 @@ const GATEWAY_ADDRESS_WAIT_MS = 15_000;
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
 
+/** The control plane's decision too (api/injection.ts): a pod it dials in plaintext runs no sidecar here. */
 function injected(ctx: PodContext): boolean {
-  return (
-    ctx.namespaceLabels['istio-injection'] === 'enabled' && ctx.pod.metadata.labels?.['istio'] !== 'eastwestgateway'
-  );
+  return sidecarInjected({
+    podLabels: ctx.pod.metadata.labels,
+    podAnnotations: ctx.pod.metadata.annotations,
+    namespaceLabels: ctx.namespaceLabels,
+  });
 }
 
 /** Creates the mesh of one embedded cluster. */
