@@ -1,11 +1,12 @@
 /**
  * Runs the cluster's controllers: one synchronous pass over node, gateways, load balancers, deployments, garbage
- * collection and endpoints, triggered (coalesced) by store changes and by a periodic resync. A pass never awaits,
+ * collection, endpoints and endpoint slices, triggered (coalesced) by store changes and by a periodic resync. A pass never awaits,
  * so it sees one consistent state; each controller writes only what changed, so passes converge.
  */
 import type { ClusterInfo } from '../config.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import { reconcileDeployments } from './deployments.js';
+import { reconcileEndpointSlices } from './endpoint-slices.js';
 import { reconcileEndpoints } from './endpoints.js';
 import { collectGarbage } from './gc.js';
 import { reconcileGateways, reconcileLoadBalancers } from './gateways.js';
@@ -41,6 +42,7 @@ export function startControllers(options: ControllerOptions): Controllers {
       reconcileDeployments(store, node);
       collectGarbage(store);
       reconcileEndpoints(store);
+      reconcileEndpointSlices(store);
     } catch (err) {
       (options.onError ?? ((e) => process.stderr.write(`controllers: ${String(e)}\n`)))(err);
     }

@@ -17,6 +17,7 @@ import { ApiError } from './status.js';
 import { toTable } from './table.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
 import { serveWatch } from './watch.js';
+import { readOnlyKind } from './discovery.js';
 
 /** Options of the API server; frozen at construction. */
 export interface ApiServerOptions {
@@ -110,6 +111,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const target = { ...r.target, warnings };
     const dryRun = q.get('dryRun') === 'All';
     const named = target.name;
+    if (req.method !== 'GET' && readOnlyKind(target.kind)) {
+      throw new ApiError('MethodNotAllowed', `${req.method ?? ''} is not allowed on ${target.kind.group} events`);
+    }
     switch (req.method) {
       case 'GET': {
         if (named !== undefined) {
