@@ -6,6 +6,7 @@ import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clusterPaths, type ClusterInfo } from './config.js';
 import { startControllers } from './controllers/manager.js';
+import { eventRecorder } from './events/recorder.js';
 import { NAMESPACES } from './controllers/refs.js';
 import { noMesh, type MeshIntegration } from './mesh-integration.js';
 import type { ImageResolver } from './runner/images.js';
@@ -71,7 +72,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const mesh = options.mesh ?? noMesh;
   const { xdsAddress } = await mesh.start({ cluster: options.info, store, dir: options.dir, home: options.home });
   const info: ClusterInfo = { ...options.info, apiUrl: api.url, ...(xdsAddress ? { xdsAddress } : {}) };
-  const controllers = startControllers({ store, info });
+  const events = eventRecorder({ store });
+  const controllers = startControllers({ store, info, events });
   const runner = new PodRunner({
     store,
     info,
@@ -81,6 +83,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     mesh,
     baseEnv: options.baseEnv,
     baseBackoffMs: options.baseBackoffMs,
+    events,
   });
   late.runner = runner;
   runner.start();

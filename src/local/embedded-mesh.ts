@@ -35,6 +35,20 @@ function injected(ctx: PodContext): boolean {
   });
 }
 
+/**
+ * The workload a pod belongs to (`details-v1`): its Deployment, i.e. its ReplicaSet's name without the
+ * `-<pod-template-hash>` suffix; the owner's name for other owners; the pod's own name when it has none.
+ */
+export function workloadName(pod: PodContext['pod']): string {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
+  if (!owner) return pod.metadata.name;
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
+    return owner.name.slice(0, -hash.length - 1);
+  }
+  return owner.name;
+}
+
 /** Creates the mesh of one embedded cluster. */
 export function embeddedMesh(): MeshIntegration {
   /** Certificate rotation per meshed pod (by pod directory), stopped when the pod stops. */
@@ -61,7 +75,7 @@ export function embeddedMesh(): MeshIntegration {
     const namespace = pod.metadata.namespace ?? 'default';
     const nodeName = String(rec(pod.spec).nodeName ?? '');
     const node = mesh?.store.list({ group: '', plural: 'nodes' }).find((n) => n.metadata.name === nodeName);
-    const owner = pod.metadata.ownerReferences?.[0]?.name ?? pod.metadata.name;
+    const owner = workloadName(pod);
     return {
       MB_XDS_ADDRESS: plane?.address ?? '',
       MB_NODE_ID: `${role}~${ctx.podIP}~${pod.metadata.name}.${namespace}~${namespace}.svc.cluster.local`,
@@ -72,7 +86,6 @@ export function embeddedMesh(): MeshIntegration {
       MB_CLUSTER: ctx.cluster.name,
       MB_NETWORK: ctx.cluster.network,
       MB_LOCALITY: formatLocality(podLocality(pod.metadata.labels, node?.metadata.labels)),
-      // Pods here are owned by their Deployment directly, so the owner names the workload (`details-v1`).
       MB_WORKLOAD: owner,
       MB_LABELS: JSON.stringify(pod.metadata.labels ?? {}),
       MB_CERT_DIR: join(ctx.dir, 'certs'),
