@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clusterPaths, type ClusterInfo } from './config.js';
 import { startControllers } from './controllers/manager.js';
 import { eventRecorder } from './events/recorder.js';
+import { METRICS_GROUP, metricsExtension } from './server/metrics-api.js';
 import { NAMESPACES } from './controllers/refs.js';
 import { noMesh, type MeshIntegration } from './mesh-integration.js';
 import type { ImageResolver } from './runner/images.js';
@@ -62,9 +63,22 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   }
   // The runner starts after the API (it needs the mesh's address); requests before then find no pods.
   const late: { runner?: PodRunner } = {};
+  const metrics = metricsExtension({
+    nodeName: `${options.info.name}-node`,
+    pods: () => late.runner?.processes() ?? [],
+    hostPids: [process.pid],
+  });
   const extension = (req: IncomingMessage, res: ServerResponse, url: URL): boolean =>
-    late.runner !== undefined && podExtension(late.runner, req, res, url);
-  const listen = (port: number) => startApiServer({ store, port, extension, token: options.token, tls: options.tls });
+    late.runner !== undefined && (podExtension(late.runner, req, res, url) || metrics(req, res, url));
+  const listen = (port: number) =>
+    startApiServer({
+      store,
+      port,
+      extension,
+      extraApiGroups: [METRICS_GROUP],
+      token: options.token,
+      tls: options.tls,
+    });
   const api = await listen(options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE' && options.port) return listen(0);
     throw err;

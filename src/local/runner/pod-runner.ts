@@ -23,6 +23,7 @@ import { processEnvViolations } from '../pod-policy.js';
 import { killOrphans, POD_OWNER_ENV } from './orphans.js';
 import { containerEvents, killingEvent, probeFailedEvent, type ContainerEvent } from './pod-events.js';
 import type { EventSink } from '../events/recorder.js';
+import type { PodProcesses } from '../server/metrics-api.js';
 
 /** Options of the pod runner; frozen at construction. */
 /** How long a freed pod IP stays unused before it is handed out again. */
@@ -105,6 +106,18 @@ export class PodRunner {
     const pod = [...this.pods.values()].find((p) => p.namespace === namespace && p.name === name);
     const app = pod?.containers[0];
     return pod && app ? { env: app.env, cwd: pod.dir } : undefined;
+  }
+
+  /** Each running pod's container processes (app containers and sidecar), for the metrics API. */
+  processes(): PodProcesses[] {
+    return [...this.pods.values()].map((p) => ({
+      namespace: p.namespace,
+      name: p.name,
+      labels: { ...(this.options.store.get(PODS, p.namespace, p.name)?.metadata.labels ?? {}) },
+      containers: p.containers.flatMap((c) =>
+        c.process?.running && c.process.pid !== undefined ? [{ name: c.name, pid: c.process.pid }] : [],
+      ),
+    }));
   }
 
   /** The log file of a pod's container (first container when unnamed). */
