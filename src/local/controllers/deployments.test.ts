@@ -57,9 +57,12 @@ test('a new deployment gets one ReplicaSet <deploy>-<hash> at revision 1 with th
   assert.equal(plan.revision, 1);
 });
 
-test('the template hash ignores key order', () => {
+test('the template hash ignores key order and empty values a typed round trip adds', () => {
   assert.equal(templateHash({ a: 1, b: { c: 2, d: 3 } }), templateHash({ b: { d: 3, c: 2 }, a: 1 }));
   assert.notEqual(templateHash({ a: 1 }), templateHash({ a: 2 }));
+  const withEmpty = { ...template, spec: { containers: [{ name: 'c', image: 'i:1', resources: {}, env: [] }] } };
+  assert.equal(templateHash(withEmpty), templateHash(template));
+  assert.notEqual(templateHash({ a: 0 }), templateHash({}), 'zero and false are values');
 });
 
 test('scaling changes the current ReplicaSet only; status counts the ready pods of every ReplicaSet', () => {

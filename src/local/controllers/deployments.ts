@@ -23,10 +23,31 @@ export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 const DEFAULT_HISTORY_LIMIT = 10;
 
-/** The template hash label value (10 characters from the safe alphabet). */
+/**
+ * The template hash label value (10 characters from the safe alphabet). Empty objects and lists do not count:
+ * Kubernetes hashes the decoded template, where `resources: {}` and no `resources` are the same, and clients that
+ * round-trip a template through typed structs (`kubectl rollout undo`) add such empty values.
+ */
 export function templateHash(template: unknown): string {
-  const digest = createHash('sha256').update(canonicalJson(template)).digest();
+  const digest = createHash('sha256')
+    .update(canonicalJson(withoutEmpty(template) ?? {}))
+    .digest();
   return [...digest.subarray(0, 10)].map((b) => SAFE_ALPHABET[b % SAFE_ALPHABET.length]).join('');
+}
+
+/** Pure: the value without empty objects and lists (recursively); undefined when nothing is left of it. */
+function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(withoutEmpty).filter((v) => v !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .map(([k, v]) => [k, withoutEmpty(v)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  }
+  return value;
 }
 
 /** A ReplicaSet's revision (0 when unset). */

@@ -62,8 +62,8 @@ export function containerEvents(change: ContainerChange): ContainerEvent[] {
 export function probeFailedEvent(probe: ProbeSpec, host: string): ContainerEvent {
   const what =
     probe.type === 'http'
-      ? `Get "http://${host}:${probe.port}${probe.path}": no 2xx/3xx answer within ${probe.timeoutMs} ms`
-      : `dial tcp ${host}:${probe.port}: no connection within ${probe.timeoutMs} ms`;
+      ? `Get "http://${host}:${probe.port}${probe.path}": no 2xx/3xx answer (refused, error or ${probe.timeoutMs} ms timeout)`
+      : `dial tcp ${host}:${probe.port}: no connection (refused or ${probe.timeoutMs} ms timeout)`;
   return { type: 'Warning', reason: 'Unhealthy', message: `Readiness probe failed: ${what}` };
 }
 

@@ -18,6 +18,7 @@ const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.
 const arr = (v: unknown): Rec[] => (Array.isArray(v) ? v.map(rec) : []);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const str = (v: unknown, dflt = '<none>'): string => (typeof v === 'string' && v !== '' ? v : dflt);
+const involved = (o: StoredObject): Rec => rec(o.involvedObject ?? o.regarding);
 
 /** The columns by plural, given the shared NAME and AGE columns and the duration formatter. */
 export function moreColumns(shared: {
@@ -52,25 +53,38 @@ export function moreColumns(shared: {
             .join(',') || '<none>',
       },
     ],
+    // Cells read the core fields, else their `events.k8s.io/v1` names (events-v1.ts serves both views).
     events: [
-      { name: 'Last Seen', type: 'string', cell: (o, now) => since(o.lastTimestamp ?? o.eventTime, now) },
+      {
+        name: 'Last Seen',
+        type: 'string',
+        cell: (o, now) => since(o.lastTimestamp ?? o.deprecatedLastTimestamp ?? o.eventTime, now),
+      },
       { name: 'Type', type: 'string', cell: (o) => str(o.type, '') },
       { name: 'Reason', type: 'string', cell: (o) => str(o.reason, '') },
       {
         name: 'Object',
         type: 'string',
-        cell: (o) => `${str(rec(o.involvedObject).kind, '').toLowerCase()}/${str(rec(o.involvedObject).name, '')}`,
+        cell: (o) => `${str(involved(o).kind, '').toLowerCase()}/${str(involved(o).name, '')}`,
       },
-      { name: 'Subobject', type: 'string', priority: 1, cell: (o) => str(rec(o.involvedObject).fieldPath, '') },
+      { name: 'Subobject', type: 'string', priority: 1, cell: (o) => str(involved(o).fieldPath, '') },
       {
         name: 'Source',
         type: 'string',
         priority: 1,
-        cell: (o) => [rec(o.source).component, rec(o.source).host].filter((x) => typeof x === 'string').join(', '),
+        cell: (o) => {
+          const source = rec(o.source ?? o.deprecatedSource);
+          return [source.component, source.host].filter((x) => typeof x === 'string').join(', ');
+        },
       },
-      { name: 'Message', type: 'string', cell: (o) => str(o.message, '') },
-      { name: 'First Seen', type: 'string', priority: 1, cell: (o, now) => since(o.firstTimestamp, now) },
-      { name: 'Count', type: 'integer', priority: 1, cell: (o) => num(o.count ?? 1) },
+      { name: 'Message', type: 'string', cell: (o) => str(o.message ?? o.note, '') },
+      {
+        name: 'First Seen',
+        type: 'string',
+        priority: 1,
+        cell: (o, now) => since(o.firstTimestamp ?? o.deprecatedFirstTimestamp, now),
+      },
+      { name: 'Count', type: 'integer', priority: 1, cell: (o) => num(o.count ?? o.deprecatedCount ?? 1) },
       { ...shared.name, priority: 1 },
     ],
     endpointslices: [
