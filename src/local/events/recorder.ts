@@ -23,26 +23,66 @@ export interface EventRecorderOptions {
   readonly onError?: (err: unknown) => void;
 }
 
-/** A recorder writing Events into the cluster's store. */
+/** The identity of an event for aggregation (what plan.ts compares). */
+function eventKey(input: EventInput): string {
+  const r = input.regarding;
+  return JSON.stringify([
+    r.namespace ?? 'default',
+    r.uid ?? '',
+    r.kind,
+    r.name,
+    r.fieldPath ?? '',
+    input.type,
+    input.reason,
+    input.message,
+    input.component,
+  ]);
+}
+
+/** Most aggregation keys remembered (beyond that the oldest are forgotten and found again by listing). */
+const MAX_REMEMBERED = 5000;
+
+/**
+ * A recorder writing Events into the cluster's store. A repeat (a probe failing every second, a crash loop) reads
+ * and updates only its own stored event, which it remembers by aggregation key; only a new event lists the
+ * namespace's events, to aggregate, expire and evict (plan.ts).
+ */
 export function eventRecorder(options: EventRecorderOptions): EventSink {
   const { store } = options;
+  const remembered = new Map<string, string>();
   return {
     record(input) {
+      const key = eventKey(input);
+      const namespace = input.regarding.namespace ?? 'default';
       try {
         store.transaction((w) => {
-          const namespace = input.regarding.namespace ?? 'default';
           // A namespace being deleted takes its events along; recording into a missing one would recreate nothing.
           if (!w.get({ group: '', plural: 'namespaces' }, undefined, namespace)) return;
-          const plan = planEvent({
-            existing: w.list(EVENTS, namespace),
-            input,
-            now: Date.now(),
-            ttlMs: options.ttlMs,
-            maxPerNamespace: options.maxPerNamespace,
-          });
-          for (const name of plan.delete) if (w.get(EVENTS, namespace, name)) w.delete(EVENTS, namespace, name);
-          if (plan.update) w.update(EVENTS, plan.update);
-          if (plan.create) w.create(EVENTS, plan.create);
+          const plan = (existing: StoredObject[]) =>
+            planEvent({
+              existing,
+              input,
+              now: Date.now(),
+              ttlMs: options.ttlMs,
+              maxPerNamespace: options.maxPerNamespace,
+            });
+          const known = remembered.get(key);
+          const current = known ? w.get(EVENTS, namespace, known) : undefined;
+          const repeat = current ? plan([current]) : undefined;
+          if (repeat?.update && repeat.delete.length === 0) {
+            w.update(EVENTS, repeat.update);
+            return;
+          }
+          const full = plan(w.list(EVENTS, namespace));
+          for (const name of full.delete) if (w.get(EVENTS, namespace, name)) w.delete(EVENTS, namespace, name);
+          if (full.update) w.update(EVENTS, full.update);
+          if (full.create) w.create(EVENTS, full.create);
+          const name = (full.update ?? full.create)?.metadata.name;
+          if (name) {
+            remembered.delete(key);
+            remembered.set(key, name);
+            if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
+          }
         });
       } catch (err) {
         (options.onError ?? ((e) => process.stderr.write(`events: ${String(e)}\n`)))(err);
