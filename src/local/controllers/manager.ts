@@ -61,7 +61,11 @@ export function startControllers(options: ControllerOptions): Controllers {
       runOnce();
     });
   };
-  const unsubscribe = store.subscribe(schedule);
+  // Events are written by the controllers and the pod runner and read by none of them: they trigger no pass.
+  const unsubscribe = store.subscribe((change) => {
+    if (change.resource.group === '' && change.resource.plural === 'events') return;
+    schedule();
+  });
   const timer = setInterval(schedule, options.resyncMs ?? 2000);
   timer.unref();
   runOnce();
