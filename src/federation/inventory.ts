@@ -3,6 +3,7 @@
  * `buildInventory` is pure (raw objects in, inventory out) so the same code serves informer caches, fixtures and
  * tests.
  */
+import { sidecarInjected } from '../api/injection.js';
 import { byString } from './selection.js';
 import { EXTERNAL_ADDRESSES_ANNOTATION } from './types.js';
 import { localityOfPod, type Locality } from './locality.js';
@@ -21,7 +22,7 @@ export interface InventoryWorkload {
   ip?: string;
   ready: boolean;
   locality: Locality;
-  /** Whether the pod's namespace injects a sidecar (its endpoint then speaks mTLS). */
+  /** Whether the pod runs a sidecar (api/injection.ts decides; its endpoint then speaks mTLS). */
   sidecar: boolean;
   /** The pod's `spec.serviceAccountName`, when set (Kubernetes' default is `default`). */
   serviceAccount?: string;
@@ -167,11 +168,13 @@ export interface BuildInventoryOptions {
 export function buildInventory(options: BuildInventoryOptions): ClusterInventory {
   const { cluster, objects } = options;
   const nodes = new Map(objects.nodes.map((n) => [n.metadata?.name ?? '', n]));
-  const injected = new Set(
-    objects.namespaces
-      .filter((n) => n.metadata?.labels?.['istio-injection'] === 'enabled')
-      .map((n) => n.metadata?.name ?? ''),
-  );
+  const namespaceLabels = new Map(objects.namespaces.map((n) => [n.metadata?.name ?? '', n.metadata?.labels]));
+  const hasSidecar = (pod: RawPod, namespace: string): boolean =>
+    sidecarInjected({
+      podLabels: pod.metadata?.labels,
+      podAnnotations: pod.metadata?.annotations,
+      namespaceLabels: namespaceLabels.get(namespace),
+    });
   const firstNode = [...objects.nodes].sort(byName)[0];
   const clusterLocality = localityOfPod({ labels: {}, nodeLabels: firstNode?.metadata?.labels ?? {} });
   const network = objects.nodes.map((n) => n.metadata?.labels?.['topology.istio.io/network']).find(Boolean);
@@ -200,7 +203,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
               ip: p.status?.podIP,
               ready: podReady(p),
               locality: podLocality(p),
-              sidecar: injected.has(namespace),
+              sidecar: hasSidecar(p, namespace),
               ...(p.spec?.serviceAccountName ? { serviceAccount: p.spec.serviceAccountName } : {}),
             }))
         : [];

@@ -6,6 +6,8 @@ import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clusterPaths, type ClusterInfo } from './config.js';
 import { startControllers } from './controllers/manager.js';
+import { eventRecorder } from './events/recorder.js';
+import { METRICS_GROUP, metricsExtension } from './server/metrics-api.js';
 import { NAMESPACES } from './controllers/refs.js';
 import { noMesh, type MeshIntegration } from './mesh-integration.js';
 import { startLoadBalancer, type RunningLoadBalancer } from './network/load-balancer.js';
@@ -67,11 +69,24 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   }
   // The runner starts after the API (it needs the mesh's address); requests before then find no pods.
   const late: { runner?: PodRunner } = {};
+  const metrics = metricsExtension({
+    nodeName: `${options.info.name}-node`,
+    pods: () => late.runner?.processes() ?? [],
+    hostPids: [process.pid],
+  });
   const extension = (req: IncomingMessage, res: ServerResponse, url: URL): boolean =>
-    late.runner !== undefined && podExtension(late.runner, req, res, url);
+    late.runner !== undefined && (podExtension(late.runner, req, res, url) || metrics(req, res, url));
   const streams = podStreams(store, () => late.runner);
   const listen = (port: number) =>
-    startApiServer({ store, port, extension, streams, token: options.token, tls: options.tls });
+    startApiServer({
+      store,
+      port,
+      extension,
+      streams,
+      extraApiGroups: [METRICS_GROUP],
+      token: options.token,
+      tls: options.tls,
+    });
   const api = await listen(options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE' && options.port) return listen(0);
     throw err;
@@ -79,11 +94,14 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const mesh = options.mesh ?? noMesh;
   const { xdsAddress } = await mesh.start({ cluster: options.info, store, dir: options.dir, home: options.home });
   const info: ClusterInfo = { ...options.info, apiUrl: api.url, ...(xdsAddress ? { xdsAddress } : {}) };
-  const controllers = startControllers({ store, info });
+  const events = eventRecorder({ store });
+  const controllers = startControllers({ store, info, events });
   // The LoadBalancer Services' addresses belong to the cluster, not to a pod, so gateways can scale and roll out.
   const loadBalancer = await startLoadBalancer({
     store,
-    log: (msg, fields) => process.stderr.write(`${JSON.stringify({ component: 'load-balancer', msg, ...fields })}\n`),
+    log: (msg, fields) =>
+      process.stderr.write(`${JSON.stringify({ component: 'load-balancer', msg, ...fields })}
+`),
   });
   const runner = new PodRunner({
     store,
@@ -94,6 +112,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     mesh,
     baseEnv: options.baseEnv,
     baseBackoffMs: options.baseBackoffMs,
+    events,
   });
   late.runner = runner;
   runner.start();

@@ -1,7 +1,7 @@
 /**
  * The mesh of an embedded cluster (contracts B and C): the cluster process runs meshbridge's xDS control plane over
  * its own store, issues each meshed pod a SPIFFE certificate from the shared root CA, and runs a sidecar next to
- * the apps of namespaces labelled `istio-injection=enabled` and the East-West gateway process in gateway pods.
+ * the apps that Istio's injection rules select (api/injection.ts; e.g. namespace `istio-injection=enabled`) and the East-West gateway process in gateway pods.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { appProxyEnv } from '../dataplane/pod-env.js';
 import { newProxySecret } from '../dataplane/sidecar/proxy-auth.js';
 import { loadOrCreateRootCA, provisionWorkloadCertificate, type Stoppable } from '../identity/index.js';
 import { startControlPlane, type ControlPlane } from '../mesh/control-plane.js';
+import { sidecarInjected } from '../api/injection.js';
 import { formatLocality, podLocality } from '../mesh/locality.js';
 import type { ObjectSource } from '../mesh/source.js';
 import { createStoreSource } from '../mesh/store-source.js';
@@ -25,10 +26,27 @@ const GATEWAY_ADDRESS_WAIT_MS = 15_000;
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
 
+/** The control plane's decision too (api/injection.ts): a pod it dials in plaintext runs no sidecar here. */
 function injected(ctx: PodContext): boolean {
-  return (
-    ctx.namespaceLabels['istio-injection'] === 'enabled' && ctx.pod.metadata.labels?.['istio'] !== 'eastwestgateway'
-  );
+  return sidecarInjected({
+    podLabels: ctx.pod.metadata.labels,
+    podAnnotations: ctx.pod.metadata.annotations,
+    namespaceLabels: ctx.namespaceLabels,
+  });
+}
+
+/**
+ * The workload a pod belongs to (`details-v1`): its Deployment, i.e. its ReplicaSet's name without the
+ * `-<pod-template-hash>` suffix; the owner's name for other owners; the pod's own name when it has none.
+ */
+export function workloadName(pod: PodContext['pod']): string {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
+  if (!owner) return pod.metadata.name;
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
+    return owner.name.slice(0, -hash.length - 1);
+  }
+  return owner.name;
 }
 
 /** Creates the mesh of one embedded cluster. */
@@ -57,7 +75,7 @@ export function embeddedMesh(): MeshIntegration {
     const namespace = pod.metadata.namespace ?? 'default';
     const nodeName = String(rec(pod.spec).nodeName ?? '');
     const node = mesh?.store.list({ group: '', plural: 'nodes' }).find((n) => n.metadata.name === nodeName);
-    const owner = pod.metadata.ownerReferences?.[0]?.name ?? pod.metadata.name;
+    const owner = workloadName(pod);
     return {
       MB_XDS_ADDRESS: plane?.address ?? '',
       MB_NODE_ID: `${role}~${ctx.podIP}~${pod.metadata.name}.${namespace}~${namespace}.svc.cluster.local`,
@@ -68,7 +86,6 @@ export function embeddedMesh(): MeshIntegration {
       MB_CLUSTER: ctx.cluster.name,
       MB_NETWORK: ctx.cluster.network,
       MB_LOCALITY: formatLocality(podLocality(pod.metadata.labels, node?.metadata.labels)),
-      // Pods here are owned by their Deployment directly, so the owner names the workload (`details-v1`).
       MB_WORKLOAD: owner,
       MB_LABELS: JSON.stringify(pod.metadata.labels ?? {}),
       MB_CERT_DIR: join(ctx.dir, 'certs'),

@@ -16,13 +16,13 @@ import type {
   ServiceEntry,
   WorkloadEntry,
 } from './inputs.js';
+import { sidecarInjected } from '../api/injection.js';
 import { podLocality, type Locality } from './locality.js';
 
 /** The cluster's DNS suffix; services are `<name>.<namespace>.svc.cluster.local`. */
 export const CLUSTER_DOMAIN = 'svc.cluster.local';
 
-/** Namespace label that turns sidecar injection on (Istio's). */
-export const INJECTION_LABEL = 'istio-injection';
+export { GATEWAY_ISTIO_LABELS, INJECTION_LABEL } from '../api/injection.js';
 
 /** An immutable view of the cluster at one revision. */
 export interface Snapshot {
@@ -207,23 +207,14 @@ export function selectorCandidates<T>(
   return first ? (index.get(labelKey(namespace, first[0], first[1])) ?? []) : [];
 }
 
-/** Values of the `istio` pod label that mark a gateway: the pod is itself a proxy and gets no sidecar. */
-export const GATEWAY_ISTIO_LABELS: ReadonlySet<string> = new Set(['eastwestgateway', 'ingressgateway']);
-
-/**
- * Whether a pod runs with a sidecar: its namespace has `istio-injection=enabled`, it is not a gateway (pod label
- * `istio: eastwestgateway|ingressgateway`) and neither the pod's label nor its annotation
- * `sidecar.istio.io/inject` says `false`; a pod already labelled `security.istio.io/tlsMode: istio` (what Istio's
- * injector adds) counts too.
- */
+/** Whether a pod runs with a sidecar: the one injection decision of `injection.ts`, from its namespace's labels. */
 export function podHasSidecar(snapshot: Snapshot, pod: Pod): boolean {
-  const labels = pod.metadata.labels ?? {};
-  if (labels['security.istio.io/tlsMode'] === 'istio') return true;
-  if (GATEWAY_ISTIO_LABELS.has(labels['istio'] ?? '')) return false;
-  const optOut =
-    labels['sidecar.istio.io/inject'] === 'false' || pod.metadata.annotations?.['sidecar.istio.io/inject'] === 'false';
   const ns = snapshot.namespaces.get(pod.metadata.namespace ?? 'default');
-  return !optOut && ns?.metadata.labels?.[INJECTION_LABEL] === 'enabled';
+  return sidecarInjected({
+    podLabels: pod.metadata.labels,
+    podAnnotations: pod.metadata.annotations,
+    namespaceLabels: ns?.metadata.labels,
+  });
 }
 
 /** A pod's locality: its `istio-locality` label, else its node's topology labels. */

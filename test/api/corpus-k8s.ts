@@ -1,4 +1,7 @@
-/** fast-check generators of valid Kubernetes objects (Namespace, Service, ServiceAccount, Deployment, Pod, Endpoints, Node). */
+/**
+ * fast-check generators of valid Kubernetes objects (Namespace, Service, ServiceAccount, Deployment, ReplicaSet, Pod,
+ * Endpoints, EndpointSlice, Event, Node).
+ */
 import fc from 'fast-check';
 
 /** A DNS-1123 label. */
@@ -125,5 +128,37 @@ export const k8sKinds = {
       capacity: fc.record({ cpu: fc.constantFrom('2', '4'), memory: fc.constantFrom('8Gi', '16Gi') }),
       addresses: fc.array(fc.record({ type: fc.constant('InternalIP'), address: ip }), { maxLength: 2 }),
     }),
+  }),
+  ReplicaSet: fc
+    .tuple(meta(true), fc.dictionary(labelKey, labelValue, { minKeys: 1, maxKeys: 3 }), podSpec, fc.nat(10))
+    .map(([metadata, l, spec, replicas]) => ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata,
+      spec: { replicas, selector: { matchLabels: l }, template: { metadata: { labels: l }, spec } },
+      status: { replicas, readyReplicas: 0 },
+    })),
+  EndpointSlice: fc.record({
+    apiVersion: fc.constant('discovery.k8s.io/v1'),
+    kind: fc.constant('EndpointSlice'),
+    metadata: meta(true),
+    addressType: fc.constant('IPv4'),
+    endpoints: fc.array(
+      fc.record({ addresses: fc.tuple(ip), conditions: fc.record({ ready: fc.boolean(), serving: fc.boolean() }) }),
+      { maxLength: 3 },
+    ),
+    ports: fc.array(fc.record({ name: dnsName, port, protocol: fc.constant('TCP') }), { maxLength: 2 }),
+  }),
+  Event: fc.record({
+    apiVersion: fc.constant('v1'),
+    kind: fc.constant('Event'),
+    metadata: meta(true),
+    involvedObject: fc.record({ kind: fc.constantFrom('Pod', 'Deployment'), name: dnsName, namespace: dnsName }),
+    reason: fc.constantFrom('Scheduled', 'Started', 'Killing', 'BackOff', 'Unhealthy'),
+    message: fc.string({ maxLength: 40 }),
+    type: fc.constantFrom('Normal', 'Warning'),
+    count: fc.integer({ min: 1, max: 100 }),
+    firstTimestamp: fc.constant('2026-01-01T00:00:00Z'),
+    lastTimestamp: fc.constant('2026-01-01T00:01:00Z'),
   }),
 };

@@ -101,12 +101,12 @@ run(
         return;
       if (b === undefined) obj[a] = value;
       else (obj[a] as Record<string, unknown>)[b] = value;
-      // A kind without a spec (ServiceAccount, Endpoints) reports an added one as unknown rather than mistyped.
+      // A kind without a spec (ServiceAccount, Endpoints, EndpointSlice, Event) reports an added one as unknown rather than mistyped.
       const code =
         current === undefined &&
         field === 'spec' &&
         !('spec' in original) &&
-        ['ServiceAccount', 'Endpoints'].includes(String(obj.kind))
+        ['ServiceAccount', 'Endpoints', 'EndpointSlice', 'Event'].includes(String(obj.kind))
           ? 'MB0104'
           : 'MB0103';
       const errors = rejected(stringify(obj), code);

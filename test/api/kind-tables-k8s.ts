@@ -176,4 +176,52 @@ export const K8S_TABLES: Table[] = [
       },
     ],
   },
+  {
+    kind: 'ReplicaSet',
+    valid: k8s('apps/v1', 'ReplicaSet', {
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'x', 'pod-template-hash': 'abc' } },
+        template: { metadata: { labels: { app: 'x', 'pod-template-hash': 'abc' } }, spec: podSpec() },
+      },
+    }),
+    invalid: [
+      { change: del('spec.selector'), code: 'MB0102', path: 'spec.selector', why: 'the selector is required' },
+      { change: set('spec.replicas', -1), code: 'MB0106', path: 'spec.replicas', why: 'replicas are not negative' },
+    ],
+  },
+  {
+    kind: 'Event',
+    valid: k8s('v1', 'Event', {
+      involvedObject: { kind: 'Pod', namespace: 'default', name: 'x', uid: 'u' },
+      reason: 'Started',
+      message: 'Started container app',
+      type: 'Normal',
+      count: 1,
+      source: { component: 'kubelet', host: 'node' },
+      firstTimestamp: '2026-01-01T00:00:00Z',
+      lastTimestamp: '2026-01-01T00:00:00Z',
+    }),
+    invalid: [
+      { change: del('involvedObject'), code: 'MB0102', path: 'involvedObject', why: 'an event is about an object' },
+      { change: set('type', 'Info'), code: 'MB0105', path: 'type', why: 'events are Normal or Warning' },
+    ],
+  },
+  {
+    kind: 'EndpointSlice',
+    valid: k8s('discovery.k8s.io/v1', 'EndpointSlice', {
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['127.1.0.2'], conditions: { ready: true } }],
+      ports: [{ name: 'http', port: 9080, protocol: 'TCP' }],
+    }),
+    invalid: [
+      { change: set('addressType', 'IPv5'), code: 'MB0105', path: 'addressType', why: 'IPv4, IPv6 or FQDN addresses' },
+      {
+        change: set('endpoints[0].addresses', []),
+        code: 'MB0106',
+        path: 'endpoints[0].addresses',
+        why: 'an endpoint has at least one address',
+      },
+    ],
+  },
 ];

@@ -10,10 +10,13 @@ import { gatewaySchema, type Gateway } from './istio/gateway.js';
 import { serviceEntrySchema, type ServiceEntry } from './istio/service-entry.js';
 import { workloadEntrySchema, type WorkloadEntry } from './istio/workload-entry.js';
 import { deploymentSchema, type Deployment } from './k8s/deployment.js';
+import { endpointSliceSchema, type EndpointSlice } from './k8s/endpoint-slice.js';
 import { endpointsSchema, type Endpoints } from './k8s/endpoints.js';
+import { eventSchema, type Event } from './k8s/event.js';
 import { namespaceSchema, type Namespace } from './k8s/namespace.js';
 import { nodeSchema, type Node } from './k8s/node.js';
 import { podSchema, type Pod } from './k8s/pod.js';
+import { replicaSetSchema, type ReplicaSet } from './k8s/replica-set.js';
 import { serviceAccountSchema, type ServiceAccount } from './k8s/service-account.js';
 import { serviceSchema, type Service } from './k8s/service.js';
 import { clusterSchema, type Cluster } from './tsb/cluster.js';
@@ -39,6 +42,9 @@ export interface KindTypes {
   Pod: Pod;
   Endpoints: Endpoints;
   Node: Node;
+  ReplicaSet: ReplicaSet;
+  Event: Event;
+  EndpointSlice: EndpointSlice;
   WorkloadEntry: WorkloadEntry;
   ServiceEntry: ServiceEntry;
   DestinationRule: DestinationRule;
@@ -74,6 +80,9 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   Pod: podSchema,
   Endpoints: endpointsSchema,
   Node: nodeSchema,
+  ReplicaSet: replicaSetSchema,
+  Event: eventSchema,
+  EndpointSlice: endpointSliceSchema,
   WorkloadEntry: workloadEntrySchema,
   ServiceEntry: serviceEntrySchema,
   DestinationRule: destinationRuleSchema,

@@ -1,13 +1,21 @@
 /**
- * Garbage collection by owner reference: an object whose owners (Deployment, IngressGateway, ...) are all gone is
- * deleted, as Kubernetes' background propagation does. Pods of a deleted Deployment go this way.
+ * Garbage collection by owner reference: an object whose owners (Deployment, ReplicaSet, IngressGateway, Service)
+ * are all gone is deleted, as Kubernetes' background propagation does. A deleted Deployment's ReplicaSets go this
+ * way, then their pods (the next pass); a deleted Service's EndpointSlice too.
  */
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { ResourceRef } from '../store/types.js';
+import { ENDPOINT_SLICES } from './endpoint-slices.js';
 import { DEPLOYMENTS, INGRESS_GATEWAYS, PODS, SERVICES } from './refs.js';
+import { REPLICA_SETS } from './replica-sets.js';
 
-const OWNER_KINDS: Record<string, ResourceRef> = { Deployment: DEPLOYMENTS, IngressGateway: INGRESS_GATEWAYS };
-const DEPENDENTS: readonly ResourceRef[] = [PODS, DEPLOYMENTS, SERVICES];
+const OWNER_KINDS: Record<string, ResourceRef> = {
+  Deployment: DEPLOYMENTS,
+  ReplicaSet: REPLICA_SETS,
+  IngressGateway: INGRESS_GATEWAYS,
+  Service: SERVICES,
+};
+const DEPENDENTS: readonly ResourceRef[] = [PODS, REPLICA_SETS, DEPLOYMENTS, SERVICES, ENDPOINT_SLICES];
 
 /** Deletes dependents whose owners no longer exist. */
 export function collectGarbage(store: ClusterStore): void {

@@ -1,15 +1,19 @@
 /**
- * Runs the cluster's controllers: one synchronous pass over node, gateways, load balancers, deployments, garbage
- * collection and endpoints, triggered (coalesced) by store changes and by a periodic resync. A pass never awaits,
- * so it sees one consistent state; each controller writes only what changed, so passes converge.
+ * Runs the cluster's controllers: one synchronous pass over node, gateways, load balancers, deployments, replica
+ * sets, garbage collection, endpoints and endpoint slices, triggered (coalesced) by store changes and by a periodic
+ * resync. A pass never awaits, so it sees one consistent state; each controller writes only what changed, so passes
+ * converge (the Events they record are written only when they act).
  */
 import type { ClusterInfo } from '../config.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import { reconcileDeployments } from './deployments.js';
+import { reconcileEndpointSlices } from './endpoint-slices.js';
 import { reconcileEndpoints } from './endpoints.js';
 import { collectGarbage } from './gc.js';
 import { reconcileGateways, reconcileLoadBalancers } from './gateways.js';
 import { reconcileNode } from './node.js';
+import { reconcileReplicaSets } from './replica-sets.js';
+import { eventRecorder, type EventSink } from '../events/recorder.js';
 
 /** Options of the controller manager. */
 export interface ControllerOptions {
@@ -17,6 +21,8 @@ export interface ControllerOptions {
   readonly info: ClusterInfo;
   /** Milliseconds between full resyncs (default 2000). */
   readonly resyncMs?: number;
+  /** Where controllers record Events (default: the cluster's store). */
+  readonly events?: EventSink;
   /** Called with a pass's error (the next pass retries). */
   readonly onError?: (err: unknown) => void;
 }
@@ -31,6 +37,7 @@ export interface Controllers {
 /** Starts the controllers. */
 export function startControllers(options: ControllerOptions): Controllers {
   const { store, info } = options;
+  const events = options.events ?? eventRecorder({ store });
   let scheduled: NodeJS.Immediate | undefined;
   let stopped = false;
   const runOnce = (): void => {
@@ -38,9 +45,11 @@ export function startControllers(options: ControllerOptions): Controllers {
       const node = reconcileNode(store, info);
       reconcileGateways(store);
       reconcileLoadBalancers(store, info);
-      reconcileDeployments(store, node);
+      reconcileDeployments(store, events);
+      reconcileReplicaSets(store, node, events);
       collectGarbage(store);
       reconcileEndpoints(store);
+      reconcileEndpointSlices(store);
     } catch (err) {
       (options.onError ?? ((e) => process.stderr.write(`controllers: ${String(e)}\n`)))(err);
     }
@@ -52,7 +61,11 @@ export function startControllers(options: ControllerOptions): Controllers {
       runOnce();
     });
   };
-  const unsubscribe = store.subscribe(schedule);
+  // Events are written by the controllers and the pod runner and read by none of them: they trigger no pass.
+  const unsubscribe = store.subscribe((change) => {
+    if (change.resource.group === '' && change.resource.plural === 'events') return;
+    schedule();
+  });
   const timer = setInterval(schedule, options.resyncMs ?? 2000);
   timer.unref();
   runOnce();

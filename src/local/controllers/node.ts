@@ -6,6 +6,7 @@
  * the configured locality itself changes (`local up --clusters` with another region), which the annotation
  * `meshbridge.io/configured-locality` records.
  */
+import { availableParallelism, totalmem } from 'node:os';
 import type { ClusterInfo } from '../config.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
@@ -47,8 +48,15 @@ export function nodeFor(info: ClusterInfo, existing?: StoredObject): StoredObjec
         { type: 'Hostname', address: name },
       ],
       nodeInfo: { kubeletVersion: 'v1.32.0-meshbridge', operatingSystem: 'linux', architecture: process.arch },
+      // The host's: pods are processes sharing it (`kubectl top node` divides usage by these).
+      capacity: hostResources(),
+      allocatable: hostResources(),
     },
   };
+}
+
+function hostResources(): Record<string, string> {
+  return { cpu: String(availableParallelism()), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: '110' };
 }
 
 /** Creates or corrects the Node; returns it. */

@@ -21,6 +21,9 @@ import { containerEnv, portEnv, probeFor } from './pod-env.js';
 import { CODES } from '../../api/index.js';
 import { processEnvViolations } from '../pod-policy.js';
 import { killOrphans, POD_OWNER_ENV } from './orphans.js';
+import { containerEvents, killingEvent, probeFailedEvent, type ContainerEvent } from './pod-events.js';
+import type { EventSink } from '../events/recorder.js';
+import type { PodProcesses } from '../server/metrics-api.js';
 
 /** Options of the pod runner; frozen at construction. */
 /** How long a freed pod IP stays unused before it is handed out again. */
@@ -40,6 +43,8 @@ export interface PodRunnerOptions {
   readonly baseBackoffMs?: number;
   /** Milliseconds between readiness probes (default 1000). */
   readonly probeIntervalMs?: number;
+  /** Where the runner records its Events (Started, BackOff, Unhealthy, Killing...; pod-events.ts). */
+  readonly events?: EventSink;
 }
 
 interface Container {
@@ -52,6 +57,8 @@ interface Container {
   readonly env: Record<string, string>;
   ready: boolean;
   failures: number;
+  /** The state whose Events were last recorded. */
+  recorded?: ContainerState;
 }
 
 interface RunningPod {
@@ -106,6 +113,18 @@ export class PodRunner {
     const pod = [...this.pods.values()].find((p) => p.namespace === namespace && p.name === name);
     const c = pod?.containers.find((x) => container === undefined || x.name === container);
     return pod && c ? { env: c.env, cwd: pod.dir, running: Boolean(c.process?.running) } : undefined;
+  }
+
+  /** Each running pod's container processes (app containers and sidecar), for the metrics API. */
+  processes(): PodProcesses[] {
+    return [...this.pods.values()].map((p) => ({
+      namespace: p.namespace,
+      name: p.name,
+      labels: { ...(this.options.store.get(PODS, p.namespace, p.name)?.metadata.labels ?? {}) },
+      containers: p.containers.flatMap((c) =>
+        c.process?.running && c.process.pid !== undefined ? [{ name: c.name, pid: c.process.pid }] : [],
+      ),
+    }));
   }
 
   /** The log file of a pod's container (first container when unnamed). */
@@ -325,6 +344,7 @@ export class PodRunner {
       for (const c of pod.containers) {
         let ok = false;
         if (c.process?.running) ok = c.probe ? await runProbe({ ...c.probe, host: pod.ip } as Probe) : true;
+        if (!ok && c.probe && c.process?.running) this.record(pod, c.name, probeFailedEvent(c.probe, pod.ip));
         c.failures = ok ? 0 : c.failures + 1;
         const ready = ok ? true : c.ready && c.failures < c.failureThreshold && Boolean(c.process?.running);
         if (ready !== c.ready) {
@@ -351,6 +371,19 @@ export class PodRunner {
       restartCount: c.process?.restartCount ?? 0,
       ready: c.ready,
     }));
+    for (const [i, c] of pod.containers.entries()) {
+      const next = views[i]?.state;
+      if (!next) continue;
+      const changes = containerEvents({
+        container: c.name,
+        image: c.image,
+        pod: `${pod.name}_${pod.namespace}(${pod.uid})`,
+        previous: c.recorded,
+        next,
+      });
+      c.recorded = next;
+      for (const e of changes) this.record(pod, c.name, e);
+    }
     store.transaction((w) => {
       const current = w.get(PODS, pod.namespace, pod.name);
       if (!current || current.metadata.uid !== pod.uid) return;
@@ -371,12 +404,30 @@ export class PodRunner {
     if (this.pods.get(pod.uid) !== pod) return;
     this.pods.delete(pod.uid);
     if (pod.probeTimer) clearInterval(pod.probeTimer);
+    for (const c of pod.containers) if (c.process?.running) this.record(pod, c.name, killingEvent(c.name));
     this.releasing.add(pod.ip);
     await Promise.all(pod.containers.map((c) => c.process?.stop(graceMs)));
     this.releasing.delete(pod.ip);
     this.released.set(pod.ip, Date.now());
     this.options.mesh.podStopped?.({ dir: pod.dir });
     this.recordPids();
+  }
+
+  /** Records an Event about one container of a pod (reported by `kubelet` on the cluster's node). */
+  private record(pod: RunningPod, container: string, event: ContainerEvent): void {
+    this.options.events?.record({
+      regarding: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        namespace: pod.namespace,
+        name: pod.name,
+        uid: pod.uid,
+        fieldPath: `spec.containers{${container}}`,
+      },
+      ...event,
+      component: 'kubelet',
+      host: `${this.options.info.name}-node`,
+    });
   }
 
   private recordPids(): void {

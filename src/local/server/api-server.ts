@@ -19,6 +19,7 @@ import { toTable } from './table.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
 import { serveWatch } from './watch.js';
 import { createUpgradeHandler, isStreamPath, type StreamBackend } from './upgrade.js';
+import { readOnlyKind } from './discovery.js';
 
 /** Options of the API server; frozen at construction. */
 export interface ApiServerOptions {
@@ -41,6 +42,11 @@ export interface ApiServerOptions {
   readonly version?: string;
   /** Milliseconds between watch bookmarks. */
   readonly bookmarkIntervalMs?: number;
+  /**
+   * API groups served by the extension (the metrics API), listed in `/apis` beside the resource groups so clients
+   * discover them; each an APIGroup entry (name, versions, preferredVersion).
+   */
+  readonly extraApiGroups?: readonly Record<string, unknown>[];
   /** Handles requests outside the generic resource API first (pod logs, exec context); true when it answered. */
   readonly extension?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
   /**
@@ -120,13 +126,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const r = route(path, serverAddress);
     if (r.type === 'doc') {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'method not allowed');
-      send(res, 200, r.body);
+      const extra = path === '/apis' ? (options.extraApiGroups ?? []) : [];
+      const body = r.body as { groups?: unknown[] };
+      send(res, 200, extra.length > 0 ? { ...body, groups: [...(body.groups ?? []), ...extra] } : r.body);
       return;
     }
     const warnings: string[] = [];
     const target = { ...r.target, warnings };
     const dryRun = q.get('dryRun') === 'All';
     const named = target.name;
+    if (req.method !== 'GET' && readOnlyKind(target.kind)) {
+      throw new ApiError('MethodNotAllowed', `${req.method ?? ''} is not allowed on ${target.kind.group} events`);
+    }
     switch (req.method) {
       case 'GET': {
         if (named !== undefined) {

@@ -1,18 +1,26 @@
 /**
  * Discovery documents of the embedded API server, derived from the kind table: `/api`, `/api/v1`, `/apis`,
  * `/apis/<group>`, `/apis/<group>/<version>`. kubectl and client-node build their REST mappings (and resolve short
- * names such as `we`) from these. Only cluster-scoped kinds (scope `cluster`) are served.
+ * names such as `we`) from these. Only cluster-scoped kinds (scope `cluster`) are served, plus the read-only
+ * `events.k8s.io/v1` view of Events (events-v1.ts).
  */
 import { KINDS, apiVersionOf, type KindInfo } from '../../api/index.js';
+import { EVENTS_V1_KIND } from './events-v1.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const ALL_CATEGORY = new Set(['pods', 'services', 'deployments']);
+const READ_VERBS = ['get', 'list', 'watch'];
+const ALL_CATEGORY = new Set(['pods', 'services', 'deployments', 'replicasets']);
 
-/** Kinds this server serves. */
-export const SERVED_KINDS: readonly KindInfo[] = KINDS.filter((k) => k.scope === 'cluster');
+/** Kinds this server serves: the registry's cluster kinds, and the read-only `events.k8s.io/v1` view of Events. */
+export const SERVED_KINDS: readonly KindInfo[] = [...KINDS.filter((k) => k.scope === 'cluster'), EVENTS_V1_KIND];
+
+/** Whether a served kind only answers reads. */
+export function readOnlyKind(kind: KindInfo): boolean {
+  return kind === EVENTS_V1_KIND;
+}
 
 /** Kinds whose `status` is a subresource (a main-resource write keeps the stored status). */
-export const STATUS_SUBRESOURCE = new Set(['pods', 'deployments', 'services', 'nodes', 'namespaces']);
+export const STATUS_SUBRESOURCE = new Set(['pods', 'deployments', 'replicasets', 'services', 'nodes', 'namespaces']);
 
 /** The served kind for a group, version and plural. */
 export function servedKind(group: string, version: string, plural: string): KindInfo | undefined {
@@ -70,7 +78,7 @@ export function apiResourceList(group: string, version: string): Record<string, 
       singularName: k.singular,
       namespaced: k.namespaced,
       kind: k.kind,
-      verbs: VERBS,
+      verbs: readOnlyKind(k) ? READ_VERBS : VERBS,
       ...(k.shortNames.length > 0 ? { shortNames: [...k.shortNames] } : {}),
       ...(ALL_CATEGORY.has(k.plural) ? { categories: ['all'] } : {}),
     });

@@ -5,9 +5,11 @@
 import { apiVersionOf, type KindInfo } from '../../api/index.js';
 import { canonicalJson } from '../store/canonical.js';
 import type { ResourceRef, StoredObject } from '../store/types.js';
+import { EVENTS_V1_KIND, toEventsV1 } from './events-v1.js';
 
-/** Storage reference of a kind (group + plural). */
+/** Storage reference of a kind (group + plural); `events.k8s.io` Events are the core Events. */
 export function refOf(kind: KindInfo): ResourceRef {
+  if (kind === EVENTS_V1_KIND) return { group: '', plural: 'events' };
   return { group: kind.group, plural: kind.plural };
 }
 
@@ -18,9 +20,11 @@ export function storageApiVersion(kind: KindInfo): string {
 
 /**
  * The object as served at `version`. The versions of one kind served here share one schema (Istio's v1, v1beta1
- * and v1alpha3 are field-identical), so conversion is only the apiVersion string.
+ * and v1alpha3 are field-identical), so conversion is only the apiVersion string; `events.k8s.io/v1` Events are
+ * converted from the core shape (events-v1.ts).
  */
 export function asVersion(kind: KindInfo, version: string, obj: StoredObject): StoredObject {
+  if (kind === EVENTS_V1_KIND) return toEventsV1(obj);
   return { ...obj, apiVersion: apiVersionOf(kind.group, version), kind: kind.kind };
 }
 

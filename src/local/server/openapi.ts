@@ -1,12 +1,23 @@
 /**
- * A minimal OpenAPI v3 index (`/openapi/v3` and `/openapi/v3/<api|apis/group>/<version>`). It carries no schemas,
- * only one PATCH operation per kind tagged with `x-kubernetes-group-version-kind` and the `fieldValidation` query
- * parameter. That is what kubectl 1.32 looks for before `apply`/`create`: finding it, kubectl leaves validation to
- * the server (`fieldValidation=Strict`) instead of downloading `/openapi/v2` for client-side validation, and —
- * finding no schema — computes patches from its built-in types (strategic merge) or as JSON merge patches (CRDs).
+ * The OpenAPI v3 documents (`/openapi/v3` and `/openapi/v3/<api|apis/group>/<version>`). Each group-version
+ * document has, per kind, the kind's schema under `components.schemas` (generated from the resource model's zod
+ * schemas, openapi-schema.ts; `kubectl explain` reads these) and one PATCH operation tagged with
+ * `x-kubernetes-group-version-kind` and the `fieldValidation` query parameter. That operation is what kubectl 1.32
+ * looks for before `apply`/`create`: finding it, kubectl leaves validation to the server (`fieldValidation=Strict`)
+ * instead of downloading `/openapi/v2`. It names no request media types on purpose: kubectl computes
+ * strategic-merge patches from an OpenAPI v3 schema only when the PATCH operation accepts
+ * `application/strategic-merge-patch+json`, and these schemas carry no patch strategies, so kubectl keeps
+ * computing patches from its built-in types (strategic merge) or as JSON merge patches (CRDs).
  */
-import { apiVersionOf } from '../../api/index.js';
-import { SERVED_KINDS } from './discovery.js';
+import { apiVersionOf, isKindName, jsonSchemaFor } from '../../api/index.js';
+import { readOnlyKind, SERVED_KINDS } from './discovery.js';
+import { kindSchema } from './openapi-schema.js';
+
+/** A schema's name in `components.schemas`, in Kubernetes' reverse-domain style (`io.k8s.api.apps.v1.Deployment`). */
+function schemaName(group: string, version: string, kind: string): string {
+  const domain = group === '' ? 'io.k8s.api.core' : group.split('.').reverse().join('.');
+  return `${domain}.${version}.${kind}`;
+}
 
 function gvPath(group: string, version: string): string {
   return group === '' ? `api/${version}` : `apis/${group}/${version}`;
@@ -36,8 +47,17 @@ export function openApiV3Document(path: string): Record<string, unknown> | undef
   const gv = groupVersions().find(({ group, version }) => gvPath(group, version) === path);
   if (!gv) return undefined;
   const paths: Record<string, unknown> = {};
+  const schemas: Record<string, unknown> = {};
   for (const k of SERVED_KINDS) {
     if (k.group !== gv.group || !k.versions.includes(gv.version)) continue;
+    if (isKindName(k.kind) && !readOnlyKind(k)) {
+      schemas[schemaName(k.group, gv.version, k.kind)] = kindSchema({
+        jsonSchema: jsonSchemaFor(k.kind),
+        group: k.group,
+        version: gv.version,
+        kind: k.kind,
+      });
+    }
     const ns = k.namespaced ? 'namespaces/{namespace}/' : '';
     paths[`/${gvPath(k.group, gv.version)}/${ns}${k.plural}/{name}`] = {
       patch: {
@@ -51,6 +71,6 @@ export function openApiV3Document(path: string): Record<string, unknown> | undef
     openapi: '3.0.0',
     info: { title: 'meshbridge', version: apiVersionOf(gv.group, gv.version) },
     paths,
-    components: { schemas: {} },
+    components: { schemas },
   };
 }

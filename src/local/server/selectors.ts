@@ -59,21 +59,48 @@ export function labelMatcher(selector: string | undefined): Matcher {
   return (obj) => tests.every((t) => t(obj.metadata.labels ?? {}));
 }
 
-/** Compiles a field selector over `metadata.name` / `metadata.namespace`; others are BadRequest. */
+/**
+ * Fields a field selector may name, as the apiserver allows them: every kind's `metadata.name` and
+ * `metadata.namespace`, a Pod's node, phase and IP, an Event's involved object, reason, type and source (what
+ * `kubectl describe` and `kubectl get events --field-selector` send). Others are BadRequest.
+ */
+const SELECTABLE_FIELDS = new Set([
+  'metadata.name',
+  'metadata.namespace',
+  'spec.nodeName',
+  'status.phase',
+  'status.podIP',
+  'involvedObject.kind',
+  'involvedObject.namespace',
+  'involvedObject.name',
+  'involvedObject.uid',
+  'involvedObject.apiVersion',
+  'involvedObject.resourceVersion',
+  'involvedObject.fieldPath',
+  'reason',
+  'reportingComponent',
+  'source',
+  'type',
+]);
+
+function fieldValue(obj: StoredObject, field: string): string {
+  if (field === 'metadata.namespace') return obj.metadata.namespace ?? '';
+  // An Event's `source` selects on its component, as the apiserver's event field set does.
+  const path = field === 'source' ? ['source', 'component'] : field.split('.');
+  let v: unknown = obj;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : '';
+}
+
+/** Compiles a field selector over the fields of `SELECTABLE_FIELDS`; others are BadRequest. */
 export function fieldMatcher(selector: string | undefined): Matcher {
   if (!selector) return () => true;
   const tests = splitTerms(selector).map((term): Matcher => {
     const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw new ApiError('BadRequest', `invalid field selector: ${term}`);
     const [, field, op, value] = m as unknown as [string, string, string, string];
-    const get =
-      field === 'metadata.name'
-        ? (o: StoredObject) => o.metadata.name
-        : field === 'metadata.namespace'
-          ? (o: StoredObject) => o.metadata.namespace ?? ''
-          : undefined;
-    if (!get) throw new ApiError('BadRequest', `field label not supported: ${field}`);
-    return op === '!=' ? (o) => get(o) !== value : (o) => get(o) === value;
+    if (!SELECTABLE_FIELDS.has(field)) throw new ApiError('BadRequest', `field label not supported: ${field}`);
+    return op === '!=' ? (o) => fieldValue(o, field) !== value : (o) => fieldValue(o, field) === value;
   });
   return (obj) => tests.every((t) => t(obj));
 }

@@ -5,14 +5,7 @@
  */
 import type { KindInfo } from '../../api/index.js';
 import type { StoredObject } from '../store/types.js';
-
-interface Column {
-  name: string;
-  type: string;
-  format?: string;
-  priority?: number;
-  cell: (obj: StoredObject, now: number) => string | number;
-}
+import { moreColumns, type Column } from './table-columns.js';
 
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
@@ -184,6 +177,7 @@ const COLUMNS: Record<string, Column[]> = {
     },
     ageCol,
   ],
+  ...moreColumns({ name: nameCol, age: ageCol, duration: humanDuration }),
 };
 
 /** Builds the Table for a list of objects of one kind. */
