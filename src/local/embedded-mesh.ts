@@ -14,6 +14,7 @@ import type { ObjectSource } from '../mesh/source.js';
 import { createStoreSource } from '../mesh/store-source.js';
 import type { MeshContext, MeshIntegration, PodContext, ProcessSpec } from './mesh-integration.js';
 import type { ClusterStore } from './store/cluster-store.js';
+import { loadOrCreateApiToken } from './api-token.js';
 
 const SIDECAR_ENTRY = fileURLToPath(new URL('../dataplane/sidecar-main.js', import.meta.url));
 const GATEWAY_ENTRY = fileURLToPath(new URL('../dataplane/gateway-main.js', import.meta.url));
@@ -49,8 +50,12 @@ export function embeddedMesh(): MeshIntegration {
     if (!secret) proxySecrets.set(ctx.dir, (secret = newProxySecret()));
     return secret;
   };
-  /** The ADS token of this cluster's control plane, sent by its sidecars and gateways (mesh/ads/auth.ts). */
-  const xdsToken = newProxySecret();
+  /**
+   * The ADS token of this cluster's control plane, sent by its sidecars and gateways (mesh/ads/auth.ts). Kept in
+   * the cluster's state directory (`xds-token`, 0600) once the mesh starts: pods adopted by a restarted cluster
+   * process still send the token they were started with.
+   */
+  let xdsToken = newProxySecret();
 
   const proxyEnv = (ctx: PodContext, role: 'sidecar' | 'router'): Record<string, string> => {
     const pod = ctx.pod;
@@ -84,13 +89,18 @@ export function embeddedMesh(): MeshIntegration {
       mesh = ctx;
       // The control plane reads this cluster's store directly, in-process.
       source = createStoreSource(ctx.store);
-      plane = await startControlPlane({
-        source,
-        listen: { host: '127.0.0.1', port: 0 },
-        clusterName: ctx.cluster.name,
-        token: xdsToken,
-        trustDomain: ctx.cluster.trustDomain,
-      });
+      xdsToken = loadOrCreateApiToken(join(ctx.dir, 'xds-token'));
+      // The previous run's port first: sidecars adopted after a crash of the cluster process reconnect to it.
+      const previous = Number(ctx.cluster.xdsAddress?.split(':').pop() ?? 0);
+      const listen = (port: number) =>
+        startControlPlane({
+          source: source as ObjectSource,
+          listen: { host: '127.0.0.1', port },
+          clusterName: ctx.cluster.name,
+          token: xdsToken,
+          trustDomain: ctx.cluster.trustDomain,
+        });
+      plane = await (Number.isInteger(previous) && previous > 0 ? listen(previous).catch(() => listen(0)) : listen(0));
       return { xdsAddress: plane.address };
     },
 
