@@ -220,7 +220,8 @@ export class PodRunner {
     if (!adopt) this.writeStatus(running);
     // The mesh may need a moment before the pod's processes start (workload certificate, gateway addresses); for an
     // adopted pod this re-attaches what the mesh keeps per pod (certificate rotation).
-    const prepare = this.options.mesh.prepare ? this.options.mesh.prepare(ctx) : Promise.resolve();
+    const { mesh } = this.options;
+    const prepare = adopt && mesh.adopt ? mesh.adopt(ctx) : mesh.prepare ? mesh.prepare(ctx) : Promise.resolve();
     prepare.then(
       () => {
         if (this.pods.get(running.uid) === running && !this.stopped) this.startContainers(running, pod, ctx, adopt);
