@@ -132,6 +132,7 @@ function load(): { stop(): Promise<LoadReport> } {
  * load is stopped whatever happens.
  */
 async function underLoad<T>(what: string, body: () => Promise<T>): Promise<T> {
+  const pidsBefore = podPids();
   const run = load();
   let result: T;
   try {
@@ -142,12 +143,24 @@ async function underLoad<T>(what: string, body: () => Promise<T>): Promise<T> {
     await run.stop();
     throw err;
   }
-  assertNoFailures(await run.stop(), what);
+  const report = await run.stop();
+  if (report.failed > 0) {
+    const now = podPids();
+    process.stdout.write(
+      `# pod processes gone meanwhile: ${pidsBefore.filter((p) => !now.includes(p)).join(' ') || 'none'}\n`,
+    );
+  }
+  assertNoFailures(report, what);
   return result;
 }
 
 function assertNoFailures(report: LoadReport, what: string): void {
-  process.stdout.write(`# ${what}: sent ${report.sent}, failed ${report.failed} (${report.rate}/s)\n`);
+  const t0 = report.samples[0]?.at ?? 0;
+  const window =
+    report.failed > 0
+      ? ` between ${(report.failures[0]?.at ?? 0) - t0} ms and ${(report.samples.filter((x) => !x.ok).pop()?.at ?? 0) - t0} ms after the load started`
+      : '';
+  process.stdout.write(`# ${what}: sent ${report.sent}, failed ${report.failed}${window} (${report.rate}/s)\n`);
   assert.ok(report.sent >= 100, `the load ran (${report.sent} requests)`);
   assert.equal(report.failed, 0, `${what}: failures ${JSON.stringify(report.failures)}`);
 }

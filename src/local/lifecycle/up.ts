@@ -128,7 +128,14 @@ async function startOne(
     }
   }, timeoutMs);
   const started = readInfo(dir);
-  if (!ready || !isAlive(pid) || !(await healthy(started?.apiUrl, caPem))) {
+  // Probed until the deadline, not once: on a saturated machine a fresh process may answer its first probe late.
+  const deadline = Date.now() + timeoutMs;
+  let answers = ready && isAlive(pid) && (await healthy(started?.apiUrl, caPem));
+  while (!answers && ready && isAlive(pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    answers = await healthy(started?.apiUrl, caPem);
+  }
+  if (!answers) {
     const tail = readFileSync(paths.log, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`cluster ${spec.name} did not become ready (log ${paths.log}):\n${tail}`);
   }
