@@ -1,7 +1,7 @@
 /**
- * The chaos suite's shared setup and case runner. One pair of local clusters for every case, set up as the demo
- * does it (src/demo/walkthrough.ts steps 1, 3 and 4): bookinfo and sleep in cluster-1, the East-West gateway and
- * bookinfo in cluster-2, the workspace and its East-West setting, so cluster-2 is cluster-1's failover target.
+ * The chaos suite's shared setup and case runner. One pair of local clusters for every case, set up with the
+ * demo's example files and commands: bookinfo and sleep in cluster-1, the East-West gateway and bookinfo in
+ * cluster-2, the workspace and its East-West setting, so cluster-2 is cluster-1's failover target.
  * Each case runs under a steady open-loop load of {@link RATE} GET/s of the product page through the sleep pod's
  * sidecar in cluster-1 (so through productpage and its calls to details, reviews and ratings), breaks one thing,
  * and reports requests sent, failed, and the time until the broken part recovered.
@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Walkthrough, C1 } from '../../src/demo/walkthrough.js';
+import { C1, C2 } from '../../src/demo/walkthrough.js';
+import { fetchPage } from '../../src/demo/load.js';
 import { Runner } from '../../src/demo/runner.js';
 import { showsBookDetails } from '../../src/demo/checks.js';
 import { EXAMPLES } from '../support/paths.js';
@@ -66,35 +67,43 @@ export class ChaosBed {
     this.runner = new Runner({ home, print: () => {} });
   }
 
-  /** Brings up both clusters, bookinfo, the gateway and the workspace, as the demo does. */
+  /**
+   * Brings up both clusters, bookinfo, the gateway and the workspace with the demo's example files and commands
+   * (src/demo/walkthrough.ts steps 1, 3 and 4), waiting for each result with retries instead of checking once: on a
+   * busy machine the first page after the pods turn ready may still miss a backend.
+   */
   async setUp(kubectlPath: string): Promise<void> {
-    const lines: string[] = [];
-    const walk = new Walkthrough({
-      home: this.home,
-      examples: EXAMPLES,
-      print: (l) => lines.push(l),
-      kubectl: kubectlPath,
-    });
-    const steps = new Map(walk.steps());
-    for (const name of [
-      '1. bookinfo and sleep in cluster-1',
-      '3. East-West gateway and bookinfo in cluster-2',
-      '4. workspace and East-West setting',
-    ]) {
-      const step = steps.get(name);
-      assert.ok(step, `the walkthrough has a step "${name}"`);
-      try {
-        await step();
-      } catch (err) {
-        process.stderr.write(lines.slice(-30).join('\n') + '\n');
-        throw err;
-      }
+    const kube = (cluster: string, ...args: string[]) =>
+      this.runner.program(kubectlPath, ['--context', cluster, ...args], { quiet: true });
+    const file = (name: string) => join(EXAMPLES, name);
+    await this.runner.meshbridge(['local', 'up'], { quiet: true });
+    for (const cluster of [C1, C2]) {
+      await kube(cluster, 'create', 'namespace', 'bookinfo');
+      await kube(cluster, 'label', 'namespace', 'bookinfo', 'istio-injection=enabled');
     }
-    const res = await this.runner.meshbridge(
-      ['--cluster', C1, 'exec', '-n', 'bookinfo', 'deploy/sleep', '--', 'printenv', 'http_proxy'],
-      { quiet: true },
+    await kube(C1, 'apply', '-n', 'bookinfo', '-f', file('bookinfo.yaml'));
+    await kube(C1, 'apply', '-n', 'bookinfo', '-f', file('sleep.yaml'));
+    await kube(C2, 'apply', '-f', file('eastwest-gateway.yaml'));
+    await kube(C2, 'apply', '-n', 'bookinfo', '-f', file('bookinfo.yaml'));
+    await this.runner.meshbridge(['apply', '-f', file('workspace.yaml')], { quiet: true });
+    await this.runner.meshbridge(['apply', '-f', file('workspace-setting.yaml')], { quiet: true });
+    const proxy = await eventually('the sleep pod proxy URL', async () => {
+      const res = await this.runner.meshbridge(
+        ['--cluster', C1, 'exec', '-n', 'bookinfo', 'deploy/sleep', '--', 'printenv', 'http_proxy'],
+        { quiet: true, allowFail: true },
+      );
+      return res.stdout.trim() ? new URL(res.stdout.trim()) : undefined;
+    });
+    await eventually('WorkloadEntries for details in cluster-1', () =>
+      /k-details-/.test(this.context.kubectl(C1, 'get', 'we', '-n', 'bookinfo')) ? true : undefined,
     );
-    this.proxy = new URL(res.stdout.trim());
+    await eventually('ten product pages in a row with the Book Details block', async () => {
+      for (let i = 0; i < 10; i++) {
+        if (!(await fetchPage({ proxy, target: PAGE })).ok) return undefined;
+      }
+      return true;
+    });
+    this.proxy = proxy;
   }
 
   async tearDown(): Promise<void> {
@@ -160,6 +169,25 @@ export class ChaosBed {
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 500 ms until it returns a value; throws after `timeoutMs`. */
+async function eventually<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 180_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch {
+      // Not yet.
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(500);
+  }
+}
 
 /** Polls `check` every 50 ms until it is true. */
 export async function until(check: () => boolean): Promise<void> {
