@@ -378,12 +378,13 @@ test('after kill -9 of a cluster process, the supervisor restarts it and it adop
   assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), BOOKINFO_DEPLOYMENTS);
   assert.match(kubectl('get', 'igw', '-n', 'bookinfo'), /eastwest-gateway/);
   assert.match(kubectl('get', 'we', '-n', 'bookinfo'), /k-details-abc/);
+  // Every process that ran before still runs as a pod of cluster-1 (a crash-looping container, such as a gateway
+  // still waiting for its addresses, may add new pids meanwhile: that is its own restart, not the cluster's).
+  const now = new Set(processesWith(podMarker('cluster-1')).map((p) => p.pid));
   assert.deepEqual(
-    processesWith(podMarker('cluster-1'))
-      .map((p) => p.pid)
-      .sort(),
-    oldPods.map((p) => p.pid).sort(),
-    'no pod process was started or stopped',
+    oldPods.filter((p) => !now.has(p.pid)),
+    [],
+    'no pod process was stopped',
   );
   assert.match(meshbridge('local', 'status').stdout, /^cluster-1: running \(pid \d+\) .* restarts 1$/m);
 });
