@@ -8,7 +8,15 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { clusterPaths, homePaths } from '../config.js';
-import { commandLine, groupMembers, OWNER_HOME_ENV, processesWithEnv, signal, waitUntil } from './processes.js';
+import {
+  commandLine,
+  groupMembers,
+  isAlive,
+  OWNER_HOME_ENV,
+  processesWithEnv,
+  signal,
+  waitUntil,
+} from './processes.js';
 import { stopSupervision } from './supervisor.js';
 import { runningPid } from './up.js';
 
@@ -73,7 +81,9 @@ async function stopMarked(home: string): Promise<number> {
         seen.add(pid);
         signal(pid, 'SIGKILL');
       }
-      await waitUntil(() => batch.every((pid) => !processesWithEnv(OWNER_HOME_ENV, home).includes(pid)), 3000);
+      // Gone means no longer alive: a process being torn down has already lost its environment (its marker no
+      // longer reads) while it still exists.
+      await waitUntil(() => batch.every((pid) => !isAlive(pid)), 3000);
     }
   }
   return seen.size;
