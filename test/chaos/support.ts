@@ -17,8 +17,11 @@ import { showsBookDetails } from '../../src/demo/checks.js';
 import { EXAMPLES } from '../support/paths.js';
 import { startSteadyLoad, type LoadReport } from '../support/steady-load.js';
 
-/** Requests per second of the steady load (the issue asks for at least 100). */
-export const RATE = 100;
+/**
+ * Requests per second of the steady load: at least 100 (what the suite is for); `MESHBRIDGE_CHAOS_RATE` sets
+ * another rate for diagnosis on a machine that cannot carry 100 (the baseline case tells).
+ */
+export const RATE = Number(process.env.MESHBRIDGE_CHAOS_RATE) > 0 ? Number(process.env.MESHBRIDGE_CHAOS_RATE) : 100;
 /** Load before the fault, and total load per case (about 10 s, to keep the suite's time modest). */
 const WARMUP_MS = 2_000;
 const CASE_MS = 10_000;
