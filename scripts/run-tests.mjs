@@ -36,10 +36,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-// End-to-end suites start whole local clusters and measure failover under a steady request rate: on a 2-core
-// machine, running one beside another heavy suite starves its pods and turns timing checks into timeouts. They run
-// after the rest, one at a time.
-const alone = (f) => f.startsWith('test/e2e/') || f.endsWith('.e2e.test.ts');
+// End-to-end and chaos suites start whole local clusters and measure failover under a steady request rate: on a
+// 2-core machine, running one beside another heavy suite starves its pods and turns timing checks into timeouts.
+// They run after the rest, one at a time.
+const alone = (f) => f.startsWith('test/e2e/') || f.startsWith('test/chaos/') || f.endsWith('.e2e.test.ts');
 const phases = [
   { files: files.filter((f) => !alone(f)), concurrency },
   { files: files.filter(alone), concurrency: '1' },

@@ -108,6 +108,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     info,
     podsDir: paths.pods,
     pidFile: paths.podPids,
+    home: options.home,
     resolveImage: options.resolveImage,
     mesh,
     baseEnv: options.baseEnv,

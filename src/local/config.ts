@@ -124,8 +124,11 @@ export function imageMapFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   );
 }
 
-/** The part of the cluster process's environment pod processes inherit (so `exec` finds curl and friends). */
+/**
+ * The part of the cluster process's environment pod processes inherit (so `exec` finds curl and friends), and
+ * `MESHBRIDGE_ORPHAN_EXIT_MS` (how long a pod waits for its lost cluster process, runner/pod-watchdog.ts).
+ */
 export function podBaseEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TZ'];
+  const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TZ', 'MESHBRIDGE_ORPHAN_EXIT_MS'];
   return Object.fromEntries(keep.filter((k) => env[k] !== undefined).map((k) => [k, env[k] as string]));
 }

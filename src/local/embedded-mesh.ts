@@ -3,6 +3,8 @@
  * its own store, issues each meshed pod a SPIFFE certificate from the shared root CA, and runs a sidecar next to
  * the apps that Istio's injection rules select (api/injection.ts; e.g. namespace `istio-injection=enabled`) and the East-West gateway process in gateway pods.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appProxyEnv } from '../dataplane/pod-env.js';
@@ -15,6 +17,7 @@ import type { ObjectSource } from '../mesh/source.js';
 import { createStoreSource } from '../mesh/store-source.js';
 import type { MeshContext, MeshIntegration, PodContext, ProcessSpec } from './mesh-integration.js';
 import type { ClusterStore } from './store/cluster-store.js';
+import { loadOrCreateApiToken } from './api-token.js';
 
 const SIDECAR_ENTRY = fileURLToPath(new URL('../dataplane/sidecar-main.js', import.meta.url));
 const GATEWAY_ENTRY = fileURLToPath(new URL('../dataplane/gateway-main.js', import.meta.url));
@@ -67,8 +70,12 @@ export function embeddedMesh(): MeshIntegration {
     if (!secret) proxySecrets.set(ctx.dir, (secret = newProxySecret()));
     return secret;
   };
-  /** The ADS token of this cluster's control plane, sent by its sidecars and gateways (mesh/ads/auth.ts). */
-  const xdsToken = newProxySecret();
+  /**
+   * The ADS token of this cluster's control plane, sent by its sidecars and gateways (mesh/ads/auth.ts). Kept in
+   * the cluster's state directory (`xds-token`, 0600) once the mesh starts: pods adopted by a restarted cluster
+   * process still send the token they were started with.
+   */
+  let xdsToken = newProxySecret();
 
   const proxyEnv = (ctx: PodContext, role: 'sidecar' | 'router'): Record<string, string> => {
     const pod = ctx.pod;
@@ -95,19 +102,40 @@ export function embeddedMesh(): MeshIntegration {
     };
   };
 
+  /** Writes the pod's first certificate (before its sidecar starts) and re-issues it before it expires. */
+  const provision = async (ctx: PodContext, started: MeshContext): Promise<void> => {
+    rotations.get(ctx.dir)?.stop();
+    rotations.set(
+      ctx.dir,
+      await provisionWorkloadCertificate({
+        caDir: join(started.home, 'ca'),
+        trustDomain: ctx.cluster.trustDomain,
+        namespace: ctx.pod.metadata.namespace ?? 'default',
+        serviceAccount: String(rec(ctx.pod.spec).serviceAccountName ?? 'default'),
+        dir: join(ctx.dir, 'certs'),
+        onError: (err) => process.stderr.write(`certificate rotation for ${ctx.pod.metadata.name}: ${String(err)}\n`),
+      }),
+    );
+  };
+
   return {
     async start(ctx) {
       await loadOrCreateRootCA(join(ctx.home, 'ca'));
       mesh = ctx;
       // The control plane reads this cluster's store directly, in-process.
       source = createStoreSource(ctx.store);
-      plane = await startControlPlane({
-        source,
-        listen: { host: '127.0.0.1', port: 0 },
-        clusterName: ctx.cluster.name,
-        token: xdsToken,
-        trustDomain: ctx.cluster.trustDomain,
-      });
+      xdsToken = loadOrCreateApiToken(join(ctx.dir, 'xds-token'));
+      // The previous run's port first: sidecars adopted after a crash of the cluster process reconnect to it.
+      const previous = Number(ctx.cluster.xdsAddress?.split(':').pop() ?? 0);
+      const listen = (port: number) =>
+        startControlPlane({
+          source: source as ObjectSource,
+          listen: { host: '127.0.0.1', port },
+          clusterName: ctx.cluster.name,
+          token: xdsToken,
+          trustDomain: ctx.cluster.trustDomain,
+        });
+      plane = await (Number.isInteger(previous) && previous > 0 ? listen(previous).catch(() => listen(0)) : listen(0));
       return { xdsAddress: plane.address };
     },
 
@@ -119,19 +147,29 @@ export function embeddedMesh(): MeshIntegration {
         await waitForGatewayAddresses(ctx, mesh.store);
         return; // gateways pass TLS through and hold no key
       }
-      // The first certificate is written before the sidecar starts; it is re-issued before it expires.
+      await provision(ctx, mesh);
+    },
+
+    async adopt(ctx) {
+      if (!mesh) throw new Error('the mesh has not started');
+      if (!injected(ctx) || ctx.pod.metadata.labels?.['istio'] === 'eastwestgateway') return;
+      // Re-issuing at once would make the running sidecar reload its certificate mid-traffic; the one in place is
+      // kept until the time its rotation would have renewed it.
+      const renewAt = renewalOf(join(ctx.dir, 'certs', 'cert.pem'));
+      if (renewAt === undefined || renewAt - Date.now() < ADOPT_MIN_REMAINING_MS) {
+        await provision(ctx, mesh);
+        return;
+      }
+      const started = mesh;
+      const timer = setTimeout(() => {
+        rotations.delete(ctx.dir);
+        provision(ctx, started).catch((err: unknown) =>
+          process.stderr.write(`certificate rotation for ${ctx.pod.metadata.name}: ${String(err)}\n`),
+        );
+      }, renewAt - Date.now());
+      timer.unref();
       rotations.get(ctx.dir)?.stop();
-      rotations.set(
-        ctx.dir,
-        await provisionWorkloadCertificate({
-          caDir: join(mesh.home, 'ca'),
-          trustDomain: ctx.cluster.trustDomain,
-          namespace: ctx.pod.metadata.namespace ?? 'default',
-          serviceAccount: String(rec(ctx.pod.spec).serviceAccountName ?? 'default'),
-          dir: join(ctx.dir, 'certs'),
-          onError: (err) => process.stderr.write(`certificate rotation for ${ctx.pod.metadata.name}: ${String(err)}\n`),
-        }),
-      );
+      rotations.set(ctx.dir, { stop: () => clearTimeout(timer) });
     },
 
     podStopped(ctx) {
@@ -181,6 +219,24 @@ export function embeddedMesh(): MeshIntegration {
       await source?.close();
     },
   };
+}
+
+/** An adopted pod's certificate is re-issued at once when less than this is left before its renewal time. */
+const ADOPT_MIN_REMAINING_MS = 60_000;
+
+/**
+ * When the rotation of identity/rotation.ts would renew the certificate in `file` (two thirds into its lifetime);
+ * undefined when there is no readable certificate.
+ */
+function renewalOf(file: string): number | undefined {
+  try {
+    const cert = new X509Certificate(readFileSync(file));
+    const from = Date.parse(cert.validFrom);
+    const to = Date.parse(cert.validTo);
+    return Number.isFinite(from) && Number.isFinite(to) ? from + ((to - from) * 2) / 3 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The load-balancer addresses of the LoadBalancer Service that selects this gateway pod. */

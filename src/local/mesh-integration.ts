@@ -53,6 +53,12 @@ export interface MeshIntegration {
    * `ctx.dir`); a rejection puts the pod's containers in `MeshUnavailable` with the error's message.
    */
   prepare?(ctx: PodContext): Promise<void>;
+  /**
+   * Optional: re-attaches what `prepare` keeps for a pod whose running processes a restarted cluster process adopted
+   * (runner/adoption.ts), without disturbing them (e.g. certificate rotation resumes on the certificate in place
+   * instead of issuing a new one at once). Without it the runner calls `prepare`.
+   */
+  adopt?(ctx: PodContext): Promise<void>;
   /** Optional: the pod's processes have stopped (release what `prepare` holds for it, e.g. certificate rotation). */
   podStopped?(ctx: { readonly dir: string }): void;
   /** Processes to run next to the pod's app containers (its sidecar), possibly none. */

@@ -1,6 +1,7 @@
 /**
  * Local clusters as real processes driven by real clients: `local up` / `down`, real kubectl applying the project's
- * bookinfo manifest, scaling, pod crashes, a killed cluster process, and the meshbridge cluster commands.
+ * bookinfo manifest, scaling, pod crashes, a killed cluster process (restarted by the supervisor, its pods adopted),
+ * and the meshbridge cluster commands.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -364,27 +365,43 @@ test('meshbridge get/scale/exec/delete talk to the cluster API like kubectl', as
   assert.match(noCluster.stderr, /--cluster/);
 });
 
-test('after kill -9 of a cluster process, local up restarts it with its objects and pods, and no orphan remains', async () => {
+test('after kill -9 of a cluster process, the supervisor restarts it and it adopts its running pods', async () => {
   const c1 = first[0];
   assert.ok(c1);
   const oldPods = processesWith(podMarker('cluster-1'));
   assert.ok(oldPods.length >= 7);
   for (const p of oldPods) seenPids.add(p.pid);
   process.kill(c1.pid, 'SIGKILL');
+  const restarted = await eventually(
+    'the supervisor to restart cluster-1',
+    () => {
+      const pid = Number(readFileSync(join(home, 'clusters', 'cluster-1', 'cluster.pid'), 'utf8'));
+      return pid !== c1.pid && alive(pid) && kubectl('get', '--raw', '/readyz') === 'ok' ? pid : undefined;
+    },
+    60_000,
+  );
+  seenPids.add(restarted);
+  // Nothing is left for local up to do: the supervisor restarted the cluster without any command.
   const results = await localUp({ home, clusters, env });
   assert.deepEqual(
     results.map((r) => r.action),
-    ['recovered', 'running'],
+    ['running', 'running'],
   );
-  seenPids.add(results[0]?.pid ?? 0);
-  for (const p of oldPods) assert.equal(alive(p.pid), false, `orphaned pod process ${p.pid} (${p.pod}) was killed`);
+  assert.equal(results[0]?.pid, restarted);
+  for (const p of oldPods) assert.equal(alive(p.pid), true, `pod process ${p.pid} (${p.pod}) was adopted, not killed`);
   const deployments = await allBookinfoReady();
   assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), BOOKINFO_DEPLOYMENTS);
   assert.match(kubectl('get', 'igw', '-n', 'bookinfo'), /eastwest-gateway/);
   assert.match(kubectl('get', 'we', '-n', 'bookinfo'), /k-details-abc/);
-  const newPods = processesWith(podMarker('cluster-1'));
-  assert.ok(newPods.length >= 7, 'pods run again');
-  for (const p of newPods) seenPids.add(p.pid);
+  // Every process that ran before still runs as a pod of cluster-1 (a crash-looping container, such as a gateway
+  // still waiting for its addresses, may add new pids meanwhile: that is its own restart, not the cluster's).
+  const now = new Set(processesWith(podMarker('cluster-1')).map((p) => p.pid));
+  assert.deepEqual(
+    oldPods.filter((p) => !now.has(p.pid)),
+    [],
+    'no pod process was stopped',
+  );
+  assert.match(meshbridge('local', 'status').stdout, /^cluster-1: running \(pid \d+\) .* restarts 1$/m);
 });
 
 test('local down stops every cluster and pod process', async () => {

@@ -188,6 +188,30 @@ test('a request answering a stale nonce is ignored', async (t) => {
   assert.equal(cp.stats().acks, 1);
 });
 
+test('a reconnecting proxy whose first request carries a nonce of an earlier stream is subscribed and answered', async (t) => {
+  const { cp } = await setup();
+  const client = new RawAdsClient(cp.address);
+  t.after(async () => {
+    client.close();
+    await cp.close();
+  });
+  // What an xDS client sends on a new stream after its server restarted: the version and nonce it last accepted.
+  client.send({
+    node: node('web-0', '127.1.0.3'),
+    type_url: TYPE_URLS.cluster,
+    resource_names: [],
+    version_info: '7',
+    response_nonce: '12',
+  });
+  const cds = await client.next();
+  assert.equal(cds.type_url, TYPE_URLS.cluster);
+  assert.deepEqual(
+    cds.resources.map((r) => r['name']),
+    ['inbound|8080||', 'outbound|8080||cart.shop.svc.cluster.local', 'outbound|8080||web.shop.svc.cluster.local'],
+  );
+  assert.equal(cp.stats().acks, 0, "the earlier stream's nonce is not taken for an ACK");
+});
+
 test('LDS by name answers proxyless gRPC targets with API listeners and unsubscribing empties the response', async (t) => {
   const { cp } = await setup();
   const client = new RawAdsClient(cp.address);

@@ -8,6 +8,7 @@ import { localDown } from '../../local/lifecycle/down.js';
 import { localStatus } from '../../local/lifecycle/status.js';
 import { localUp } from '../../local/lifecycle/up.js';
 import { controlPid, controlUrl, startControl, stopControl } from '../../local/lifecycle/control.js';
+import { readSupervisorState, supervisorPid } from '../../local/lifecycle/supervisor.js';
 import { signInUrl } from './sign-in-url.js';
 
 const out = (line: string): void => {
@@ -47,7 +48,9 @@ export function registerLocal(program: Command): void {
     .action(async () => {
       const stoppedControl = await stopControl(meshbridgeHome());
       if (stoppedControl) out('management plane and federation controller: stopped');
-      const results = await localDown(meshbridgeHome());
+      const results = await localDown(meshbridgeHome(), {
+        onStrays: (n) => out(`stopped ${n} process(es) of this home that no cluster process owned any more`),
+      });
       if (results.length === 0) out('no local clusters');
       for (const r of results) out(`${r.name}: ${r.stopped ? 'stopped' : 'was not running'}`);
     });
@@ -60,12 +63,20 @@ export function registerLocal(program: Command): void {
       if (clusters.length === 0) out('no local clusters (run `meshbridge local up`)');
       else {
         const pid = controlPid(home);
-        out(`management plane: ${pid === undefined ? 'stopped' : `running (pid ${pid}) ${controlUrl(home) ?? ''}`}`);
+        const supervisor = supervisorPid(home);
+        const controlRestarts = readSupervisorState(home).control?.restarts ?? 0;
+        out(
+          `supervisor: ${supervisor === undefined ? 'stopped (run `meshbridge local up`)' : `running (pid ${supervisor})`}`,
+        );
+        out(
+          `management plane: ${pid === undefined ? 'stopped' : `running (pid ${pid}) ${controlUrl(home) ?? ''}`} ` +
+            `restarts ${controlRestarts}`,
+        );
       }
       for (const c of clusters) {
         out(
           `${c.info.name}: ${c.running ? `running (pid ${c.pid ?? '?'})` : 'stopped'} api ${c.info.apiUrl ?? '-'} ` +
-            `locality ${c.info.region}/${c.info.zone}`,
+            `locality ${c.info.region}/${c.info.zone} restarts ${c.restarts}`,
         );
         for (const p of c.pods) {
           out(`  ${p.namespace}/${p.name}  ${p.ready}  ${p.phase}  restarts ${p.restarts}  ${p.ip}`);

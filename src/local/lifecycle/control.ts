@@ -1,12 +1,13 @@
 /**
  * The shared process of the local clusters (`dist/local/control-main.js`): management plane + federation
  * controller. Started by `local up` after the clusters (it registers them), stopped by `local down`; idempotent
- * like the clusters, and restarted when it died.
+ * like the clusters. Once started it is one of the supervisor's targets (supervisor.ts): a crash restarts it.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandLine, isAlive, signal, spawnDetached, waitUntil } from './processes.js';
+import { isAlive, isOwnProcess, signal, spawnDetached, waitUntil } from './processes.js';
+import { pauseSupervision, resumeSupervision, stopSupervision } from './supervisor.js';
 
 const CONTROL_MAIN = fileURLToPath(new URL('../../../dist/local/control-main.js', import.meta.url));
 
@@ -21,9 +22,7 @@ export function controlPid(home: string): number | undefined {
   const { pid: file } = controlPaths(home);
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLine(pid).includes('control-main.js')
-    ? pid
-    : undefined;
+  return Number.isInteger(pid) && pid > 0 && isOwnProcess(pid, 'control-main.js', resolve(home)) ? pid : undefined;
 }
 
 /** Where the running shared process serves the management plane. */
@@ -35,11 +34,46 @@ export function controlUrl(home: string): string | undefined {
   }
 }
 
-/** Starts the shared process unless it runs; resolves with its pid and management-plane URL once it is ready. */
+/** Starts the shared process (does not wait); used by {@link startControl} and the supervisor. */
+export function spawnControl(options: { home: string; organization: string; env: NodeJS.ProcessEnv }): number {
+  const paths = controlPaths(options.home);
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  rmSync(paths.ready, { force: true });
+  return spawnDetached({
+    entry: CONTROL_MAIN,
+    home: options.home,
+    args: [options.home, options.organization],
+    logFile: paths.log,
+    pidFile: paths.pid,
+    env: options.env,
+    what: 'the management plane process',
+  });
+}
+
+/**
+ * Starts the shared process unless it runs; resolves with its pid and management-plane URL once it is ready, and
+ * leaves it supervised.
+ */
 export async function startControl(options: {
   home: string;
   organization: string;
   env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<{ pid: number; url: string; action: 'started' | 'running' }> {
+  const home = resolve(options.home);
+  const env = options.env ?? process.env;
+  await pauseSupervision(home);
+  try {
+    return await startUnsupervised({ ...options, home, env });
+  } finally {
+    await resumeSupervision({ home, env, control: { organization: options.organization } });
+  }
+}
+
+async function startUnsupervised(options: {
+  home: string;
+  organization: string;
+  env: NodeJS.ProcessEnv;
   timeoutMs?: number;
 }): Promise<{ pid: number; url: string; action: 'started' | 'running' }> {
   const paths = controlPaths(options.home);
@@ -47,16 +81,7 @@ export async function startControl(options: {
   const url = controlUrl(options.home);
   if (live !== undefined && url) return { pid: live, url, action: 'running' };
   if (live !== undefined) signal(live, 'SIGKILL');
-  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-  rmSync(paths.ready, { force: true });
-  const pid = spawnDetached({
-    entry: CONTROL_MAIN,
-    args: [options.home, options.organization],
-    logFile: paths.log,
-    pidFile: paths.pid,
-    env: options.env ?? process.env,
-    what: 'the management plane process',
-  });
+  const pid = spawnControl(options);
   const ready = await waitUntil(
     () => !isAlive(pid) || controlUrl(options.home) !== undefined,
     options.timeoutMs ?? 30_000,
@@ -69,8 +94,9 @@ export async function startControl(options: {
   return { pid, url: started, action: 'started' };
 }
 
-/** Stops the shared process; true when one was running. */
+/** Stops supervision (`local down`), then the shared process; true when one was running. */
 export async function stopControl(home: string): Promise<boolean> {
+  await stopSupervision(resolve(home));
   const paths = controlPaths(home);
   const pid = controlPid(home);
   if (pid !== undefined) {

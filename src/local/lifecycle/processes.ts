@@ -1,16 +1,25 @@
 /**
- * Process bookkeeping for `local up` / `local down` (Linux `/proc`): is a recorded cluster process still ours and
- * alive, and which processes remain in a cluster's process group (its pods, after a `kill -9` of the cluster).
+ * Process bookkeeping for `local up` / `local down` and the supervisor (Linux `/proc`): is a recorded process still
+ * ours and alive (entry in its command line, the home's owner marker in its environment, start time), which
+ * processes remain in a process group, and every process of a home found through its marker alone (so `local down`
+ * stops them even when the state files are gone).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-function stat(pid: number): { state: string; pgrp: number } | undefined {
+/**
+ * Environment variable carried by every process a home runs (supervisor, cluster and control processes, pods):
+ * its value is the home's absolute path. It is how processes are found when no pid file is left.
+ */
+export const OWNER_HOME_ENV = 'MESHBRIDGE_OWNER_HOME';
+
+function stat(pid: number): { state: string; pgrp: number; startTicks: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after the last ')'.
+    // Fields after the command name (which may contain spaces) start after the last ')'; field 22 (starttime,
+    // clock ticks since boot) is rest[19]. A reused pid has another start time.
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0] ?? '', pgrp: Number(rest[2]) };
+    return { state: rest[0] ?? '', pgrp: Number(rest[2]), startTicks: Number(rest[19]) };
   } catch {
     return undefined;
   }
@@ -20,6 +29,48 @@ function stat(pid: number): { state: string; pgrp: number } | undefined {
 export function isAlive(pid: number): boolean {
   const s = stat(pid);
   return s !== undefined && s.state !== 'Z';
+}
+
+/** The start time of a live process (clock ticks since boot, `/proc/PID/stat` field 22); undefined when gone. */
+export function startTicks(pid: number): number | undefined {
+  const s = stat(pid);
+  return s && s.state !== 'Z' ? s.startTicks : undefined;
+}
+
+/** The environment a process started with (`/proc/PID/environ`), empty when gone or not ours to read. */
+export function environOf(pid: number): Map<string, string> {
+  const out = new Map<string, string>();
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/environ`, 'utf8');
+  } catch {
+    return out;
+  }
+  for (const entry of text.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) out.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  return out;
+}
+
+/** Live pids (not zombies, not this process) whose environment has `name=value`. */
+export function processesWithEnv(name: string, value: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid || !isAlive(pid)) continue;
+    if (environOf(pid).get(name) === value) out.push(pid);
+  }
+  return out;
+}
+
+/**
+ * True when `pid` is a live process of `home` running `entry` (a file name such as `cluster-main.js`): a recycled
+ * pid would need both our entry and our home's marker, which only our own processes carry.
+ */
+export function isOwnProcess(pid: number, entry: string, home: string): boolean {
+  return isAlive(pid) && commandLine(pid).includes(entry) && environOf(pid).get(OWNER_HOME_ENV) === home;
 }
 
 /** The command line of a process ('' when gone). */
@@ -64,10 +115,12 @@ export async function waitUntil(check: () => boolean, timeoutMs: number, stepMs 
 
 /**
  * Starts `node <entry> <args>` detached (its own process group, so its pods die with the group), output appended to
- * `logFile`, and records its pid in `pidFile`. Throws when the compiled entry is missing or nothing started.
+ * `logFile`, marked with `home` ({@link OWNER_HOME_ENV}), and records its pid in `pidFile`. Throws when the compiled
+ * entry is missing or nothing started.
  */
 export function spawnDetached(options: {
   entry: string;
+  home: string;
   args: readonly string[];
   logFile: string;
   pidFile: string;
@@ -80,7 +133,10 @@ export function spawnDetached(options: {
   const child = spawn(process.execPath, [options.entry, ...options.args], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: options.env,
+    env: { ...options.env, [OWNER_HOME_ENV]: options.home },
+  });
+  child.on('error', () => {
+    // Reported through the missing pid below; an 'error' event must not crash the caller.
   });
   closeSync(log);
   const pid = child.pid;

@@ -1,12 +1,13 @@
 /**
- * `local status`: each cluster under `$MESHBRIDGE_HOME` (running or not, API URL, locality) and, for running
- * ones, its pods as the cluster's API reports them.
+ * `local status`: each cluster under `$MESHBRIDGE_HOME` (running or not, API URL, locality, how often the
+ * supervisor restarted it) and, for running ones, its pods as the cluster's API reports them.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterPaths, homePaths, type ClusterInfo } from '../config.js';
 import { CA_FILES } from '../../identity/index.js';
 import { runningPid } from './up.js';
+import { readSupervisorState } from './supervisor.js';
 import { readApiToken } from '../api-token.js';
 import { callClusterApi } from '../api-client.js';
 
@@ -34,6 +35,8 @@ export interface ClusterStatus {
   readonly info: ClusterInfo;
   readonly pid?: number;
   readonly running: boolean;
+  /** Restarts of its process by the supervisor (crashes recovered without a command). */
+  readonly restarts: number;
   readonly pods: PodSummary[];
 }
 
@@ -48,6 +51,7 @@ export async function localStatus(home: string): Promise<ClusterStatus[]> {
   const dir = homePaths(home).clusters;
   if (!existsSync(dir)) return [];
   const out: ClusterStatus[] = [];
+  const supervised = readSupervisorState(home);
   for (const name of readdirSync(dir).sort()) {
     const clusterDir = join(dir, name);
     let info: ClusterInfo;
@@ -83,7 +87,8 @@ export async function localStatus(home: string): Promise<ClusterStatus[]> {
         pods = [];
       }
     }
-    out.push({ info, ...(pid !== undefined ? { pid } : {}), running: pid !== undefined, pods });
+    const restarts = supervised[`cluster/${name}`]?.restarts ?? 0;
+    out.push({ info, ...(pid !== undefined ? { pid } : {}), running: pid !== undefined, restarts, pods });
   }
   return out;
 }

@@ -1,13 +1,15 @@
 /**
- * `local up`: starts one detached process per cluster (`dist/local/cluster-main.js`, its own process group so its
- * pods die with the group), waits until each API answers, and writes the kubeconfig. Idempotent: a cluster whose
- * recorded process is alive and healthy is left alone. After a crash (the cluster process gone, maybe its pods
- * still running), the leftover process group is killed and the cluster restarted on its stored objects.
+ * `local up`: starts one detached process per cluster (`dist/local/cluster-main.js`, its own process group), waits
+ * until each API answers, writes the kubeconfig, and leaves the home's supervisor (supervisor.ts) running, which
+ * restarts a crashed cluster or control process by itself. Idempotent: a cluster whose recorded process is alive
+ * and healthy is left alone. After a crash (the cluster process gone, its pods still running) the cluster process is
+ * started again on its stored objects and adopts the pods that still run (runner/adoption.ts): healthy pods are
+ * never restarted. Supervision is paused while `local up` works, so the two never start the same process twice.
  * Each cluster keeps its API token (api-token.ts) across restarts; the kubeconfig carries every cluster's token.
  * The whole home is made owner-only first (permissions.ts), so homes of older versions are tightened too.
  */
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterInfoFor, clusterPaths, homePaths, type ClusterInfo, type ClusterSpec } from '../config.js';
 import { callClusterApi } from '../api-client.js';
@@ -15,7 +17,8 @@ import { loadOrCreateApiToken, readApiToken } from '../api-token.js';
 import { writeKubeconfig, type KubeconfigCluster } from './kubeconfig.js';
 import { ensurePrivateDir, tightenHome } from './permissions.js';
 import { loadOrCreateRootCA } from '../../identity/index.js';
-import { commandLine, groupMembers, isAlive, signal, spawnDetached, waitUntil } from './processes.js';
+import { isAlive, isOwnProcess, signal, spawnDetached, waitUntil } from './processes.js';
+import { pauseSupervision, resumeSupervision } from './supervisor.js';
 
 /** The compiled cluster entry (same relative place from src/local/lifecycle and dist/local/lifecycle). */
 export const CLUSTER_MAIN = fileURLToPath(new URL('../../../dist/local/cluster-main.js', import.meta.url));
@@ -37,14 +40,13 @@ export interface UpResult {
   readonly action: 'started' | 'running' | 'recovered';
 }
 
-/** The recorded pid of a cluster's process if that process is alive and is a cluster-main. */
+/** The recorded pid of a cluster's process if that process is alive and is this home's cluster-main. */
 export function runningPid(dir: string): number | undefined {
   const paths = clusterPaths(dir);
   if (!existsSync(paths.pid)) return undefined;
   const pid = Number(readFileSync(paths.pid, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLine(pid).includes('cluster-main.js')
-    ? pid
-    : undefined;
+  const home = dirname(dirname(resolve(dir)));
+  return Number.isInteger(pid) && pid > 0 && isOwnProcess(pid, 'cluster-main.js', home) ? pid : undefined;
 }
 
 async function healthy(apiUrl: string | undefined, caPem: string): Promise<boolean> {
@@ -66,14 +68,22 @@ function readInfo(dir: string): ClusterInfo | undefined {
   }
 }
 
-/** Kills what is left of a cluster whose process died: its process group (pods) by the recorded pid. */
-export async function killLeftovers(dir: string): Promise<void> {
-  const paths = clusterPaths(dir);
-  if (!existsSync(paths.pid)) return;
-  const pgid = Number(readFileSync(paths.pid, 'utf8').trim());
-  if (!Number.isInteger(pgid) || pgid <= 0) return;
-  for (const pid of groupMembers(pgid)) signal(pid, 'SIGKILL');
-  await waitUntil(() => groupMembers(pgid).length === 0, 5000);
+/**
+ * Starts a cluster's process on its recorded `cluster.json` (does not wait). Used by `local up` and by the
+ * supervisor; the process adopts the pods an earlier one left running.
+ */
+export function spawnCluster(options: { home: string; dir: string; env: NodeJS.ProcessEnv; name: string }): number {
+  const paths = clusterPaths(options.dir);
+  rmSync(paths.ready, { force: true });
+  return spawnDetached({
+    entry: CLUSTER_MAIN,
+    home: options.home,
+    args: [options.dir],
+    logFile: paths.log,
+    pidFile: paths.pid,
+    env: options.env,
+    what: `cluster ${options.name}`,
+  });
 }
 
 async function startOne(
@@ -94,23 +104,20 @@ async function startOne(
   if (live !== undefined && (await healthy(previous?.apiUrl, caPem))) {
     return { info: previous as ClusterInfo, pid: live, action: 'running' };
   }
-  if (live !== undefined) signal(live, 'SIGKILL');
+  // A live but unhealthy cluster process is replaced; its pods are not touched (the new process adopts them).
+  if (live !== undefined) {
+    signal(live, 'SIGKILL');
+    await waitUntil(() => !isAlive(live), 5000);
+  }
   const crashed = existsSync(paths.pid);
-  await killLeftovers(dir);
   const info: ClusterInfo = {
     ...clusterInfoFor(spec, index, env),
+    // The previous API and xDS ports: kubeconfigs stay valid and adopted sidecars reconnect.
     ...(previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
+    ...(previous?.xdsAddress ? { xdsAddress: previous.xdsAddress } : {}),
   };
   writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-  rmSync(paths.ready, { force: true });
-  const pid = spawnDetached({
-    entry: CLUSTER_MAIN,
-    args: [dir],
-    logFile: paths.log,
-    pidFile: paths.pid,
-    env,
-    what: `cluster ${spec.name}`,
-  });
+  const pid = spawnCluster({ home, dir, env, name: spec.name });
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ready = await waitUntil(() => {
     if (!isAlive(pid)) return true;
@@ -121,7 +128,14 @@ async function startOne(
     }
   }, timeoutMs);
   const started = readInfo(dir);
-  if (!ready || !isAlive(pid) || !(await healthy(started?.apiUrl, caPem))) {
+  // Probed until the deadline, not once: on a saturated machine a fresh process may answer its first probe late.
+  const deadline = Date.now() + timeoutMs;
+  let answers = ready && isAlive(pid) && (await healthy(started?.apiUrl, caPem));
+  while (!answers && ready && isAlive(pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    answers = await healthy(started?.apiUrl, caPem);
+  }
+  if (!answers) {
     const tail = readFileSync(paths.log, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`cluster ${spec.name} did not become ready (log ${paths.log}):\n${tail}`);
   }
@@ -130,8 +144,9 @@ async function startOne(
 
 /** Brings every cluster up (in order) and writes the kubeconfig with all known clusters. */
 export async function localUp(options: UpOptions): Promise<UpResult[]> {
-  const { home } = options;
+  const home = resolve(options.home);
   const paths = homePaths(home);
+  const env = options.env ?? process.env;
   ensurePrivateDir(home);
   tightenHome(home);
   ensurePrivateDir(paths.clusters);
@@ -140,8 +155,13 @@ export async function localUp(options: UpOptions): Promise<UpResult[]> {
   // The CA of the clusters' API serving certificates (server/tls.ts), trusted by the kubeconfig.
   const apiCa = await loadOrCreateRootCA(paths.apiCa, { commonName: 'meshbridge local API CA' });
   const results: UpResult[] = [];
-  for (const [i, spec] of options.clusters.entries()) {
-    results.push(await startOne(home, spec, i + 1, options, apiCa.certPem));
+  await pauseSupervision(home);
+  try {
+    for (const [i, spec] of options.clusters.entries()) {
+      results.push(await startOne(home, spec, i + 1, options, apiCa.certPem));
+    }
+  } finally {
+    await resumeSupervision({ home, env, clusters: results.map((r) => r.info.name) });
   }
   const known = new Map(results.map((r) => [r.info.name, r.info]));
   for (const name of readdirSync(paths.clusters)) {

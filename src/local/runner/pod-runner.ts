@@ -3,6 +3,13 @@
  * IP — one per container (`node <entry>` of the container's image) plus whatever the mesh adds (a sidecar) —
  * supervised with restart backoff, probed for readiness, and reflected back into the Pod's status. A Pod removed
  * from the store has its processes stopped (SIGTERM, then SIGKILL after its grace period).
+ *
+ * Pods outlive a crash of their cluster process. When a cluster process starts, the runner adopts the processes
+ * of every pod still in the store whose containers all still run (adoption.ts verifies each process's identity):
+ * it keeps their pids, their environment (so a later restart of one container gets the same proxy secret as its
+ * sibling), their stored status (Running, Ready, restart counts), probes them and restarts them when they exit. It
+ * never restarts a healthy pod. A pod of which only some containers survived is restarted whole; processes of pods
+ * no longer in the store, and processes it cannot verify, are killed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +19,7 @@ import { NAMESPACES, PODS, rec, recs, same, type Rec } from '../controllers/refs
 import type { MeshIntegration, PodContext, ProcessSpec } from '../mesh-integration.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
-import { ContainerProcess, type ContainerState } from './container-process.js';
+import { ContainerProcess, type AdoptedProcess, type ContainerState } from './container-process.js';
 import type { ImageResolver } from './images.js';
 import { allocatePodIp } from './ip.js';
 import { podStatus, type ContainerView } from './pod-status.js';
@@ -20,10 +27,18 @@ import { runProbe, type Probe, type ProbeSpec } from './probe.js';
 import { containerEnv, portEnv, probeFor } from './pod-env.js';
 import { CODES } from '../../api/index.js';
 import { processEnvViolations } from '../pod-policy.js';
-import { killOrphans, POD_OWNER_ENV } from './orphans.js';
 import { containerEvents, killingEvent, probeFailedEvent, type ContainerEvent } from './pod-events.js';
 import type { EventSink } from '../events/recorder.js';
 import type { PodProcesses } from '../server/metrics-api.js';
+import {
+  CONTAINER_ENV,
+  findPodProcesses,
+  POD_OWNER_ENV,
+  POD_UID_ENV,
+  type AdoptableProcess,
+  type PodProcessRecord,
+} from './adoption.js';
+import { OWNER_HOME_ENV, signal, startTicks } from '../lifecycle/processes.js';
 
 /** Options of the pod runner; frozen at construction. */
 /** How long a freed pod IP stays unused before it is handed out again. */
@@ -34,8 +49,10 @@ export interface PodRunnerOptions {
   readonly info: ClusterInfo;
   /** Directory under which each pod gets `<namespace>_<name>/` (logs, certificates). */
   readonly podsDir: string;
-  /** File listing pids of pod processes, for killing orphans after a crash of the cluster process. */
+  /** File recording each pod process (pid, start time, pod, container), read to adopt them after a crash. */
   readonly pidFile: string;
+  /** `$MESHBRIDGE_HOME`, marked in every pod process's environment (`local down` finds them by it). */
+  readonly home?: string;
   readonly resolveImage: ImageResolver;
   readonly mesh: MeshIntegration;
   /** Environment every pod process starts from (PATH, HOME, ...). */
@@ -88,17 +105,48 @@ export class PodRunner {
   private unsubscribe: (() => void) | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Verified processes of an earlier cluster process, by pod uid, waiting for their pod's first sync. */
+  private adoptable = new Map<string, Map<string, AdoptableProcess>>();
 
   constructor(private readonly options: PodRunnerOptions) {}
 
-  /** Kills processes a previous (crashed) cluster process left behind, then starts following the store. */
+  /**
+   * Finds the pod processes an earlier cluster process left running (kept for adoption when their pod is still in
+   * the store with every container running; others killed), then starts following the store.
+   */
   start(): void {
-    killOrphans(this.options.pidFile, this.options.podsDir);
+    this.prepareAdoption();
     this.unsubscribe = this.options.store.subscribe((c) => {
       if (c.resource.plural === 'pods' && c.resource.group === '') this.sync();
     });
     this.syncTimer = setInterval(() => this.sync(), 2000);
     this.sync();
+  }
+
+  /** Pods adopted from an earlier cluster process (uids), for tests and status. */
+  adoptedPods(): string[] {
+    return [...this.pods.values()].filter((p) => p.containers.some((c) => c.process?.isAdopted)).map((p) => p.uid);
+  }
+
+  private prepareAdoption(): void {
+    const found = findPodProcesses({ podsDir: this.options.podsDir, recordFile: this.options.pidFile });
+    const kill = [...found.strays];
+    const stored = new Map(this.options.store.list(PODS).map((p) => [p.metadata.uid ?? '', p]));
+    for (const [uid, containers] of found.byPod) {
+      const pod = stored.get(uid);
+      const expected = recs(rec(pod?.status).containerStatuses).map((c) => String(c.name));
+      const complete =
+        pod !== undefined &&
+        typeof rec(pod.status).podIP === 'string' &&
+        expected.length === containers.size &&
+        expected.every((name) => containers.has(name));
+      if (complete) this.adoptable.set(uid, containers);
+      else kill.push(...[...containers.values()].map((c) => c.pid));
+    }
+    for (const pid of kill) signal(pid, 'SIGKILL');
+    // Wait (briefly, synchronously: this runs once at startup) until they are gone, so their addresses are free.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 100 && kill.some((pid) => startTicks(pid) !== undefined); i++) Atomics.wait(pause, 0, 0, 20);
   }
 
   /**
@@ -192,14 +240,21 @@ export class PodRunner {
       probing: false,
     };
     this.pods.set(running.uid, running);
-    this.writeStatus(running); // records the allocated IP before any process starts
-    // The mesh may need a moment before the pod's processes start (workload certificate, gateway addresses).
-    const prepare = this.options.mesh.prepare ? this.options.mesh.prepare(ctx) : Promise.resolve();
+    const adopt = this.adoptable.get(running.uid);
+    this.adoptable.delete(running.uid);
+    // Records the allocated IP before any process starts; an adopted pod keeps its stored status untouched.
+    if (!adopt) this.writeStatus(running);
+    // The mesh may need a moment before the pod's processes start (workload certificate, gateway addresses); for an
+    // adopted pod this re-attaches what the mesh keeps per pod (certificate rotation).
+    const { mesh } = this.options;
+    const prepare = adopt && mesh.adopt ? mesh.adopt(ctx) : mesh.prepare ? mesh.prepare(ctx) : Promise.resolve();
     prepare.then(
       () => {
-        if (this.pods.get(running.uid) === running && !this.stopped) this.startContainers(running, pod, ctx);
+        if (this.pods.get(running.uid) === running && !this.stopped) this.startContainers(running, pod, ctx, adopt);
+        else for (const c of adopt?.values() ?? []) signal(c.pid, 'SIGKILL');
       },
       (err: unknown) => {
+        for (const c of adopt?.values() ?? []) signal(c.pid, 'SIGKILL');
         if (this.pods.get(running.uid) !== running || this.stopped) return;
         const message = `mesh setup failed: ${err instanceof Error ? err.message : String(err)}`;
         for (const c of recs(spec.containers)) {
@@ -222,10 +277,34 @@ export class PodRunner {
    * line for objects that reach the store another way) starts no process at all: every container waits with
    * reason CreateContainerConfigError.
    */
-  private startContainers(running: RunningPod, pod: StoredObject, ctx: PodContext): void {
+  private startContainers(
+    running: RunningPod,
+    pod: StoredObject,
+    ctx: PodContext,
+    adopt?: ReadonlyMap<string, AdoptableProcess>,
+  ): void {
     const ip = running.ip;
     const spec = rec(pod.spec);
-    const previous = new Map(recs(rec(pod.status).containerStatuses).map((c) => [c.name, c.restartCount]));
+    const statuses = recs(rec(pod.status).containerStatuses);
+    const previous = new Map(statuses.map((c) => [c.name, c.restartCount]));
+    /** The adopted process of a container, with the state and readiness its stored status holds. */
+    const adopted = (
+      name: string,
+    ): { process: AdoptedProcess; env: Record<string, string>; ready: boolean } | undefined => {
+      const found = adopt?.get(name);
+      const status = statuses.find((c) => c.name === name);
+      if (!found || !status) return undefined;
+      return {
+        process: {
+          pid: found.pid,
+          startTicks: found.startTicks,
+          state: rec(status.state) as ContainerState,
+          lastState: rec(status.lastState) as ContainerState,
+        },
+        env: found.env,
+        ready: status.ready === true,
+      };
+    };
     const podEnv = this.podEnv(pod, ip);
     const containers = recs(spec.containers);
     const refusals = containers.map((c) => processEnvViolations(containerEnv(c, pod, ip)));
@@ -253,31 +332,35 @@ export class PodRunner {
         if (resolved.ok) spawnSpec = { name, entry: resolved.entry, env };
         else failure = { reason: 'ErrImagePull', message: `failed to pull image "${image}": ${resolved.reason}` };
       }
+      const own = spawnSpec ? adopted(name) : undefined;
       this.addContainer(running, {
         name,
         image,
-        spec: spawnSpec,
+        spec: spawnSpec && own ? { ...spawnSpec, env: own.env } : spawnSpec,
         failure,
         probe: probeFor(c),
         restarts: previous.get(name),
         container: c,
+        adopted: own,
       });
     }
     for (const side of refusedPod ? [] : this.options.mesh.sidecars(ctx)) {
       const probe = side.readinessPort
         ? ({ type: 'tcp', port: side.readinessPort, timeoutMs: 1000 } as const)
         : undefined;
+      const own = adopted(side.name);
       this.addContainer(running, {
         name: side.name,
         image: 'meshbridge/proxy:local',
-        spec: { ...side, env: { ...podEnv, ...side.env } },
+        spec: { ...side, env: own ? own.env : { ...podEnv, ...side.env } },
         probe,
         restarts: previous.get(side.name),
         container: {},
+        adopted: own,
       });
     }
-    this.writeStatus(running);
     for (const c of running.containers) c.process?.start();
+    this.writeStatus(running);
     running.probeTimer = setInterval(() => void this.probe(running), this.options.probeIntervalMs ?? 1000);
   }
 
@@ -291,6 +374,7 @@ export class PodRunner {
       probe?: ProbeSpec;
       restarts: unknown;
       container: Rec;
+      adopted?: { process: AdoptedProcess; ready: boolean };
     },
   ): void {
     const threshold = rec(c.container.readinessProbe).failureThreshold;
@@ -301,13 +385,21 @@ export class PodRunner {
       probe: c.probe,
       failureThreshold: typeof threshold === 'number' ? threshold : 3,
       env: c.spec ? { ...c.spec.env } : {},
-      ready: false,
+      // An adopted container keeps the readiness its stored status holds until its own probes say otherwise.
+      ready: c.adopted?.ready ?? false,
       failures: 0,
       process: c.spec
         ? new ContainerProcess({
             name: c.name,
             entry: c.spec.entry,
-            env: { ...c.spec.env, [POD_OWNER_ENV]: this.options.podsDir },
+            env: {
+              ...c.spec.env,
+              [POD_OWNER_ENV]: this.options.podsDir,
+              [POD_UID_ENV]: pod.uid,
+              [CONTAINER_ENV]: c.name,
+              ...(this.options.home ? { [OWNER_HOME_ENV]: this.options.home } : {}),
+            },
+            adopt: c.adopted?.process,
             cwd: pod.dir,
             logFile: join(pod.dir, `${c.name}.log`),
             baseBackoffMs: this.options.baseBackoffMs,
@@ -431,11 +523,17 @@ export class PodRunner {
   }
 
   private recordPids(): void {
-    const pids = [...this.pods.values()]
-      .flatMap((p) => p.containers.map((c) => c.process?.pid))
-      .filter((p) => p !== undefined);
+    const records: PodProcessRecord[] = [];
+    for (const p of this.pods.values()) {
+      for (const c of p.containers) {
+        const pid = c.process?.pid;
+        const ticks = pid === undefined ? undefined : startTicks(pid);
+        if (pid !== undefined && ticks !== undefined)
+          records.push({ pid, startTicks: ticks, uid: p.uid, container: c.name });
+      }
+    }
     try {
-      writeFileSync(this.options.pidFile, JSON.stringify(pids));
+      writeFileSync(this.options.pidFile, JSON.stringify(records));
     } catch {
       // Bookkeeping only: the process group still reaches the pods.
     }

@@ -128,7 +128,10 @@ export class AdsSession {
       };
       this.types.set(typeUrl, state);
     }
-    const nonce = req.response_nonce ?? '';
+    // Only nonces this stream issued make a request a reply (ACK/NACK) or a stale one. The first request of a type
+    // may carry a nonce from an earlier stream: the proxy reconnected (perhaps to a restarted server) and
+    // resubscribes with what it holds; dropping it would leave the type subscribed to nothing.
+    const nonce = first ? '' : (req.response_nonce ?? '');
     if (nonce !== '' && nonce !== state.nonce) return;
     if (nonce !== '') {
       if (req.error_detail) {

@@ -1,0 +1,205 @@
+/**
+ * The chaos suite's shared setup and case runner. One pair of local clusters for every case, set up with the
+ * demo's example files and commands: bookinfo and sleep in cluster-1, the East-West gateway and bookinfo in
+ * cluster-2, the workspace and its East-West setting, so cluster-2 is cluster-1's failover target.
+ * Each case runs under a steady open-loop load of {@link RATE} GET/s of the product page through the sleep pod's
+ * sidecar in cluster-1 (so through productpage and its calls to details, reviews and ratings), breaks one thing,
+ * and reports requests sent, failed, and the time until the broken part recovered.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { C1, C2 } from '../../src/demo/walkthrough.js';
+import { fetchPage } from '../../src/demo/load.js';
+import { Runner } from '../../src/demo/runner.js';
+import { showsBookDetails } from '../../src/demo/checks.js';
+import { EXAMPLES } from '../support/paths.js';
+import { startSteadyLoad, type LoadReport } from '../support/steady-load.js';
+
+/**
+ * Requests per second of the steady load: at least 100 (what the suite is for); `MESHBRIDGE_CHAOS_RATE` sets
+ * another rate for diagnosis on a machine that cannot carry 100 (the baseline case tells).
+ */
+export const RATE = Number(process.env.MESHBRIDGE_CHAOS_RATE) > 0 ? Number(process.env.MESHBRIDGE_CHAOS_RATE) : 100;
+/** Load before the fault, and total load per case (about 10 s, to keep the suite's time modest). */
+const WARMUP_MS = 2_000;
+const CASE_MS = 10_000;
+/** A broken part that has not recovered by then fails the case. */
+const RECOVERY_TIMEOUT_MS = 30_000;
+export const PAGE = 'http://productpage.bookinfo:9080/productpage';
+
+/** What a case can use. */
+export interface ChaosContext {
+  readonly home: string;
+  /** Real kubectl against one local cluster. */
+  kubectl(cluster: string, ...args: string[]): string;
+  /** The recorded pid of a cluster's process. */
+  clusterPid(cluster: string): number;
+}
+
+/** One fault. */
+export interface ChaosCase {
+  /** A behaviour sentence: what is broken and what must hold. */
+  readonly name: string;
+  /**
+   * Undefined: 0 failed requests expected. Otherwise why failures are unavoidable (no healthy copy of the
+   * service exists anywhere while the fault lasts); the case then only reports them.
+   */
+  readonly failuresExpectedBecause?: string;
+  /** Breaks something; resolves with a wait that resolves once it has recovered without any command. */
+  inject(ctx: ChaosContext): Promise<() => Promise<void>>;
+}
+
+/** What one case measured. */
+export interface ChaosResult {
+  readonly name: string;
+  readonly sent: number;
+  readonly failed: number;
+  readonly rate: number;
+  readonly recoverMs: number;
+  readonly load: LoadReport;
+}
+
+/** The shared pair of clusters. */
+export class ChaosBed {
+  private proxy: URL | undefined;
+  private readonly runner: Runner;
+
+  constructor(private readonly home: string) {
+    this.runner = new Runner({ home, print: () => {} });
+  }
+
+  /**
+   * Brings up both clusters, bookinfo, the gateway and the workspace with the demo's example files and commands
+   * (src/demo/walkthrough.ts steps 1, 3 and 4), waiting for each result with retries instead of checking once: on a
+   * busy machine the first page after the pods turn ready may still miss a backend.
+   */
+  async setUp(kubectlPath: string): Promise<void> {
+    const kube = (cluster: string, ...args: string[]) =>
+      this.runner.program(kubectlPath, ['--context', cluster, ...args], { quiet: true });
+    const file = (name: string) => join(EXAMPLES, name);
+    await this.runner.meshbridge(['local', 'up'], { quiet: true });
+    for (const cluster of [C1, C2]) {
+      await kube(cluster, 'create', 'namespace', 'bookinfo');
+      await kube(cluster, 'label', 'namespace', 'bookinfo', 'istio-injection=enabled');
+    }
+    await kube(C1, 'apply', '-n', 'bookinfo', '-f', file('bookinfo.yaml'));
+    await kube(C1, 'apply', '-n', 'bookinfo', '-f', file('sleep.yaml'));
+    await kube(C2, 'apply', '-f', file('eastwest-gateway.yaml'));
+    await kube(C2, 'apply', '-n', 'bookinfo', '-f', file('bookinfo.yaml'));
+    await this.runner.meshbridge(['apply', '-f', file('workspace.yaml')], { quiet: true });
+    await this.runner.meshbridge(['apply', '-f', file('workspace-setting.yaml')], { quiet: true });
+    const proxy = await eventually('the sleep pod proxy URL', async () => {
+      const res = await this.runner.meshbridge(
+        ['--cluster', C1, 'exec', '-n', 'bookinfo', 'deploy/sleep', '--', 'printenv', 'http_proxy'],
+        { quiet: true, allowFail: true },
+      );
+      return res.stdout.trim() ? new URL(res.stdout.trim()) : undefined;
+    });
+    await eventually('WorkloadEntries for details in cluster-1', () =>
+      /k-details-/.test(this.context.kubectl(C1, 'get', 'we', '-n', 'bookinfo')) ? true : undefined,
+    );
+    await eventually('ten product pages in a row with the Book Details block', async () => {
+      for (let i = 0; i < 10; i++) {
+        if (!(await fetchPage({ proxy, target: PAGE })).ok) return undefined;
+      }
+      return true;
+    });
+    this.proxy = proxy;
+  }
+
+  async tearDown(): Promise<void> {
+    await this.runner.meshbridge(['local', 'down'], { quiet: true, allowFail: true });
+  }
+
+  readonly context: ChaosContext = {
+    home: '',
+    kubectl: (cluster, ...args) =>
+      execFileSync('/usr/bin/kubectl', ['--kubeconfig', join(this.home, 'kubeconfig'), '--context', cluster, ...args], {
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    clusterPid: (cluster) => Number(readFileSync(join(this.home, 'clusters', cluster, 'cluster.pid'), 'utf8').trim()),
+  };
+
+  /** Runs one case under load and asserts what it expects. */
+  async run(c: ChaosCase): Promise<ChaosResult> {
+    assert.ok(this.proxy, 'setUp ran');
+    const ctx: ChaosContext = { ...this.context, home: this.home };
+    const load = startSteadyLoad({
+      proxy: this.proxy,
+      target: PAGE,
+      ratePerSecond: RATE,
+      ok: (status, body) => status === 200 && showsBookDetails(body),
+    });
+    const started = Date.now();
+    await sleep(WARMUP_MS);
+    const injectedAt = Date.now();
+    let recoverMs = Number.NaN;
+    try {
+      const recovered = await c.inject(ctx);
+      await Promise.race([
+        recovered(),
+        sleep(RECOVERY_TIMEOUT_MS).then(() => {
+          throw new Error(`not recovered within ${RECOVERY_TIMEOUT_MS} ms`);
+        }),
+      ]);
+      recoverMs = Date.now() - injectedAt;
+    } finally {
+      await sleep(Math.max(0, CASE_MS - (Date.now() - started)));
+    }
+    const report = await load.stop();
+    const result = {
+      name: c.name,
+      sent: report.sent,
+      failed: report.failed,
+      rate: report.rate,
+      recoverMs,
+      load: report,
+    };
+    process.stdout.write(
+      `# chaos: ${c.name}: sent ${result.sent} (${result.rate}/s), failed ${result.failed}, ` +
+        `recovered in ${recoverMs} ms\n`,
+    );
+    assert.ok(report.rate >= RATE * 0.9, `the load kept its rate (${report.rate}/s)`);
+    if (c.failuresExpectedBecause === undefined) {
+      assert.equal(report.failed, 0, `failed requests: ${JSON.stringify(report.failures)}`);
+    }
+    return result;
+  }
+}
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 500 ms until it returns a value; throws after `timeoutMs`. */
+async function eventually<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 180_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch {
+      // Not yet.
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+/** Polls `check` every 50 ms until it is true. */
+export async function until(check: () => boolean): Promise<void> {
+  for (;;) {
+    try {
+      if (check()) return;
+    } catch {
+      // Not yet: files being rewritten, an API still starting.
+    }
+    await sleep(50);
+  }
+}
