@@ -1,8 +1,9 @@
 /**
  * Envoy v3 protos, loaded from the copies shipped in @grpc/grpc-js-xds (`deps/`). Two views of the same files:
  * a gRPC package definition for the ADS stream, and a protobufjs Root to decode (and, in tests, encode) the
- * `Any` resources. Every extension `@type` the mesh uses is loaded here: an `Any` whose type is missing from the
- * Root would decode as opaque bytes.
+ * `Any` resources. The extensions the data plane reads are loaded here; an `Any` of a type missing from the Root
+ * (the control plane also sends `tls_inspector` and `previous_hosts`, which the proxies do not need to read) is
+ * left as opaque bytes. The control plane loads its own, larger set (src/mesh/protos.ts).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
