@@ -18,7 +18,7 @@ const MAX_DEPTH = 16;
  * that holds other things too (even the user's home), whose modes are not ours to change.
  */
 const HOME_ENTRIES =
-  /^(kubeconfig|ca|api-ca|clusters|control|pids|demo|tokens|admin-token|mgmt\.json|mgmt\.db(-wal|-shm|-journal)?)$/;
+  /^(kubeconfig|ca|api-ca|clusters|control|supervisor|pids|demo|tokens|admin-token|mgmt\.json|mgmt\.db(-wal|-shm|-journal)?)$/;
 
 /** Makes `home` 0700 and tightens the entries meshbridge writes in it (`tightenTree` on each). */
 export function tightenHome(home: string): number {
