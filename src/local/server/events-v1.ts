@@ -4,20 +4,18 @@
  * converts them when served under `events.k8s.io`. That view is read-only (get, list, watch): the cluster's
  * recorders write the core shape, and kubectl reads events through the core group.
  */
-import type { KindInfo } from '../../api/index.js';
+import { KINDS, type KindInfo } from '../../api/index.js';
 import type { StoredObject } from '../store/types.js';
 
-/** The `events.k8s.io` Event kind as served (not a registry kind: its objects are the core Events). */
-export const EVENTS_V1_KIND: KindInfo = Object.freeze({
-  group: 'events.k8s.io',
-  versions: ['v1'],
-  kind: 'Event',
-  plural: 'events',
-  singular: 'event',
-  shortNames: ['ev'],
-  namespaced: true,
-  scope: 'cluster',
-});
+/** The `events.k8s.io` Event kind as served: the core Event's names under another group (not a registry kind: its
+ * objects are the core Events). */
+export const EVENTS_V1_KIND: KindInfo = Object.freeze({ ...coreEvent(), group: 'events.k8s.io', versions: ['v1'] });
+
+function coreEvent(): KindInfo {
+  const info = KINDS.find((k) => k.group === '' && k.kind === 'Event');
+  if (info === undefined) throw new Error('the kind registry has no core Event');
+  return info;
+}
 
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
