@@ -19,6 +19,10 @@ export interface LoadSample {
 /** Options of `startOpenLoad`. */
 export interface OpenLoadOptions {
   proxyHost: string;
+  /** The sidecar's outbound port (default: viaProxy's). */
+  proxyPort?: number;
+  /** `Proxy-Authorization` to send (default: viaProxy's; null sends none). */
+  credential?: string | null;
   url: string;
   ratePerSecond: number;
   /** Client-side bound per request: a request unanswered by then is recorded as failed (status 0). */
@@ -42,7 +46,13 @@ export function startOpenLoad(o: OpenLoadOptions): OpenLoad {
   let running = true;
   const sendOne = (): void => {
     const sentAt = performance.now();
-    const p = viaProxy({ host: o.proxyHost }, o.url, { agent, timeoutMs: o.clientTimeoutMs }).then(
+    const proxy = o.proxyPort === undefined ? { host: o.proxyHost } : { host: o.proxyHost, port: o.proxyPort };
+    const options = {
+      agent,
+      timeoutMs: o.clientTimeoutMs,
+      ...(o.credential !== undefined ? { credential: o.credential } : {}),
+    };
+    const p = viaProxy(proxy, o.url, options).then(
       (r) => void samples.push({ sentAt, doneAt: performance.now(), status: r.status, body: r.body }),
       (err: Error) => void samples.push({ sentAt, doneAt: performance.now(), status: 0, body: err.message }),
     );

@@ -3,9 +3,8 @@
  * `http_proxy`): requests leave at a fixed rate whatever happens to earlier ones (catching up when timers fire
  * late on a busy machine), so a process kill under load shows up as failed requests instead of a slower loop.
  */
-import http from 'node:http';
+import { startOpenLoad } from '../../bench/lib/open-load.js';
 import { proxyAuthorization } from '../../src/dataplane/sidecar/proxy-auth.js';
-import { viaProxy } from './proxies.js';
 
 /** One request's outcome; `at` and `doneAt` are `Date.now()` milliseconds. */
 export interface LoadSample {
@@ -41,56 +40,42 @@ export interface SteadyLoadOptions {
   readonly ok?: (status: number, body: string) => boolean;
 }
 
-/** Starts the stream; `stop()` stops sending and resolves once every request sent has an outcome. */
+/**
+ * Starts the stream (the benchmark's open-loop sender, bench/lib/open-load.ts, with the pod's proxy and credential);
+ * `stop()` stops sending and resolves once every request sent has an outcome.
+ */
 export function startSteadyLoad(o: SteadyLoadOptions): { stop(): Promise<LoadReport> } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-  const credential = proxyAuthorization(o.proxy) ?? null;
   const ok = o.ok ?? ((status: number) => status === 200);
-  const samples: LoadSample[] = [];
-  const inflight = new Set<Promise<void>>();
+  // The sender times requests with performance.now(); the reports use wall-clock times, to compare with faults.
   const t0 = Date.now();
-  let sent = 0;
-  const sendOne = (): void => {
-    const at = Date.now();
-    const p = viaProxy({ host: o.proxy.hostname, port: Number(o.proxy.port) }, o.target, {
-      agent,
-      credential,
-      timeoutMs: o.timeoutMs ?? 5000,
-    }).then(
-      (r) =>
-        void samples.push({
-          at,
-          doneAt: Date.now(),
-          ok: ok(r.status, r.body),
-          status: r.status,
-          detail: r.body.split('\n')[0]?.slice(0, 120) ?? '',
-        }),
-      (err: Error) => void samples.push({ at, doneAt: Date.now(), ok: false, status: 0, detail: err.message }),
-    );
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-  };
-  const timer = setInterval(() => {
-    const due = Math.floor(((Date.now() - t0) * o.ratePerSecond) / 1000);
-    while (sent < due) {
-      sent++;
-      sendOne();
-    }
-  }, 5);
+  const perf0 = performance.now();
+  const load = startOpenLoad({
+    proxyHost: o.proxy.hostname,
+    proxyPort: Number(o.proxy.port),
+    credential: proxyAuthorization(o.proxy) ?? null,
+    url: o.target,
+    ratePerSecond: o.ratePerSecond,
+    clientTimeoutMs: o.timeoutMs ?? 5000,
+    maxDurationMs: Infinity,
+  });
+  const wall = (perf: number): number => Math.round(t0 + (perf - perf0));
   return {
     async stop() {
-      clearInterval(timer);
       const elapsed = Date.now() - t0;
-      while (inflight.size > 0) await Promise.all([...inflight]);
-      agent.destroy();
-      const sorted = samples.sort((a, b) => a.at - b.at);
-      const failures = sorted.filter((s) => !s.ok);
+      const samples: LoadSample[] = (await load.stop()).map((s) => ({
+        at: wall(s.sentAt),
+        doneAt: wall(s.doneAt),
+        ok: s.status !== 0 && ok(s.status, s.body),
+        status: s.status,
+        detail: s.body.split('\n')[0]?.slice(0, 120) ?? '',
+      }));
+      const failures = samples.filter((s) => !s.ok);
       return {
-        sent: sorted.length,
+        sent: samples.length,
         failed: failures.length,
-        rate: Math.round((sorted.length * 1000) / Math.max(elapsed, 1)),
+        rate: Math.round((samples.length * 1000) / Math.max(elapsed, 1)),
         failures: failures.slice(0, 5),
-        samples: sorted,
+        samples,
       };
     },
   };
