@@ -7,7 +7,8 @@
  * and reports requests sent, failed, and the time until the broken part recovered.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { C1, C2 } from '../../src/demo/walkthrough.js';
@@ -30,13 +31,17 @@ const WARMUP_MS = 2_000;
 const CASE_MS = 10_000;
 /** A broken part that has not recovered by then fails the case. */
 const RECOVERY_TIMEOUT_MS = 30_000;
+const execFileAsync = promisify(execFile);
 export const PAGE = 'http://productpage.bookinfo:9080/productpage';
 
 /** What a case can use. */
 export interface ChaosContext {
   readonly home: string;
-  /** Real kubectl against one local cluster. */
-  kubectl(cluster: string, ...args: string[]): string;
+  /**
+   * Real kubectl against one local cluster, asynchronous: a synchronous child would stall this process's event
+   * loop, and the open-loop load would then send the requests it owed in one burst, a fault of the harness.
+   */
+  kubectl(cluster: string, ...args: string[]): Promise<string>;
   /** The recorded pid of a cluster's process. */
   clusterPid(cluster: string): number;
 }
@@ -100,8 +105,8 @@ export class ChaosBed {
       );
       return res.stdout.trim() ? new URL(res.stdout.trim()) : undefined;
     });
-    await eventually('WorkloadEntries for details in cluster-1', () =>
-      /k-details-/.test(this.context.kubectl(C1, 'get', 'we', '-n', 'bookinfo')) ? true : undefined,
+    await eventually('WorkloadEntries for details in cluster-1', async () =>
+      /k-details-/.test(await this.context.kubectl(C1, 'get', 'we', '-n', 'bookinfo')) ? true : undefined,
     );
     await eventually('ten product pages in a row with the Book Details block', async () => {
       for (let i = 0; i < 10; i++) {
@@ -118,11 +123,14 @@ export class ChaosBed {
 
   readonly context: ChaosContext = {
     home: '',
-    kubectl: (cluster, ...args) =>
-      execFileSync('/usr/bin/kubectl', ['--kubeconfig', join(this.home, 'kubeconfig'), '--context', cluster, ...args], {
-        encoding: 'utf8',
-        stdio: ['pipe', 'pipe', 'pipe'],
-      }),
+    kubectl: async (cluster, ...args) =>
+      (
+        await execFileAsync(
+          '/usr/bin/kubectl',
+          ['--kubeconfig', join(this.home, 'kubeconfig'), '--context', cluster, ...args],
+          { encoding: 'utf8' },
+        )
+      ).stdout,
     clusterPid: (cluster) => Number(readFileSync(join(this.home, 'clusters', cluster, 'cluster.pid'), 'utf8').trim()),
   };
 
@@ -196,10 +204,10 @@ async function eventually<T>(
 }
 
 /** Polls `check` every 50 ms until it is true. */
-export async function until(check: () => boolean): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   for (;;) {
     try {
-      if (check()) return;
+      if (await check()) return;
     } catch {
       // Not yet: files being rewritten, an API still starting.
     }

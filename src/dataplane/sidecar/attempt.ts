@@ -30,8 +30,15 @@ export interface AttemptOptions {
   agents: UpstreamAgents;
   sni: string | undefined;
   connectTimeoutMs: number;
-  /** Time allowed until response headers (0 = none). */
+  /**
+   * The per-try timeout: time allowed from the connection being ready (new and handshaken, or taken from the pool)
+   * until response headers (0 = none). As in Envoy, whose router arms it when the pool hands over a connection,
+   * connecting is bounded by `connectTimeoutMs` instead, so a slow TLS handshake is not mistaken for a silent
+   * backend and thrown away on retry.
+   */
   timeoutMs: number;
+  /** What is left of the route timeout, which bounds the whole attempt, connecting included (0 = none). */
+  deadlineMs?: number;
 }
 
 /** Runs one attempt. The caller owns the response stream when `kind === 'response'`. */
@@ -67,6 +74,12 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       finish({ kind: 'failure', reason, connected, host: o.host, message });
       req.destroy();
     };
+    const onReady = (): void => {
+      connected = true;
+      if (o.timeoutMs > 0 && !settled) {
+        timers.push(setTimeout(() => fail('timeout', `no response within ${o.timeoutMs} ms`), o.timeoutMs));
+      }
+    };
     req.on('socket', (s: Socket) => {
       if (req.reusedSocket) {
         // A pooled connection was checked against the SANs of its time; the endpoint's may have changed since.
@@ -74,13 +87,12 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         if (tls && (!proven || !o.host.endpoint.subjectAltNames?.includes(proven))) {
           return fail('connect', `pooled connection's server identity ${proven ?? '(unknown)'} is no longer expected`);
         }
-        connected = true;
-        return;
+        return onReady();
       }
       s.once(tls ? 'secureConnect' : 'connect', () => {
-        connected = true;
         // checkServerIdentity already accepted this server; remember who it is for reuse from the pool.
         if (tls) provenIdentity.set(s, uriSans((s as TLSSocket).getPeerCertificate().subjectaltname)[0] ?? '');
+        onReady();
       });
       timers.push(
         setTimeout(() => {
@@ -88,8 +100,8 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         }, o.connectTimeoutMs),
       );
     });
-    if (o.timeoutMs > 0) {
-      timers.push(setTimeout(() => fail('timeout', `no response within ${o.timeoutMs} ms`), o.timeoutMs));
+    if (o.deadlineMs !== undefined && o.deadlineMs > 0) {
+      timers.push(setTimeout(() => fail('timeout', `route timeout: no response in time`), o.deadlineMs));
     }
     req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
     req.on('error', (err: NodeJS.ErrnoException) => {

@@ -140,6 +140,7 @@ async function attempts(
       sni: sniForCluster(vh.cluster),
       connectTimeoutMs: balancer.cluster.connectTimeoutMs,
       timeoutMs: Number.isFinite(perTry) ? Math.max(1, Math.round(perTry)) : 0,
+      deadlineMs: Number.isFinite(remaining) ? Math.max(1, Math.round(remaining)) : 0,
     });
     last = r;
     const code = r.kind === 'response' ? (r.res.statusCode ?? 0) : 0;

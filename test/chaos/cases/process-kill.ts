@@ -17,11 +17,11 @@ function killClusterProcess(cluster: string, role: string): ChaosCase {
       const old = ctx.clusterPid(cluster);
       process.kill(old, 'SIGKILL');
       return Promise.resolve(() =>
-        until(() => {
+        until(async () => {
           const ready = JSON.parse(readFileSync(join(ctx.home, 'clusters', cluster, 'ready.json'), 'utf8')) as {
             pid: number;
           };
-          return ready.pid !== old && ctx.kubectl(cluster, 'get', '--raw', '/readyz') === 'ok';
+          return ready.pid !== old && (await ctx.kubectl(cluster, 'get', '--raw', '/readyz')) === 'ok';
         }),
       );
     },

@@ -1,0 +1,128 @@
+/**
+ * When one attempt's clocks run: connecting (TCP and the TLS handshake) is bounded by the cluster's connect
+ * timeout, the per-try timeout starts once the connection is ready (as Envoy arms it when the pool hands over a
+ * connection), and what is left of the route timeout bounds the whole attempt. Real sockets: an mTLS server behind
+ * a relay that holds each new connection before passing it on, so the handshake is slow and nothing else is.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import https from 'node:https';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { ClientRequest } from 'node:http';
+import { createTestPki } from '../../../test/support/pki.js';
+import type { Host } from '../balancer/cluster-balancer.js';
+import type { RequestBody } from './body.js';
+import type { UpstreamAgents } from './upstream.js';
+import { runAttempt, type AttemptOptions, type AttemptResult } from './attempt.js';
+
+const SAN = 'spiffe://cluster-1.local/ns/bookinfo/sa/details';
+let agent: https.Agent;
+let server: https.Server;
+/** Milliseconds the relay holds a new connection before it reaches the TLS server. */
+let holdMs = 0;
+/** Milliseconds the server waits before answering. */
+let answerAfterMs = 0;
+let relay: net.Server;
+
+before(async () => {
+  const pki = await createTestPki();
+  const serverCert = await pki.issue('cluster-1.local', 'bookinfo', 'details');
+  const clientCert = await pki.issue('cluster-1.local', 'bookinfo', 'sleep');
+  server = https.createServer({ cert: serverCert.certPem, key: serverCert.keyPem }, (_req, res) => {
+    setTimeout(() => res.end('ok'), answerAfterMs);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const target = (server.address() as AddressInfo).port;
+  relay = net.createServer((down) => {
+    down.pause();
+    setTimeout(() => {
+      const up = net.connect(target, '127.0.0.1', () => {
+        down.pipe(up).pipe(down);
+        down.resume();
+      });
+      up.on('error', () => down.destroy());
+      down.on('error', () => up.destroy());
+    }, holdMs);
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  agent = new https.Agent({ keepAlive: false, cert: clientCert.certPem, key: clientCert.keyPem, ca: pki.root.certPem });
+});
+
+after(() => {
+  agent.destroy();
+  relay.close();
+  server.closeAllConnections();
+  server.close();
+});
+
+function attempt(o: Partial<AttemptOptions>): Promise<AttemptResult> {
+  const host = {
+    key: 'h',
+    endpoint: {
+      host: '127.0.0.1',
+      port: (relay.address() as AddressInfo).port,
+      healthy: true,
+      weight: 1,
+      tlsMode: 'istio',
+      subjectAltNames: [SAN],
+    },
+  } as unknown as Host;
+  // Only the pieces of the pool and the body that an attempt uses.
+  const agents = { mtls: () => agent, checkServerFor: () => () => undefined } as unknown as UpstreamAgents;
+  const body = { attach: (req: ClientRequest) => req.end(), detach: () => {} } as unknown as RequestBody;
+  return runAttempt({
+    host,
+    method: 'GET',
+    path: '/',
+    headers: {},
+    body,
+    agents,
+    sni: undefined,
+    connectTimeoutMs: 5_000,
+    timeoutMs: 200,
+    ...o,
+  });
+}
+
+test('a handshake slower than the per-try timeout is not cut by it: the connect timeout bounds connecting', async () => {
+  holdMs = 500;
+  answerAfterMs = 0;
+  const r = await attempt({ timeoutMs: 200 });
+  assert.equal(r.kind, 'response', JSON.stringify(r.kind === 'failure' ? r.message : ''));
+  if (r.kind === 'response') r.res.resume();
+});
+
+test('the per-try timeout runs from the ready connection: a silent server times out as `timeout`, connected', async () => {
+  holdMs = 0;
+  answerAfterMs = 2_000;
+  const started = performance.now();
+  const r = await attempt({ timeoutMs: 200 });
+  assert.equal(r.kind, 'failure');
+  if (r.kind === 'failure') {
+    assert.equal(r.reason, 'timeout');
+    assert.equal(r.connected, true);
+  }
+  assert.ok(performance.now() - started < 1_500, 'cut by the per-try timeout, not the answer');
+});
+
+test('a connection that takes longer than the connect timeout fails as `connect`, not connected', async () => {
+  holdMs = 1_000;
+  answerAfterMs = 0;
+  const r = await attempt({ connectTimeoutMs: 200, timeoutMs: 5_000 });
+  assert.equal(r.kind, 'failure');
+  if (r.kind === 'failure') {
+    assert.equal(r.reason, 'connect');
+    assert.equal(r.connected, false);
+  }
+});
+
+test('what is left of the route timeout bounds the whole attempt, connecting included', async () => {
+  holdMs = 1_000;
+  answerAfterMs = 0;
+  const started = performance.now();
+  const r = await attempt({ connectTimeoutMs: 5_000, timeoutMs: 5_000, deadlineMs: 200 });
+  assert.equal(r.kind, 'failure');
+  if (r.kind === 'failure') assert.equal(r.reason, 'timeout');
+  assert.ok(performance.now() - started < 900, 'cut by the route timeout');
+});
