@@ -84,7 +84,7 @@ export async function handlePassthrough(socket: Socket, o: PassthroughOptions): 
   const tried = new Set<string>();
   let selfDial = false;
   for (let i = 0; i < (o.maxConnectAttempts ?? 2); i++) {
-    const host = balancer.pick(tried);
+    const host = balancer.pick({ exclude: tried });
     if (!host) break;
     tried.add(host.key);
     const target = await o.own.resolve(host.endpoint.host);

@@ -124,7 +124,7 @@ async function attempts(
   let last: AttemptResult | undefined;
   for (let i = 0; i < max; i++) {
     // previous_hosts is best effort, as in Envoy: with no other host left, the same one is tried again.
-    const host = (policy?.otherHost === false ? undefined : balancer.pick(tried)) ?? balancer.pick();
+    const host = balancer.pick(policy?.otherHost ? { exclude: tried } : {});
     if (!host) break;
     tried.add(host.key);
     const remaining = deadline - performance.now();

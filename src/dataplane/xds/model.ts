@@ -29,6 +29,11 @@ export interface EndpointModel {
   host: string;
   port: number;
   healthy: boolean;
+  /**
+   * EDS `DEGRADED`: the host takes traffic only once healthy capacity runs out (Envoy's degraded load). Unset
+   * means not degraded.
+   */
+  degraded?: boolean;
   weight: number;
   /** `istio` when the peer speaks mTLS (transport socket match metadata), else plaintext. */
   tlsMode: 'istio' | 'disabled';
@@ -194,6 +199,7 @@ export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
         host,
         port,
         healthy: status === 'UNKNOWN' || status === 'HEALTHY',
+        ...(status === 'DEGRADED' ? { degraded: true } : {}),
         weight: u32(eo.load_balancing_weight, 1) || 1,
         tlsMode,
         ...(clusterId ? { clusterId } : {}),
