@@ -32,6 +32,8 @@ export interface AttemptOptions {
   connectTimeoutMs: number;
   /** Time allowed until response headers (0 = none). */
   timeoutMs: number;
+  /** Cancels the attempt (another try won): it resolves as a `reset` failure and its request is destroyed. */
+  signal?: AbortSignal;
 }
 
 /** Runs one attempt. The caller owns the response stream when `kind === 'response'`. */
@@ -90,6 +92,11 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     });
     if (o.timeoutMs > 0) {
       timers.push(setTimeout(() => fail('timeout', `no response within ${o.timeoutMs} ms`), o.timeoutMs));
+    }
+    if (o.signal) {
+      const onAbort = (): void => fail('reset', 'cancelled: another try answered first');
+      if (o.signal.aborted) onAbort();
+      else o.signal.addEventListener('abort', onAbort, { once: true });
     }
     req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
     req.on('error', (err: NodeJS.ErrnoException) => {

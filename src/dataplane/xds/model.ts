@@ -71,6 +71,18 @@ export interface RetryModel {
   retriableStatusCodes: ReadonlySet<number>;
   /** previous_hosts predicate: retry on another host. */
   otherHost: boolean;
+  /** `host_selection_retry_max_attempts`: redraws when the predicate rejects a host (Envoy's default 1). */
+  hostSelectionAttempts: number;
+  /**
+   * `previous_priorities` retry priority's `update_frequency`: every this many attempts, the priorities of the
+   * hosts attempted so far are excluded from the load of later attempts. 0 = no retry priority.
+   */
+  priorityUpdateFrequency: number;
+  /**
+   * Route's `hedge_policy.hedge_on_per_try_timeout`: when a try outlives the per-try timeout it is not cancelled;
+   * another try starts beside it and the first usable response wins.
+   */
+  hedgeOnPerTryTimeout: boolean;
 }
 
 /** A virtual host of the `outbound` route configuration (first route, `prefix: /`). */
@@ -222,6 +234,22 @@ export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
     : { ok: true, value: { clusterName, overprovisioning: factor / 100, localities } };
 }
 
+/** Redraws of a host per attempt are bounded (each is a balancer pick). */
+const MAX_HOST_SELECTION_ATTEMPTS = 16;
+
+/** `update_frequency` of a `previous_priorities` retry priority; 0 when there is none. Other kinds are errors. */
+function retryPriorityFrequency(rp: unknown, where: string, errors: string[]): number {
+  if (rp === undefined || rp === null) return 0;
+  const name = str(obj(rp).name);
+  if (!name.includes('previous_priorities')) {
+    errors.push(`${where}: retry_priority: ${name || '(unnamed)'} is not supported (previous_priorities)`);
+    return 0;
+  }
+  const frequency = num(obj(obj(rp).typed_config).update_frequency, 0);
+  if (!(frequency > 0)) errors.push(`${where}: retry_priority: update_frequency must be > 0`);
+  return frequency > 0 ? frequency : 0;
+}
+
 const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 
 /** Parses a decoded `RouteConfiguration`: each virtual host's first route must target a cluster. */
@@ -246,6 +274,9 @@ export function parseRouteConfig(r: Obj): Parsed<RouteConfigModel> {
         perTryTimeoutMs: durationMs(p.per_try_timeout, 0),
         retriableStatusCodes: new Set(arr(p.retriable_status_codes).map((c) => num(c, 0))),
         otherHost: arr(p.retry_host_predicate).some((h) => str(obj(h).name).includes('previous_hosts')),
+        hostSelectionAttempts: Math.min(MAX_HOST_SELECTION_ATTEMPTS, num(p.host_selection_retry_max_attempts, 1)),
+        priorityUpdateFrequency: retryPriorityFrequency(p.retry_priority, `${name}: virtual_hosts[${i}]`, errors),
+        hedgeOnPerTryTimeout: obj(route.hedge_policy ?? vo.hedge_policy).hedge_on_per_try_timeout === true,
       };
     }
     return vh;

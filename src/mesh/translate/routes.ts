@@ -9,13 +9,22 @@ export const OUTBOUND_ROUTE_NAME = 'outbound';
 /**
  * TSB's default retry policy: 2 retries on connection-level failures and 503, each on another host
  * (`previous_hosts`). Istio's `503` in retryOn becomes `retriable-status-codes` + `retriable_status_codes: [503]`.
+ *
+ * Where it departs from Istio's defaults (2 retries, same retry_on, no per-try timeout, no retry priority), and
+ * why (docs/failover.md, "Retry defaults"):
+ * - `previous_priorities` with `update_frequency: 1`: a retry leaves the priority levels already attempted, so
+ *   when the local copy fails (killed pods refuse connections until outlier detection ejects them) the retry goes
+ *   to the next level, the remote copy, instead of to a sibling that may be dead too. One failed pod among
+ *   several costs one cross-cluster retry per request until it is ejected; a level with no other left to try
+ *   falls back to the original load (another host of the same level).
+ * - a 300 ms per-try timeout with `hedge_on_per_try_timeout`: a silent backend (stopped, partitioned) costs
+ *   300 ms before another try starts on the next level, so a silent local copy reaches the remote one in about
+ *   300 ms; a slow but live backend is not cut off: the first try keeps running and the first usable answer wins.
  */
 export const RETRY_POLICY = Object.freeze({
   retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes,reset',
   num_retries: { value: 2 },
-  // Choice: a per-try bound so a silent backend costs at most 1 s per attempt (a failover well under the ~30 s a
-  // readiness probe needs); the route timeout bounds all attempts together so no request hangs.
-  per_try_timeout: duration(1_000),
+  per_try_timeout: duration(300),
   retry_host_predicate: [
     {
       name: 'envoy.retry_host_predicates.previous_hosts',
@@ -23,8 +32,15 @@ export const RETRY_POLICY = Object.freeze({
     },
   ],
   host_selection_retry_max_attempts: 5,
+  retry_priority: {
+    name: 'envoy.retry_priorities.previous_priorities',
+    typed_config: { '@type': EXTENSION_TYPE_URLS.previousPriorities, update_frequency: 1 },
+  },
   retriable_status_codes: [503],
 });
+
+/** Hedging on per-try timeout: a slow try keeps running beside the next one (see RETRY_POLICY). */
+export const HEDGE_POLICY = Object.freeze({ hedge_on_per_try_timeout: true });
 
 /** Choice: the whole request, all attempts included (Istio's default is none, which lets requests hang). */
 export const ROUTE_TIMEOUT_MS = 10_000;
@@ -33,7 +49,7 @@ export const ROUTE_TIMEOUT_MS = 10_000;
 export function routeTo(cluster: string): XdsObject {
   return {
     match: { prefix: '/' },
-    route: { cluster, timeout: duration(ROUTE_TIMEOUT_MS), retry_policy: RETRY_POLICY },
+    route: { cluster, timeout: duration(ROUTE_TIMEOUT_MS), retry_policy: RETRY_POLICY, hedge_policy: HEDGE_POLICY },
   };
 }
 
