@@ -5,6 +5,8 @@ import type { ResourceKind } from '../../src/dataplane/xds/protos.js';
 
 const HCM = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
+const PREVIOUS_PRIORITIES =
+  'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig';
 const TCP_PROXY = 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 
 /** An endpoint as tests describe it. */
@@ -182,6 +184,14 @@ export function rdsFor(services: TestService[], clientNs: string) {
                     num_retries: { value: s.retries ?? 2 },
                     per_try_timeout: dur(s.perTryTimeoutMs ?? 2000),
                     retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }],
+                    // As the mesh's default: a retry leaves the priority levels already attempted.
+                    retry_priority: {
+                      name: 'envoy.retry_priorities.previous_priorities',
+                      typed_config: {
+                        '@type': PREVIOUS_PRIORITIES,
+                        update_frequency: 1,
+                      },
+                    },
                     retriable_status_codes: [503],
                   },
                 }),

@@ -11,7 +11,7 @@ export const OUTBOUND_ROUTE_NAME = 'outbound';
  * (`previous_hosts`). Istio's `503` in retryOn becomes `retriable-status-codes` + `retriable_status_codes: [503]`.
  *
  * Where it departs from Istio's defaults (2 retries, same retry_on, no per-try timeout, no retry priority), and
- * why (docs/failover.md, "Retry defaults"):
+ * why (docs/concepts.md, "How the data plane spreads load and survives failures"):
  * - `previous_priorities` with `update_frequency: 1`: a retry leaves the priority levels already attempted, so
  *   when the local copy fails (killed pods refuse connections until outlier detection ejects them) the retry goes
  *   to the next level, the remote copy, instead of to a sibling that may be dead too. One failed pod among
