@@ -91,13 +91,13 @@ export async function handlePassthrough(socket: Socket, o: PassthroughOptions): 
     if (socket.destroyed) return;
     if (!target.ok) {
       selfDial ||= target.reason === 'self';
-      if (target.reason === 'unresolved') balancer.record(host, 'gateway');
+      if (target.reason === 'unresolved') balancer.record(host, 'local-origin');
       continue;
     }
     const upstream = await connect(target.ip, host.endpoint.port, balancer.cluster.connectTimeoutMs);
     if (socket.destroyed) return void upstream?.destroy();
     if (!upstream) {
-      balancer.record(host, 'gateway');
+      balancer.record(host, 'local-origin');
       continue;
     }
     clearTimeout(timer);

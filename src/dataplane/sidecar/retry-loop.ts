@@ -50,7 +50,7 @@ export function retriable(r: AttemptResult, policy: RetryModel): boolean {
 
 /** The outlier detection outcome of an attempt's result. */
 export function outcomeOf(r: AttemptResult): AttemptOutcome {
-  if (r.kind === 'failure') return 'gateway';
+  if (r.kind === 'failure') return 'local-origin';
   const code = r.res.statusCode ?? 0;
   if (code >= 502 && code <= 504) return 'gateway';
   return code >= 500 ? 'http5xx' : 'success';
@@ -140,7 +140,7 @@ export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
   const cancelAll = (): void => {
     for (const a of inflight.values()) {
       a.controller.abort();
-      if (perTryMs > 0 && performance.now() - a.startedAt >= perTryMs) balancer.record(a.host, 'gateway');
+      if (perTryMs > 0 && performance.now() - a.startedAt >= perTryMs) balancer.record(a.host, 'local-origin');
     }
     inflight.clear();
   };

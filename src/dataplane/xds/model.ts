@@ -12,6 +12,15 @@ export interface OutlierModel {
   intervalMs: number;
   baseEjectionMs: number;
   maxEjectionPercent: number;
+  /** `enforcing_consecutive_5xx` percent; Envoy's default 100. */
+  enforcingConsecutive5xx?: number;
+  /** `enforcing_consecutive_gateway_failure` percent; Envoy's default 0 (counted, never ejects). */
+  enforcingConsecutiveGateway?: number;
+  /** `split_external_local_origin_errors`: local-origin failures count apart (see balancer/outlier.ts). */
+  splitExternalLocalOrigin?: boolean;
+  /** `consecutive_local_origin_failure` (default 5) and its enforcing percent (default 100). */
+  consecutiveLocalOrigin?: number;
+  enforcingConsecutiveLocalOrigin?: number;
 }
 
 /** A CDS cluster. */
@@ -172,6 +181,11 @@ export function parseCluster(c: Obj): Parsed<ClusterModel> {
       intervalMs: durationMs(o.interval, 10_000),
       baseEjectionMs: durationMs(o.base_ejection_time, 30_000),
       maxEjectionPercent: u32(o.max_ejection_percent, 10),
+      enforcingConsecutive5xx: u32(o.enforcing_consecutive_5xx, 100),
+      enforcingConsecutiveGateway: u32(o.enforcing_consecutive_gateway_failure, 0),
+      splitExternalLocalOrigin: o.split_external_local_origin_errors === true,
+      consecutiveLocalOrigin: u32(o.consecutive_local_origin_failure, 5),
+      enforcingConsecutiveLocalOrigin: u32(o.enforcing_consecutive_local_origin_failure, 100),
     };
     if (model.outlier.maxEjectionPercent > 100) errors.push(`${name}: outlier_detection.max_ejection_percent > 100`);
   }
