@@ -9,7 +9,8 @@
  *   reached, and the body can be replayed (never a non-idempotent request whose bytes reached an upstream);
  * - with `hedge_on_per_try_timeout`, a try that outlives the per-try timeout is left running and another starts
  *   beside it; the first usable response wins and the others are cancelled (an error response is discarded while
- *   another try is still running, as Envoy does). Without it the per-try timeout ends the try;
+ *   another try is still running, as Envoy does). Hedges in flight are bounded by a budget (HedgeBudget).
+ *   Without hedging the per-try timeout ends the try;
  * - every outcome feeds outlier detection: connect failures, resets and timeouts as gateway errors (a hedged try
  *   counts as timed out when another try answered first).
  *
@@ -72,7 +73,25 @@ export interface RetryLoopOptions {
   start: number;
 }
 
+/**
+ * A retry budget for hedged tries (after Envoy's `retry_budget`: 20 % of the cluster's active requests, at least
+ * 3): hedging multiplies the load on a service that is slow rather than dead, so a hedge waits (and is asked
+ * again 25 ms later) while the budget is spent. Retries after a failure are not held back: the request they
+ * replay never reached an answer, and dropping them would lose requests during a failover.
+ */
+class HedgeBudget {
+  activeRequests = 0;
+  activeHedges = 0;
+  allows(): boolean {
+    return this.activeHedges < Math.max(3, 0.2 * this.activeRequests);
+  }
+}
+const budgets = new WeakMap<ClusterBalancer, HedgeBudget>();
+const HEDGE_RECHECK_MS = 25;
+
 interface Inflight {
+  /** Started by the per-try timer beside a running try (counts against the hedge budget while it runs). */
+  hedge: boolean;
   host: Host;
   controller: AbortController;
   startedAt: number;
@@ -85,6 +104,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** Runs the attempts of one request; see the module comment. */
 export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
+  let budget = budgets.get(o.balancer);
+  if (!budget) budgets.set(o.balancer, (budget = new HedgeBudget()));
+  budget.activeRequests++;
+  try {
+    return await attemptsWithin(o, budget);
+  } finally {
+    budget.activeRequests--;
+  }
+}
+
+async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise<Final> {
   const { balancer, vh, body, method } = o;
   const policy = vh.retry;
   const maxAttempts = 1 + (policy?.numRetries ?? 0);
@@ -97,8 +127,9 @@ export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
   const inflight = new Map<number, Inflight>();
   let launched = 0;
   let last: AttemptResult | undefined;
+  let hedgeAt = Infinity;
 
-  const launch = (): boolean => {
+  const launch = (hedge = false): boolean => {
     const frequency = policy?.priorityUpdateFrequency ?? 0;
     if (frequency > 0 && attempted.length >= frequency && attempted.length % frequency === 0) {
       excludedPriorities = new Set(attempted.map((h) => h.priority));
@@ -128,8 +159,13 @@ export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
       timeoutMs: Number.isFinite(limit) ? Math.max(1, Math.round(limit)) : 0,
       signal: controller.signal,
     }).then((r) => ({ kind: 'done' as const, id, r }));
-    inflight.set(id, { host, controller, startedAt: performance.now(), done });
+    inflight.set(id, { hedge, host, controller, startedAt: performance.now(), done });
+    if (hedge) budget.activeHedges++;
+    hedgeAt = performance.now() + perTryMs;
     return true;
+  };
+  const ended = (a: Inflight): void => {
+    if (a.hedge) budget.activeHedges--;
   };
   /**
    * Cancels the tries still running once one has answered. A try that had already outlived its per-try timeout
@@ -139,6 +175,7 @@ export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
    */
   const cancelAll = (): void => {
     for (const a of inflight.values()) {
+      ended(a);
       a.controller.abort();
       if (perTryMs > 0 && performance.now() - a.startedAt >= perTryMs) balancer.record(a.host, 'local-origin');
     }
@@ -149,9 +186,8 @@ export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
   while (inflight.size > 0) {
     const timers: NodeJS.Timeout[] = [];
     const wakes: Promise<Wake>[] = [...inflight.values()].map((a) => a.done);
-    const newest = [...inflight.values()].at(-1)!;
     if (hedging && launched < maxAttempts && body.canHedge(method)) {
-      const wait = newest.startedAt + perTryMs - performance.now();
+      const wait = hedgeAt - performance.now();
       wakes.push(
         new Promise((resolve) => timers.push(setTimeout(() => resolve({ kind: 'hedge' }), Math.max(0, wait)))),
       );
@@ -169,13 +205,15 @@ export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
       return { kind: 'reply', code: 504, text: REASONS.timeout };
     }
     if (wake.kind === 'hedge') {
-      // The newest try outlived its per-try timeout: another try starts beside it.
-      if (!launch()) hedging = false;
+      // The newest try outlived its per-try timeout: another try starts beside it, budget permitting.
+      if (!budget.allows()) hedgeAt = performance.now() + HEDGE_RECHECK_MS;
+      else if (!launch(true)) hedging = false;
       continue;
     }
     const attempt = inflight.get(wake.id);
     inflight.delete(wake.id);
     if (!attempt) continue;
+    ended(attempt);
     const r = wake.r;
     balancer.record(attempt.host, outcomeOf(r));
     const retry = policy !== undefined && retriable(r, policy);
