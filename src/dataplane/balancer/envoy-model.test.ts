@@ -69,9 +69,10 @@ function envoyShares(cluster: ModelCluster): Map<string, number> {
   const add = (k: string, v: number) => shares.set(k, (shares.get(k) ?? 0) + v);
   cluster.forEach((locs, p) => {
     if (panic[p]) {
-      // AllHosts: every host of the level alike, localities ignored.
+      // AllHosts: every host of the level alike, localities ignored, whichever load (healthy or degraded) chose it.
       const n = levels[p]!.n;
-      locs.forEach((l, li) => l.hosts.forEach((_, hi) => add(`${p}/${li}/${hi}`, hLoad[p]! / 100 / n)));
+      const load = hLoad[p]! + dLoad[p]!;
+      locs.forEach((l, li) => l.hosts.forEach((_, hi) => add(`${p}/${li}/${hi}`, load / 100 / n)));
       return;
     }
     for (const [cls, load] of [
@@ -150,7 +151,17 @@ describe("the balancer against a reference model of Envoy's algorithm", () => {
           );
         }
       }),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        examples: [
+          [
+            [
+              [{ weight: 1, hosts: ['degraded', 'unhealthy', 'unhealthy', 'unhealthy', 'unhealthy'] }],
+              [{ weight: 1, hosts: ['healthy', 'unhealthy'] }],
+            ],
+          ],
+        ],
+      },
     );
   });
 });
