@@ -155,4 +155,45 @@ describe('cluster balancer', () => {
     assert.deepEqual(spread(b, 5, { excludePriorities: new Set([0]) }), { gw: 5 });
     assert.deepEqual(spread(b, 4, { excludePriorities: new Set([0, 1]) }), { a: 2, b: 2 }, 'all excluded: original');
   });
+  it("the walkthrough's failover: retries leave a dead local host for the gateways, which take all once it is ejected", () => {
+    // The EDS the productpage sidecar holds for details in cluster-1 while details-v1 goes to 0 (seen in its
+    // /clusters): the local pod at P0 (still HEALTHY until the control plane drops it), three gateway addresses of
+    // cluster-2 at P1; then the local host gone and the gateways at P0. Outlier detection as the mesh sends it.
+    const b = new ClusterBalancer({
+      name: 'outbound|9080||details.bookinfo.svc.cluster.local',
+      discovery: 'EDS',
+      connectTimeoutMs: 1000,
+      outlier: { ...outlier, consecutive5xx: 5, consecutiveGatewayErrors: 5, enforcingConsecutiveGateway: 100 },
+    });
+    b.setEndpoints(assignment([ep('local')], [ep('gw1'), ep('gw2'), ep('gw3')]));
+    const now = 2_000_000;
+    const served: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const first = b.pick({ now })!;
+      assert.equal(first.endpoint.host, 'local', 'P0 keeps 100 % while EDS says healthy and nothing ejected it');
+      b.record(first, 'local-origin', now); // connection refused: the pod is gone
+      const retry = b.pick({
+        now,
+        exclude: new Set([first.key]),
+        selectionAttempts: 5,
+        excludePriorities: new Set([first.priority]),
+      })!;
+      served.push(retry.endpoint.host);
+    }
+    assert.deepEqual(served.sort(), ['gw1', 'gw1', 'gw2', 'gw2', 'gw3']);
+    assert.equal(b.status(now).find((h) => h.address === 'local:15006')?.ejected, true, 'fifth failure ejects');
+    assert.deepEqual(b.priorityState(now).healthyLoad, [0, 100]);
+    assert.deepEqual(spread(b, 6, { now }), { gw1: 2, gw2: 2, gw3: 2 });
+    // The control plane drops the terminated pod: the gateway addresses become the only level (P0).
+    const gateways = [ep('gw1'), ep('gw2'), ep('gw3')];
+    b.setEndpoints({
+      clusterName: 'outbound|9080||details.bookinfo.svc.cluster.local',
+      overprovisioning: 1.4,
+      localities: [
+        { locality: { region: 'remote', zone: '', subZone: '' }, priority: 0, weight: 3, endpoints: gateways },
+      ],
+    });
+    assert.deepEqual(b.priorityState(now).healthyLoad, [100]);
+    assert.deepEqual(spread(b, 6, { now }), { gw1: 2, gw2: 2, gw3: 2 });
+  });
 });
