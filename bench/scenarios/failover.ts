@@ -6,12 +6,15 @@
  * - graceful: the control plane pushes an endpoint set without them (a scale to 0), then with them again;
  * - hard-kill: every local process is killed -9, then started again on the same address;
  * - silent-stop: every local process is SIGSTOPped (connections open, nothing answers), then SIGCONTed.
+ * - remote-kill: the local endpoints are gone (as in graceful) and then one of the two remote endpoints (the
+ *   replicas behind the remote East-West gateway's addresses) is killed -9; the other one must take every request.
  * Reported per case: requests sent and failed, time from the break to the first success served by the remote
  * endpoint, time from the restore (EDS pushed / processes listening / SIGCONT sent) to the first success served
- * locally again, and the slowest request. Time ratios are to the per-try timeout (silent target: failover <=
- * per-try timeout x attempts). Retry and timeout values are the mesh's route defaults (2 retries, 1 s per try,
- * 10 s per request); outlier detection is the generated DestinationRule's (5 consecutive errors, 100 %) with a
- * 1 s base ejection instead of 30 s so failback fits in a few seconds.
+ * locally again, and the slowest request. Time ratios are to the per-try timeout. Retry, hedging and timeout
+ * settings are the mesh's route defaults (RETRY_POLICY of src/mesh/translate/routes.ts: 2 retries,
+ * previous_hosts + previous_priorities, 1 s per try; 10 s per request); outlier detection is
+ * the generated DestinationRule's (5 consecutive errors, 100 %) with a 1 s base ejection instead of 30 s so
+ * failback fits in a few seconds.
  */
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { BenchMesh, randomLoopback } from '../lib/mesh.js';
@@ -21,12 +24,13 @@ import type { TestAdsServer } from '../../test/support/ads-server.js';
 import { spawnApp, viaProxy } from '../../test/support/proxies.js';
 import type { AppProcess } from '../../test/support/proxies.js';
 import { edsFor, serveSidecarConfig } from '../../test/support/xds-resources.js';
+import { RETRY_POLICY, ROUTE_TIMEOUT_MS } from '../../src/mesh/translate/routes.js';
+
+const durationMs = (d: { seconds: number; nanos: number }): number => d.seconds * 1000 + d.nanos / 1e6;
 import type { TestService } from '../../test/support/xds-resources.js';
 
 const RATE = 200;
-const PER_TRY_MS = 1000;
-const RETRIES = 2;
-const ROUTE_TIMEOUT_MS = 10_000;
+const PER_TRY_MS = durationMs(RETRY_POLICY.per_try_timeout);
 const BEFORE_MS = 1000;
 const OUTAGE_MS = 4000;
 const AFTER_MS = 6000;
@@ -37,12 +41,14 @@ interface Topology {
   name: string;
   p0: AppProcess[];
   p1: AppProcess;
+  /** A second remote endpoint (only the remote-kill case has one). */
+  p1b?: AppProcess;
   ads: TestAdsServer;
   svc: TestService;
 }
 
 interface FailoverCase {
-  name: 'graceful' | 'hard-kill' | 'silent-stop';
+  name: 'graceful' | 'hard-kill' | 'silent-stop' | 'remote-kill';
   /** Breaks every local endpoint. */
   breakLocal(t: Topology): Promise<void>;
   /** Resolves when the local endpoints can answer again. */
@@ -74,6 +80,20 @@ const CASES: FailoverCase[] = [
     },
   },
   {
+    name: 'remote-kill',
+    async breakLocal(t) {
+      // The local copy is gone (scaled to 0: only the remote locality, compacted to priority 0), then one remote
+      // replica dies without a word.
+      const remoteOnly = t.svc.endpoints.filter((e) => e.priority === 1).map((e) => ({ ...e, priority: 0 }));
+      t.ads.set('endpoint', edsFor([{ ...t.svc, endpoints: remoteOnly }]));
+      await sleep(500);
+      await t.p1b?.kill('SIGKILL');
+    },
+    async restoreLocal(t) {
+      t.ads.set('endpoint', edsFor([t.svc]));
+    },
+  },
+  {
     name: 'silent-stop',
     async breakLocal(t) {
       for (const a of t.p0) a.child.kill('SIGSTOP');
@@ -89,21 +109,23 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function runCase(mesh: BenchMesh, c: FailoverCase): Promise<BenchRow[]> {
   const p0 = await Promise.all([0, 1, 2].map((i) => spawnApp(`${c.name}-local-${i + 1}`, randomLoopback(), 9080)));
   const p1 = await spawnApp(`${c.name}-remote`, randomLoopback(), 9080);
+  const p1b = c.name === 'remote-kill' ? await spawnApp(`${c.name}-remote`, randomLoopback(), 9080) : undefined;
   const ads = await mesh.adsServer();
   const svc: TestService = {
     name: 'details',
     namespace: 'bench',
     port: 9080,
-    retries: RETRIES,
-    perTryTimeoutMs: PER_TRY_MS,
     timeoutMs: ROUTE_TIMEOUT_MS,
+    routePolicy: { retry_policy: RETRY_POLICY },
     outlier: { consecutive5xx: 5, baseEjectionMs: 1000, maxEjectionPercent: 100 },
     endpoints: [
       ...p0.map((a) => ({ address: a.host, port: a.port, priority: 0, locality: { region: 'eu-west-2' } })),
-      { address: p1.host, port: p1.port, priority: 1, locality: { region: 'eu-west-1' } },
+      ...[p1, p1b].flatMap((a) =>
+        a ? [{ address: a.host, port: a.port, priority: 1, locality: { region: 'eu-west-1' } }] : [],
+      ),
     ],
   };
-  const t: Topology = { name: c.name, p0, p1, ads, svc };
+  const t: Topology = { name: c.name, p0, p1, ...(p1b ? { p1b } : {}), ads, svc };
   const ip = randomLoopback();
   serveSidecarConfig(ads, { podIp: ip, namespace: 'bench', services: [svc] });
   const sidecar = await mesh.sidecar(ip, ads.address, `client-${c.name}`, 'cluster-1');
@@ -144,7 +166,9 @@ async function runCase(mesh: BenchMesh, c: FailoverCase): Promise<BenchRow[]> {
     // SIGKILL also ends a stopped process; the mesh's killAll catches anything left if this throws first.
     sidecar.kill('SIGKILL');
     // (AppProcess.kill waits for an exit, so only ask processes that have not exited yet.)
-    const alive = [...t.p0, t.p1].filter((a) => a.child.exitCode === null && a.child.signalCode === null);
+    const alive = [...t.p0, t.p1, ...(t.p1b ? [t.p1b] : [])].filter(
+      (a) => a.child.exitCode === null && a.child.signalCode === null,
+    );
     await Promise.all(alive.map((a) => a.kill('SIGKILL')));
   }
 }
@@ -198,8 +222,9 @@ function round(x: number, digits = 1): number {
 const scenario: Scenario = {
   name: 'failover',
   description:
-    'graceful / kill -9 / SIGSTOP of every local endpoint at 200 GET/s: failed requests, time to the remote, ' +
-    'time back (ratios to the 1 s per-try timeout; NaN = never)',
+    'graceful / kill -9 / SIGSTOP of every local endpoint, and kill -9 of a remote replica with the local copy ' +
+    'gone, at 200 GET/s: failed requests, time to the remote, time back (ratios to the 1 s per-try timeout; ' +
+    'NaN = never)',
   async run(): Promise<BenchRow[]> {
     const mesh = await BenchMesh.create();
     try {

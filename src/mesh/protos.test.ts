@@ -18,6 +18,7 @@ const SAMPLES: Record<keyof typeof EXTENSION_TYPE_URLS, XdsObject> = {
   upstreamTlsContext: { sni: 'outbound_.9080_._.details.bookinfo.svc.cluster.local' },
   downstreamTlsContext: { require_client_certificate: { value: true } },
   previousHosts: {},
+  previousPriorities: { update_frequency: 2 },
 };
 
 test('an Any of every extension type the translation uses decodes back with its fields', () => {

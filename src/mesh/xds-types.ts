@@ -26,6 +26,7 @@ export const EXTENSION_TYPE_URLS = Object.freeze({
   upstreamTlsContext: `${T}envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext`,
   downstreamTlsContext: `${T}envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext`,
   previousHosts: `${T}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
+  previousPriorities: `${T}envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig`,
 });
 
 /** The per-proxy output of translation, one list per xDS type, each sorted by resource name. */

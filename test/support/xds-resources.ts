@@ -5,6 +5,8 @@ import type { ResourceKind } from '../../src/dataplane/xds/protos.js';
 
 const HCM = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
+const PREVIOUS_PRIORITIES =
+  'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig';
 const TCP_PROXY = 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 
 /** An endpoint as tests describe it. */
@@ -29,6 +31,11 @@ export interface TestService {
   perTryTimeoutMs?: number;
   timeoutMs?: number;
   outlier?: { consecutive5xx?: number; baseEjectionMs?: number; maxEjectionPercent?: number };
+  /**
+   * The route's whole `retry_policy` and `hedge_policy` (e.g. the mesh's defaults, `RETRY_POLICY` and
+   * `HEDGE_POLICY` of src/mesh/translate/routes.ts); when unset, `retries`/`perTryTimeoutMs` build a plain one.
+   */
+  routePolicy?: { retry_policy: object; hedge_policy?: object };
   /**
    * SPIFFE IDs of the service's server workloads, carried on each mTLS endpoint. Default: the identity the
    * fixtures give a server, `spiffe://cluster-2.local/ns/<namespace>/sa/bookinfo-<name>`.
@@ -171,13 +178,23 @@ export function rdsFor(services: TestService[], clientNs: string) {
               route: {
                 cluster: clusterName(s),
                 timeout: dur(s.timeoutMs ?? 5000),
-                retry_policy: {
-                  retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes,reset',
-                  num_retries: { value: s.retries ?? 2 },
-                  per_try_timeout: dur(s.perTryTimeoutMs ?? 2000),
-                  retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }],
-                  retriable_status_codes: [503],
-                },
+                ...(s.routePolicy ?? {
+                  retry_policy: {
+                    retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes,reset',
+                    num_retries: { value: s.retries ?? 2 },
+                    per_try_timeout: dur(s.perTryTimeoutMs ?? 2000),
+                    retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }],
+                    // As the mesh's default: a retry leaves the priority levels already attempted.
+                    retry_priority: {
+                      name: 'envoy.retry_priorities.previous_priorities',
+                      typed_config: {
+                        '@type': PREVIOUS_PRIORITIES,
+                        update_frequency: 1,
+                      },
+                    },
+                    retriable_status_codes: [503],
+                  },
+                }),
               },
             },
           ],

@@ -84,20 +84,20 @@ export async function handlePassthrough(socket: Socket, o: PassthroughOptions): 
   const tried = new Set<string>();
   let selfDial = false;
   for (let i = 0; i < (o.maxConnectAttempts ?? 2); i++) {
-    const host = balancer.pick(tried);
+    const host = balancer.pick({ exclude: tried });
     if (!host) break;
     tried.add(host.key);
     const target = await o.own.resolve(host.endpoint.host);
     if (socket.destroyed) return;
     if (!target.ok) {
       selfDial ||= target.reason === 'self';
-      if (target.reason === 'unresolved') balancer.record(host, 'gateway');
+      if (target.reason === 'unresolved') balancer.record(host, 'local-origin');
       continue;
     }
     const upstream = await connect(target.ip, host.endpoint.port, balancer.cluster.connectTimeoutMs);
     if (socket.destroyed) return void upstream?.destroy();
     if (!upstream) {
-      balancer.record(host, 'gateway');
+      balancer.record(host, 'local-origin');
       continue;
     }
     clearTimeout(timer);

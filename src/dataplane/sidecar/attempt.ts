@@ -34,11 +34,12 @@ export interface AttemptOptions {
    * The per-try timeout: time allowed from the connection being ready (new and handshaken, or taken from the pool)
    * until response headers (0 = none). As in Envoy, whose router arms it when the pool hands over a connection,
    * connecting is bounded by `connectTimeoutMs` instead, so a slow TLS handshake is not mistaken for a silent
-   * backend and thrown away on retry.
+   * backend and thrown away on retry. The route timeout, which bounds all tries with their connecting, is the retry
+   * loop's (retry-loop.ts).
    */
   timeoutMs: number;
-  /** What is left of the route timeout, which bounds the whole attempt, connecting included (0 = none). */
-  deadlineMs?: number;
+  /** Cancels the attempt (another try won): it resolves as a `reset` failure and its request is destroyed. */
+  signal?: AbortSignal;
 }
 
 /** Runs one attempt. The caller owns the response stream when `kind === 'response'`. */
@@ -100,8 +101,10 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         }, o.connectTimeoutMs),
       );
     });
-    if (o.deadlineMs !== undefined && o.deadlineMs > 0) {
-      timers.push(setTimeout(() => fail('timeout', `route timeout: no response in time`), o.deadlineMs));
+    if (o.signal) {
+      const onAbort = (): void => fail('reset', 'cancelled: another try answered first');
+      if (o.signal.aborted) onAbort();
+      else o.signal.addEventListener('abort', onAbort, { once: true });
     }
     req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
     req.on('error', (err: NodeJS.ErrnoException) => {

@@ -78,6 +78,14 @@ export class RequestBody {
     return !this.bodyBytesSent || IDEMPOTENT.has(method.toUpperCase());
   }
 
+  /**
+   * Whether a hedged try may start beside a running one: the whole body is here (so every try gets all of it)
+   * and replaying it is safe for the method (no body sent yet, or an idempotent method).
+   */
+  canHedge(method: string): boolean {
+    return this.ended && this.buffered && (!this.bodyBytesSent || IDEMPOTENT.has(method.toUpperCase()));
+  }
+
   /** Streams the body (buffered part first, then the rest as it arrives) into a new attempt. */
   attach(sink: Writable): void {
     this.sink = sink;

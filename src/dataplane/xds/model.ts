@@ -12,6 +12,15 @@ export interface OutlierModel {
   intervalMs: number;
   baseEjectionMs: number;
   maxEjectionPercent: number;
+  /** `enforcing_consecutive_5xx` percent; Envoy's default 100. */
+  enforcingConsecutive5xx?: number;
+  /** `enforcing_consecutive_gateway_failure` percent; Envoy's default 0 (counted, never ejects). */
+  enforcingConsecutiveGateway?: number;
+  /** `split_external_local_origin_errors`: local-origin failures count apart (see balancer/outlier.ts). */
+  splitExternalLocalOrigin?: boolean;
+  /** `consecutive_local_origin_failure` (default 5) and its enforcing percent (default 100). */
+  consecutiveLocalOrigin?: number;
+  enforcingConsecutiveLocalOrigin?: number;
 }
 
 /** A CDS cluster. */
@@ -29,6 +38,11 @@ export interface EndpointModel {
   host: string;
   port: number;
   healthy: boolean;
+  /**
+   * EDS `DEGRADED`: the host takes traffic only once healthy capacity runs out (Envoy's degraded load). Unset
+   * means not degraded.
+   */
+  degraded?: boolean;
   weight: number;
   /** `istio` when the peer speaks mTLS (transport socket match metadata), else plaintext. */
   tlsMode: 'istio' | 'disabled';
@@ -66,6 +80,18 @@ export interface RetryModel {
   retriableStatusCodes: ReadonlySet<number>;
   /** previous_hosts predicate: retry on another host. */
   otherHost: boolean;
+  /** `host_selection_retry_max_attempts`: redraws when the predicate rejects a host (Envoy's default 1). */
+  hostSelectionAttempts: number;
+  /**
+   * `previous_priorities` retry priority's `update_frequency`: every this many attempts, the priorities of the
+   * hosts attempted so far are excluded from the load of later attempts. 0 = no retry priority.
+   */
+  priorityUpdateFrequency: number;
+  /**
+   * Route's `hedge_policy.hedge_on_per_try_timeout`: when a try outlives the per-try timeout it is not cancelled;
+   * another try starts beside it and the first usable response wins.
+   */
+  hedgeOnPerTryTimeout: boolean;
 }
 
 /** A virtual host of the `outbound` route configuration (first route, `prefix: /`). */
@@ -155,6 +181,11 @@ export function parseCluster(c: Obj): Parsed<ClusterModel> {
       intervalMs: durationMs(o.interval, 10_000),
       baseEjectionMs: durationMs(o.base_ejection_time, 30_000),
       maxEjectionPercent: u32(o.max_ejection_percent, 10),
+      enforcingConsecutive5xx: u32(o.enforcing_consecutive_5xx, 100),
+      enforcingConsecutiveGateway: u32(o.enforcing_consecutive_gateway_failure, 0),
+      splitExternalLocalOrigin: o.split_external_local_origin_errors === true,
+      consecutiveLocalOrigin: u32(o.consecutive_local_origin_failure, 5),
+      enforcingConsecutiveLocalOrigin: u32(o.enforcing_consecutive_local_origin_failure, 100),
     };
     if (model.outlier.maxEjectionPercent > 100) errors.push(`${name}: outlier_detection.max_ejection_percent > 100`);
   }
@@ -194,6 +225,7 @@ export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
         host,
         port,
         healthy: status === 'UNKNOWN' || status === 'HEALTHY',
+        ...(status === 'DEGRADED' ? { degraded: true } : {}),
         weight: u32(eo.load_balancing_weight, 1) || 1,
         tlsMode,
         ...(clusterId ? { clusterId } : {}),
@@ -214,6 +246,22 @@ export function parseEndpoints(a: Obj): Parsed<EndpointsModel> {
   return errors.length
     ? { ok: false, errors: [...new Set(errors)] }
     : { ok: true, value: { clusterName, overprovisioning: factor / 100, localities } };
+}
+
+/** Redraws of a host per attempt are bounded (each is a balancer pick). */
+const MAX_HOST_SELECTION_ATTEMPTS = 16;
+
+/** `update_frequency` of a `previous_priorities` retry priority; 0 when there is none. Other kinds are errors. */
+function retryPriorityFrequency(rp: unknown, where: string, errors: string[]): number {
+  if (rp === undefined || rp === null) return 0;
+  const name = str(obj(rp).name);
+  if (!name.includes('previous_priorities')) {
+    errors.push(`${where}: retry_priority: ${name || '(unnamed)'} is not supported (previous_priorities)`);
+    return 0;
+  }
+  const frequency = num(obj(obj(rp).typed_config).update_frequency, 0);
+  if (!(frequency > 0)) errors.push(`${where}: retry_priority: update_frequency must be > 0`);
+  return frequency > 0 ? frequency : 0;
 }
 
 const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
@@ -240,6 +288,9 @@ export function parseRouteConfig(r: Obj): Parsed<RouteConfigModel> {
         perTryTimeoutMs: durationMs(p.per_try_timeout, 0),
         retriableStatusCodes: new Set(arr(p.retriable_status_codes).map((c) => num(c, 0))),
         otherHost: arr(p.retry_host_predicate).some((h) => str(obj(h).name).includes('previous_hosts')),
+        hostSelectionAttempts: Math.min(MAX_HOST_SELECTION_ATTEMPTS, num(p.host_selection_retry_max_attempts, 1)),
+        priorityUpdateFrequency: retryPriorityFrequency(p.retry_priority, `${name}: virtual_hosts[${i}]`, errors),
+        hedgeOnPerTryTimeout: obj(route.hedge_policy ?? vo.hedge_policy).hedge_on_per_try_timeout === true,
       };
     }
     return vh;
