@@ -52,6 +52,11 @@ export default tseslint.config(
     ['**/local/**', '**/mesh/**', '**/dataplane/**'],
     'federation depends on api and kube interfaces only, never on the embedded cluster or mesh.',
   ),
+  boundary(
+    ['src/install/**'],
+    ['**/local/**', '**/mesh/**', '**/dataplane/**', '**/mgmt/**', '**/cli/**', '**/kube/**'],
+    'install is pure: flags in, manifests out, from the resource model and the federation\'s kinds.',
+  ),
   boundary(['src/dataplane/**'], ['**/mesh/**', '**/local/**'], 'the data plane only speaks xDS to the control plane.'),
   boundary(
     ['src/cli/**', 'ui/**'],

@@ -13,6 +13,7 @@
  * - MB06xx: identity: the CA and workload certificates
  * - MB08xx: the embedded mesh control plane (xDS)
  * - MB09xx: the data plane (sidecars and gateways)
+ * - MB12xx: `meshbridge install`: the production manifests
  * - MB70xx: the federation's plan (warnings on what it cannot generate)
  * - MB71xx: the Kubernetes client
  * - MB90xx: the management plane's API (with the HTTP status it answers)
@@ -91,6 +92,7 @@ export const CODES = Object.freeze({
   XDS_MISSING_NODE: entry('MB0806', 'error', 'ADS stream whose first request names no node'),
   PROXY_CONFIG: entry('MB0901', 'error', 'proxy environment missing or invalid'),
   UPSTREAM_IDENTITY: entry('MB0902', 'error', "upstream certificate is not the destination service's identity"),
+  INSTALL_BAD_OPTION: entry('MB1201', 'error', 'install flag out of range or malformed'),
   PLAN_EXPOSES_ALL: entry('MB7001', 'warning', 'East-West setting exposes every service of the workspace'),
   PLAN_NO_GATEWAY_ADDRESS: entry('MB7002', 'warning', 'selected gateway has no address yet'),
   PLAN_UNRESOLVED_ADDRESS: entry('MB7003', 'warning', 'gateway address is a DNS name that did not resolve'),

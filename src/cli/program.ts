@@ -13,6 +13,7 @@ import { registerMgmtDelete } from './commands/mgmt-delete.js';
 import { registerMgmtGet } from './commands/mgmt-get.js';
 import { registerMgmtStatus } from './commands/mgmt-status.js';
 import { registerServer } from './commands/server.js';
+import { registerInstall } from './commands/install.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -33,6 +34,7 @@ const modules: CommandModule[] = [
   registerServer,
   registerExplain,
   registerController,
+  registerInstall,
 ];
 
 export function buildProgram(): Command {

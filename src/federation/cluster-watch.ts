@@ -7,7 +7,8 @@ import type { ClusterClient, KObject, WatchedKind } from '../kube/client.js';
 import { MANAGED_SELECTOR, OWNED_KINDS } from './apply.js';
 import type { RawClusterObjects } from './inventory.js';
 
-const INVENTORY_KINDS = ['Namespace', 'Node', 'Pod', 'Service', 'IngressGateway'] as const;
+/** The kinds the controller reads in every cluster (RBAC for them: src/install/rbac.ts). */
+export const INVENTORY_KINDS = ['Namespace', 'Node', 'Pod', 'Service', 'IngressGateway'] as const;
 
 /** Options of `ClusterWatch`. */
 export interface ClusterWatchOptions {

@@ -9,6 +9,7 @@ export { decideTarget, type NotTargetReason, type TargetDecision } from './targe
 export { explainFailover, formatExplain, type ExplainReport } from './explain.js';
 export { diff, applyChanges, MANAGED_SELECTOR, OWNED_KINDS, type Change, type ApplyResult } from './apply.js';
 export { startFederation, type FederationOptions } from './bootstrap.js';
+export { INVENTORY_KINDS } from './cluster-watch.js';
 export { FederationController, type FederationControllerOptions, type ReconcileResult } from './controller.js';
 export {
   HttpConfigSource,

@@ -59,6 +59,15 @@ function tlsOf(opts: ServerOptions): ServerTls | undefined {
   return { certPem: readPem('--tls-cert', cert), keyPem: readPem('--tls-key', key) };
 }
 
+/**
+ * The store URL from `--store` or MESHBRIDGE_STORE (how a pod gets a PostgreSQL URL from a Secret without it showing
+ * in its command line); neither means the default SQLite file in the home.
+ */
+function storeOf(flag: string | undefined): { store?: string } {
+  const url = flag ?? process.env.MESHBRIDGE_STORE;
+  return url ? { store: url } : {};
+}
+
 /** Per-organization limits from flags or MESHBRIDGE_ORG_MAX_OBJECTS/MESHBRIDGE_ORG_MAX_BYTES. */
 function limitsOf(opts: ServerOptions): Partial<MgmtLimits> {
   const objects = opts.orgMaxObjects ?? process.env.MESHBRIDGE_ORG_MAX_OBJECTS;
@@ -75,7 +84,7 @@ export function registerServer(program: Command): void {
     .command('server')
     .description('run the management plane (REST API, store, auth) in the foreground')
     .option('--listen <host:port>', 'address to listen on (port 0 picks a free port)', '127.0.0.1:0')
-    .option('--store <url>', 'sqlite:PATH or postgres://... (default sqlite:<home>/mgmt.db)')
+    .option('--store <url>', 'sqlite:PATH or postgres://... (or $MESHBRIDGE_STORE; default sqlite:<home>/mgmt.db)')
     .option('--home <dir>', 'state directory (default $MESHBRIDGE_HOME or ./.meshbridge)')
     .option('--kubeconfig <file>', 'clusters the web UI shows (default <home>/kubeconfig when it exists)')
     .option('--prometheus <url>', 'read live traffic for the web UI from this Prometheus instead of the sidecars')
@@ -103,7 +112,7 @@ export function registerServer(program: Command): void {
         ...(tls === undefined ? {} : { tls }),
         plainHttp: opts.plainHttp === true,
         limits: limitsOf(opts),
-        ...(opts.store ? { store: opts.store } : {}),
+        ...storeOf(opts.store),
         ...(ui === undefined ? {} : { ui }),
       });
       process.stderr.write(`management plane listening on ${running.url} (store ${running.storeUrl}, home ${home})\n`);
@@ -129,7 +138,7 @@ export function registerServer(program: Command): void {
     .option('--tenant <tenant>', 'scope: tenant')
     .option('--workspace <workspace>', 'scope: workspace')
     .option('--home <dir>', 'state directory (default $MESHBRIDGE_HOME or ./.meshbridge)')
-    .option('--store <url>', 'store URL (default sqlite:<home>/mgmt.db)')
+    .option('--store <url>', 'store URL (or $MESHBRIDGE_STORE; default sqlite:<home>/mgmt.db)')
     .option('--out <file>', 'token file (default <home>/tokens/<name>)')
     .action(async (opts: TokenOptions) => {
       const file = await createTokenFile({
@@ -137,7 +146,7 @@ export function registerServer(program: Command): void {
         name: opts.name,
         role: opts.role,
         scope: { organization: opts.org, tenant: opts.tenant, workspace: opts.workspace },
-        ...(opts.store === undefined ? {} : { store: opts.store }),
+        ...storeOf(opts.store),
         ...(opts.out === undefined ? {} : { out: opts.out }),
       });
       process.stdout.write(`token ${opts.name} (${opts.role}) written to ${file}\n`);
