@@ -23,5 +23,6 @@ export { HttpStatusSink, MemoryStatusSink, type StatusReport, type StatusSink } 
 export { statusReports } from './status-report.js';
 export { kubeconfigConnector, readInventory } from './connect.js';
 export { evaluate, loadConfig, type ConfigOrigin, type Evaluation } from './session.js';
+export { dryRun, formatDryRun, type ClusterDryRun, type DryRunReport } from './dry-run.js';
 export { systemResolver, resolveGatewayNames, type Resolver } from './resolve.js';
 export * from './types.js';

@@ -1,9 +1,11 @@
 /**
  * `meshbridge controller --kubeconfig PATH --mgmt URL --token-file F`: runs the federation controller (production)
- * until SIGINT/SIGTERM. Generated objects stay in the clusters when it stops.
+ * until SIGINT/SIGTERM. Generated objects stay in the clusters when it stops. With `--dry-run` it reads the
+ * configuration and every cluster once, prints per cluster what it would create, update and delete, writes nothing
+ * and exits.
  */
 import type { Command } from 'commander';
-import { startFederation } from '../../federation/index.js';
+import { dryRun, formatDryRun, kubeconfigConnector, loadConfig, startFederation } from '../../federation/index.js';
 import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
 interface ControllerOptions {
@@ -12,6 +14,8 @@ interface ControllerOptions {
   tokenFile?: string;
   caFile?: string;
   debounce: string;
+  dryRun?: boolean;
+  output: string;
 }
 
 export function registerController(program: Command): void {
@@ -26,6 +30,8 @@ export function registerController(program: Command): void {
       "CA bundle that verifies the management plane (or $MESHBRIDGE_CA_FILE; default: mgmt.json's)",
     )
     .option('--debounce <ms>', 'quiet time before re-planning after a change', '100')
+    .option('--dry-run', 'print, per cluster, what it would create, update and delete; write nothing, then exit')
+    .option('-o, --output <format>', 'with --dry-run: text or json', 'text')
     .action(async (opts: ControllerOptions) => {
       const defaults = federationDefaults();
       const url = opts.mgmt ?? defaults.mgmtUrl;
@@ -36,6 +42,14 @@ export function registerController(program: Command): void {
       if (!Number.isFinite(debounceMs) || debounceMs < 0)
         throw new Error(`--debounce must be a number of ms, got ${opts.debounce}`);
       const fetch = mgmtFetchFor({ url, ...(opts.caFile ? { caFile: opts.caFile } : {}) });
+      if (opts.dryRun) {
+        if (opts.output !== 'text' && opts.output !== 'json')
+          throw new Error(`-o must be text or json, got ${opts.output}`);
+        const config = await loadConfig({ type: 'mgmt', url, token, fetch });
+        const report = await dryRun({ config, connect: kubeconfigConnector(opts.kubeconfig ?? defaults.kubeconfig) });
+        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatDryRun(report));
+        return;
+      }
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const kubeconfig = opts.kubeconfig ?? defaults.kubeconfig;
       const controller = await startFederation({ url, token, fetch, kubeconfig, debounceMs, log });

@@ -1,0 +1,79 @@
+/**
+ * `meshbridge controller --dry-run`: what the controller would write, per cluster, from one reading of the
+ * configuration and of every cluster: the same plan and the same `diff` the running controller applies, with the
+ * writes left out. A cluster that cannot be read is reported, and its generated objects elsewhere are kept, as the
+ * controller keeps them.
+ */
+import type { ClusterClient, KObject } from '../kube/client.js';
+import { diff, MANAGED_SELECTOR, OWNED_KINDS, type Change } from './apply.js';
+import type { PlanWarning } from './plan.js';
+import type { Resolver } from './resolve.js';
+import { evaluate } from './session.js';
+import type { Cluster, FederationConfig } from './types.js';
+
+/** What the controller would do in one cluster. */
+export interface ClusterDryRun {
+  readonly cluster: string;
+  /** The changes, in the order the controller would make them; undefined when the cluster could not be read. */
+  readonly changes?: readonly Change[];
+  /** Why the cluster could not be read. */
+  readonly error?: string;
+}
+
+/** The whole dry run. */
+export interface DryRunReport {
+  readonly clusters: readonly ClusterDryRun[];
+  readonly warnings: readonly PlanWarning[];
+}
+
+/** Reads everything once, plans, and diffs each cluster's generated objects with the plan. Writes nothing. */
+export async function dryRun(options: {
+  config: FederationConfig;
+  connect: (c: Cluster) => ClusterClient;
+  resolver?: Resolver;
+}): Promise<DryRunReport> {
+  const ev = await evaluate(options);
+  const unreachable = new Map(ev.unreachable.map((u) => [u.cluster, u.message]));
+  const keepSources = new Set(unreachable.keys());
+  const clusters = await Promise.all(
+    options.config.clusters.map(async (c): Promise<ClusterDryRun> => {
+      const name = c.metadata.name;
+      const error = unreachable.get(name);
+      if (error !== undefined) return { cluster: name, error };
+      try {
+        const client = options.connect(c);
+        const actual: KObject[] = (
+          await Promise.all(OWNED_KINDS.map((k) => client.list(k, { labelSelector: MANAGED_SELECTOR })))
+        ).flat();
+        return { cluster: name, changes: diff({ desired: ev.plan.clusters[name] ?? [], actual, keepSources }) };
+      } catch (err) {
+        return { cluster: name, error: (err as Error).message };
+      }
+    }),
+  );
+  return { clusters, warnings: ev.plan.warnings };
+}
+
+/** The report as text: per cluster a count line, then one line per change (`+` create, `~` update, `-` delete). */
+export function formatDryRun(report: DryRunReport): string {
+  const lines: string[] = [];
+  for (const c of report.clusters) {
+    if (c.changes === undefined) {
+      lines.push(`${c.cluster}: not read (${c.error ?? 'unknown error'}); its objects in other clusters are kept`);
+      continue;
+    }
+    const count = (op: Change['op']) => c.changes!.filter((x) => x.op === op).length;
+    lines.push(
+      `${c.cluster}: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete`,
+    );
+    for (const change of c.changes) {
+      const o = change.op === 'delete' ? change.current : change.object;
+      const where = o.metadata?.namespace ? `${o.metadata.namespace}/` : '';
+      const sign = change.op === 'create' ? '+' : change.op === 'update' ? '~' : '-';
+      lines.push(`  ${sign} ${o.kind} ${where}${o.metadata?.name ?? ''}`);
+    }
+  }
+  for (const w of report.warnings) lines.push(`warning ${w.code}: ${w.message}`);
+  lines.push('dry run: nothing was written');
+  return `${lines.join('\n')}\n`;
+}
