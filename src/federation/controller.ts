@@ -32,7 +32,10 @@ export interface FederationControllerOptions {
   log?: (line: string) => void;
 }
 
-/** Keeps every registered cluster's generated objects equal to the plan. */
+/**
+ * Keeps every registered cluster's generated objects equal to the plan. Events: `reconciled` (result, seconds) after
+ * each pass, `reconcile-error` (error, seconds) when one failed as a whole.
+ */
 export class FederationController extends EventEmitter {
   private readonly options: Readonly<FederationControllerOptions>;
   private readonly watches = new Map<string, { watch: ClusterWatch; spec: string }>();
@@ -82,12 +85,13 @@ export class FederationController extends EventEmitter {
   private async loop(): Promise<void> {
     while (this.dirty && !this.stopped) {
       this.dirty = false;
+      const started = performance.now();
       try {
         this.last = await this.reconcileOnce();
-        this.emit('reconciled', this.last);
+        this.emit('reconciled', this.last, (performance.now() - started) / 1000);
       } catch (err) {
         this.options.log?.(`reconcile failed: ${(err as Error).message}`);
-        this.emit('reconcile-error', err);
+        this.emit('reconcile-error', err, (performance.now() - started) / 1000);
       }
     }
   }

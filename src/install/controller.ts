@@ -6,6 +6,9 @@ import type { Manifest } from './manifest.js';
 import type { InstallOptions } from './options.js';
 import { CONTAINER_SECURITY, labels, POD_SECURITY, RESOURCES, selector } from './workload.js';
 
+/** The controller's probe and metrics port (`/healthz`, `/readyz`, `/metrics`). */
+export const HEALTH_PORT = 9090;
+
 /** Where the controller finds the management plane and its Secrets. */
 export interface ControllerWiring {
   readonly mgmtUrl: string;
@@ -23,7 +26,15 @@ export function controllerDeployment(o: InstallOptions, w: ControllerWiring): Ma
       strategy: { type: 'Recreate' },
       selector: { matchLabels: selector('controller') },
       template: {
-        metadata: { labels: labels('controller') },
+        metadata: {
+          labels: labels('controller'),
+          // The common scrape convention; a Prometheus Operator user adds a PodMonitor for port `health` instead.
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(HEALTH_PORT),
+            'prometheus.io/path': '/metrics',
+          },
+        },
         spec: {
           serviceAccountName: 'meshbridge-controller',
           automountServiceAccountToken: false,
@@ -42,7 +53,13 @@ export function controllerDeployment(o: InstallOptions, w: ControllerWiring): Ma
                 '/etc/meshbridge/tls/ca.crt',
                 '--kubeconfig',
                 '/etc/meshbridge/kubeconfigs/kubeconfig',
+                '--health-listen',
+                `0.0.0.0:${HEALTH_PORT}`,
               ],
+              ports: [{ name: 'health', containerPort: HEALTH_PORT, protocol: 'TCP' }],
+              livenessProbe: { httpGet: { path: '/healthz', port: 'health' }, periodSeconds: 10, failureThreshold: 6 },
+              // Ready once a reconcile pass has completed; until then the rollout waits.
+              readinessProbe: { httpGet: { path: '/readyz', port: 'health' }, periodSeconds: 5 },
               env: [{ name: 'MESHBRIDGE_HOME', value: '/var/lib/meshbridge' }],
               resources: RESOURCES,
               securityContext: CONTAINER_SECURITY,

@@ -5,7 +5,15 @@
  * and exits.
  */
 import type { Command } from 'commander';
-import { dryRun, formatDryRun, kubeconfigConnector, loadConfig, startFederation } from '../../federation/index.js';
+import {
+  dryRun,
+  formatDryRun,
+  kubeconfigConnector,
+  loadConfig,
+  startFederation,
+  startHealthServer,
+  type HealthServer,
+} from '../../federation/index.js';
 import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
 interface ControllerOptions {
@@ -15,6 +23,7 @@ interface ControllerOptions {
   caFile?: string;
   debounce: string;
   dryRun?: boolean;
+  healthListen?: string;
   output: string;
 }
 
@@ -30,6 +39,7 @@ export function registerController(program: Command): void {
       "CA bundle that verifies the management plane (or $MESHBRIDGE_CA_FILE; default: mgmt.json's)",
     )
     .option('--debounce <ms>', 'quiet time before re-planning after a change', '100')
+    .option('--health-listen <host:port>', 'serve /healthz, /readyz and /metrics (unauthenticated, read-only) here')
     .option('--dry-run', 'print, per cluster, what it would create, update and delete; write nothing, then exit')
     .option('-o, --output <format>', 'with --dry-run: text or json', 'text')
     .action(async (opts: ControllerOptions) => {
@@ -52,13 +62,28 @@ export function registerController(program: Command): void {
       }
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const kubeconfig = opts.kubeconfig ?? defaults.kubeconfig;
+      const listen = opts.healthListen === undefined ? undefined : hostPort('--health-listen', opts.healthListen);
       const controller = await startFederation({ url, token, fetch, kubeconfig, debounceMs, log });
+      let health: HealthServer | undefined;
+      if (listen) {
+        health = await startHealthServer({ controller, ...listen });
+        log(`health and metrics on ${health.url} (/healthz, /readyz, /metrics)`);
+      }
       log(`federation controller running (management plane ${url})`);
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
+      await health?.close();
       await controller.stop();
     });
+}
+
+/** `HOST:PORT` (IPv6 in brackets) from a flag; the error names the flag. */
+function hostPort(flag: string, value: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(value);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) throw new Error(`${flag} must be HOST:PORT, got ${value}`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
