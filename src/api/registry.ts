@@ -202,6 +202,16 @@ export const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     scope: 'cluster',
   }),
+  k({
+    group: 'coordination.k8s.io',
+    versions: ['v1'],
+    kind: 'Lease',
+    plural: 'leases',
+    singular: 'lease',
+    shortNames: [],
+    namespaced: true,
+    scope: 'cluster',
+  }),
   // Istio (networking.istio.io)
   k({
     group: 'networking.istio.io',

@@ -10,6 +10,7 @@ export { explainFailover, formatExplain, type ExplainReport } from './explain.js
 export { diff, applyChanges, MANAGED_SELECTOR, OWNED_KINDS, type Change, type ApplyResult } from './apply.js';
 export { startFederation, type FederationOptions } from './bootstrap.js';
 export { startHealthServer, type HealthServer } from './health.js';
+export { LeaderElector, type LeaderElectionOptions } from './leader.js';
 export { recordControllerMetrics } from './metrics.js';
 export { INVENTORY_KINDS } from './cluster-watch.js';
 export { FederationController, type FederationControllerOptions, type ReconcileResult } from './controller.js';

@@ -1,6 +1,6 @@
 /**
  * fast-check generators of valid Kubernetes objects (Namespace, Service, ServiceAccount, Deployment, ReplicaSet, Pod,
- * Endpoints, EndpointSlice, Event, Node).
+ * Endpoints, EndpointSlice, Lease, Event, Node).
  */
 import fc from 'fast-check';
 
@@ -148,6 +148,17 @@ export const k8sKinds = {
       { maxLength: 3 },
     ),
     ports: fc.array(fc.record({ name: dnsName, port, protocol: fc.constant('TCP') }), { maxLength: 2 }),
+  }),
+  Lease: fc.record({
+    apiVersion: fc.constant('coordination.k8s.io/v1'),
+    kind: fc.constant('Lease'),
+    metadata: meta(true),
+    spec: fc.record({
+      holderIdentity: dnsName,
+      leaseDurationSeconds: fc.integer({ min: 1, max: 60 }),
+      renewTime: fc.constant('2026-01-01T00:00:00.000000Z'),
+      leaseTransitions: fc.nat(100),
+    }),
   }),
   Event: fc.record({
     apiVersion: fc.constant('v1'),

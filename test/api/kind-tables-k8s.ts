@@ -224,4 +224,30 @@ export const K8S_TABLES: Table[] = [
       },
     ],
   },
+  {
+    kind: 'Lease',
+    valid: k8s('coordination.k8s.io/v1', 'Lease', {
+      spec: {
+        holderIdentity: 'meshbridge-controller-7d9f-abcde_42',
+        leaseDurationSeconds: 15,
+        acquireTime: '2026-01-01T00:00:00.000000Z',
+        renewTime: '2026-01-01T00:00:10.000000Z',
+        leaseTransitions: 2,
+      },
+    }),
+    invalid: [
+      {
+        change: set('spec.leaseDurationSeconds', 0),
+        code: 'MB0106',
+        path: 'spec.leaseDurationSeconds',
+        why: 'a lease lasts',
+      },
+      {
+        change: set('spec.renewTime', 'yesterday'),
+        code: 'MB0107',
+        path: 'spec.renewTime',
+        why: 'MicroTime is RFC 3339',
+      },
+    ],
+  },
 ];

@@ -13,6 +13,7 @@ import { deploymentSchema, type Deployment } from './k8s/deployment.js';
 import { endpointSliceSchema, type EndpointSlice } from './k8s/endpoint-slice.js';
 import { endpointsSchema, type Endpoints } from './k8s/endpoints.js';
 import { eventSchema, type Event } from './k8s/event.js';
+import { leaseSchema, type Lease } from './k8s/lease.js';
 import { namespaceSchema, type Namespace } from './k8s/namespace.js';
 import { nodeSchema, type Node } from './k8s/node.js';
 import { podSchema, type Pod } from './k8s/pod.js';
@@ -45,6 +46,7 @@ export interface KindTypes {
   ReplicaSet: ReplicaSet;
   Event: Event;
   EndpointSlice: EndpointSlice;
+  Lease: Lease;
   WorkloadEntry: WorkloadEntry;
   ServiceEntry: ServiceEntry;
   DestinationRule: DestinationRule;
@@ -83,6 +85,7 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   ReplicaSet: replicaSetSchema,
   Event: eventSchema,
   EndpointSlice: endpointSliceSchema,
+  Lease: leaseSchema,
   WorkloadEntry: workloadEntrySchema,
   ServiceEntry: serviceEntrySchema,
   DestinationRule: destinationRuleSchema,
