@@ -1,6 +1,7 @@
 /**
  * The controller's probe and metrics listener (`meshbridge controller --health-listen HOST:PORT`): `GET /healthz`
- * (the process answers), `GET /readyz` (a reconcile pass has completed since start), `GET /metrics` (Prometheus).
+ * (the process answers), `GET /readyz` (a reconcile pass has completed since start; a replica waiting for the
+ * leader lease is ready as a standby), `GET /metrics` (Prometheus).
  * Read-only and unauthenticated like a kubelet probe target or a Prometheus scrape port: it reveals pass timings and
  * per-cluster write counts, never configuration, objects or credentials (docs/security.md, "Every listening port").
  * Anything else is 404, any other method 405; requests carry no body and are cut after 5 s.
@@ -13,20 +14,39 @@ import { recordControllerMetrics } from './metrics.js';
 /** A running health listener. */
 export interface HealthServer {
   readonly url: string;
+  /** Follows a controller started after the listener (a replica that became leader). */
+  follow(controller: FederationController): void;
   close(): Promise<void>;
 }
 
-/** Starts the listener on `host:port` (port 0 picks one). */
+/**
+ * Starts the listener on `host:port` (port 0 picks one), following `controller` when given, else the one passed to
+ * `follow` later; until then `/readyz` answers 200 `standby` (a replica waiting for the lease is healthy and ready
+ * to take over).
+ */
 export async function startHealthServer(o: {
-  controller: FederationController;
+  controller?: FederationController;
   host: string;
   port: number;
 }): Promise<HealthServer> {
   const registry = new Registry();
-  const stopRecording = recordControllerMetrics(o.controller, registry);
-  let reconciled = o.controller.last !== undefined;
+  let following: { controller: FederationController; stop: () => void } | undefined;
+  let reconciled = false;
   const onReconciled = (): void => void (reconciled = true);
-  o.controller.on('reconciled', onReconciled);
+  const follow = (controller: FederationController): void => {
+    if (following) throw new Error('the health listener already follows a controller');
+    const stopRecording = recordControllerMetrics(controller, registry);
+    reconciled = controller.last !== undefined;
+    controller.on('reconciled', onReconciled);
+    following = {
+      controller,
+      stop: () => {
+        stopRecording();
+        controller.off('reconciled', onReconciled);
+      },
+    };
+  };
+  if (o.controller) follow(o.controller);
   const server = http.createServer({ requestTimeout: 5_000, headersTimeout: 5_000 }, (req, res) => {
     const reply = (status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
       res
@@ -36,7 +56,10 @@ export async function startHealthServer(o: {
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed\n');
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return reply(200, 'ok\n');
-    if (path === '/readyz') return reconciled ? reply(200, 'ok\n') : reply(503, 'not ready: no reconcile pass yet\n');
+    if (path === '/readyz') {
+      if (!following) return reply(200, 'standby\n');
+      return reconciled ? reply(200, 'ok\n') : reply(503, 'not ready: no reconcile pass yet\n');
+    }
     if (path === '/metrics') {
       void registry.metrics().then((text) => reply(200, text, registry.contentType));
       return;
@@ -52,9 +75,9 @@ export async function startHealthServer(o: {
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
+    follow,
     close: async () => {
-      stopRecording();
-      o.controller.off('reconciled', onReconciled);
+      following?.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -1,6 +1,7 @@
 /**
- * The federation controller's Deployment. One replica with the Recreate strategy: until the controller elects a
- * leader, two replicas (even briefly, during a rolling update) would both write the same objects.
+ * The federation controller: a Deployment of replicas that elect a leader on a Lease (`--leader-elect`), only the
+ * leader writes, the others stand by (ready, so a rollout proceeds); the Role that lets them read and renew that
+ * one Lease and nothing else in the management cluster; a disruption budget when there are several.
  */
 import type { Manifest } from './manifest.js';
 import type { InstallOptions } from './options.js';
@@ -15,15 +16,56 @@ export interface ControllerWiring {
   readonly secrets: { readonly tls: string; readonly kubeconfigs: string; readonly controllerToken: string };
 }
 
-/** The controller's Deployment. */
-export function controllerDeployment(o: InstallOptions, w: ControllerWiring): Manifest {
+/** The Lease the replicas elect their leader on. */
+export const LEASE_NAME = 'meshbridge-controller';
+
+/** The controller's manifests: its Role and binding for the Lease, its Deployment, its disruption budget. */
+export function controllerManifests(o: InstallOptions, w: ControllerWiring): Manifest[] {
+  const meta = (name: string) => ({ name, namespace: o.namespace, labels: labels('controller') });
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta('meshbridge-controller-leader'),
+      rules: [
+        // RBAC cannot name an object that does not exist yet: create is for this namespace's Leases.
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          resourceNames: [LEASE_NAME],
+          verbs: ['get', 'update'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta('meshbridge-controller-leader'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'meshbridge-controller-leader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'meshbridge-controller', namespace: o.namespace }],
+    },
+    controllerDeployment(o, w),
+    ...(o.controllerReplicas > 1
+      ? [
+          {
+            apiVersion: 'policy/v1',
+            kind: 'PodDisruptionBudget',
+            metadata: meta('meshbridge-controller'),
+            spec: { minAvailable: 1, selector: { matchLabels: selector('controller') } },
+          },
+        ]
+      : []),
+  ];
+}
+
+function controllerDeployment(o: InstallOptions, w: ControllerWiring): Manifest {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'meshbridge-controller', namespace: o.namespace, labels: labels('controller') },
     spec: {
-      replicas: 1,
-      strategy: { type: 'Recreate' },
+      replicas: o.controllerReplicas,
       selector: { matchLabels: selector('controller') },
       template: {
         metadata: {
@@ -37,7 +79,8 @@ export function controllerDeployment(o: InstallOptions, w: ControllerWiring): Ma
         },
         spec: {
           serviceAccountName: 'meshbridge-controller',
-          automountServiceAccountToken: false,
+          // The one pod with a token for the management cluster's API: it needs it for the Lease (Role above).
+          automountServiceAccountToken: true,
           securityContext: POD_SECURITY,
           containers: [
             {
@@ -53,6 +96,9 @@ export function controllerDeployment(o: InstallOptions, w: ControllerWiring): Ma
                 '/etc/meshbridge/tls/ca.crt',
                 '--kubeconfig',
                 '/etc/meshbridge/kubeconfigs/kubeconfig',
+                '--leader-elect',
+                '--leader-elect-name',
+                LEASE_NAME,
                 '--health-listen',
                 `0.0.0.0:${HEALTH_PORT}`,
               ],

@@ -4,7 +4,7 @@
  * clusters through the kubeconfigs in a Secret and writes their Istio objects. Every secret input is a Secret the
  * operator creates (docs/production.md, "Install"), referenced here, never generated into the output.
  */
-import { controllerDeployment } from './controller.js';
+import { controllerManifests } from './controller.js';
 import type { Manifest } from './manifest.js';
 import type { InstallOptions } from './options.js';
 import { CONTAINER_SECURITY, labels, POD_SECURITY, RESOURCES, selector } from './workload.js';
@@ -65,7 +65,7 @@ export function managementManifests(o: InstallOptions): Manifest[] {
           },
         ]
       : []),
-    controllerDeployment(o, { mgmtUrl: `https://${mgmt}.${ns}.svc:${MGMT_PORT}`, secrets: SECRETS }),
+    ...controllerManifests(o, { mgmtUrl: `https://${mgmt}.${ns}.svc:${MGMT_PORT}`, secrets: SECRETS }),
   ];
 }
 

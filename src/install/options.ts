@@ -17,6 +17,8 @@ export interface InstallOptions {
   readonly store: InstallStore;
   /** Management plane replicas; at most 1 on SQLite. */
   readonly mgmtReplicas: number;
+  /** Controller replicas (one leads, the others stand by). */
+  readonly controllerReplicas: number;
 }
 
 /** Options of a workload cluster's manifests. */
@@ -36,6 +38,7 @@ export function installOptions(raw: {
   namespace?: string;
   store?: string;
   mgmtReplicas?: string | number;
+  controllerReplicas?: string | number;
 }): InstallOptions {
   const namespace = checkNamespace(raw.namespace ?? 'meshbridge');
   if (!IMAGE.test(raw.image)) throw new InstallError('MB1201', `--image ${raw.image} is not an image reference`);
@@ -56,7 +59,14 @@ export function installOptions(raw: {
       `--store sqlite keeps the store in one pod's volume: --mgmt-replicas must be 1 (use --store postgres for ${replicas})`,
     );
   }
-  return { image: raw.image, namespace, store, mgmtReplicas: replicas };
+  const controllers = Number(raw.controllerReplicas ?? 2);
+  if (!Number.isInteger(controllers) || controllers < 1 || controllers > 5) {
+    throw new InstallError(
+      'MB1201',
+      `--controller-replicas must be an integer from 1 to 5, got ${String(raw.controllerReplicas)}`,
+    );
+  }
+  return { image: raw.image, namespace, store, mgmtReplicas: replicas, controllerReplicas: controllers };
 }
 
 /** Checks the `install remote` flags. */

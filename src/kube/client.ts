@@ -10,6 +10,8 @@ import {
   type Informer,
   type ObjectCache,
 } from '@kubernetes/client-node';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KINDS, apiVersionOf } from '../api/index.js';
 import { KubeError, toKubeError } from './errors.js';
 
@@ -97,6 +99,26 @@ export function loadKubeConfig(ref: KubeconfigRef): KubeConfig {
     kc.setCurrentContext(ref.context);
   }
   return kc;
+}
+
+/** Where a pod finds its own service account (token, CA, namespace). */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The API of the cluster this process runs in, as its pod's service account (throws MB7104 outside a pod), and
+ * that account's namespace.
+ */
+export function inClusterKubeConfig(): { kubeConfig: KubeConfig; namespace: string } {
+  if (!process.env.KUBERNETES_SERVICE_HOST || !existsSync(join(SERVICE_ACCOUNT_DIR, 'token'))) {
+    throw new KubeError(
+      'MB7104',
+      `not in a pod: no KUBERNETES_SERVICE_HOST or no service account token in ${SERVICE_ACCOUNT_DIR}`,
+    );
+  }
+  const kc = new KubeConfig();
+  kc.loadFromCluster();
+  const namespace = readFileSync(join(SERVICE_ACCOUNT_DIR, 'namespace'), 'utf8').trim();
+  return { kubeConfig: kc, namespace };
 }
 
 /** The context names of a kubeconfig file (throws MB7104 when it cannot be read). */

@@ -21,7 +21,18 @@ test('install prints a YAML stream of the management cluster manifests', () => {
   const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; spec?: unknown });
   assert.deepEqual(
     docs.map((d) => d.kind),
-    ['Namespace', 'ServiceAccount', 'ServiceAccount', 'PersistentVolumeClaim', 'Deployment', 'Service', 'Deployment'],
+    [
+      'Namespace',
+      'ServiceAccount',
+      'ServiceAccount',
+      'PersistentVolumeClaim',
+      'Deployment',
+      'Service',
+      'Role',
+      'RoleBinding',
+      'Deployment',
+      'PodDisruptionBudget',
+    ],
   );
   assert.ok(r.stdout.includes('image: registry.example/meshbridge:1.2.3'));
 });

@@ -40,6 +40,8 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   PodDisruptionBudget: policy.PodDisruptionBudget,
   ClusterRole: rbac.ClusterRole,
   ClusterRoleBinding: rbac.ClusterRoleBinding,
+  Role: rbac.Role,
+  RoleBinding: rbac.RoleBinding,
   CustomResourceDefinition: apiext.CustomResourceDefinition,
 };
 
@@ -85,7 +87,8 @@ test('every pod runs non-root, read-only, without privilege escalation, capabili
         securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
         containers: { securityContext: Record<string, unknown>; resources: { requests: object } }[];
       };
-      assert.equal(pod.automountServiceAccountToken, false, d.metadata.name);
+      // Only the controller talks to the management cluster's API (its leader Lease).
+      assert.equal(pod.automountServiceAccountToken, d.metadata.name === 'meshbridge-controller', d.metadata.name);
       assert.equal(pod.securityContext.runAsNonRoot, true);
       assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
       for (const c of pod.containers) {
@@ -100,14 +103,32 @@ test('every pod runs non-root, read-only, without privilege escalation, capabili
   }
 });
 
-test('the controller runs as one replica that is stopped before another starts (no leader election yet)', () => {
-  const c = CASES['management-postgres']!.find(
-    (m) => m.kind === 'Deployment' && m.metadata.name === 'meshbridge-controller',
-  ) as unknown as {
-    spec: { replicas: number; strategy: { type: string } };
+test('the controller runs 2 replicas that elect a leader, with access to their one Lease and nothing else', () => {
+  const ms = CASES['management-postgres']!;
+  const c = ms.find((m) => m.kind === 'Deployment' && m.metadata.name === 'meshbridge-controller') as unknown as {
+    spec: {
+      replicas: number;
+      template: { spec: { automountServiceAccountToken: boolean; containers: { args: string[] }[] } };
+    };
   };
-  assert.equal(c.spec.replicas, 1);
-  assert.equal(c.spec.strategy.type, 'Recreate');
+  assert.equal(c.spec.replicas, 2);
+  assert.ok(c.spec.template.spec.containers[0]!.args.includes('--leader-elect'));
+  assert.equal(c.spec.template.spec.automountServiceAccountToken, true, 'the Lease needs the API');
+  const role = ms.find((m) => m.kind === 'Role') as unknown as {
+    rules: { resources: string[]; verbs: string[]; resourceNames?: string[] }[];
+  };
+  assert.deepEqual(role.rules, [
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    {
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      resourceNames: ['meshbridge-controller'],
+      verbs: ['get', 'update'],
+    },
+  ]);
+  assert.ok(ms.some((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === 'meshbridge-controller'));
+  const one = managementManifests(installOptions({ image: 'x:1', controllerReplicas: '1' }));
+  assert.ok(!one.some((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === 'meshbridge-controller'));
 });
 
 test('postgres: 2 management replicas with a disruption budget and the URL from a Secret; sqlite: 1 on a volume', () => {
@@ -117,14 +138,17 @@ test('postgres: 2 management replicas with a disruption budget and the URL from 
       spec: { replicas: number; template: { spec: { containers: { env: unknown[] }[] } } };
     };
   assert.equal(mgmt(pg).spec.replicas, 2);
-  assert.ok(pg.some((m) => m.kind === 'PodDisruptionBudget'));
+  assert.ok(pg.some((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === 'meshbridge-mgmt'));
   assert.deepEqual(mgmt(pg).spec.template.spec.containers[0]!.env, [
     { name: 'MESHBRIDGE_STORE', valueFrom: { secretKeyRef: { name: 'meshbridge-store', key: 'url' } } },
   ]);
   const lite = CASES['management-sqlite']!;
   assert.equal(mgmt(lite).spec.replicas, 1);
   assert.ok(lite.some((m) => m.kind === 'PersistentVolumeClaim'));
-  assert.ok(!lite.some((m) => m.kind === 'PodDisruptionBudget'), 'no budget that would block every drain');
+  assert.ok(
+    !lite.some((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === 'meshbridge-mgmt'),
+    'no budget that would block every drain',
+  );
 });
 
 test("the workload cluster's ClusterRole is exactly the federation's reads and writes, and nothing more", () => {
@@ -156,5 +180,6 @@ test('bad flags are refused with MB1201 and the flag named', () => {
   refused(() => installOptions({ image: 'Bad Image!' }), /--image/);
   refused(() => installOptions({ image: 'x:1', namespace: 'Kube_System' }), /--namespace/);
   refused(() => installOptions({ image: 'x:1', mgmtReplicas: '0' }), /--mgmt-replicas/);
+  refused(() => installOptions({ image: 'x:1', controllerReplicas: 'two' }), /--controller-replicas/);
   refused(() => remoteOptions({ cluster: 'cluster 1' }), /--cluster/);
 });

@@ -5,15 +5,8 @@
  * and exits.
  */
 import type { Command } from 'commander';
-import {
-  dryRun,
-  formatDryRun,
-  kubeconfigConnector,
-  loadConfig,
-  startFederation,
-  startHealthServer,
-  type HealthServer,
-} from '../../federation/index.js';
+import { dryRun, formatDryRun, kubeconfigConnector, loadConfig } from '../../federation/index.js';
+import { runController } from './controller-run.js';
 import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
 interface ControllerOptions {
@@ -24,6 +17,10 @@ interface ControllerOptions {
   debounce: string;
   dryRun?: boolean;
   healthListen?: string;
+  leaderElect?: boolean;
+  leaderElectKubeconfig?: string;
+  leaderElectNamespace?: string;
+  leaderElectName: string;
   output: string;
 }
 
@@ -40,6 +37,10 @@ export function registerController(program: Command): void {
     )
     .option('--debounce <ms>', 'quiet time before re-planning after a change', '100')
     .option('--health-listen <host:port>', 'serve /healthz, /readyz and /metrics (unauthenticated, read-only) here')
+    .option('--leader-elect', 'run only while holding a Lease in the management cluster (for several replicas)')
+    .option('--leader-elect-kubeconfig <path>', "the Lease's cluster (default: the pod's service account)")
+    .option('--leader-elect-namespace <ns>', "the Lease's namespace (default: the pod's)")
+    .option('--leader-elect-name <name>', "the Lease's name", 'meshbridge-controller')
     .option('--dry-run', 'print, per cluster, what it would create, update and delete; write nothing, then exit')
     .option('-o, --output <format>', 'with --dry-run: text or json', 'text')
     .action(async (opts: ControllerOptions) => {
@@ -62,21 +63,20 @@ export function registerController(program: Command): void {
       }
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const kubeconfig = opts.kubeconfig ?? defaults.kubeconfig;
-      const listen = opts.healthListen === undefined ? undefined : hostPort('--health-listen', opts.healthListen);
-      const controller = await startFederation({ url, token, fetch, kubeconfig, debounceMs, log });
-      let health: HealthServer | undefined;
-      if (listen) {
-        health = await startHealthServer({ controller, ...listen });
-        log(`health and metrics on ${health.url} (/healthz, /readyz, /metrics)`);
-      }
-      log(`federation controller running (management plane ${url})`);
-      await new Promise<void>((resolve) => {
-        const done = (): void => resolve();
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
+      const health = opts.healthListen === undefined ? undefined : hostPort('--health-listen', opts.healthListen);
+      await runController({
+        federation: { url, token, fetch, kubeconfig, debounceMs, log },
+        ...(health ? { health } : {}),
+        ...(opts.leaderElect
+          ? {
+              election: {
+                name: opts.leaderElectName,
+                ...(opts.leaderElectKubeconfig ? { kubeconfig: opts.leaderElectKubeconfig } : {}),
+                ...(opts.leaderElectNamespace ? { namespace: opts.leaderElectNamespace } : {}),
+              },
+            }
+          : {}),
       });
-      await health?.close();
-      await controller.stop();
     });
 }
 

@@ -26,20 +26,29 @@ export function registerInstall(program: Command): void {
     .option('--namespace <ns>', 'namespace to install into', 'meshbridge')
     .option('--store <kind>', 'postgres (URL from a Secret, 2 replicas) or sqlite (1 replica on a volume)', 'postgres')
     .option('--mgmt-replicas <n>', 'management plane replicas (default 2 on postgres, 1 on sqlite)')
-    .action((opts: { image: string; namespace: string; store: string; mgmtReplicas?: string }) => {
-      const o = installOptions(opts);
-      const secrets = [
-        `${SECRETS.tls} (tls.crt, tls.key, ca.crt)`,
-        ...(o.store === 'postgres' ? [`${SECRETS.store} (url)`] : []),
-        `${SECRETS.kubeconfigs} (kubeconfig)`,
-        `${SECRETS.controllerToken} (token)`,
-      ];
-      const header = [
-        `meshbridge management plane and federation controller, namespace ${o.namespace}, store ${o.store}.`,
-        `Pods wait for these Secrets in ${o.namespace} (docs/production.md, "Install"): ${secrets.join(', ')}.`,
-      ].join('\n');
-      process.stdout.write(renderManifests(header, managementManifests(o)));
-    });
+    .option('--controller-replicas <n>', 'controller replicas: one leads (Lease), the others stand by', '2')
+    .action(
+      (opts: {
+        image: string;
+        namespace: string;
+        store: string;
+        mgmtReplicas?: string;
+        controllerReplicas: string;
+      }) => {
+        const o = installOptions(opts);
+        const secrets = [
+          `${SECRETS.tls} (tls.crt, tls.key, ca.crt)`,
+          ...(o.store === 'postgres' ? [`${SECRETS.store} (url)`] : []),
+          `${SECRETS.kubeconfigs} (kubeconfig)`,
+          `${SECRETS.controllerToken} (token)`,
+        ];
+        const header = [
+          `meshbridge management plane and federation controller, namespace ${o.namespace}, store ${o.store}.`,
+          `Pods wait for these Secrets in ${o.namespace} (docs/production.md, "Install"): ${secrets.join(', ')}.`,
+        ].join('\n');
+        process.stdout.write(renderManifests(header, managementManifests(o)));
+      },
+    );
   install
     .command('remote')
     .description("print what workload cluster --cluster NAME needs: the IngressGateway CRD and the controller's access")
