@@ -3,7 +3,7 @@
  * what the seed needs: outlier detection, locality failover, connect timeout).
  */
 import type { DestinationRule, OutlierDetection } from '../inputs.js';
-import type { PriorityPolicy } from '../locality.js';
+import { decidePolicy, type PrioritiesOff, type PriorityPolicy } from '../../priority/index.js';
 import { CLUSTER_DOMAIN, type Snapshot } from '../snapshot.js';
 import { duration, parseDurationMs, type XdsObject } from '../xds-types.js';
 
@@ -71,16 +71,13 @@ export function outlierDetection(dr: DestinationRule | undefined): XdsObject | u
 }
 
 /**
- * Whether locality priorities apply, and with which rules. As in Istio, priorities need outlier detection on the
- * rule (without it Envoy would never see P0 endpoints fail, so never leave P0) and `localityLbSetting.enabled` not
- * `false`; otherwise `undefined` and every endpoint is priority 0.
+ * Whether locality priorities apply, and with which rules: the priority engine's decision (`decidePolicy`, Istio's
+ * rule: outlier detection on the rule and `localityLbSetting.enabled` not `false`), or why they are off, in which
+ * case every endpoint is priority 0.
  */
-export function priorityPolicy(dr: DestinationRule | undefined): PriorityPolicy | undefined {
-  const tp = dr?.spec?.trafficPolicy;
-  if (!tp?.outlierDetection) return undefined;
-  const lb = tp.loadBalancer?.localityLbSetting;
-  if (lb?.enabled === false) return undefined;
-  return { failover: lb?.failover ?? [], failoverPriority: lb?.failoverPriority ?? [] };
+export function priorityPolicy(dr: DestinationRule | undefined): PriorityPolicy | PrioritiesOff {
+  const decision = decidePolicy(dr?.spec?.trafficPolicy, dr !== undefined);
+  return decision.on ? decision.policy : decision.off;
 }
 
 /** Connection timeout: the rule's `connectionPool.tcp.connectTimeout`, else Istio's default 10 s. */
