@@ -36,3 +36,4 @@ export {
 } from './engine.js';
 export { reasonText } from './reason-text.js';
 export { isEndpointAddress, selectorMatches } from './selection.js';
+export { SERVICE_DOMAIN, ruleHost, selectDestinationRule, type HostRule } from './rule-selection.js';

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { loadCase } from './support/cases.js';
 import { plan } from '../../src/federation/plan.js';
 import { explainFailover, formatExplain, type ExplainReport } from '../../src/federation/explain.js';
-import { compactPriorities, rawPriority, parseIstioLocality } from '../../src/federation/locality.js';
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
@@ -93,14 +92,4 @@ test('three clusters: each remote cluster is its own priority level, by region d
     [...new Set(r.endpoints.map((e) => `${e.cluster}:P${e.priority}`))],
     ['cluster-1:P0', 'cluster-2:P1', 'cluster-3:P1'],
   );
-});
-
-test('priorities follow the SEMANTICS 4 table and compact without gaps', () => {
-  const c = parseIstioLocality('r1.z1.s1');
-  assert.equal(rawPriority(c, parseIstioLocality('r1.z1.s1')).priority, 0);
-  assert.equal(rawPriority(c, parseIstioLocality('r1.z1.s2')).priority, 1);
-  assert.equal(rawPriority(c, parseIstioLocality('r1.z2')).priority, 2);
-  assert.equal(rawPriority(c, parseIstioLocality('r2'), [{ from: 'r1', to: 'r2' }]).priority, 3);
-  assert.equal(rawPriority(c, parseIstioLocality('r2')).priority, 4);
-  assert.deepEqual(compactPriorities([0, 4, 2, 4]), [0, 2, 1, 2]);
 });
