@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadCase } from './support/cases.js';
 import { plan } from '../../src/federation/plan.js';
 import { explainFailover, formatExplain, type ExplainReport } from '../../src/federation/explain.js';
+import { clientOf, ExplainClientError } from '../../src/federation/explain-client.js';
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
@@ -91,5 +92,74 @@ test('three clusters: each remote cluster is its own priority level, by region d
   assert.deepEqual(
     [...new Set(r.endpoints.map((e) => `${e.cluster}:P${e.priority}`))],
     ['cluster-1:P0', 'cluster-2:P1', 'cluster-3:P1'],
+  );
+});
+
+test('--client ranks for one pod: its labels meet failoverPriority, and an unknown pod is refused with MB7006', () => {
+  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
+  const out = plan({ config: expanded.config, inventories: expanded.inventories, resolved: expanded.resolved });
+  const inv = expanded.inventories.find((i) => i.cluster === 'cluster-1');
+  const pod = inv?.services.find((s) => s.name === 'productpage')?.workloads[0];
+  assert.ok(pod, 'the seed runs productpage in cluster-1');
+  const client = clientOf(inv, `bookinfo/${pod.pod}`);
+  assert.deepEqual(client, { namespace: 'bookinfo', labels: pod.labels, locality: pod.locality });
+  // A failoverPriority on a label only cluster-1's pods share with the client puts them first, others after.
+  const withPriority = {
+    ...out,
+    clusters: {
+      ...out.clusters,
+      'cluster-1': (out.clusters['cluster-1'] ?? []).map((o) =>
+        o.kind === 'DestinationRule'
+          ? {
+              ...o,
+              spec: {
+                ...o.spec,
+                trafficPolicy: {
+                  ...o.spec.trafficPolicy,
+                  loadBalancer: { localityLbSetting: { failoverPriority: ['topology.kubernetes.io/zone'] } },
+                },
+              },
+            }
+          : o,
+      ),
+    },
+  };
+  const r = explainFailover({
+    service: 'details',
+    namespace: 'bookinfo',
+    from: 'cluster-1',
+    config: expanded.config,
+    inventories: expanded.inventories,
+    plan: withPriority,
+    client,
+  });
+  assert.deepEqual(
+    r.endpoints.map((e) => [e.kind, e.priority, e.why, e.reason]),
+    [
+      ['pod', 0, 'failover-priority', 'matches failoverPriority label topology.kubernetes.io/zone'],
+      [
+        'WorkloadEntry',
+        1,
+        'failover-priority',
+        'matches no failoverPriority label (first: topology.kubernetes.io/zone)',
+      ],
+      [
+        'WorkloadEntry',
+        1,
+        'failover-priority',
+        'matches no failoverPriority label (first: topology.kubernetes.io/zone)',
+      ],
+      [
+        'WorkloadEntry',
+        1,
+        'failover-priority',
+        'matches no failoverPriority label (first: topology.kubernetes.io/zone)',
+      ],
+    ],
+  );
+  assert.throws(
+    () => clientOf(inv, 'bookinfo/no-such-pod'),
+    (e: unknown) =>
+      e instanceof ExplainClientError && e.code === 'MB7006' && /no pod bookinfo\/no-such-pod/.test(e.message),
   );
 });
