@@ -99,8 +99,8 @@ export function explainFailover(input: ExplainInput): ExplainReport {
   );
   const endpoints: ExplainEndpoint[] = candidates
     .map(({ labels: _labels, ...c }, i) => {
-      const r = ranked[i];
-      if (!r) throw new Error('the priority engine returned fewer results than endpoints');
+      // The engine returns one result per endpoint, in order.
+      const r = ranked[i] ?? { priority: 0, rank: 0, reason: { code: 'other' as const } };
       return { ...c, rawPriority: r.rank, priority: r.priority, why: r.reason.code, reason: reasonText(r.reason) };
     })
     .sort((a, b) => a.priority - b.priority || byString(a.cluster, b.cluster) || byString(a.name, b.name));
@@ -139,13 +139,17 @@ export function explainFailover(input: ExplainInput): ExplainReport {
   }
   const localLevels = new Set(endpoints.filter((e) => e.kind === 'pod').map((e) => e.priority));
   for (const t of targets) {
-    // Remote entries share a level with local pods by locality (the same-region caveat), or by failoverPriority.
-    const shared = endpoints.filter(
-      (e) =>
-        e.cluster === t.cluster &&
-        e.kind !== 'pod' &&
-        (SAME_REGION_CODES.has(e.why) || (e.why === 'failover-priority' && localLevels.has(e.priority))),
-    );
+    const remote = endpoints.filter((e) => e.cluster === t.cluster && e.kind !== 'pod');
+    // With failoverPriority the labels decide: entries on a local pod's level share its traffic.
+    const byLabels = remote.filter((e) => e.why === 'failover-priority' && localLevels.has(e.priority));
+    if (byLabels.length > 0) {
+      warnings.push(
+        `${t.cluster}'s entries are at P${byLabels[0]?.priority}, a level of ${from}'s own pods (${byLabels[0]?.reason}): they share its traffic even while ${from} is healthy. ` +
+          `Fix: put a label first in failoverPriority that ${from}'s pods share with their clients and ${t.cluster}'s entries do not.`,
+      );
+    }
+    // The same-region caveat: by locality, entries in the client's region share levels with its pods.
+    const shared = remote.filter((e) => SAME_REGION_CODES.has(e.why));
     if (shared.length === 0) continue;
     warnings.push(
       `${t.cluster}'s entries have locality ${shared[0]?.locality}, in ${from}'s region ${client.region}: they share priority levels with ${from}'s own pods, so traffic goes to ${t.cluster} even while ${from} is healthy. ` +

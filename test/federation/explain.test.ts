@@ -8,6 +8,7 @@ import { loadCase } from './support/cases.js';
 import { plan } from '../../src/federation/plan.js';
 import { explainFailover, formatExplain, type ExplainReport } from '../../src/federation/explain.js';
 import { clientOf, ExplainClientError } from '../../src/federation/explain-client.js';
+import type { GeneratedObject } from '../../src/federation/types.js';
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
@@ -104,26 +105,7 @@ test('--client ranks for one pod: its labels meet failoverPriority, and an unkno
   const client = clientOf(inv, `bookinfo/${pod.pod}`);
   assert.deepEqual(client, { namespace: 'bookinfo', labels: pod.labels, locality: pod.locality });
   // A failoverPriority on a label only cluster-1's pods share with the client puts them first, others after.
-  const withPriority = {
-    ...out,
-    clusters: {
-      ...out.clusters,
-      'cluster-1': (out.clusters['cluster-1'] ?? []).map((o) =>
-        o.kind === 'DestinationRule'
-          ? {
-              ...o,
-              spec: {
-                ...o.spec,
-                trafficPolicy: {
-                  ...o.spec.trafficPolicy,
-                  loadBalancer: { localityLbSetting: { failoverPriority: ['topology.kubernetes.io/zone'] } },
-                },
-              },
-            }
-          : o,
-      ),
-    },
-  };
+  const withPriority = withFailoverPriority(out, ['topology.kubernetes.io/zone']);
   const r = explainFailover({
     service: 'details',
     namespace: 'bookinfo',
@@ -157,9 +139,41 @@ test('--client ranks for one pod: its labels meet failoverPriority, and an unkno
       ],
     ],
   );
+  assert.deepEqual(
+    r.warnings.filter((w) => /share its traffic/.test(w)),
+    [],
+  );
+  // A label every endpoint has (`app=details`: the entries carry the Service's selector) puts all on one level,
+  // and explain warns that cluster-2 shares the local pods' traffic.
+  const shared = explainFailover({
+    service: 'details',
+    namespace: 'bookinfo',
+    from: 'cluster-1',
+    config: expanded.config,
+    inventories: expanded.inventories,
+    plan: withFailoverPriority(out, ['app=details']),
+    client,
+  });
+  assert.ok(shared.endpoints.every((e) => e.priority === 0));
+  assert.match(shared.warnings.join('\n'), /cluster-2's entries are at P0, a level of cluster-1's own pods/);
   assert.throws(
     () => clientOf(inv, 'bookinfo/no-such-pod'),
     (e: unknown) =>
       e instanceof ExplainClientError && e.code === 'MB7006' && /no pod bookinfo\/no-such-pod/.test(e.message),
   );
 });
+
+/** The plan with cluster-1's DestinationRules set to this failoverPriority. */
+function withFailoverPriority(out: ReturnType<typeof plan>, failoverPriority: string[]): ReturnType<typeof plan> {
+  const patch = (o: GeneratedObject): GeneratedObject =>
+    o.kind === 'DestinationRule'
+      ? {
+          ...o,
+          spec: {
+            ...o.spec,
+            trafficPolicy: { ...o.spec.trafficPolicy, loadBalancer: { localityLbSetting: { failoverPriority } } },
+          },
+        }
+      : o;
+  return { ...out, clusters: { ...out.clusters, 'cluster-1': (out.clusters['cluster-1'] ?? []).map(patch) } };
+}
