@@ -59,7 +59,7 @@ const LOCALITY_LEVELS = 5;
  * | 4    | everything else                                                       |
  */
 export function localityRank(client: Locality, endpoint: Locality, failover: readonly FailoverRule[] = []): number {
-  return LOCALITY_RANK[localityReason(client, endpoint, failover).code as LocalityReason['code']];
+  return LOCALITY_RANK[localityReason(client, endpoint, failover).code];
 }
 
 const LOCALITY_RANK: Record<LocalityReason['code'], number> = {
