@@ -1,6 +1,6 @@
 // Lint configuration. Besides the usual rules it enforces the module boundaries of the architecture
-// (docs/architecture.md): `api` is pure, `federation` never reaches into the embedded cluster or mesh, `dataplane`
-// only speaks xDS, and only `src/kube` talks to the Kubernetes client library.
+// (docs/architecture.md): `api` and `priority` are pure leaves, `federation` never reaches into the embedded
+// cluster or mesh, `dataplane` only speaks xDS, and only `src/kube` talks to the Kubernetes client library.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -47,6 +47,12 @@ export default tseslint.config(
   boundary(['src/api/*/*.ts'], ['../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
   boundary(['src/api/*/*/*.ts'], ['../../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
   boundary(['src/api/*/*/*/**'], ['../../../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
+  // The priority engine is the one rule both the mesh (EDS) and the federation (explain) call: a pure leaf.
+  boundary(
+    ['src/priority/**'],
+    ['../*', '!./*'],
+    'src/priority is a pure leaf shared by the mesh and the federation: it imports nothing internal.',
+  ),
   boundary(
     ['src/federation/**'],
     ['**/local/**', '**/mesh/**', '**/dataplane/**'],
@@ -55,7 +61,7 @@ export default tseslint.config(
   boundary(
     ['src/install/**'],
     ['**/local/**', '**/mesh/**', '**/dataplane/**', '**/mgmt/**', '**/cli/**', '**/kube/**'],
-    'install is pure: flags in, manifests out, from the resource model and the federation\'s kinds.',
+    "install is pure: flags in, manifests out, from the resource model and the federation's kinds.",
   ),
   boundary(['src/dataplane/**'], ['**/mesh/**', '**/local/**'], 'the data plane only speaks xDS to the control plane.'),
   boundary(

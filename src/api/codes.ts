@@ -14,7 +14,7 @@
  * - MB08xx: the embedded mesh control plane (xDS)
  * - MB09xx: the data plane (sidecars and gateways)
  * - MB12xx: `meshbridge install`: the production manifests
- * - MB70xx: the federation's plan (warnings on what it cannot generate)
+ * - MB70xx: the federation's plan (warnings on what it cannot generate) and explain
  * - MB71xx: the Kubernetes client
  * - MB90xx: the management plane's API (with the HTTP status it answers)
  * - MB91xx: the management plane's checks of submitted objects
@@ -98,6 +98,7 @@ export const CODES = Object.freeze({
   PLAN_UNRESOLVED_ADDRESS: entry('MB7003', 'warning', 'gateway address is a DNS name that did not resolve'),
   PLAN_UNNAMED_PORT: entry('MB7004', 'warning', 'exposed service port has no name'),
   PLAN_NO_TRUST_DOMAIN: entry('MB7005', 'warning', 'Cluster without spec.trustDomain'),
+  EXPLAIN_UNKNOWN_CLIENT: entry('MB7006', 'error', 'explain client pod not found in the client cluster'),
   KUBE_API_FAILED: entry('MB7101', 'error', 'Kubernetes API call failed'),
   KUBE_NOT_FOUND: entry('MB7102', 'error', 'Kubernetes object not found'),
   KUBE_CONFLICT: entry('MB7103', 'error', 'Kubernetes object conflict or already exists'),

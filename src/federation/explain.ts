@@ -1,20 +1,24 @@
 /**
  * `explain failover`: the priority table a client in one cluster gets for one service, the clusters that are not
- * failover targets and why, and the same-region caveat. Pure: it reads a plan's output and the inventories.
+ * failover targets and why, and the same-region caveat. Pure: it reads a plan's output and the inventories, picks
+ * the candidates and the DestinationRule by the mesh's rules and ranks them with the one priority engine
+ * (`src/priority`), so its priorities are the ones the mesh puts in EDS.
  */
-import { byString } from './selection.js';
-import type { ClusterInventory } from './inventory.js';
 import {
-  compactPriorities,
-  formatLocality,
+  assignPriorities,
+  decidePolicy,
   parseLocality,
-  rawPriority,
-  type FailoverRule,
+  reasonText,
+  selectDestinationRule,
   type Locality,
-  type PriorityReason,
-} from './locality.js';
+  type PriorityReasonCode,
+} from '../priority/index.js';
+import { byString } from './selection.js';
+import { candidatesOf } from './explain-candidates.js';
+import type { ClusterInventory } from './inventory.js';
+import { formatLocality } from './locality.js';
 import type { PlanOutput } from './plan.js';
-import { SOURCE_CLUSTER_LABEL, type FederationConfig } from './types.js';
+import type { FederationConfig, GeneratedObject } from './types.js';
 
 /** One endpoint a client gets, with its priority. */
 export interface ExplainEndpoint {
@@ -24,9 +28,13 @@ export interface ExplainEndpoint {
   address: string;
   locality: string;
   ready: boolean | undefined;
+  /** The engine's rank before compaction. */
   rawPriority: number;
   priority: number;
-  why: PriorityReason;
+  /** The engine's stable reason code. */
+  why: PriorityReasonCode;
+  /** The reason in words (`same region, other zone`, `failover from us-east to us-west`, ...). */
+  reason: string;
 }
 
 /** The answer of `explain failover`. */
@@ -41,13 +49,15 @@ export interface ExplainReport {
   warnings: string[];
 }
 
-const WHY: Record<PriorityReason, string> = {
-  'same-subzone': 'same region, zone and subzone',
-  'same-zone': 'same region and zone, other subzone',
-  'same-region': 'same region, other zone',
-  'failover-region': 'region named by a failover rule',
-  other: 'other region',
-};
+/** Who asks: a client workload's namespace, labels and locality (the mesh ranks for each proxy by these). */
+export interface ExplainClient {
+  /** The client's namespace: its DestinationRules come first (default: the service's namespace). */
+  namespace?: string;
+  /** The client's labels, compared by `failoverPriority` (default: none). */
+  labels?: Record<string, string>;
+  /** The client's locality (default: the cluster's, from its nodes or its Cluster object). */
+  locality?: Locality;
+}
 
 /** Options of `explainFailover`. */
 export interface ExplainInput {
@@ -57,88 +67,48 @@ export interface ExplainInput {
   config: FederationConfig;
   inventories: readonly ClusterInventory[];
   plan: PlanOutput;
+  client?: ExplainClient;
 }
+
+const SAME_REGION_CODES: ReadonlySet<PriorityReasonCode> = new Set(['same-subzone', 'same-zone', 'same-region']);
 
 /** Builds the explain report. Pure. */
 export function explainFailover(input: ExplainInput): ExplainReport {
   const { service, namespace, from } = input;
   const inv = input.inventories.find((i) => i.cluster === from);
   const cl = input.config.clusters.find((c) => c.metadata.name === from);
-  const clientLocality: Locality = cl?.spec?.locality?.region
+  const clusterLocality: Locality = cl?.spec?.locality?.region
     ? parseLocality(`${cl.spec.locality.region}/${cl.spec.locality.zone ?? ''}`)
     : (inv?.locality ?? { region: '', zone: '', subzone: '' });
   // A client's own locality is that of its node; inventories know the nodes better than the Cluster object.
-  const client = inv && inv.locality.region ? inv.locality : clientLocality;
+  const client = input.client?.locality ?? (inv && inv.locality.region ? inv.locality : clusterLocality);
+  const host = `${service}.${namespace}.svc.cluster.local`;
   const desired = input.plan.clusters[from] ?? [];
-  const dr = desired.find(
-    (o) => o.kind === 'DestinationRule' && o.spec.host === `${service}.${namespace}.svc.cluster.local`,
+  const rules = desired.filter(
+    (o): o is Extract<GeneratedObject, { kind: 'DestinationRule' }> => o.kind === 'DestinationRule',
   );
-  const failover: FailoverRule[] =
-    dr?.kind === 'DestinationRule'
-      ? (dr.spec.trafficPolicy?.loadBalancer?.localityLbSetting?.failover ?? []).map((r) => ({
-          from: r.from ?? '',
-          to: r.to ?? '',
-        }))
-      : [];
+  const dr = selectDestinationRule(rules, host, input.client?.namespace ?? namespace, namespace);
+  const decision = decidePolicy(dr?.spec.trafficPolicy, dr !== undefined);
 
-  const rows: Omit<ExplainEndpoint, 'priority' | 'rawPriority' | 'why'>[] = [];
   const local = inv?.services.find((s) => s.namespace === namespace && s.name === service);
-  for (const w of local?.workloads ?? []) {
-    rows.push({
-      cluster: from,
-      kind: 'pod',
-      name: w.pod,
-      address: w.ip ?? '-',
-      locality: formatLocality(w.locality),
-      ready: w.ready,
-    });
-  }
-  for (const o of desired) {
-    if (
-      o.kind === 'WorkloadEntry' &&
-      o.metadata.namespace === namespace &&
-      o.metadata.name.startsWith(`k-${service}-`)
-    ) {
-      const port = Object.values(o.spec.ports ?? {})[0];
-      rows.push({
-        cluster: o.metadata.labels[SOURCE_CLUSTER_LABEL] ?? '?',
-        kind: 'WorkloadEntry',
-        name: o.metadata.name,
-        address: `${o.spec.address}${port ? `:${port}` : ''}`,
-        locality: o.spec.locality ?? '',
-        ready: undefined,
-      });
-    }
-    if (o.kind === 'ServiceEntry' && o.spec.hosts.includes(`${service}.${namespace}.svc.cluster.local`)) {
-      for (const e of o.spec.endpoints ?? []) {
-        const port = Object.values(e.ports ?? {})[0];
-        rows.push({
-          cluster: e.labels?.[SOURCE_CLUSTER_LABEL] ?? '?',
-          kind: 'ServiceEntry endpoint',
-          name: o.metadata.name,
-          address: `${e.address}${port ? `:${port}` : ''}`,
-          locality: e.locality ?? '',
-          ready: undefined,
-        });
-      }
-    }
-  }
-  const raw = rows.map((r) => rawPriority(client, parseLocality(r.locality), failover));
-  const compact = compactPriorities(raw.map((r) => r.priority));
-  const endpoints = rows
-    .map((r, i) => ({
-      ...r,
-      rawPriority: raw[i]?.priority ?? 4,
-      priority: compact[i] ?? 0,
-      why: raw[i]?.reason ?? 'other',
-    }))
+  const { candidates, notEndpoints } = candidatesOf({ host, namespace, from, local, desired });
+  const ranked = assignPriorities(
+    { locality: client, labels: input.client?.labels ?? {} },
+    candidates.map((c) => ({ locality: parseLocality(c.locality), labels: c.labels })),
+    decision.on ? decision.policy : decision.off,
+  );
+  const endpoints: ExplainEndpoint[] = candidates
+    .map(({ labels: _labels, ...c }, i) => {
+      // The engine returns one result per endpoint, in order.
+      const r = ranked[i] ?? { priority: 0, rank: 0, reason: { code: 'other' as const } };
+      return { ...c, rawPriority: r.rank, priority: r.priority, why: r.reason.code, reason: reasonText(r.reason) };
+    })
     .sort((a, b) => a.priority - b.priority || byString(a.cluster, b.cluster) || byString(a.name, b.name));
 
   const decisions = input.plan.decisions.filter(
     (d) => d.client === from && d.service === service && d.namespace === namespace,
   );
   // A target is usable only if its gateway exports the service: the Gateway written there says so.
-  const host = `${service}.${namespace}.svc.cluster.local`;
   const exportedBy = (cluster: string): string[] =>
     (input.plan.clusters[cluster] ?? []).flatMap((o) =>
       o.kind === 'Gateway' && o.spec.servers.some((x) => x.hosts.includes(host))
@@ -162,16 +132,31 @@ export function explainFailover(input: ExplainInput): ExplainReport {
   const warnings: string[] = [];
   if (!local)
     warnings.push(`${from} does not run ${namespace}/${service}: clients reach it only through other clusters`);
-  for (const t of targets) {
-    const shared = endpoints.filter(
-      (e) => e.cluster === t.cluster && e.kind !== 'pod' && e.why !== 'other' && e.why !== 'failover-region',
+  if (!decision.on && endpoints.some((e) => e.kind !== 'pod')) {
+    warnings.push(
+      `${reasonText({ code: 'priorities-off', off: decision.off })}: clients spread over every endpoint, local and remote alike`,
     );
+  }
+  const localLevels = new Set(endpoints.filter((e) => e.kind === 'pod').map((e) => e.priority));
+  for (const t of targets) {
+    const remote = endpoints.filter((e) => e.cluster === t.cluster && e.kind !== 'pod');
+    // With failoverPriority the labels decide: entries on a local pod's level share its traffic.
+    const byLabels = remote.filter((e) => e.why === 'failover-priority' && localLevels.has(e.priority));
+    if (byLabels.length > 0) {
+      warnings.push(
+        `${t.cluster}'s entries are at P${byLabels[0]?.priority}, a level of ${from}'s own pods (${byLabels[0]?.reason}): they share its traffic even while ${from} is healthy. ` +
+          `Fix: put a label first in failoverPriority that ${from}'s pods share with their clients and ${t.cluster}'s entries do not.`,
+      );
+    }
+    // The same-region caveat: by locality, entries in the client's region share levels with its pods.
+    const shared = remote.filter((e) => SAME_REGION_CODES.has(e.why));
     if (shared.length === 0) continue;
     warnings.push(
       `${t.cluster}'s entries have locality ${shared[0]?.locality}, in ${from}'s region ${client.region}: they share priority levels with ${from}'s own pods, so traffic goes to ${t.cluster} even while ${from} is healthy. ` +
         `Fix: give ${t.cluster}'s East-West gateway pods a custom locality with an IngressGateway overlay (spec.kubeSpec.overlays: patch spec.template.metadata.labels.istio-locality, e.g. "eu-remote-1") and re-apply the gateway.`,
     );
   }
+  warnings.push(...notEndpoints);
   if (local && local.workloads.filter((w) => w.ready).length === 0) {
     warnings.push(`${from} has no ready ${service} pod: every request goes to the next priority level`);
   }
@@ -205,7 +190,7 @@ export function formatExplain(r: ExplainReport): string {
         e.address,
         e.locality || '(none)',
         e.ready === undefined ? 'outlier-checked' : e.ready ? 'ready' : 'not ready',
-        `${WHY[e.why]} (raw P${e.rawPriority})`,
+        `${e.reason} (raw P${e.rawPriority})`,
       ]);
     }
     const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => row[i]?.length ?? 0))) ?? [];

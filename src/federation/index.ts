@@ -6,7 +6,8 @@
 export { plan, PLAN_WARNINGS, type PlanInput, type PlanOutput, type PlanWarning } from './plan.js';
 export { buildInventory, type ClusterInventory, type RawClusterObjects } from './inventory.js';
 export { decideTarget, type NotTargetReason, type TargetDecision } from './targets.js';
-export { explainFailover, formatExplain, type ExplainReport } from './explain.js';
+export { explainFailover, formatExplain, type ExplainClient, type ExplainReport } from './explain.js';
+export { clientOf, ExplainClientError } from './explain-client.js';
 export { diff, applyChanges, MANAGED_SELECTOR, OWNED_KINDS, type Change, type ApplyResult } from './apply.js';
 export { startFederation, type FederationOptions } from './bootstrap.js';
 export { startHealthServer, type HealthServer } from './health.js';

@@ -22,6 +22,8 @@ export interface InventoryWorkload {
   ip?: string;
   ready: boolean;
   locality: Locality;
+  /** The pod's labels (`failoverPriority` compares them with the client's). */
+  labels: Record<string, string>;
   /** Whether the pod runs a sidecar (api/injection.ts decides; its endpoint then speaks mTLS). */
   sidecar: boolean;
   /** The pod's `spec.serviceAccountName`, when set (Kubernetes' default is `default`). */
@@ -203,6 +205,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
               ip: p.status?.podIP,
               ready: podReady(p),
               locality: podLocality(p),
+              labels: { ...(p.metadata?.labels ?? {}) },
               sidecar: hasSidecar(p, namespace),
               ...(p.spec?.serviceAccountName ? { serviceAccount: p.spec.serviceAccountName } : {}),
             }))

@@ -230,11 +230,5 @@ export function podIsReady(pod: Pod): boolean {
   return ready ? ready.status === 'True' : true;
 }
 
-/** Whether `labels` contain every key/value of a non-empty `selector`. */
-export function selectorMatches(
-  selector: Readonly<Record<string, string>> | undefined,
-  labels: Readonly<Record<string, string>> | undefined,
-): boolean {
-  const entries = Object.entries(selector ?? {});
-  return entries.length > 0 && entries.every(([k, v]) => labels?.[k] === v);
-}
+/** Whether `labels` contain every key/value of a non-empty `selector`: the priority engine's candidate rule. */
+export { selectorMatches } from '../priority/index.js';

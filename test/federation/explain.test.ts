@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { loadCase } from './support/cases.js';
 import { plan } from '../../src/federation/plan.js';
 import { explainFailover, formatExplain, type ExplainReport } from '../../src/federation/explain.js';
-import { compactPriorities, rawPriority, parseIstioLocality } from '../../src/federation/locality.js';
+import { clientOf, ExplainClientError } from '../../src/federation/explain-client.js';
+import type { GeneratedObject } from '../../src/federation/types.js';
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
@@ -95,12 +96,84 @@ test('three clusters: each remote cluster is its own priority level, by region d
   );
 });
 
-test('priorities follow the SEMANTICS 4 table and compact without gaps', () => {
-  const c = parseIstioLocality('r1.z1.s1');
-  assert.equal(rawPriority(c, parseIstioLocality('r1.z1.s1')).priority, 0);
-  assert.equal(rawPriority(c, parseIstioLocality('r1.z1.s2')).priority, 1);
-  assert.equal(rawPriority(c, parseIstioLocality('r1.z2')).priority, 2);
-  assert.equal(rawPriority(c, parseIstioLocality('r2'), [{ from: 'r1', to: 'r2' }]).priority, 3);
-  assert.equal(rawPriority(c, parseIstioLocality('r2')).priority, 4);
-  assert.deepEqual(compactPriorities([0, 4, 2, 4]), [0, 2, 1, 2]);
+test('--client ranks for one pod: its labels meet failoverPriority, and an unknown pod is refused with MB7006', () => {
+  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
+  const out = plan({ config: expanded.config, inventories: expanded.inventories, resolved: expanded.resolved });
+  const inv = expanded.inventories.find((i) => i.cluster === 'cluster-1');
+  const pod = inv?.services.find((s) => s.name === 'productpage')?.workloads[0];
+  assert.ok(pod, 'the seed runs productpage in cluster-1');
+  const client = clientOf(inv, `bookinfo/${pod.pod}`);
+  assert.deepEqual(client, { namespace: 'bookinfo', labels: pod.labels, locality: pod.locality });
+  // A failoverPriority on a label only cluster-1's pods share with the client puts them first, others after.
+  const withPriority = withFailoverPriority(out, ['topology.kubernetes.io/zone']);
+  const r = explainFailover({
+    service: 'details',
+    namespace: 'bookinfo',
+    from: 'cluster-1',
+    config: expanded.config,
+    inventories: expanded.inventories,
+    plan: withPriority,
+    client,
+  });
+  assert.deepEqual(
+    r.endpoints.map((e) => [e.kind, e.priority, e.why, e.reason]),
+    [
+      ['pod', 0, 'failover-priority', 'matches failoverPriority label topology.kubernetes.io/zone'],
+      [
+        'WorkloadEntry',
+        1,
+        'failover-priority',
+        'matches no failoverPriority label (first: topology.kubernetes.io/zone)',
+      ],
+      [
+        'WorkloadEntry',
+        1,
+        'failover-priority',
+        'matches no failoverPriority label (first: topology.kubernetes.io/zone)',
+      ],
+      [
+        'WorkloadEntry',
+        1,
+        'failover-priority',
+        'matches no failoverPriority label (first: topology.kubernetes.io/zone)',
+      ],
+    ],
+  );
+  assert.deepEqual(
+    r.warnings.filter((w) => /share its traffic/.test(w)),
+    [],
+  );
+  // A label every endpoint has (`app=details`: the entries carry the Service's selector) puts all on one level,
+  // and explain warns that cluster-2 shares the local pods' traffic.
+  const shared = explainFailover({
+    service: 'details',
+    namespace: 'bookinfo',
+    from: 'cluster-1',
+    config: expanded.config,
+    inventories: expanded.inventories,
+    plan: withFailoverPriority(out, ['app=details']),
+    client,
+  });
+  assert.ok(shared.endpoints.every((e) => e.priority === 0));
+  assert.match(shared.warnings.join('\n'), /cluster-2's entries are at P0, a level of cluster-1's own pods/);
+  assert.throws(
+    () => clientOf(inv, 'bookinfo/no-such-pod'),
+    (e: unknown) =>
+      e instanceof ExplainClientError && e.code === 'MB7006' && /no pod bookinfo\/no-such-pod/.test(e.message),
+  );
 });
+
+/** The plan with cluster-1's DestinationRules set to this failoverPriority. */
+function withFailoverPriority(out: ReturnType<typeof plan>, failoverPriority: string[]): ReturnType<typeof plan> {
+  const patch = (o: GeneratedObject): GeneratedObject =>
+    o.kind === 'DestinationRule'
+      ? {
+          ...o,
+          spec: {
+            ...o.spec,
+            trafficPolicy: { ...o.spec.trafficPolicy, loadBalancer: { localityLbSetting: { failoverPriority } } },
+          },
+        }
+      : o;
+  return { ...out, clusters: { ...out.clusters, 'cluster-1': (out.clusters['cluster-1'] ?? []).map(patch) } };
+}

@@ -52,6 +52,7 @@ const report: FailoverReport = {
       rawPriority: 4,
       priority: 1,
       why: 'other',
+      reason: 'other region',
     },
     {
       cluster: 'cluster-1',
@@ -63,6 +64,7 @@ const report: FailoverReport = {
       rawPriority: 0,
       priority: 0,
       why: 'same-subzone',
+      reason: 'same region, zone and subzone',
     },
   ],
   targets: [{ cluster: 'cluster-2', message: 'reachable' }],

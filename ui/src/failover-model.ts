@@ -29,15 +29,6 @@ export function clusterChoices(inventory: readonly ClusterInventory[]): string[]
   return [...new Set(inventory.map((c) => c.name))].sort();
 }
 
-/** The federation's priority reasons in words (as `meshbridge explain failover` prints them). */
-const WHY: Record<string, string> = {
-  'same-subzone': 'same region, zone and subzone',
-  'same-zone': 'same region and zone, other subzone',
-  'same-region': 'same region, other zone',
-  'failover-region': 'region named by a failover rule',
-  other: 'other region',
-};
-
 /** One row of the priority table, as text. */
 export interface PriorityRow {
   priority: string;
@@ -62,7 +53,7 @@ export function priorityRows(report: FailoverReport): PriorityRow[] {
       address: e.address,
       locality: e.locality || '(none)',
       health: e.ready === undefined ? 'outlier-checked' : e.ready ? 'ready' : 'not ready',
-      why: `${WHY[e.why] ?? e.why} (raw P${e.rawPriority})`,
+      why: `${e.reason || e.why} (raw P${e.rawPriority})`,
       remote: e.kind !== 'pod',
     }));
 }

@@ -1,10 +1,12 @@
 /**
- * `meshbridge explain failover SERVICE.NAMESPACE --from CLUSTER`: the priority table a client in CLUSTER gets for
- * the service, the clusters that are not failover targets and why, and the same-region caveat.
+ * `meshbridge explain failover SERVICE.NAMESPACE --from CLUSTER [--client POD]`: the priority table a client in
+ * CLUSTER (or that pod of it) gets for the service, the clusters that are not failover targets and why, and the
+ * same-region caveat.
  */
 import type { Command } from 'commander';
 import {
   kubeconfigConnector,
+  clientOf,
   explainFailover,
   formatExplain,
   evaluate,
@@ -15,6 +17,7 @@ import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js
 
 interface ExplainOptions {
   from: string;
+  client?: string;
   mgmt?: string;
   server?: string;
   tokenFile?: string;
@@ -31,6 +34,10 @@ export function registerExplain(program: Command): void {
     .description('priorities, failover targets and the reasons other clusters are not targets, for one service')
     .argument('<service.namespace>', 'the service, e.g. details.bookinfo')
     .requiredOption('--from <cluster>', 'the client cluster')
+    .option(
+      '--client <pod>',
+      "rank for this pod of the client cluster ([namespace/]name): its namespace, labels (failoverPriority) and locality; default: the cluster's locality",
+    )
     .option('--mgmt <url>', 'management plane URL (default: $MESHBRIDGE_HOME/mgmt.json)')
     .option('--server <url>', 'same as --mgmt (the name the other management-plane commands use)')
     .option('--token-file <file>', 'bearer token file (default: $MESHBRIDGE_HOME/admin-token)')
@@ -67,6 +74,12 @@ export function registerExplain(program: Command): void {
         );
       }
       const ev = await evaluate({ config, connect: kubeconfigConnector(opts.kubeconfig ?? defaults.kubeconfig) });
+      const client = opts.client
+        ? clientOf(
+            ev.inventories.find((i) => i.cluster === opts.from),
+            opts.client,
+          )
+        : undefined;
       const report = explainFailover({
         service,
         namespace,
@@ -74,6 +87,7 @@ export function registerExplain(program: Command): void {
         config,
         inventories: ev.inventories,
         plan: ev.plan,
+        ...(client ? { client } : {}),
       });
       for (const u of ev.unreachable) report.warnings.push(`cluster ${u.cluster} could not be read: ${u.message}`);
       process.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatExplain(report));

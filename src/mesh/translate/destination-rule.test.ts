@@ -75,7 +75,8 @@ test('outlier detection is converted only when the rule sets it, always with enf
 
 test('locality priorities need outlier detection and are off when localityLbSetting.enabled is false', () => {
   const od = { consecutive5xxErrors: 5 };
-  assert.equal(priorityPolicy(rule('a', 'b', 'c')), undefined);
+  assert.equal(priorityPolicy(undefined), 'no-destination-rule');
+  assert.equal(priorityPolicy(rule('a', 'b', 'c')), 'no-outlier-detection');
   assert.deepEqual(priorityPolicy(rule('a', 'b', 'c', { trafficPolicy: { outlierDetection: od } })), {
     failover: [],
     failoverPriority: [],
@@ -83,7 +84,7 @@ test('locality priorities need outlier detection and are off when localityLbSett
   const off = rule('a', 'b', 'c', {
     trafficPolicy: { outlierDetection: od, loadBalancer: { localityLbSetting: { enabled: false } } },
   });
-  assert.equal(priorityPolicy(off), undefined);
+  assert.equal(priorityPolicy(off), 'locality-lb-disabled');
 });
 
 test('connect timeout: the rule value, else 10 s', () => {

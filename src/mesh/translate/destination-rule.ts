@@ -3,27 +3,17 @@
  * what the seed needs: outlier detection, locality failover, connect timeout).
  */
 import type { DestinationRule, OutlierDetection } from '../inputs.js';
-import type { PriorityPolicy } from '../locality.js';
-import { CLUSTER_DOMAIN, type Snapshot } from '../snapshot.js';
+import { decidePolicy, selectDestinationRule, type PrioritiesOff, type PriorityPolicy } from '../../priority/index.js';
+import type { Snapshot } from '../snapshot.js';
 import { duration, parseDurationMs, type XdsObject } from '../xds-types.js';
 
-/** The host a rule applies to, fully qualified: a bare name is resolved in the rule's namespace, as Istio does. */
-export function ruleHost(dr: DestinationRule): string {
-  const host = dr.spec?.host ?? '';
-  return host.includes('.') || host.includes('*')
-    ? host
-    : `${host}.${dr.metadata.namespace ?? 'default'}.${CLUSTER_DOMAIN}`;
-}
-
-function hostMatches(pattern: string, host: string): boolean {
-  if (pattern === host) return true;
-  return pattern.startsWith('*') && host.endsWith(pattern.slice(1));
-}
+/** The host a rule applies to, fully qualified (the priority engine's rule, shared with `explain`). */
+export { ruleHost } from '../../priority/index.js';
 
 /**
- * The DestinationRule that applies to `host` for a proxy in `proxyNamespace`: Istio's precedence, a rule in the
- * proxy's namespace first, then one in the service's namespace, then any other; an exact host beats a wildcard;
- * ties go to the first by namespace/name.
+ * The DestinationRule that applies to `host` for a proxy in `proxyNamespace`: Istio's precedence (the priority
+ * engine's `selectDestinationRule`, shared with `explain`), a rule in the proxy's namespace first, then one in the
+ * service's namespace, then any other; an exact host beats a wildcard; ties go to the first by namespace/name.
  */
 export function findDestinationRule(
   snapshot: Snapshot,
@@ -31,15 +21,7 @@ export function findDestinationRule(
   proxyNamespace: string,
   serviceNamespace: string,
 ): DestinationRule | undefined {
-  const candidates = snapshot.destinationRules.filter((dr) => hostMatches(ruleHost(dr), host));
-  const score = (dr: DestinationRule): number => {
-    const ns = dr.metadata.namespace ?? 'default';
-    const nsScore = ns === proxyNamespace ? 0 : ns === serviceNamespace ? 1 : 2;
-    return nsScore * 2 + (ruleHost(dr) === host ? 0 : 1);
-  };
-  let best: DestinationRule | undefined;
-  for (const dr of candidates) if (!best || score(dr) < score(best)) best = dr;
-  return best;
+  return selectDestinationRule(snapshot.destinationRules, host, proxyNamespace, serviceNamespace);
 }
 
 /**
@@ -71,16 +53,13 @@ export function outlierDetection(dr: DestinationRule | undefined): XdsObject | u
 }
 
 /**
- * Whether locality priorities apply, and with which rules. As in Istio, priorities need outlier detection on the
- * rule (without it Envoy would never see P0 endpoints fail, so never leave P0) and `localityLbSetting.enabled` not
- * `false`; otherwise `undefined` and every endpoint is priority 0.
+ * Whether locality priorities apply, and with which rules: the priority engine's decision (`decidePolicy`, Istio's
+ * rule: outlier detection on the rule and `localityLbSetting.enabled` not `false`), or why they are off, in which
+ * case every endpoint is priority 0.
  */
-export function priorityPolicy(dr: DestinationRule | undefined): PriorityPolicy | undefined {
-  const tp = dr?.spec?.trafficPolicy;
-  if (!tp?.outlierDetection) return undefined;
-  const lb = tp.loadBalancer?.localityLbSetting;
-  if (lb?.enabled === false) return undefined;
-  return { failover: lb?.failover ?? [], failoverPriority: lb?.failoverPriority ?? [] };
+export function priorityPolicy(dr: DestinationRule | undefined): PriorityPolicy | PrioritiesOff {
+  const decision = decidePolicy(dr?.spec?.trafficPolicy, dr !== undefined);
+  return decision.on ? decision.policy : decision.off;
 }
 
 /** Connection timeout: the rule's `connectionPool.tcp.connectTimeout`, else Istio's default 10 s. */

@@ -1,7 +1,6 @@
 /** Builders of {@link MeshEndpoint}s from pods, WorkloadEntries and ServiceEntry endpoints. */
-import { isIP } from 'node:net';
 import type { Pod, ServicePort, WorkloadEntrySpec } from '../inputs.js';
-import { NO_LOCALITY, parseLocality, type Locality } from '../locality.js';
+import { NO_LOCALITY, isEndpointAddress, parseLocality, type Locality } from '../../priority/index.js';
 import { localityOfPod, podHasSidecar, type Snapshot } from '../snapshot.js';
 import { formatSpiffeId } from '../../identity/spiffe.js';
 
@@ -93,7 +92,7 @@ export function fromWorkloadEntrySpec(
   identities: readonly string[],
 ): MeshEndpoint | undefined {
   // xDS endpoints must be IP addresses (grpc-js-xds and Envoy's EDS reject names); DNS names are not resolved here.
-  if (!spec.address || isIP(spec.address) === 0) return undefined;
+  if (!spec.address || !isEndpointAddress(spec.address)) return undefined;
   const labels = spec.labels ?? {};
   return {
     address: spec.address,

@@ -2,10 +2,11 @@
 import {
   assignPriorities,
   formatLocality,
-  type LabelledLocality,
   type Locality,
+  type PrioritiesOff,
+  type PriorityPeer,
   type PriorityPolicy,
-} from '../locality.js';
+} from '../../priority/index.js';
 import type { Proxy } from '../proxy.js';
 import type { MeshEndpoint, MeshServicePort } from './services.js';
 import { stringStruct, type XdsObject } from '../xds-types.js';
@@ -18,7 +19,8 @@ export const OVERPROVISIONING_FACTOR = 140;
 
 /**
  * The ClusterLoadAssignment of `clusterName` for `proxy`. With a `policy`, priorities come from the proxy's
- * locality and labels ({@link assignPriorities}, compacted 0..N); without one every endpoint is priority 0.
+ * locality and labels (the priority engine's {@link assignPriorities}, compacted 0..N); when priorities are off
+ * (the engine's decision, with its reason) every endpoint is priority 0.
  * Every locality carries `load_balancing_weight` (the sum of its endpoints' weights) because grpc-js-xds drops
  * localities without one; unhealthy endpoints are kept with `health_status: UNHEALTHY` so a level's health is
  * ready/all, which is what the 1.4 overprovisioning rule is defined on.
@@ -27,10 +29,10 @@ export function loadAssignment(
   clusterName: string,
   sp: MeshServicePort,
   proxy: Proxy,
-  policy: PriorityPolicy | undefined,
+  policy: PriorityPolicy | PrioritiesOff,
 ): XdsObject {
-  const client: LabelledLocality = { locality: proxy.locality, labels: proxy.labels };
-  const priorities = policy ? assignPriorities(client, sp.endpoints, policy) : sp.endpoints.map(() => 0);
+  const client: PriorityPeer = { locality: proxy.locality, labels: proxy.labels };
+  const priorities = assignPriorities(client, sp.endpoints, policy).map((p) => p.priority);
   const groups = new Map<string, { locality: Locality; priority: number; members: MeshEndpoint[] }>();
   sp.endpoints.forEach((e, i) => {
     const priority = priorities[i] ?? 0;

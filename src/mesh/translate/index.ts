@@ -145,7 +145,7 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
     );
     const policy = priorityPolicy(dr);
     // The proxy's labels only matter to priorities through failoverPriority.
-    const client = policy ? `${locality}|${policy.failoverPriority.length ? labels : ''}` : '';
+    const client = typeof policy === 'string' ? '' : `${locality}|${policy.failoverPriority.length ? labels : ''}`;
     endpoints.push(
       reuse(`cla|${name}|${fingerprintOf(sp)}|${drPrint}|${client}`, () => loadAssignment(name, sp, proxy, policy)),
     );

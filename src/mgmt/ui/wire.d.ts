@@ -116,9 +116,13 @@ export interface FailoverEndpointView {
   locality: string;
   /** Pod readiness; absent for remote entries (outlier detection checks those). */
   ready?: boolean;
+  /** The priority engine's rank before compaction. */
   rawPriority: number;
   priority: number;
+  /** The priority engine's stable reason code (`same-region`, `failover-region`, `failover-priority`, ...). */
   why: string;
+  /** The reason in words, as `meshbridge explain failover` prints it. */
+  reason: string;
 }
 
 /** The failover of one service for clients in one cluster (the shape of the federation's ExplainReport). */
