@@ -4,7 +4,11 @@
  * cluster-2, the workspace and its East-West setting, so cluster-2 is cluster-1's failover target.
  * Each case runs under a steady open-loop load of {@link RATE} GET/s of the product page through the sleep pod's
  * sidecar in cluster-1 (so through productpage and its calls to details, reviews and ratings), breaks one thing,
- * and reports requests sent, failed, and the time until the broken part recovered.
+ * and reports requests sent, failed, the time until the broken part recovered, the time from the fault to the first
+ * answer to a request sent after it, and the slowest request in flight during the fault. A case may prepare a
+ * topology first and restore the shared baseline after (both without load: they are not what is measured), e.g.
+ * cluster-1's details scaled to 0 so details goes through cluster-2's East-West gateway.
+ * The management plane runs on PostgreSQL (chaos.test.ts), so its restart is tested on the production store.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,11 +16,12 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { C1, C2 } from '../../src/demo/walkthrough.js';
-import { fetchPage } from '../../src/demo/load.js';
+import { fetchPage, type Sample } from '../../src/demo/load.js';
 import { Runner } from '../../src/demo/runner.js';
 import { showsBookDetails } from '../../src/demo/checks.js';
 import { EXAMPLES } from '../support/paths.js';
 import { startSteadyLoad, type LoadReport } from '../support/steady-load.js';
+import { faultTimes } from './fault-times.js';
 
 /**
  * Requests per second of the steady load: productpage pages, each of which fans out to details, reviews and ratings
@@ -44,6 +49,10 @@ export interface ChaosContext {
   kubectl(cluster: string, ...args: string[]): Promise<string>;
   /** The recorded pid of a cluster's process. */
   clusterPid(cluster: string): number;
+  /** Runs `meshbridge ARGS` against this bed (asynchronous, like kubectl); resolves with its stdout. */
+  meshbridge(...args: string[]): Promise<string>;
+  /** One product page through the sleep pod's sidecar, outside the steady load (e.g. to see who serves details). */
+  page(): Promise<Sample>;
 }
 
 /** One fault. */
@@ -55,6 +64,13 @@ export interface ChaosCase {
    * service exists anywhere while the fault lasts); the case then only reports them.
    */
   readonly failuresExpectedBecause?: string;
+  /** Sets up the topology the fault needs, before the load starts (e.g. scales a Deployment). */
+  prepare?(ctx: ChaosContext): Promise<void>;
+  /**
+   * Brings the bed back to the shared baseline after the load stopped, also when the case failed, so the next case
+   * starts from the same state.
+   */
+  restore?(ctx: ChaosContext): Promise<void>;
   /** Breaks something; resolves with a wait that resolves once it has recovered without any command. */
   inject(ctx: ChaosContext): Promise<() => Promise<void>>;
 }
@@ -66,6 +82,10 @@ export interface ChaosResult {
   readonly failed: number;
   readonly rate: number;
   readonly recoverMs: number;
+  /** From the fault to the first successful answer to a request sent at or after it. */
+  readonly firstAnswerMs: number;
+  /** The slowest request that was in flight at the fault or sent after it. */
+  readonly slowestMs: number;
   readonly load: LoadReport;
 }
 
@@ -132,14 +152,28 @@ export class ChaosBed {
         )
       ).stdout,
     clusterPid: (cluster) => Number(readFileSync(join(this.home, 'clusters', cluster, 'cluster.pid'), 'utf8').trim()),
+    meshbridge: async (...args) => (await this.runner.meshbridge(args, { quiet: true })).stdout,
+    page: () => {
+      assert.ok(this.proxy, 'setUp ran');
+      return fetchPage({ proxy: this.proxy, target: PAGE });
+    },
   };
 
   /** Runs one case under load and asserts what it expects. */
   async run(c: ChaosCase): Promise<ChaosResult> {
     assert.ok(this.proxy, 'setUp ran');
     const ctx: ChaosContext = { ...this.context, home: this.home };
+    await c.prepare?.(ctx);
+    try {
+      return await this.measure(c, ctx, this.proxy);
+    } finally {
+      await c.restore?.(ctx);
+    }
+  }
+
+  private async measure(c: ChaosCase, ctx: ChaosContext, proxy: URL): Promise<ChaosResult> {
     const load = startSteadyLoad({
-      proxy: this.proxy,
+      proxy,
       target: PAGE,
       ratePerSecond: RATE,
       ok: (status, body) => status === 200 && showsBookDetails(body),
@@ -167,11 +201,13 @@ export class ChaosBed {
       failed: report.failed,
       rate: report.rate,
       recoverMs,
+      ...faultTimes(report.samples, injectedAt),
       load: report,
     };
     process.stdout.write(
       `# chaos: ${c.name}: sent ${result.sent} (${result.rate}/s), failed ${result.failed}, ` +
-        `recovered in ${recoverMs} ms\n`,
+        `recovered in ${recoverMs} ms, first answer after the fault in ${result.firstAnswerMs} ms, ` +
+        `slowest request ${result.slowestMs} ms\n`,
     );
     assert.ok(report.rate >= RATE * 0.9, `the load kept its rate (${report.rate}/s)`);
     if (c.failuresExpectedBecause === undefined) {
@@ -185,7 +221,7 @@ export class ChaosBed {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 500 ms until it returns a value; throws after `timeoutMs`. */
-async function eventually<T>(
+export async function eventually<T>(
   what: string,
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 180_000,
