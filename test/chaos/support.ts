@@ -5,9 +5,10 @@
  * Each case runs under a steady open-loop load of {@link RATE} GET/s of the product page through the sleep pod's
  * sidecar in cluster-1 (so through productpage and its calls to details, reviews and ratings), breaks one thing,
  * and reports requests sent, failed, the time until the broken part recovered, the time from the fault to the first
- * answer to a request sent after it, and the slowest request in flight during the fault. A case may prepare a
- * topology first and restore the shared baseline after (both without load: they are not what is measured), e.g.
- * cluster-1's details scaled to 0 so details goes through cluster-2's East-West gateway.
+ * answer to a request sent after it, and the slowest request in flight during the fault. A case may need another
+ * topology than the shared baseline (e.g. cluster-1's details scaled to 0, so details goes through cluster-2's
+ * East-West gateway): the bed enters it before the case and leaves it, back to the baseline, after the last of the
+ * consecutive cases that share it, both without load (they are not what is measured).
  * The management plane runs on PostgreSQL (chaos.test.ts), so its restart is tested on the production store.
  */
 import assert from 'node:assert/strict';
@@ -64,15 +65,25 @@ export interface ChaosCase {
    * service exists anywhere while the fault lasts); the case then only reports them.
    */
   readonly failuresExpectedBecause?: string;
-  /** Sets up the topology the fault needs, before the load starts (e.g. scales a Deployment). */
+  /** The topology the fault needs; the shared baseline when undefined. */
+  readonly topology?: ChaosTopology;
+  /** Checks what must hold before the fault, or records what must still hold after it; runs without load. */
   prepare?(ctx: ChaosContext): Promise<void>;
   /**
-   * Brings the bed back to the shared baseline after the load stopped, also when the case failed, so the next case
-   * starts from the same state.
+   * Undoes what the case changed beyond its topology, after the load stopped, also when the case failed, so the
+   * next case starts from its topology's state.
    */
   restore?(ctx: ChaosContext): Promise<void>;
   /** Breaks something; resolves with a wait that resolves once it has recovered without any command. */
   inject(ctx: ChaosContext): Promise<() => Promise<void>>;
+}
+
+/** A shape of the bed other than the shared baseline, entered and left without load. */
+export interface ChaosTopology {
+  readonly name: string;
+  enter(ctx: ChaosContext): Promise<void>;
+  /** Back to the shared baseline. */
+  leave(ctx: ChaosContext): Promise<void>;
 }
 
 /** What one case measured. */
@@ -92,6 +103,8 @@ export interface ChaosResult {
 /** The shared pair of clusters. */
 export class ChaosBed {
   private proxy: URL | undefined;
+  /** The topology the bed is in; undefined: the shared baseline. */
+  private topology: ChaosTopology | undefined;
   private readonly runner: Runner;
 
   constructor(private readonly home: string) {
@@ -159,16 +172,35 @@ export class ChaosBed {
     },
   };
 
-  /** Runs one case under load and asserts what it expects. */
-  async run(c: ChaosCase): Promise<ChaosResult> {
+  /**
+   * Runs one case under load and asserts what it expects. `next` is the case that runs after it: the bed stays in
+   * this case's topology when the next one shares it, and is back at the shared baseline otherwise.
+   */
+  async run(c: ChaosCase, next?: ChaosCase): Promise<ChaosResult> {
     assert.ok(this.proxy, 'setUp ran');
     const ctx: ChaosContext = { ...this.context, home: this.home };
-    await c.prepare?.(ctx);
+    if (this.topology !== c.topology) {
+      await this.leaveTopology(ctx);
+      await c.topology?.enter(ctx);
+      this.topology = c.topology;
+    }
     try {
+      await c.prepare?.(ctx);
       return await this.measure(c, ctx, this.proxy);
     } finally {
-      await c.restore?.(ctx);
+      try {
+        await c.restore?.(ctx);
+      } finally {
+        if (next?.topology !== this.topology) await this.leaveTopology(ctx);
+      }
     }
+  }
+
+  private async leaveTopology(ctx: ChaosContext): Promise<void> {
+    const current = this.topology;
+    // Forgotten first: a topology left half-way is entered again by the next case that needs it.
+    this.topology = undefined;
+    await current?.leave(ctx);
   }
 
   private async measure(c: ChaosCase, ctx: ChaosContext, proxy: URL): Promise<ChaosResult> {

@@ -10,12 +10,12 @@ import { C2 } from '../../../src/demo/walkthrough.js';
 import type { ChaosCase } from '../support.js';
 import { sleep, until } from '../support.js';
 import {
-  baselineTopology,
   containerPid,
   GATEWAY,
   pods,
   PROXY_CONTAINER,
-  throughGateway,
+  GATEWAY_REPLICAS,
+  THROUGH_GATEWAY,
   waitGatewayEndpoints,
 } from './topology.js';
 
@@ -37,11 +37,9 @@ function stopOneGatewayReplica(): ChaosCase {
     name:
       "SIGSTOP of one of two East-West gateway pods in cluster-2 while cluster-1's details has 0 replicas: calls " +
       'move to the other replica, 0 failed requests; SIGCONT after 5 s',
-    prepare: (ctx) => throughGateway(ctx, 2),
-    async restore(ctx) {
-      resume();
-      await baselineTopology(ctx);
-    },
+    topology: THROUGH_GATEWAY,
+    // Never leave a stopped process behind, also when the case failed before its SIGCONT.
+    restore: () => Promise.resolve(resume()),
     async inject(ctx) {
       const [pod] = await pods(ctx, C2, GATEWAY);
       if (!pod) throw new Error(`${C2}: no ${GATEWAY} pod`);
@@ -51,7 +49,7 @@ function stopOneGatewayReplica(): ChaosCase {
         await sleep(STOPPED_MS);
         resume();
         await until(async () => (await pods(ctx, C2, GATEWAY)).every((p) => p.ready));
-        await waitGatewayEndpoints(ctx, 2);
+        await waitGatewayEndpoints(ctx, GATEWAY_REPLICAS);
       };
     },
   };

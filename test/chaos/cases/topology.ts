@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { C1, C2 } from '../../../src/demo/walkthrough.js';
-import type { ChaosContext } from '../support.js';
+import type { ChaosContext, ChaosTopology } from '../support.js';
 import { eventually } from '../support.js';
 
 export const NS = 'bookinfo';
@@ -134,15 +134,20 @@ export async function waitGatewayEndpoints(ctx: ChaosContext, n: number): Promis
 
 /**
  * The topology of the gateway cases: cluster-1's details at 0 (every details call goes through cluster-2's
- * gateway) and the gateway at `gatewayReplicas`.
+ * gateway) and the gateway at 2 replicas behind its LoadBalancer Service. Left by going back to the shared
+ * baseline: cluster-1's details at 1 replica, ready and serving again, and one gateway replica.
  */
-export async function throughGateway(ctx: ChaosContext, gatewayReplicas: number): Promise<void> {
-  await setGatewayReplicas(ctx, gatewayReplicas);
-  await scaleLocalDetails(ctx, 0);
-}
+/** Gateway replicas in {@link THROUGH_GATEWAY}. */
+export const GATEWAY_REPLICAS = 2;
 
-/** Back to the shared baseline: one gateway replica, cluster-1's details at 1 replica, ready and serving. */
-export async function baselineTopology(ctx: ChaosContext): Promise<void> {
-  await scaleLocalDetails(ctx, 1);
-  await setGatewayReplicas(ctx, 1);
-}
+export const THROUGH_GATEWAY: ChaosTopology = {
+  name: "cluster-1's details at 0, cluster-2's gateway at 2 replicas",
+  async enter(ctx) {
+    await setGatewayReplicas(ctx, GATEWAY_REPLICAS);
+    await scaleLocalDetails(ctx, 0);
+  },
+  async leave(ctx) {
+    await scaleLocalDetails(ctx, 1);
+    await setGatewayReplicas(ctx, 1);
+  },
+};
