@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { faultTimes } from './fault-times.js';
+import { describeFailures, faultTimes } from './fault-times.js';
 import type { LoadSample } from '../support/steady-load.js';
 
 const sample = (at: number, doneAt: number, ok = true): LoadSample => ({
@@ -31,4 +31,22 @@ test('faultTimes: first answer to a request sent at or after the fault, slowest 
     },
   ];
   for (const c of cases) assert.deepEqual(faultTimes(c.samples, 1000), c.want, c.name);
+});
+
+test('describeFailures: when the failed requests were sent relative to the fault, and their reasons counted', () => {
+  assert.equal(describeFailures([sample(900, 1000)], 1000), '');
+  const failed = (at: number, status: number, detail: string): LoadSample => ({
+    at,
+    doneAt: at + 10,
+    ok: false,
+    status,
+    detail,
+  });
+  assert.equal(
+    describeFailures(
+      [failed(900, 0, 'client timeout'), sample(950, 960), failed(1200, 503, ''), failed(1300, 0, 'client timeout')],
+      1000,
+    ),
+    'sent -100..+300 ms: 2 x client timeout, 1 x 503',
+  );
 });

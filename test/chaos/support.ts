@@ -22,7 +22,7 @@ import { Runner } from '../../src/demo/runner.js';
 import { showsBookDetails } from '../../src/demo/checks.js';
 import { EXAMPLES } from '../support/paths.js';
 import { startSteadyLoad, type LoadReport } from '../support/steady-load.js';
-import { faultTimes } from './fault-times.js';
+import { describeFailures, faultTimes } from './fault-times.js';
 
 /**
  * Requests per second of the steady load: productpage pages, each of which fans out to details, reviews and ratings
@@ -184,16 +184,23 @@ export class ChaosBed {
       await c.topology?.enter(ctx);
       this.topology = c.topology;
     }
+    let outcome: { result: ChaosResult } | { error: unknown };
     try {
       await c.prepare?.(ctx);
-      return await this.measure(c, ctx, this.proxy);
-    } finally {
-      try {
-        await c.restore?.(ctx);
-      } finally {
-        if (next?.topology !== this.topology) await this.leaveTopology(ctx);
-      }
+      outcome = { result: await this.measure(c, ctx, this.proxy) };
+    } catch (error) {
+      outcome = { error };
     }
+    try {
+      await c.restore?.(ctx);
+      if (next?.topology !== this.topology) await this.leaveTopology(ctx);
+    } catch (error) {
+      // The case's own failure says more than a failed restore; both are reported, the case's is thrown.
+      if ('result' in outcome) throw error;
+      process.stdout.write(`# chaos: restoring after "${c.name}" failed too: ${String(error)}\n`);
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
   }
 
   private async leaveTopology(ctx: ChaosContext): Promise<void> {
@@ -241,6 +248,7 @@ export class ChaosBed {
         `recovered in ${recoverMs} ms, first answer after the fault in ${result.firstAnswerMs} ms, ` +
         `slowest request ${result.slowestMs} ms\n`,
     );
+    if (report.failed > 0) process.stdout.write(`# chaos:   failed: ${describeFailures(report.samples, injectedAt)}\n`);
     assert.ok(report.rate >= RATE * 0.9, `the load kept its rate (${report.rate}/s)`);
     if (c.failuresExpectedBecause === undefined) {
       assert.equal(report.failed, 0, `failed requests: ${JSON.stringify(report.failures)}`);

@@ -13,7 +13,14 @@ import { C2 } from '../../../src/demo/walkthrough.js';
 import { EXAMPLES } from '../../support/paths.js';
 import type { ChaosCase, ChaosContext } from '../support.js';
 import { eventually, until } from '../support.js';
-import { GATEWAY, GATEWAY_REPLICAS, pods, THROUGH_GATEWAY, waitGatewayEndpoints } from './topology.js';
+import {
+  GATEWAY,
+  GATEWAY_REPLICAS,
+  pods,
+  setGatewayReplicas,
+  THROUGH_GATEWAY,
+  waitGatewayEndpoints,
+} from './topology.js';
 
 const LOCALITY = 'eu-remote-1';
 
@@ -32,7 +39,9 @@ export const gatewayRolloutCase: ChaosCase = {
     'details has 0 replicas: the new pod takes over, 0 failed requests',
   topology: THROUGH_GATEWAY,
   async restore(ctx) {
+    // The plain file has no kubeSpec: applying it over the overlay's drops the replica count too, so set it again.
     await ctx.kubectl(C2, 'apply', '-f', join(EXAMPLES, 'eastwest-gateway.yaml'));
+    await setGatewayReplicas(ctx, GATEWAY_REPLICAS);
     await eventually('the plain gateway rolled out again', async () =>
       (await rolledOut(ctx, undefined)) ? true : undefined,
     );
