@@ -70,6 +70,11 @@ export interface ChaosCase {
   /** Checks what must hold before the fault, or records what must still hold after it; runs without load. */
   prepare?(ctx: ChaosContext): Promise<void>;
   /**
+   * What must still hold once the broken part recovered (e.g. stored configuration), checked after the load
+   * stopped: part of the case's verdict, not of its recovery time.
+   */
+  check?(ctx: ChaosContext): Promise<void>;
+  /**
    * Undoes what the case changed beyond its topology, after the load stopped, also when the case failed, so the
    * next case starts from its topology's state.
    */
@@ -187,7 +192,9 @@ export class ChaosBed {
     let outcome: { result: ChaosResult } | { error: unknown };
     try {
       await c.prepare?.(ctx);
-      outcome = { result: await this.measure(c, ctx, this.proxy) };
+      const result = await this.measure(c, ctx, this.proxy);
+      await c.check?.(ctx);
+      outcome = { result };
     } catch (error) {
       outcome = { error };
     }
