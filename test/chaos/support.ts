@@ -286,14 +286,22 @@ export async function eventually<T>(
   }
 }
 
-/** Polls `check` every 50 ms until it is true. */
-export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+/**
+ * Polls `check` every 50 ms until it is true; throws after `timeoutMs` (default: a little more than the recovery
+ * bound), so a wait the case runner gave up on stops polling instead of keeping the test process alive.
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = RECOVERY_TIMEOUT_MS + 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       if (await check()) return;
     } catch {
       // Not yet: files being rewritten, an API still starting.
     }
+    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms`);
     await sleep(50);
   }
 }
