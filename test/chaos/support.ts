@@ -228,6 +228,9 @@ export class ChaosBed {
     await sleep(WARMUP_MS);
     const injectedAt = Date.now();
     let recoverMs = Number.NaN;
+    // A fault that could not be injected or did not recover still fails the case, but only after the load stopped
+    // and its figures were printed: a load left running would double the next cases' rate.
+    let notRecovered: { error: unknown } | undefined;
     try {
       const recovered = await c.inject(ctx);
       await Promise.race([
@@ -237,9 +240,10 @@ export class ChaosBed {
         }),
       ]);
       recoverMs = Date.now() - injectedAt;
-    } finally {
-      await sleep(Math.max(0, CASE_MS - (Date.now() - started)));
+    } catch (error) {
+      notRecovered = { error };
     }
+    await sleep(Math.max(0, CASE_MS - (Date.now() - started)));
     const report = await load.stop();
     const result = {
       name: c.name,
@@ -256,6 +260,7 @@ export class ChaosBed {
         `slowest request ${result.slowestMs} ms\n`,
     );
     if (report.failed > 0) process.stdout.write(`# chaos:   failed: ${describeFailures(report.samples, injectedAt)}\n`);
+    if (notRecovered) throw notRecovered.error;
     assert.ok(report.rate >= RATE * 0.9, `the load kept its rate (${report.rate}/s)`);
     if (c.failuresExpectedBecause === undefined) {
       assert.equal(report.failed, 0, `failed requests: ${JSON.stringify(report.failures)}`);
