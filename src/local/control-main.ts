@@ -3,6 +3,10 @@
  * <organization>`. It runs the management plane (REST API, store under `<home>`, web UI) and the federation
  * controller, and registers every local cluster as a `Cluster` of the organization so the controller watches it —
  * the same controller code path as production, over the same Kubernetes API client. Writes `control/ready.json`.
+ *
+ * The management plane's store is SQLite under `<home>` unless `MESHBRIDGE_MGMT_STORE` (`sqlite:PATH` or
+ * `postgres://...`) names another. It is read from the environment, like the address block: `local up` passes its
+ * environment to the supervisor, so a restarted control process opens the same store.
  */
 import { readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -57,7 +61,9 @@ function clusterObjects(): unknown[] {
 // HTTPS with a certificate from the home's CA for the address it listens on; clients trust that CA (mgmt.json).
 const { tls, caFile } = await localServingTls(home, '127.0.0.1');
 const fetch = mgmtFetch(readFileSync(caFile, 'utf8'));
-const listen = (port: number) => startMgmt({ listen: `127.0.0.1:${port}`, home, tls, caFile });
+const store = process.env.MESHBRIDGE_MGMT_STORE?.trim() || undefined;
+const listen = (port: number) =>
+  startMgmt({ listen: `127.0.0.1:${port}`, home, tls, caFile, ...(store ? { store } : {}) });
 const mgmt = await listen(previousPort()).catch(() => listen(0));
 const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
 const register = await fetch(`${mgmt.url}/v2/apply`, {
@@ -80,8 +86,11 @@ const controller = await startFederation({
   debounceMs: 50,
   log,
 });
-writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, url: mgmt.url }));
-log(`management plane ${mgmt.url}; federation controller running for organization ${organization}`);
+// The store, redacted (no password), tells which store this process opened (the chaos suite checks it).
+writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, url: mgmt.url, store: mgmt.storeUrl }));
+log(
+  `management plane ${mgmt.url} (store ${mgmt.storeUrl}); federation controller running for organization ${organization}`,
+);
 
 let stopping = false;
 const shutdown = (): void => {

@@ -2,6 +2,9 @@
  * The chaos suite: every case of cases/index.ts under a steady load of productpage requests in cluster-1, with
  * cluster-2 as the failover target, on one shared pair of local clusters (support.ts). Each case reports requests
  * sent, failed, and its time to recover, and expects 0 failed unless it says why no healthy copy exists.
+ * The management plane of the bed runs on PostgreSQL, the production store: `MESHBRIDGE_TEST_PG_URL` when set (CI's
+ * server, .ci/run), otherwise a throwaway server made with initdb; with neither the suite fails, naming what is
+ * missing (never skipped).
  */
 import { test, before, after } from 'node:test';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from '../local/process-support.js';
+import { startTestPostgres, type TestPostgres } from '../mgmt/support/postgres.js';
 import { ChaosBed } from './support.js';
 import { CHAOS_CASES } from './cases/index.js';
 
@@ -18,19 +22,25 @@ process.env.MESHBRIDGE_IP_BLOCK_BASE ??= String(100 + Math.floor(Math.random() *
 const kubectlPath = execFileSync('sh', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
 if (!kubectlPath) throw new Error('kubectl is not installed: the chaos suite sets up clusters with real kubectl');
 const bed = new ChaosBed(home);
+let postgres: TestPostgres | undefined;
 
 before(async () => {
   ensureBuilt();
+  postgres = await startTestPostgres();
+  // `local up` passes its environment to the control process and to the supervisor that restarts it.
+  process.env.MESHBRIDGE_MGMT_STORE = await postgres.createDatabase();
   await bed.setUp(kubectlPath);
 });
 
 after(async () => {
   await bed.tearDown();
+  await postgres?.stop();
   rmSync(home, { recursive: true, force: true });
 });
 
-for (const c of CHAOS_CASES) {
-  test(c.name, { timeout: 120_000 }, async () => {
-    await bed.run(c);
+CHAOS_CASES.forEach((c, i) => {
+  // Up to 10 s of load, 30 s to recover, and entering or leaving a topology (pods start, entries, readiness).
+  test(c.name, { timeout: 240_000 }, async () => {
+    await bed.run(c, CHAOS_CASES[i + 1]);
   });
-}
+});

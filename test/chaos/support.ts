@@ -4,7 +4,12 @@
  * cluster-2, the workspace and its East-West setting, so cluster-2 is cluster-1's failover target.
  * Each case runs under a steady open-loop load of {@link RATE} GET/s of the product page through the sleep pod's
  * sidecar in cluster-1 (so through productpage and its calls to details, reviews and ratings), breaks one thing,
- * and reports requests sent, failed, and the time until the broken part recovered.
+ * and reports requests sent, failed, the time until the broken part recovered, the time from the fault to the first
+ * answer to a request sent after it, and the slowest request in flight during the fault. A case may need another
+ * topology than the shared baseline (e.g. cluster-1's details scaled to 0, so details goes through cluster-2's
+ * East-West gateway): the bed enters it before the case and leaves it, back to the baseline, after the last of the
+ * consecutive cases that share it, both without load (they are not what is measured).
+ * The management plane runs on PostgreSQL (chaos.test.ts), so its restart is tested on the production store.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,18 +17,20 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { C1, C2 } from '../../src/demo/walkthrough.js';
-import { fetchPage } from '../../src/demo/load.js';
+import { fetchPage, type Sample } from '../../src/demo/load.js';
 import { Runner } from '../../src/demo/runner.js';
 import { showsBookDetails } from '../../src/demo/checks.js';
 import { EXAMPLES } from '../support/paths.js';
 import { startSteadyLoad, type LoadReport } from '../support/steady-load.js';
+import { describeFailures, faultTimes } from './fault-times.js';
 
 /**
  * Requests per second of the steady load: productpage pages, each of which fans out to details, reviews and ratings
  * through four sidecar-to-sidecar mTLS hops. 20 by default: on a 2-core machine the no-fault baseline at 100 pages
  * per second already failed 899 of 999 requests (the machine's capacity, not a fault), while 20 carries with 0
- * failed. `MESHBRIDGE_CHAOS_RATE` sets another rate (e.g. 100 on a machine with the cores for it); the baseline case
- * says whether the machine carries it.
+ * failed. `MESHBRIDGE_CHAOS_RATE` sets another rate (e.g. 100 on a machine with the cores for it, or 5 on one whose
+ * cores other work shares: with two cores at a load average of 15-25, 20 failed most of the baseline's requests with
+ * client timeouts while 5 carried every case with 0 failed); the baseline case says whether the machine carries it.
  */
 export const RATE = Number(process.env.MESHBRIDGE_CHAOS_RATE) > 0 ? Number(process.env.MESHBRIDGE_CHAOS_RATE) : 20;
 /** Load before the fault, and total load per case (about 10 s, to keep the suite's time modest). */
@@ -44,6 +51,10 @@ export interface ChaosContext {
   kubectl(cluster: string, ...args: string[]): Promise<string>;
   /** The recorded pid of a cluster's process. */
   clusterPid(cluster: string): number;
+  /** Runs `meshbridge ARGS` against this bed (asynchronous, like kubectl); resolves with its stdout. */
+  meshbridge(...args: string[]): Promise<string>;
+  /** One product page through the sleep pod's sidecar, outside the steady load (e.g. to see who serves details). */
+  page(): Promise<Sample>;
 }
 
 /** One fault. */
@@ -55,8 +66,30 @@ export interface ChaosCase {
    * service exists anywhere while the fault lasts); the case then only reports them.
    */
   readonly failuresExpectedBecause?: string;
+  /** The topology the fault needs; the shared baseline when undefined. */
+  readonly topology?: ChaosTopology;
+  /** Checks what must hold before the fault, or records what must still hold after it; runs without load. */
+  prepare?(ctx: ChaosContext): Promise<void>;
+  /**
+   * What must still hold once the broken part recovered (e.g. stored configuration), checked after the load
+   * stopped: part of the case's verdict, not of its recovery time.
+   */
+  check?(ctx: ChaosContext): Promise<void>;
+  /**
+   * Undoes what the case changed beyond its topology, after the load stopped, also when the case failed, so the
+   * next case starts from its topology's state.
+   */
+  restore?(ctx: ChaosContext): Promise<void>;
   /** Breaks something; resolves with a wait that resolves once it has recovered without any command. */
   inject(ctx: ChaosContext): Promise<() => Promise<void>>;
+}
+
+/** A shape of the bed other than the shared baseline, entered and left without load. */
+export interface ChaosTopology {
+  readonly name: string;
+  enter(ctx: ChaosContext): Promise<void>;
+  /** Back to the shared baseline. */
+  leave(ctx: ChaosContext): Promise<void>;
 }
 
 /** What one case measured. */
@@ -66,12 +99,18 @@ export interface ChaosResult {
   readonly failed: number;
   readonly rate: number;
   readonly recoverMs: number;
+  /** From the fault to the first successful answer to a request sent at or after it. */
+  readonly firstAnswerMs: number;
+  /** The slowest request that was in flight at the fault or sent after it. */
+  readonly slowestMs: number;
   readonly load: LoadReport;
 }
 
 /** The shared pair of clusters. */
 export class ChaosBed {
   private proxy: URL | undefined;
+  /** The topology the bed is in; undefined: the shared baseline. */
+  private topology: ChaosTopology | undefined;
   private readonly runner: Runner;
 
   constructor(private readonly home: string) {
@@ -132,14 +171,56 @@ export class ChaosBed {
         )
       ).stdout,
     clusterPid: (cluster) => Number(readFileSync(join(this.home, 'clusters', cluster, 'cluster.pid'), 'utf8').trim()),
+    meshbridge: async (...args) => (await this.runner.meshbridge(args, { quiet: true })).stdout,
+    page: () => {
+      assert.ok(this.proxy, 'setUp ran');
+      return fetchPage({ proxy: this.proxy, target: PAGE });
+    },
   };
 
-  /** Runs one case under load and asserts what it expects. */
-  async run(c: ChaosCase): Promise<ChaosResult> {
+  /**
+   * Runs one case under load and asserts what it expects. `next` is the case that runs after it: the bed stays in
+   * this case's topology when the next one shares it, and is back at the shared baseline otherwise.
+   */
+  async run(c: ChaosCase, next?: ChaosCase): Promise<ChaosResult> {
     assert.ok(this.proxy, 'setUp ran');
     const ctx: ChaosContext = { ...this.context, home: this.home };
+    if (this.topology !== c.topology) {
+      await this.leaveTopology(ctx);
+      await c.topology?.enter(ctx);
+      this.topology = c.topology;
+    }
+    let outcome: { result: ChaosResult } | { error: unknown };
+    try {
+      await c.prepare?.(ctx);
+      const result = await this.measure(c, ctx, this.proxy);
+      await c.check?.(ctx);
+      outcome = { result };
+    } catch (error) {
+      outcome = { error };
+    }
+    try {
+      await c.restore?.(ctx);
+      if (next?.topology !== this.topology) await this.leaveTopology(ctx);
+    } catch (error) {
+      // The case's own failure says more than a failed restore; both are reported, the case's is thrown.
+      if ('result' in outcome) throw error;
+      process.stdout.write(`# chaos: restoring after "${c.name}" failed too: ${String(error)}\n`);
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  }
+
+  private async leaveTopology(ctx: ChaosContext): Promise<void> {
+    const current = this.topology;
+    // Forgotten first: a topology left half-way is entered again by the next case that needs it.
+    this.topology = undefined;
+    await current?.leave(ctx);
+  }
+
+  private async measure(c: ChaosCase, ctx: ChaosContext, proxy: URL): Promise<ChaosResult> {
     const load = startSteadyLoad({
-      proxy: this.proxy,
+      proxy,
       target: PAGE,
       ratePerSecond: RATE,
       ok: (status, body) => status === 200 && showsBookDetails(body),
@@ -148,6 +229,9 @@ export class ChaosBed {
     await sleep(WARMUP_MS);
     const injectedAt = Date.now();
     let recoverMs = Number.NaN;
+    // A fault that could not be injected or did not recover still fails the case, but only after the load stopped
+    // and its figures were printed: a load left running would double the next cases' rate.
+    let notRecovered: { error: unknown } | undefined;
     try {
       const recovered = await c.inject(ctx);
       await Promise.race([
@@ -157,9 +241,10 @@ export class ChaosBed {
         }),
       ]);
       recoverMs = Date.now() - injectedAt;
-    } finally {
-      await sleep(Math.max(0, CASE_MS - (Date.now() - started)));
+    } catch (error) {
+      notRecovered = { error };
     }
+    await sleep(Math.max(0, CASE_MS - (Date.now() - started)));
     const report = await load.stop();
     const result = {
       name: c.name,
@@ -167,12 +252,16 @@ export class ChaosBed {
       failed: report.failed,
       rate: report.rate,
       recoverMs,
+      ...faultTimes(report.samples, injectedAt),
       load: report,
     };
     process.stdout.write(
       `# chaos: ${c.name}: sent ${result.sent} (${result.rate}/s), failed ${result.failed}, ` +
-        `recovered in ${recoverMs} ms\n`,
+        `recovered in ${recoverMs} ms, first answer after the fault in ${result.firstAnswerMs} ms, ` +
+        `slowest request ${result.slowestMs} ms\n`,
     );
+    if (report.failed > 0) process.stdout.write(`# chaos:   failed: ${describeFailures(report.samples, injectedAt)}\n`);
+    if (notRecovered) throw notRecovered.error;
     assert.ok(report.rate >= RATE * 0.9, `the load kept its rate (${report.rate}/s)`);
     if (c.failuresExpectedBecause === undefined) {
       assert.equal(report.failed, 0, `failed requests: ${JSON.stringify(report.failures)}`);
@@ -185,7 +274,7 @@ export class ChaosBed {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 500 ms until it returns a value; throws after `timeoutMs`. */
-async function eventually<T>(
+export async function eventually<T>(
   what: string,
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 180_000,
@@ -203,14 +292,22 @@ async function eventually<T>(
   }
 }
 
-/** Polls `check` every 50 ms until it is true. */
-export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+/**
+ * Polls `check` every 50 ms until it is true; throws after `timeoutMs` (default: a little more than the recovery
+ * bound), so a wait the case runner gave up on stops polling instead of keeping the test process alive.
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = RECOVERY_TIMEOUT_MS + 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       if (await check()) return;
     } catch {
       // Not yet: files being rewritten, an API still starting.
     }
+    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms`);
     await sleep(50);
   }
 }

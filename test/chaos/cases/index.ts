@@ -1,12 +1,28 @@
 /**
  * Every chaos case, in the order the suite runs them on its one pair of clusters: first the same load without a
- * fault (baseline.ts), so a machine too busy to carry the load shows as such. Each fault's cases live in a
- * module of their own here (`process-kill.ts`: the platform's processes); cases for sidecars, gateway pods,
- * gateway rollouts, SIGSTOP of the remote gateway and management plane restarts on PostgreSQL are added beside it
- * and listed below.
+ * fault (baseline.ts), so a machine too busy to carry the load shows as such; then one module per fault:
+ * `process-kill.ts` (the platform's processes: both cluster processes, the control process), `sidecar-kill.ts` (a
+ * details sidecar in cluster-1, with cluster-2's copy healthy), `mgmt-restart.ts` (the management plane restarted
+ * on PostgreSQL), then the cases that need details to go through cluster-2's East-West gateway (topology.ts,
+ * THROUGH_GATEWAY): kill -9 and SIGSTOP of one of its two replicas (`gateway-kill.ts`, `gateway-stop.ts`) and its
+ * rollout (`gateway-rollout.ts`). Cases sharing a topology run one after the other, so the bed enters it once and
+ * goes back to the shared baseline once, after the last of them.
  */
 import type { ChaosCase } from '../support.js';
 import { baselineCase } from './baseline.js';
 import { processKillCases } from './process-kill.js';
+import { sidecarKillCase } from './sidecar-kill.js';
+import { mgmtRestartCase } from './mgmt-restart.js';
+import { gatewayKillCase } from './gateway-kill.js';
+import { gatewayStopCase } from './gateway-stop.js';
+import { gatewayRolloutCase } from './gateway-rollout.js';
 
-export const CHAOS_CASES: readonly ChaosCase[] = [baselineCase, ...processKillCases];
+export const CHAOS_CASES: readonly ChaosCase[] = [
+  baselineCase,
+  ...processKillCases,
+  sidecarKillCase,
+  mgmtRestartCase,
+  gatewayKillCase,
+  gatewayStopCase,
+  gatewayRolloutCase,
+];
