@@ -4,7 +4,7 @@
  * controller, and registers every local cluster as a `Cluster` of the organization so the controller watches it —
  * the same controller code path as production, over the same Kubernetes API client. Writes `control/ready.json`.
  *
- * The management plane's store is SQLite under `<home>` unless `MESHBRIDGE_MGMT_STORE` (`sqlite:PATH` or
+ * The management plane's store is SQLite under `<home>` unless `MESHBRIDGE_STORE` (`sqlite:PATH` or
  * `postgres://...`) names another. It is read from the environment, like the address block: `local up` passes its
  * environment to the supervisor, so a restarted control process opens the same store.
  */
@@ -61,7 +61,7 @@ function clusterObjects(): unknown[] {
 // HTTPS with a certificate from the home's CA for the address it listens on; clients trust that CA (mgmt.json).
 const { tls, caFile } = await localServingTls(home, '127.0.0.1');
 const fetch = mgmtFetch(readFileSync(caFile, 'utf8'));
-const store = process.env.MESHBRIDGE_MGMT_STORE?.trim() || undefined;
+const store = process.env.MESHBRIDGE_STORE?.trim() || undefined;
 const listen = (port: number) =>
   startMgmt({ listen: `127.0.0.1:${port}`, home, tls, caFile, ...(store ? { store } : {}) });
 const mgmt = await listen(previousPort()).catch(() => listen(0));

@@ -28,7 +28,7 @@ before(async () => {
   ensureBuilt();
   postgres = await startTestPostgres();
   // `local up` passes its environment to the control process and to the supervisor that restarts it.
-  process.env.MESHBRIDGE_MGMT_STORE = await postgres.createDatabase();
+  process.env.MESHBRIDGE_STORE = await postgres.createDatabase();
   await bed.setUp(kubectlPath);
 });
 

@@ -1,6 +1,6 @@
 /**
  * Chaos case: a restart of the management plane on PostgreSQL. The suite's control process opens a PostgreSQL
- * store (chaos.test.ts sets `MESHBRIDGE_MGMT_STORE`); it is stopped (SIGTERM, a clean shutdown as an upgrade
+ * store (chaos.test.ts sets `MESHBRIDGE_STORE`); it is stopped (SIGTERM, a clean shutdown as an upgrade
  * would do) and the supervisor starts it again. The data plane does not depend on it: 0 failed requests. The
  * configuration must survive: the restarted process opens the same PostgreSQL store, the workspace and its setting
  * are still there, and cluster-1 keeps the same WorkloadEntries the federation generated before the restart.
