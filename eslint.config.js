@@ -1,6 +1,6 @@
 // Lint configuration. Besides the usual rules it enforces the module boundaries of the architecture
-// (docs/architecture.md): `api` is pure, `federation` never reaches into the embedded cluster or mesh, `dataplane`
-// only speaks xDS, and only `src/kube` talks to the Kubernetes client library.
+// (docs/architecture.md): `api` and `xds` are pure contracts, `federation` never reaches into the embedded cluster or
+// mesh, `dataplane` only speaks xDS, and only `src/kube` talks to the Kubernetes client library.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -47,6 +47,8 @@ export default tseslint.config(
   boundary(['src/api/*/*.ts'], ['../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
   boundary(['src/api/*/*/*.ts'], ['../../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
   boundary(['src/api/*/*/*/**'], ['../../../../*'], 'src/api is the pure resource model: it imports nothing internal.'),
+  // The xDS contract (contract C) is shared by the mesh, the data plane and the local clusters, so it depends on none.
+  boundary(['src/xds/**'], ['../*'], 'src/xds is the shared xDS contract: it imports nothing internal.'),
   boundary(
     ['src/federation/**'],
     ['**/local/**', '**/mesh/**', '**/dataplane/**'],

@@ -5,7 +5,7 @@
  */
 import { Server, ServerCredentials, status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { adsTokenMatches, isValidAdsToken } from './ads/auth.js';
-import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from './ads/messages.js';
+import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../xds/index.js';
 import { AdsSession, type AdsCounters, type TypeStatus } from './ads/session.js';
 import { createSnapshot, type Snapshot } from './snapshot.js';
 import type { ObjectSource } from './source.js';
