@@ -140,9 +140,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...counters,
       rebuilds: revision,
       lastRebuildMs,
-      proxies: [...sessions.values()]
-        .filter((s) => s.nodeId !== undefined)
-        .map((s) => ({ nodeId: s.nodeId as string, types: s.status() })),
+      proxies: proxyStats(sessions.values()),
     }),
     close: async () => {
       if (closed) return;
@@ -154,6 +152,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await shutdown(server);
     },
   };
+}
+
+/** Each stream that has said who it is, with the state of its types. */
+function proxyStats(sessions: Iterable<AdsSession>): ProxyStats[] {
+  return [...sessions]
+    .filter((s) => s.nodeId !== undefined)
+    .map((s) => ({ nodeId: s.nodeId as string, types: s.status() }));
 }
 
 /** Stops the gRPC server: gracefully, or by force after a second (a stuck stream must not hold `close` up). */

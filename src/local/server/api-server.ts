@@ -75,6 +75,31 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** Answers `/version`, the health checks and the OpenAPI v3 index; false for any other path. */
+function serveFixedPath(res: ServerResponse, path: string, options: ApiServerOptions): boolean {
+  if (path === '/version') {
+    send(res, 200, {
+      major: '1',
+      minor: '32',
+      gitVersion: options.version ?? 'v1.32.0-meshbridge',
+      platform: `${process.platform}/${process.arch}`,
+    });
+    return true;
+  }
+  if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('ok');
+    return true;
+  }
+  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+    const doc = path === '/openapi/v3' ? openApiV3Root() : openApiV3Document(path.slice('/openapi/v3/'.length));
+    if (!doc) throw notFoundRoute();
+    send(res, 200, doc);
+    return true;
+  }
+  return false;
+}
+
 /** Starts the API server; resolves once it listens. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store } = options;
@@ -90,26 +115,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     guard(req, path, serverAddress);
     if (options.extension?.(req, res, url)) return;
     if (isStreamPath(path)) throw new ApiError('BadRequest', 'Upgrade request required');
-    if (path === '/version') {
-      send(res, 200, {
-        major: '1',
-        minor: '32',
-        gitVersion: options.version ?? 'v1.32.0-meshbridge',
-        platform: `${process.platform}/${process.arch}`,
-      });
-      return;
-    }
-    if (path === '/healthz' || path === '/readyz' || path === '/livez') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('ok');
-      return;
-    }
-    if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
-      const doc = path === '/openapi/v3' ? openApiV3Root() : openApiV3Document(path.slice('/openapi/v3/'.length));
-      if (!doc) throw notFoundRoute();
-      send(res, 200, doc);
-      return;
-    }
+    if (serveFixedPath(res, path, options)) return;
     const r = route(path, serverAddress);
     if (r.type === 'doc') {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'method not allowed');
