@@ -1,5 +1,5 @@
 // Lint configuration. Besides the usual rules it enforces the module boundaries of the architecture
-// (docs/architecture.md): `api` and `priority` are pure leaves, `federation` never reaches into the embedded
+// (docs/architecture.md): `api`, `priority` and `xds` are pure leaves, `federation` never reaches into the embedded
 // cluster or mesh, `dataplane` only speaks xDS, and only `src/kube` talks to the Kubernetes client library.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -25,7 +25,14 @@ const boundary = (files, forbidden, why) => ({
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: [...forbidden.map((group) => ({ group: [group], message: why })), KUBE_CLIENT, FEDERATION_FACADE] },
+      {
+        patterns: [
+          // An entry is a gitignore-style group pattern, or `{ regex }` for what a group cannot say.
+          ...forbidden.map((f) => (typeof f === 'string' ? { group: [f], message: why } : { ...f, message: why })),
+          KUBE_CLIENT,
+          FEDERATION_FACADE,
+        ],
+      },
     ],
   },
 });
@@ -50,9 +57,11 @@ export default tseslint.config(
   // The priority engine is the one rule both the mesh (EDS) and the federation (explain) call: a pure leaf.
   boundary(
     ['src/priority/**'],
-    ['../*', '!./*'],
-    'src/priority is a pure leaf shared by the mesh and the federation: it imports nothing internal.',
+    [{ regex: '^\\.\\./(?!xds/)' }],
+    'src/priority is a pure leaf shared by the mesh and the federation: it imports only the xDS contract.',
   ),
+  // The xDS contract (contract C) is shared by the mesh, the data plane and the local clusters, so it depends on none.
+  boundary(['src/xds/**'], ['../*'], 'src/xds is the shared xDS contract: it imports nothing internal.'),
   boundary(
     ['src/federation/**'],
     ['**/local/**', '**/mesh/**', '**/dataplane/**'],

@@ -12,10 +12,10 @@
  */
 import type { Client } from '@grpc/grpc-js';
 import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
-import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../src/mesh/ads/messages.js';
+import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../src/xds/index.js';
 import { startControlPlane } from '../src/mesh/control-plane.js';
 import { createMemorySource } from '../src/mesh/source.js';
-import { TYPE_URLS } from '../src/mesh/xds-types.js';
+import { TYPE_URLS } from '../src/xds/index.js';
 
 /** One result row (the shape of the project's bench runner rows). */
 interface Row {

@@ -1,9 +1,10 @@
+import { nodeId, parseLocalityText, PROXY_PORTS, type LocalityParts } from '../xds/index.js';
 import type { ListenerLimits } from './limits.js';
 import { readLimits } from './limits.js';
 
 /**
- * Proxy configuration from the environment (contract C.env). The only module that reads `process.env`;
- * validated once and frozen.
+ * Proxy configuration from the environment (contract C.env, written by src/xds/pod-env.ts). The only module that
+ * reads `process.env`; validated once and frozen.
  */
 
 import { isValidProxySecret } from './sidecar/proxy-auth.js';
@@ -80,7 +81,13 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
   } catch {
     problems.push('MB_LABELS is not JSON');
   }
-  const [region = '', zone = '', subZone = ''] = (env.MB_LOCALITY ?? '').split('/');
+  let locality: LocalityParts = { region: '', zone: '', subzone: '' };
+  try {
+    locality = parseLocalityText(env.MB_LOCALITY);
+  } catch (err) {
+    problems.push(`MB_LOCALITY: ${(err as Error).message}`);
+  }
+  const { region, zone, subzone: subZone } = locality;
   const podIp = req('MB_POD_IP');
   const cfg: ProxyConfig = {
     role,
@@ -97,8 +104,8 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
     labels,
     // Gateways pass TLS through and hold no key.
     certDir: role === 'sidecar' ? req('MB_CERT_DIR') : (env.MB_CERT_DIR ?? ''),
-    adminPort: port('MB_ADMIN_PORT', 15000),
-    metricsPort: port('MB_METRICS_PORT', 15020),
+    adminPort: port('MB_ADMIN_PORT', PROXY_PORTS.admin),
+    metricsPort: port('MB_METRICS_PORT', PROXY_PORTS.metrics),
     gatewayAddresses: (env.MB_GATEWAY_ADDRESSES ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -108,9 +115,9 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
       .map((s) => s.trim())
       .filter(Boolean),
     servedByHeader: env.MB_SERVED_BY_HEADER === '1',
-    outboundPort: port('MB_OUTBOUND_PORT', 15001),
-    inboundPort: port('MB_INBOUND_PORT', 15006),
-    gatewayPort: port('MB_GATEWAY_PORT', 15443),
+    outboundPort: port('MB_OUTBOUND_PORT', PROXY_PORTS.outbound),
+    inboundPort: port('MB_INBOUND_PORT', PROXY_PORTS.inbound),
+    gatewayPort: port('MB_GATEWAY_PORT', PROXY_PORTS.eastWest),
     proxySecret: role === 'sidecar' ? req('MB_PROXY_SECRET') : '',
     xdsToken: env.MB_XDS_TOKEN ?? '',
     limits: readLimits(env, problems),
@@ -124,6 +131,6 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
   if (problems.length) throw new ConfigError(problems.join('; '));
   return Object.freeze({
     ...cfg,
-    nodeId: cfg.nodeId || `${role}~${podIp}~${cfg.podName}.${cfg.namespace}~${cfg.namespace}.svc.cluster.local`,
+    nodeId: cfg.nodeId || nodeId(role, podIp, cfg.podName, cfg.namespace),
   });
 }

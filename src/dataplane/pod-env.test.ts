@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { readProxyConfig } from './config.js';
-import { appProxyEnv, DATAPLANE_ENTRIES, proxyEnv } from './pod-env.js';
+import { appProxyEnv, proxyEnv } from '../xds/index.js';
+import { DATAPLANE_ENTRIES } from './pod-env.js';
 import { checkProxyAuthorization, newProxySecret, proxyAuthorization } from './sidecar/proxy-auth.js';
 
 const SECRET = 'x'.repeat(43);

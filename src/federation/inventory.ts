@@ -189,8 +189,31 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
   const livePods = objects.pods.filter(
     (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata?.deletionTimestamp,
   );
+  const pods: PodFacts = { livePods, podLocality, hasSidecar };
+  return {
+    cluster,
+    ...(network ? { network } : {}),
+    locality: clusterLocality,
+    namespaces: objects.namespaces
+      .map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }))
+      .sort((a, b) => byString(a.name, b.name)),
+    services: inventoryServices(objects, pods),
+    gateways: inventoryGateways(objects, pods),
+  };
+}
 
-  const services: InventoryService[] = objects.services
+/** What the inventory knows of a cluster's pods, shared by its services and gateways. */
+interface PodFacts {
+  /** Pods neither finished nor terminating. */
+  readonly livePods: readonly RawPod[];
+  readonly podLocality: (pod: RawPod) => Locality;
+  readonly hasSidecar: (pod: RawPod, namespace: string) => boolean;
+}
+
+/** The cluster's Services with the workloads (live pods) they select, sorted by namespace/name. */
+function inventoryServices(objects: RawClusterObjects, facts: PodFacts): InventoryService[] {
+  const { livePods, podLocality, hasSidecar } = facts;
+  return objects.services
     .filter((s) => s.metadata?.name && s.metadata.namespace)
     .map((s) => {
       const namespace = s.metadata?.namespace ?? '';
@@ -228,8 +251,12 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       };
     })
     .sort((a, b) => byString(key(a), key(b)));
+}
 
-  const gateways: InventoryGateway[] = objects.ingressGateways
+/** The cluster's IngressGateways with their pods (ready first, then newest) and addresses, sorted by namespace/name. */
+function inventoryGateways(objects: RawClusterObjects, facts: PodFacts): InventoryGateway[] {
+  const { livePods, podLocality } = facts;
+  return objects.ingressGateways
     .filter((g) => g.metadata?.name && g.metadata.namespace)
     .map((g) => {
       const name = g.metadata?.name ?? '';
@@ -253,21 +280,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
           ...(p.metadata?.creationTimestamp ? { created: p.metadata.creationTimestamp } : {}),
         }));
       const svc = objects.services.find((s) => s.metadata?.name === name && s.metadata.namespace === namespace);
-      const annotation =
-        svc?.metadata?.annotations?.[EXTERNAL_ADDRESSES_ANNOTATION] ??
-        g.spec?.kubeSpec?.service?.annotations?.[EXTERNAL_ADDRESSES_ANNOTATION];
-      let addresses: GatewayAddress[] = [];
-      let addressSource: AddressSource = 'none';
-      if (annotation !== undefined && annotation.trim() !== '') {
-        addresses = parseExternalAddresses(annotation);
-        addressSource = 'annotation';
-      } else {
-        for (const ing of svc?.status?.loadBalancer?.ingress ?? []) {
-          if (ing.ip) addresses.push({ type: 'ip', value: ing.ip });
-          else if (ing.hostname) addresses.push({ type: 'dns', value: ing.hostname });
-        }
-        if (addresses.length > 0) addressSource = 'load-balancer';
-      }
+      const { addresses, addressSource } = gatewayAddressesOf(g, svc);
       return {
         name,
         namespace,
@@ -279,17 +292,28 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       };
     })
     .sort((a, b) => byString(key(a), key(b)));
+}
 
-  return {
-    cluster,
-    ...(network ? { network } : {}),
-    locality: clusterLocality,
-    namespaces: objects.namespaces
-      .map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }))
-      .sort((a, b) => byString(a.name, b.name)),
-    services,
-    gateways,
-  };
+/**
+ * A gateway's addresses: the annotation (on its Service, else in the IngressGateway's
+ * `kubeSpec.service.annotations`) when set, else its Service's load-balancer ingress (IPs and DNS names).
+ */
+function gatewayAddressesOf(
+  g: RawClusterObjects['ingressGateways'][number],
+  svc: RawClusterObjects['services'][number] | undefined,
+): { addresses: GatewayAddress[]; addressSource: AddressSource } {
+  const annotation =
+    svc?.metadata?.annotations?.[EXTERNAL_ADDRESSES_ANNOTATION] ??
+    g.spec?.kubeSpec?.service?.annotations?.[EXTERNAL_ADDRESSES_ANNOTATION];
+  if (annotation !== undefined && annotation.trim() !== '') {
+    return { addresses: parseExternalAddresses(annotation), addressSource: 'annotation' };
+  }
+  const addresses: GatewayAddress[] = [];
+  for (const ing of svc?.status?.loadBalancer?.ingress ?? []) {
+    if (ing.ip) addresses.push({ type: 'ip', value: ing.ip });
+    else if (ing.hostname) addresses.push({ type: 'dns', value: ing.hostname });
+  }
+  return { addresses, addressSource: addresses.length > 0 ? 'load-balancer' : 'none' };
 }
 
 const byName = (a: { metadata?: Meta }, b: { metadata?: Meta }): number =>

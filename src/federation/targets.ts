@@ -85,7 +85,93 @@ export interface DecideInput {
   resolved: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Decides whether `remote` is a failover target for `service` as seen from `client`. Pure. */
+/** Why a stage of {@link decideTarget} refuses. */
+interface Refusal {
+  readonly refused: NotTargetReason;
+  readonly message: string;
+}
+
+const refuse = (refused: NotTargetReason, message: string): Refusal => ({ refused, message });
+
+/** The WorkspaceSetting item exposing the remote service to the client, found through their common workspace. */
+function exposingSetting(
+  input: DecideInput,
+  remoteService: InventoryService,
+): Refusal | { item: EastWestGatewaySetting; chosen: { fqn: string; setting: WorkspaceSetting } | undefined } {
+  const { namespace, service } = input;
+  const c1 = input.client.inventory.cluster;
+  const c2 = input.remote.inventory.cluster;
+  const spanning = input.config.workspaces
+    .filter((w) => workspaceSpans(w, c2, namespace))
+    .sort((a, b) => byString(fqnOf('Workspace', a.metadata), fqnOf('Workspace', b.metadata)));
+  if (spanning.length === 0) return refuse('not-in-workspace', `no workspace spans ${c2}/${namespace}`);
+  const ws = spanning.find((w) => workspaceSpans(w, c1, namespace));
+  if (!ws) {
+    return refuse(
+      'not-in-workspace',
+      `workspace ${spanning[0]?.metadata.name} spans ${c2}/${namespace} but not ${c1}/${namespace}`,
+    );
+  }
+  const wsFqn = fqnOf('Workspace', ws.metadata);
+  const settings = input.settings.filter((s) => s.workspace && fqnOf('Workspace', s.workspace.metadata) === wsFqn);
+  const items = settings.flatMap((s) =>
+    (s.setting.spec?.defaultEastWestGatewaySettings ?? []).map((item) => ({ item, fqn: s.fqn, setting: s.setting })),
+  );
+  if (items.length === 0) {
+    return refuse(
+      'not-exposed',
+      `workspace ${ws.metadata.name} has no WorkspaceSetting with East-West gateway settings`,
+    );
+  }
+  const exposed = exposingItem(
+    items.map((i) => i.item),
+    remoteService.labels,
+  );
+  if (!exposed) {
+    return refuse(
+      'not-exposed',
+      `${namespace}/${service} in ${c2} matches no exposedServices.serviceLabels of workspace ${ws.metadata.name}`,
+    );
+  }
+  return { item: exposed.item, chosen: items[exposed.index] };
+}
+
+/** The remote's East-West gateways the item's workloadSelector selects, with their usable addresses. */
+function usableGateways(input: DecideInput, item: EastWestGatewaySetting): Refusal | { gateways: SelectedGateway[] } {
+  const { remote } = input;
+  const c2 = remote.inventory.cluster;
+  const selector = item.workloadSelector ?? {};
+  const matching = remote.inventory.gateways.filter(
+    (g) =>
+      (selector.namespace === undefined || g.namespace === selector.namespace) &&
+      labelsMatch(selector.labels, g.labels),
+  );
+  const selected = matching.filter((g) => g.eastWestOnly);
+  if (selected.length === 0) {
+    const sel = `${selector.namespace ?? '*'}/${JSON.stringify(selector.labels ?? {})}`;
+    const extra = matching.length > 0 ? ` (${matching.map(gwName).join(', ')} not eastWestOnly)` : '';
+    return refuse('no-gateway-selected', `no East-West gateway in ${c2} matches workloadSelector ${sel}${extra}`);
+  }
+  const gateways = selected.map((g) => selectGateway(g, remote.locality, input.resolved));
+  const usable = gateways.filter((g) => g.addresses.length > 0);
+  if (usable.length === 0) {
+    const why = gateways
+      .map((g) =>
+        g.unresolved.length > 0
+          ? `${g.namespace}/${g.name}: DNS name ${g.unresolved.join(', ')} did not resolve`
+          : `${g.namespace}/${g.name}: load balancer has no address yet`,
+      )
+      .join('; ');
+    return refuse('no-gateway-address', `no usable address for the East-West gateway in ${c2} (${why})`);
+  }
+  return { gateways: usable };
+}
+
+/**
+ * Decides whether `remote` is a failover target for `service` as seen from `client`. Pure. In order: the remote
+ * has the service and it selects no gateway pod; a workspace spans both and a WorkspaceSetting item exposes it;
+ * the client's network reaches the remote's; an East-West gateway is selected and has an address.
+ */
 export function decideTarget(input: DecideInput): TargetDecision {
   const { client, remote, namespace, service } = input;
   const base = { service, namespace, client: client.inventory.cluster, remote: remote.inventory.cluster };
@@ -106,37 +192,8 @@ export function decideTarget(input: DecideInput): TargetDecision {
     return no('not-exposed', `${namespace}/${service} in ${c2} selects East-West gateway pods: never exported`);
   }
 
-  const spanning = input.config.workspaces
-    .filter((w) => workspaceSpans(w, c2, namespace))
-    .sort((a, b) => byString(fqnOf('Workspace', a.metadata), fqnOf('Workspace', b.metadata)));
-  if (spanning.length === 0) return no('not-in-workspace', `no workspace spans ${c2}/${namespace}`);
-  const ws = spanning.find((w) => workspaceSpans(w, c1, namespace));
-  if (!ws) {
-    return no(
-      'not-in-workspace',
-      `workspace ${spanning[0]?.metadata.name} spans ${c2}/${namespace} but not ${c1}/${namespace}`,
-    );
-  }
-  const wsFqn = fqnOf('Workspace', ws.metadata);
-  const settings = input.settings.filter((s) => s.workspace && fqnOf('Workspace', s.workspace.metadata) === wsFqn);
-  const items = settings.flatMap((s) =>
-    (s.setting.spec?.defaultEastWestGatewaySettings ?? []).map((item) => ({ item, fqn: s.fqn, setting: s.setting })),
-  );
-  if (items.length === 0) {
-    return no('not-exposed', `workspace ${ws.metadata.name} has no WorkspaceSetting with East-West gateway settings`);
-  }
-  const exposed = exposingItem(
-    items.map((i) => i.item),
-    remoteService.labels,
-  );
-  if (!exposed) {
-    return no(
-      'not-exposed',
-      `${namespace}/${service} in ${c2} matches no exposedServices.serviceLabels of workspace ${ws.metadata.name}`,
-    );
-  }
-  const chosen = items[exposed.index];
-  const settingFqn = chosen?.fqn ?? '';
+  const exposed = exposingSetting(input, remoteService);
+  if ('refused' in exposed) return no(exposed.refused, exposed.message);
 
   if (!reaches(input.reachability, client.network, remote.network)) {
     return no(
@@ -145,38 +202,16 @@ export function decideTarget(input: DecideInput): TargetDecision {
     );
   }
 
-  const selector = exposed.item.workloadSelector ?? {};
-  const matching = remote.inventory.gateways.filter(
-    (g) =>
-      (selector.namespace === undefined || g.namespace === selector.namespace) &&
-      labelsMatch(selector.labels, g.labels),
-  );
-  const selected = matching.filter((g) => g.eastWestOnly);
-  if (selected.length === 0) {
-    const sel = `${selector.namespace ?? '*'}/${JSON.stringify(selector.labels ?? {})}`;
-    const extra = matching.length > 0 ? ` (${matching.map(gwName).join(', ')} not eastWestOnly)` : '';
-    return no('no-gateway-selected', `no East-West gateway in ${c2} matches workloadSelector ${sel}${extra}`);
-  }
-
-  const gateways = selected.map((g) => selectGateway(g, remote.locality, input.resolved));
-  const usable = gateways.filter((g) => g.addresses.length > 0);
-  if (usable.length === 0) {
-    const why = gateways
-      .map((g) =>
-        g.unresolved.length > 0
-          ? `${g.namespace}/${g.name}: DNS name ${g.unresolved.join(', ')} did not resolve`
-          : `${g.namespace}/${g.name}: load balancer has no address yet`,
-      )
-      .join('; ');
-    return no('no-gateway-address', `no usable address for the East-West gateway in ${c2} (${why})`);
-  }
+  const found = usableGateways(input, exposed.item);
+  if ('refused' in found) return no(found.refused, found.message);
+  const usable = found.gateways;
   const addrs = usable.reduce((n, g) => n + g.addresses.length, 0);
   return {
     target: true,
     ...base,
-    setting: settingFqn,
+    setting: exposed.chosen?.fqn ?? '',
     item: exposed.item,
-    failover: chosen?.setting.spec?.failoverSettings,
+    failover: exposed.chosen?.setting.spec?.failoverSettings,
     remoteService,
     gateways: usable,
     message: `${c2} is a failover target through ${usable.map((g) => `${g.namespace}/${g.name}`).join(', ')} (${addrs} address${addrs === 1 ? '' : 'es'}, locality ${usable.map((g) => formatLocality(g.locality) || '(none)').join(', ')})`,

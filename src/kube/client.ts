@@ -134,19 +134,19 @@ export interface ClusterClientOptions {
   kubeConfig: KubeConfig;
 }
 
-/** A ClusterClient over client-node's generic object API. */
-export function createClusterClient(options: ClusterClientOptions): ClusterClient {
-  const { name, kubeConfig } = options;
-  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
-  const describe = (o: KObject | ObjectRef): string => {
-    const m = 'metadata' in o ? o.metadata : (o as ObjectRef);
-    return `${name}: ${o.kind} ${m?.namespace ? `${m.namespace}/` : ''}${m?.name}`;
-  };
-  const listAt = async (
-    kind: string,
-    apiVersion: string,
-    opts?: { labelSelector?: string },
-  ): Promise<{ items: KObject[]; metadata: { resourceVersion?: string } }> => {
+/** A raw list: the items (made self-describing) and the list's resourceVersion. */
+type RawList = { items: KObject[]; metadata: { resourceVersion?: string } };
+
+/**
+ * Lists a kind (all namespaces) at the newest version the cluster serves: a 404 means that version is not served
+ * (an older Istio serves WorkloadEntries at v1beta1 only), so the next older one is tried; the first error is
+ * reported if none is.
+ */
+function makeLister(
+  api: KubernetesObjectApi,
+  name: string,
+): (kind: string, opts?: { labelSelector?: string }) => Promise<RawList> {
+  const listAt = async (kind: string, apiVersion: string, opts?: { labelSelector?: string }): Promise<RawList> => {
     try {
       const res = await api.list<KObject & { metadata: object }>(
         apiVersion,
@@ -164,15 +164,9 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       throw toKubeError(err, `${name}: list ${kind}`);
     }
   };
-  // Lists at the newest version the cluster serves: a 404 means that version is not served (an older Istio serves
-  // WorkloadEntries at v1beta1 only), so the next older one is tried; the first error is reported if none is.
-  const listRaw = async (
-    kind: string,
-    opts?: { labelSelector?: string },
-  ): Promise<{ items: KObject[]; metadata: { resourceVersion?: string } }> => {
-    const versions = kindVersions(kind);
+  return async (kind, opts) => {
     let first: KubeError | undefined;
-    for (const apiVersion of versions) {
+    for (const apiVersion of kindVersions(kind)) {
       try {
         return await listAt(kind, apiVersion, opts);
       } catch (err) {
@@ -182,6 +176,17 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     }
     throw first as KubeError;
   };
+}
+
+/** A ClusterClient over client-node's generic object API. */
+export function createClusterClient(options: ClusterClientOptions): ClusterClient {
+  const { name, kubeConfig } = options;
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const describe = (o: KObject | ObjectRef): string => {
+    const m = 'metadata' in o ? o.metadata : (o as ObjectRef);
+    return `${name}: ${o.kind} ${m?.namespace ? `${m.namespace}/` : ''}${m?.name}`;
+  };
+  const listRaw = makeLister(api, name);
   const list = async (kind: string, opts?: { labelSelector?: string }): Promise<KObject[]> =>
     (await listRaw(kind, opts)).items;
   return {

@@ -3,19 +3,16 @@
  * snapshot after changes (debounced), and serves Envoy v3 ADS (state of the world) over gRPC; each stream gets
  * only the resource types it subscribed to, and only when they changed for that proxy.
  */
-import { Server, ServerCredentials, status, type ServerDuplexStream } from '@grpc/grpc-js';
-import { adsTokenMatches, isValidAdsToken } from './ads/auth.js';
-import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from './ads/messages.js';
-import { AdsSession, type AdsCounters, type TypeStatus } from './ads/session.js';
+import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { adsServiceDefinition } from '../xds/index.js';
+import { isValidAdsToken } from './ads/auth.js';
+import type { AdsCounters, AdsSession, TypeStatus } from './ads/session.js';
+import { failStream, serveAdsStream, type AdsCall } from './ads/stream.js';
+import { SILENT, type MeshLogger } from './log.js';
 import { createSnapshot, type Snapshot } from './snapshot.js';
 import type { ObjectSource } from './source.js';
 
-/** The logging calls the control plane makes (pino's signature, so a pino logger fits). */
-export interface MeshLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { MeshLogger } from './log.js';
 
 /** Options of {@link startControlPlane}. */
 export interface ControlPlaneOptions {
@@ -72,8 +69,6 @@ export class ControlPlaneOptionsError extends Error {
   readonly code = 'MB0805';
 }
 
-const SILENT: MeshLogger = { info: () => {}, warn: () => {}, error: () => {} };
-
 /**
  * Starts serving. Streams that connect before the source's initial list is complete wait for it: a restarted
  * control plane never answers with an endpoint set smaller than the cluster's truth.
@@ -82,7 +77,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const o = validate(options);
   const log = o.log ?? SILENT;
   const counters: AdsCounters = { responses: 0, acks: 0, nacks: 0 };
-  const sessions = new Map<ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, AdsSession>();
+  const sessions = new Map<AdsCall, AdsSession>();
   let snapshot: Snapshot | undefined;
   let revision = 0;
   let lastRebuildMs = 0;
@@ -103,7 +98,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       } catch (err) {
         log.error({ err, nodeId: session.nodeId, cluster: o.clusterName }, 'push failed; closing the stream');
         sessions.delete(call);
-        call.emit('error', { code: status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
+        failStream(call, status.INTERNAL, err instanceof Error ? err.message : String(err));
       }
     }
     lastRebuildMs = performance.now() - started;
@@ -117,45 +112,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
   const server = new Server();
   server.addService(adsServiceDefinition(), {
-    StreamAggregatedResources: (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) => {
-      if (o.token !== undefined && !adsTokenMatches(call.metadata.get('authorization'), o.token)) {
-        log.warn({ cluster: o.clusterName, peer: call.getPeer() }, 'ADS stream refused: missing or wrong token');
-        call.emit('error', { code: status.UNAUTHENTICATED, details: 'missing or wrong xDS token' });
-        return;
-      }
-      const session = new AdsSession({
-        snapshot: () => snapshot as Snapshot,
-        send: (response) => call.write(response),
+    StreamAggregatedResources: (call: AdsCall) =>
+      serveAdsStream(call, {
+        token: o.token,
+        log,
+        clusterName: o.clusterName,
+        sessions,
         counters,
-        onNack: (nodeId, typeUrl, nack) =>
-          log.warn({ nodeId, typeUrl, ...nack, cluster: o.clusterName }, 'proxy rejected a configuration'),
-      });
-      sessions.set(call, session);
-      // Requests are handled strictly in order, each after the initial list is in.
-      let queue: Promise<void> = ready;
-      call.on('data', (req: DiscoveryRequest) => {
-        queue = queue.then(() => {
-          if (closed || !sessions.has(call)) return;
-          try {
-            session.handle(req);
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            log.warn({ nodeId: session.nodeId, message, cluster: o.clusterName }, 'closing an ADS stream');
-            sessions.delete(call);
-            // grpc-js ends a streaming call with this status when 'error' is emitted on it.
-            call.emit('error', { code: status.INVALID_ARGUMENT, details: message });
-          }
-        });
-      });
-      const drop = () => sessions.delete(call);
-      call.on('end', () => {
-        drop();
-        call.end();
-      });
-      call.on('cancelled', drop);
-      call.on('error', drop);
-      call.on('close', drop);
-    },
+        snapshot: () => snapshot as Snapshot,
+        ready,
+        closed: () => closed,
+      }),
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${o.listen.host}:${o.listen.port}`, ServerCredentials.createInsecure(), (err, p) =>
@@ -173,9 +140,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...counters,
       rebuilds: revision,
       lastRebuildMs,
-      proxies: [...sessions.values()]
-        .filter((s) => s.nodeId !== undefined)
-        .map((s) => ({ nodeId: s.nodeId as string, types: s.status() })),
+      proxies: proxyStats(sessions.values()),
     }),
     close: async () => {
       if (closed) return;
@@ -184,18 +149,30 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       unwatch();
       for (const call of sessions.keys()) call.end();
       sessions.clear();
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, 1000);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
+      await shutdown(server);
     },
   };
+}
+
+/** Each stream that has said who it is, with the state of its types. */
+function proxyStats(sessions: Iterable<AdsSession>): ProxyStats[] {
+  return [...sessions]
+    .filter((s) => s.nodeId !== undefined)
+    .map((s) => ({ nodeId: s.nodeId as string, types: s.status() }));
+}
+
+/** Stops the gRPC server: gracefully, or by force after a second (a stuck stream must not hold `close` up). */
+function shutdown(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, 1000);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
 }
 
 function validate(o: ControlPlaneOptions): ControlPlaneOptions {

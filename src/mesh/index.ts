@@ -19,5 +19,6 @@ export { translate, type TranslateOptions } from './translate/index.js';
 export { proxyFromNode, ProxyIdError, type Proxy, type XdsNodeInfo } from './proxy.js';
 export { assignPriorities, localityRank, parseLocality, podLocality, type Locality } from './locality.js';
 export { isMeshObject, MESH_KINDS, type MeshObject } from './inputs.js';
-export { TYPE_URLS, EXTENSION_TYPE_URLS, type XdsObject, type XdsResources } from './xds-types.js';
+export { TYPE_URLS, EXTENSION_TYPE_URLS, type XdsObject } from '../xds/index.js';
+export type { XdsResources } from './xds-types.js';
 export { outboundClusterName, inboundClusterName, sniFor } from './translate/names.js';

@@ -1,13 +1,14 @@
 /**
  * The per-proxy input of translation: who is asking (sidecar or gateway), where it is (IP, namespace, locality)
- * and its labels. Built from the xDS `Node` of contract C; anything the node leaves out is looked up in the
+ * and its labels. Built from the xDS `Node` of contract C (its id format is src/xds/node.ts's); anything the node leaves out is looked up in the
  * snapshot (the pod with the proxy's IP).
  */
+import { parseNodeId, type ProxyRole } from '../xds/index.js';
 import { NO_LOCALITY, type Locality } from './locality.js';
 import { localityOfPod, type Snapshot } from './snapshot.js';
 
 /** The two proxy roles of contract C: `sidecar~...` and `router~...` node ids. */
-export type ProxyType = 'sidecar' | 'router';
+export type ProxyType = ProxyRole;
 
 /** One xDS client as translation sees it. */
 export interface Proxy {
@@ -43,16 +44,12 @@ export class ProxyIdError extends Error {
  * `LABELS`, else the pod's labels. Throws {@link ProxyIdError} for a malformed id.
  */
 export function proxyFromNode(node: XdsNodeInfo, snapshot?: Snapshot): Proxy {
-  const parts = node.id.split('~');
-  const [type, ip, podDotNs] = parts;
-  if (parts.length !== 4 || (type !== 'sidecar' && type !== 'router') || !ip || !podDotNs) {
-    throw new ProxyIdError(node.id);
-  }
-  const dot = podDotNs.indexOf('.');
-  const podName = dot < 0 ? podDotNs : podDotNs.slice(0, dot);
+  const parsed = parseNodeId(node.id);
+  if (!parsed) throw new ProxyIdError(node.id);
+  const { role: type, ip, podName } = parsed;
   const meta = node.metadata ?? {};
   const metaNs = typeof meta['NAMESPACE'] === 'string' ? meta['NAMESPACE'] : undefined;
-  const namespace = dot < 0 ? (metaNs ?? 'default') : podDotNs.slice(dot + 1);
+  const namespace = parsed.namespace ?? metaNs ?? 'default';
   const pod = snapshot?.podsByIp.get(ip);
   const given: Locality = {
     region: node.locality?.region ?? '',

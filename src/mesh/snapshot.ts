@@ -84,55 +84,66 @@ function sortByKey<T extends { metadata: { name?: string | undefined; namespace?
   keyed.forEach(([, o], i) => (list[i] = o));
 }
 
-/**
- * Builds a snapshot from a list of objects (any order; later duplicates of the same kind/namespace/name replace
- * earlier ones). Objects are not copied: callers must not mutate them afterwards.
- */
-export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotOptions = {}): Snapshot {
-  const latest = new Map<string, MeshObject>();
-  for (const o of objects) latest.set(`${o.kind}/${objectKey(o)}`, o);
-  const namespaces = new Map<string, Namespace>();
-  const nodes = new Map<string, Node>();
-  const services: Service[] = [];
-  const endpoints = new Map<string, Endpoints>();
-  const pods: Pod[] = [];
-  const workloadEntries: WorkloadEntry[] = [];
-  const serviceEntries: ServiceEntry[] = [];
-  const destinationRules: DestinationRule[] = [];
-  const gateways: Gateway[] = [];
-  const authorizationPolicies: AuthorizationPolicy[] = [];
-  for (const o of latest.values()) {
+/** The latest objects of a snapshot, by kind (stage 1 of {@link createSnapshot}). */
+interface ByKind {
+  readonly namespaces: Map<string, Namespace>;
+  readonly nodes: Map<string, Node>;
+  readonly services: Service[];
+  readonly endpoints: Map<string, Endpoints>;
+  readonly pods: Pod[];
+  readonly workloadEntries: WorkloadEntry[];
+  readonly serviceEntries: ServiceEntry[];
+  readonly destinationRules: DestinationRule[];
+  readonly gateways: Gateway[];
+  readonly authorizationPolicies: AuthorizationPolicy[];
+}
+
+/** Sorts objects into their kinds; terminating pods are left out. */
+function groupByKind(objects: Iterable<MeshObject>): ByKind {
+  const g: ByKind = {
+    namespaces: new Map(),
+    nodes: new Map(),
+    services: [],
+    endpoints: new Map(),
+    pods: [],
+    workloadEntries: [],
+    serviceEntries: [],
+    destinationRules: [],
+    gateways: [],
+    authorizationPolicies: [],
+  };
+  for (const o of objects) {
     switch (o.kind) {
       case 'Namespace':
-        namespaces.set(o.metadata.name ?? '', o);
+        g.namespaces.set(o.metadata.name ?? '', o);
         break;
       case 'Node':
-        nodes.set(o.metadata.name ?? '', o);
+        g.nodes.set(o.metadata.name ?? '', o);
         break;
       case 'Service':
-        services.push(o);
+        g.services.push(o);
         break;
       case 'Endpoints':
-        endpoints.set(objectKey(o), o);
+        g.endpoints.set(objectKey(o), o);
         break;
       case 'Pod':
         // A terminating pod no longer receives new traffic (Kubernetes drops it from ready endpoints too).
-        if (!o.metadata.deletionTimestamp) pods.push(o);
+        if (!o.metadata.deletionTimestamp) g.pods.push(o);
         break;
       case 'WorkloadEntry':
-        workloadEntries.push(o);
+        g.workloadEntries.push(o);
         break;
       case 'ServiceEntry':
-        serviceEntries.push(o);
+        g.serviceEntries.push(o);
         break;
       case 'DestinationRule':
-        destinationRules.push(o);
+        g.destinationRules.push(o);
         break;
       case 'Gateway':
-        gateways.push(o);
+        g.gateways.push(o);
         break;
       case 'AuthorizationPolicy':
-        authorizationPolicies.push(o);
+        g.authorizationPolicies.push(o);
         break;
       default: {
         const never: never = o;
@@ -140,35 +151,51 @@ export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotO
       }
     }
   }
-  sortByKey(services);
-  sortByKey(pods);
-  sortByKey(workloadEntries);
-  sortByKey(serviceEntries);
-  sortByKey(destinationRules);
-  sortByKey(gateways);
-  sortByKey(authorizationPolicies);
+  return g;
+}
+
+/**
+ * Builds a snapshot from a list of objects (any order; later duplicates of the same kind/namespace/name replace
+ * earlier ones). Objects are not copied: callers must not mutate them afterwards.
+ */
+export function createSnapshot(objects: Iterable<MeshObject>, options: SnapshotOptions = {}): Snapshot {
+  const latest = new Map<string, MeshObject>();
+  for (const o of objects) latest.set(`${o.kind}/${objectKey(o)}`, o);
+  const g = groupByKind(latest.values());
+  // Sorted by namespace/name so translation output does not depend on arrival order.
+  for (const list of [
+    g.services,
+    g.pods,
+    g.workloadEntries,
+    g.serviceEntries,
+    g.destinationRules,
+    g.gateways,
+    g.authorizationPolicies,
+  ] as Array<Array<{ metadata: { namespace?: string | undefined; name?: string | undefined } }>>) {
+    sortByKey(list);
+  }
   const podsByIp = new Map<string, Pod>();
   const podsByName = new Map<string, Pod>();
-  for (const p of pods) {
+  for (const p of g.pods) {
     podsByName.set(objectKey(p), p);
     if (p.status?.podIP) podsByIp.set(p.status.podIP, p);
   }
   return Object.freeze({
-    podsByLabel: indexByLabel(pods, (p) => p.metadata.labels),
-    workloadEntriesByLabel: indexByLabel(workloadEntries, (w) => w.spec?.labels),
+    podsByLabel: indexByLabel(g.pods, (p) => p.metadata.labels),
+    workloadEntriesByLabel: indexByLabel(g.workloadEntries, (w) => w.spec?.labels),
     revision: options.revision ?? 0,
-    namespaces,
-    nodes,
-    services: Object.freeze(services),
-    endpoints,
-    pods: Object.freeze(pods),
+    namespaces: g.namespaces,
+    nodes: g.nodes,
+    services: Object.freeze(g.services),
+    endpoints: g.endpoints,
+    pods: Object.freeze(g.pods),
     podsByIp,
     podsByName,
-    workloadEntries: Object.freeze(workloadEntries),
-    serviceEntries: Object.freeze(serviceEntries),
-    destinationRules: Object.freeze(destinationRules),
-    gateways: Object.freeze(gateways),
-    authorizationPolicies: Object.freeze(authorizationPolicies),
+    workloadEntries: Object.freeze(g.workloadEntries),
+    serviceEntries: Object.freeze(g.serviceEntries),
+    destinationRules: Object.freeze(g.destinationRules),
+    gateways: Object.freeze(g.gateways),
+    authorizationPolicies: Object.freeze(g.authorizationPolicies),
     trustDomain: options.trustDomain ?? DEFAULT_TRUST_DOMAIN,
   });
 }

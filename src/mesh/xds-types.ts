@@ -1,33 +1,12 @@
 /**
- * Type URLs and the JSON shape of translation output. Resources are plain objects in the protobuf object form
+ * The JSON shape of translation output. Resources are plain objects in the protobuf object form
  * protobufjs reads (snake_case field names, `{seconds, nanos}` durations, `{value}` wrappers, `{fields: {k: {stringValue}}}` structs,
  * nested `google.protobuf.Any` as `{'@type': <type url>, ...fields}`), so golden files show exactly what is sent.
+ * The type URLs and the Any codec are contract C's, in src/xds.
  */
+import type { XdsObject } from '../xds/index.js';
 
-/** A JSON object in protobuf object form. */
-export type XdsObject = { readonly [field: string]: unknown };
-
-const T = 'type.googleapis.com/';
-
-/** The four resource types served over ADS, in the make-before-break push order (CDS, EDS, LDS, RDS). */
-export const TYPE_URLS = Object.freeze({
-  cluster: `${T}envoy.config.cluster.v3.Cluster`,
-  endpoint: `${T}envoy.config.endpoint.v3.ClusterLoadAssignment`,
-  listener: `${T}envoy.config.listener.v3.Listener`,
-  route: `${T}envoy.config.route.v3.RouteConfiguration`,
-});
-
-/** Every extension type URL the translation may nest in an Any; each must have its proto loaded (see protos.ts). */
-export const EXTENSION_TYPE_URLS = Object.freeze({
-  httpConnectionManager: `${T}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
-  router: `${T}envoy.extensions.filters.http.router.v3.Router`,
-  tcpProxy: `${T}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`,
-  tlsInspector: `${T}envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector`,
-  upstreamTlsContext: `${T}envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext`,
-  downstreamTlsContext: `${T}envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext`,
-  previousHosts: `${T}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
-  previousPriorities: `${T}envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig`,
-});
+export type { XdsObject };
 
 /** The per-proxy output of translation, one list per xDS type, each sorted by resource name. */
 export interface XdsResources {

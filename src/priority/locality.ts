@@ -1,6 +1,7 @@
 /**
  * Localities: what a pod, a WorkloadEntry or a proxy says about where it runs (SEMANTICS.md section 4). Pure.
  */
+import { localityText } from '../xds/locality.js';
 
 /** A region/zone/subzone triple; empty strings mean "unknown". */
 export interface Locality {
@@ -35,10 +36,11 @@ export function parseLocality(text: string | undefined, separator: '/' | '.' = '
   return { region, zone, subzone };
 }
 
-/** `region/zone/subzone` with trailing empty parts dropped (`eu-remote-1`, `eu-west-2/eu-west-2a`). */
-export function formatLocality(l: Locality): string {
-  return [l.region, l.zone, l.subzone].join('/').replace(/\/+$/, '');
-}
+/**
+ * `region/zone/subzone` with trailing empty parts dropped (`eu-remote-1`, `eu-west-2/eu-west-2a`): the xDS
+ * contract's one locality text (src/xds/locality.ts), so explain, EDS and the proxies' nodes print it alike.
+ */
+export const formatLocality: (l: Locality) => string = localityText;
 
 /**
  * The locality of a pod: its `istio-locality` label wins (that is how the seed moves East-West gateway entries

@@ -4,7 +4,7 @@ import { startControlPlane } from '../../src/mesh/control-plane.js';
 import type { ControlPlane } from '../../src/mesh/control-plane.js';
 import { createMemorySource } from '../../src/mesh/source.js';
 import type { MemorySource } from '../../src/mesh/source.js';
-import { proxyEnv } from '../../src/dataplane/pod-env.js';
+import { proxyEnv } from '../../src/xds/index.js';
 import { createTestPki } from '../support/pki.js';
 import type { TestPki } from '../support/pki.js';
 import type { TestApp } from '../support/proxies.js';

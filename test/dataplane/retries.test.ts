@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { readProxyConfig } from '../../src/dataplane/config.js';
-import { proxyEnv } from '../../src/dataplane/pod-env.js';
+import { proxyEnv } from '../../src/xds/index.js';
 import type { Sidecar } from '../../src/dataplane/sidecar.js';
 import { startSidecar } from '../../src/dataplane/sidecar.js';
 import { startTestAdsServer } from '../support/ads-server.js';

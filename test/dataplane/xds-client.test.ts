@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, describe, it } from 'node:test';
 import { XdsClient } from '../../src/dataplane/xds/client.js';
-import { TYPE_URLS } from '../../src/dataplane/xds/protos.js';
+import { TYPE_URLS } from '../../src/xds/index.js';
 import { startTestAdsServer } from '../support/ads-server.js';
 import type { TestService } from '../support/xds-resources.js';
 import { serveSidecarConfig, edsFor, clusterName } from '../support/xds-resources.js';

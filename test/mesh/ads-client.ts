@@ -4,8 +4,13 @@
  */
 import type { Client } from '@grpc/grpc-js';
 import { credentials, makeGenericClientConstructor, Metadata, type ClientDuplexStream } from '@grpc/grpc-js';
-import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../../src/mesh/ads/messages.js';
-import { decodeAny } from '../../src/mesh/protos.js';
+import {
+  adsServiceDefinition,
+  AS_TRANSLATED,
+  decodeAny,
+  type DiscoveryRequest,
+  type DiscoveryResponse,
+} from '../../src/xds/index.js';
 
 /** A response with its resources decoded. */
 export interface DecodedResponse {
@@ -36,7 +41,7 @@ export class RawAdsClient {
         version_info: r.version_info,
         nonce: r.nonce,
         type_url: r.type_url,
-        resources: (r.resources ?? []).map((a) => decodeAny(a)),
+        resources: (r.resources ?? []).map((a) => decodeAny(a, AS_TRANSLATED)),
       });
       this.wake();
     });

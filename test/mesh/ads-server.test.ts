@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ControlPlaneOptionsError, startControlPlane } from '../../src/mesh/control-plane.js';
 import { createMemorySource } from '../../src/mesh/source.js';
-import { TYPE_URLS } from '../../src/mesh/xds-types.js';
+import { TYPE_URLS } from '../../src/xds/index.js';
 import { RawAdsClient } from './ads-client.js';
 
 const ip = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.1`;

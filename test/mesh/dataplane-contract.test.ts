@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { EXAMPLES, REPO_ROOT } from '../support/paths.js';
 import { XdsClient } from '../../src/dataplane/xds/client.js';
-import { toStruct } from '../../src/dataplane/xds/node.js';
+import { toStruct } from '../../src/xds/index.js';
 import { isMeshObject, type MeshObject } from '../../src/mesh/inputs.js';
 import { startControlPlane } from '../../src/mesh/control-plane.js';
 import { createSnapshot } from '../../src/mesh/snapshot.js';

@@ -15,7 +15,7 @@ import { createClusterClient } from '../../src/kube/client.js';
 import { startControlPlane } from '../../src/mesh/control-plane.js';
 import { createKubeSource } from '../../src/mesh/kube-source.js';
 import { createStoreSource } from '../../src/mesh/store-source.js';
-import { TYPE_URLS } from '../../src/mesh/xds-types.js';
+import { TYPE_URLS } from '../../src/xds/index.js';
 import { RawAdsClient } from './ads-client.js';
 
 const host = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.1`;

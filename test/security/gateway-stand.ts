@@ -8,7 +8,7 @@
 import { plan } from '../../src/federation/plan.js';
 import { buildInventory, type RawClusterObjects } from '../../src/federation/inventory.js';
 import type { FederationConfig } from '../../src/federation/types.js';
-import { proxyEnv } from '../../src/dataplane/pod-env.js';
+import { proxyEnv } from '../../src/xds/index.js';
 import { resolveImage } from '../../src/local/images/index.js';
 import { startControlPlane, type ControlPlane } from '../../src/mesh/control-plane.js';
 import { createMemorySource } from '../../src/mesh/source.js';

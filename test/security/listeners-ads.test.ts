@@ -10,7 +10,7 @@ import { newProxySecret } from '../../src/dataplane/sidecar/proxy-auth.js';
 import { XdsClient } from '../../src/dataplane/xds/client.js';
 import { ControlPlaneOptionsError, startControlPlane, type ControlPlane } from '../../src/mesh/control-plane.js';
 import { createMemorySource } from '../../src/mesh/source.js';
-import { TYPE_URLS } from '../../src/mesh/xds-types.js';
+import { TYPE_URLS } from '../../src/xds/index.js';
 import { RawAdsClient } from '../mesh/ads-client.js';
 import { randomLoopback } from '../support/proxies.js';
 

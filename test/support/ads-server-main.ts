@@ -4,7 +4,7 @@
  * where resources.json maps kind (cluster, endpoint, route, listener) to raw resources. Prints the address.
  */
 import { readFileSync } from 'node:fs';
-import type { ResourceKind } from '../../src/dataplane/xds/protos.js';
+import type { ResourceKind } from '../../src/xds/index.js';
 import { startTestAdsServer } from './ads-server.js';
 
 const [host = '127.0.0.1', port = '0', file = ''] = process.argv.slice(2);

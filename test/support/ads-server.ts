@@ -3,8 +3,7 @@
  * grpc-js with the Envoy protos, pushes on `set`, and records every request so tests can assert ACK/NACK.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ResourceKind } from '../../src/dataplane/xds/protos.js';
-import { adsService, encodeAny, TYPE_URLS } from '../../src/dataplane/xds/protos.js';
+import { adsServiceDefinition, encodeAny, TYPE_URLS, type ResourceKind } from '../../src/xds/index.js';
 
 /** A request as received (snake_case). */
 export interface SeenRequest {
@@ -34,7 +33,10 @@ export async function startTestAdsServer(host = '127.0.0.1', port = 0): Promise<
   const server = new grpc.Server();
   const requests: SeenRequest[] = [];
   const waiters: Array<{ pred: (r: SeenRequest) => boolean; resolve: (r: SeenRequest) => void }> = [];
-  const current = new Map<ResourceKind, { version: string; resources: Array<{ type_url: string; value: Buffer }> }>();
+  const current = new Map<
+    ResourceKind,
+    { version: string; resources: Array<{ type_url: string; value: Uint8Array }> }
+  >();
   const streams = new Set<Stream>();
   let version = 0;
   let nonce = 0;
@@ -52,7 +54,7 @@ export async function startTestAdsServer(host = '127.0.0.1', port = 0): Promise<
   const kindOf = (url: string): ResourceKind | undefined =>
     (Object.keys(TYPE_URLS) as ResourceKind[]).find((k) => TYPE_URLS[k] === url);
 
-  server.addService(adsService().service, {
+  server.addService(adsServiceDefinition(), {
     StreamAggregatedResources: (stream: Stream) => {
       streams.add(stream);
       const subscribed = new Map<ResourceKind, string>();

@@ -1,7 +1,7 @@
 /**
  * Builders for contract-C resources (what the mesh control plane serves), used by data-plane tests and benches.
  */
-import type { ResourceKind } from '../../src/dataplane/xds/protos.js';
+import type { ResourceKind } from '../../src/xds/index.js';
 
 const HCM = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';

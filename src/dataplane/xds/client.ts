@@ -9,8 +9,7 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Parsed } from './model.js';
 import { parseCluster, parseEndpoints, parseListener, parseRouteConfig } from './model.js';
-import type { ResourceKind } from './protos.js';
-import { adsService, decodeAny, TYPE_URLS } from './protos.js';
+import { adsClient, decodeAny, TYPE_URLS, type DiscoveryResponse, type ResourceKind } from '../../xds/index.js';
 import type { ModelOf, TypeState, XdsState } from './snapshot.js';
 import { emptyState } from './snapshot.js';
 
@@ -47,14 +46,6 @@ const KIND_BY_URL = new Map<string, ResourceKind>(
 const resourceName = (kind: ResourceKind, r: Record<string, unknown>): string =>
   String(kind === 'endpoint' ? r.cluster_name : r.name);
 
-interface DiscoveryResponse {
-  version_info: string;
-  /** Absent when empty (proto3 decoding leaves out an empty repeated field). */
-  resources?: Array<{ type_url: string; value: Buffer }>;
-  type_url: string;
-  nonce: string;
-}
-
 /** The ADS client. */
 export class XdsClient extends EventEmitter<XdsClientEvents> {
   readonly state: XdsState = emptyState();
@@ -75,7 +66,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
 
   /** Opens the stream and subscribes to CDS and LDS (wildcard); EDS and RDS follow from what they name. */
   start(): void {
-    const Service = adsService();
+    const Service = adsClient();
     this.client = new Service(this.options.address, grpc.credentials.createInsecure(), {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
@@ -198,7 +189,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
       }
       let raw: Record<string, unknown>;
       try {
-        raw = decodeAny(any.type_url, any.value);
+        raw = decodeAny(any);
       } catch (err) {
         errors.push(`resources[${i}]: cannot decode: ${(err as Error).message}`);
         return;

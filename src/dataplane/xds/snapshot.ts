@@ -3,7 +3,7 @@
  * resources for `/config_dump`, the accepted version and the last rejection (NACK) if any.
  */
 import type { ClusterModel, EndpointsModel, ListenerModel, RouteConfigModel } from './model.js';
-import type { ResourceKind } from './protos.js';
+import type { ResourceKind } from '../../xds/index.js';
 
 /** Models per resource kind. */
 export interface ModelOf {

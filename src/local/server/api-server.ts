@@ -4,22 +4,21 @@
  * then the routes: `/version`, `/healthz`, discovery, and the resource paths `/api/v1/...` and
  * `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the `status` / `scale`
  * subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404. Connection upgrades
- * (the pod `exec` subresource over WebSocket) pass the same guard and are served by upgrade.ts.
+ * (the pod `exec` subresource over WebSocket) pass the same guard and are served by upgrade.ts. Resource requests
+ * are served per verb by verbs.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ClusterStore } from '../store/cluster-store.js';
-import { notFoundRoute, patchType, readBody, route, wantsTable } from './request.js';
+import { notFoundRoute, route } from './request.js';
 import { Resources } from './resources.js';
-import { fieldMatcher, labelMatcher, type Matcher } from './selectors.js';
 import { createGuard } from './guard.js';
 import { ApiError } from './status.js';
-import { toTable } from './table.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
-import { serveWatch } from './watch.js';
+import { send } from './reply.js';
 import { createUpgradeHandler, isStreamPath, type StreamBackend } from './upgrade.js';
-import { readOnlyKind } from './discovery.js';
+import { serveResource } from './verbs.js';
 
 /** Options of the API server; frozen at construction. */
 export interface ApiServerOptions {
@@ -76,16 +75,29 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, code: number, body: unknown, warnings: readonly string[] = []): void {
-  const text = JSON.stringify(body);
-  // RFC 7234 warn-code 299 with agent "-", as the apiserver sends; header values must stay single-line ASCII.
-  const warning = warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[^\x20-\x7e]/g, '?'))}`);
-  res.writeHead(code, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...(warning.length ? { Warning: warning } : {}),
-  });
-  res.end(text);
+/** Answers `/version`, the health checks and the OpenAPI v3 index; false for any other path. */
+function serveFixedPath(res: ServerResponse, path: string, options: ApiServerOptions): boolean {
+  if (path === '/version') {
+    send(res, 200, {
+      major: '1',
+      minor: '32',
+      gitVersion: options.version ?? 'v1.32.0-meshbridge',
+      platform: `${process.platform}/${process.arch}`,
+    });
+    return true;
+  }
+  if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('ok');
+    return true;
+  }
+  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+    const doc = path === '/openapi/v3' ? openApiV3Root() : openApiV3Document(path.slice('/openapi/v3/'.length));
+    if (!doc) throw notFoundRoute();
+    send(res, 200, doc);
+    return true;
+  }
+  return false;
 }
 
 /** Starts the API server; resolves once it listens. */
@@ -103,26 +115,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     guard(req, path, serverAddress);
     if (options.extension?.(req, res, url)) return;
     if (isStreamPath(path)) throw new ApiError('BadRequest', 'Upgrade request required');
-    if (path === '/version') {
-      send(res, 200, {
-        major: '1',
-        minor: '32',
-        gitVersion: options.version ?? 'v1.32.0-meshbridge',
-        platform: `${process.platform}/${process.arch}`,
-      });
-      return;
-    }
-    if (path === '/healthz' || path === '/readyz' || path === '/livez') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('ok');
-      return;
-    }
-    if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
-      const doc = path === '/openapi/v3' ? openApiV3Root() : openApiV3Document(path.slice('/openapi/v3/'.length));
-      if (!doc) throw notFoundRoute();
-      send(res, 200, doc);
-      return;
-    }
+    if (serveFixedPath(res, path, options)) return;
     const r = route(path, serverAddress);
     if (r.type === 'doc') {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'method not allowed');
@@ -131,98 +124,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       send(res, 200, extra.length > 0 ? { ...body, groups: [...(body.groups ?? []), ...extra] } : r.body);
       return;
     }
-    const warnings: string[] = [];
-    const target = { ...r.target, warnings };
-    const dryRun = q.get('dryRun') === 'All';
-    const named = target.name;
-    if (req.method !== 'GET' && readOnlyKind(target.kind)) {
-      throw new ApiError('MethodNotAllowed', `${req.method ?? ''} is not allowed on ${target.kind.group} events`);
-    }
-    switch (req.method) {
-      case 'GET': {
-        if (named !== undefined) {
-          const obj = resources.get({ ...target, name: named });
-          const rv = String(store.currentVersion());
-          send(res, 200, wantsTable(req) ? toTable(target.kind, [obj], rv, includeObject(q)) : obj);
-          return;
-        }
-        const matches = combine(
-          labelMatcher(q.get('labelSelector') ?? undefined),
-          fieldMatcher(q.get('fieldSelector') ?? undefined),
-        );
-        if (q.get('watch') === '1' || q.get('watch') === 'true') {
-          const timeout = Number(q.get('timeoutSeconds') ?? 0);
-          const end = serveWatch(store, res, {
-            target,
-            resourceVersion: q.get('resourceVersion') ?? undefined,
-            matches,
-            bookmarks: q.get('allowWatchBookmarks') === 'true',
-            // Like an apiserver's --min-request-timeout: watches end after 30-60 minutes and clients resume.
-            timeoutSeconds: timeout > 0 ? timeout : 1800 + Math.floor(Math.random() * 1800),
-            bookmarkIntervalMs: options.bookmarkIntervalMs,
-            ...(wantsTable(req)
-              ? {
-                  encode: (obj) => toTable(target.kind, [obj], obj.metadata.resourceVersion ?? '', includeObject(q)),
-                }
-              : {}),
-          });
-          watches.add(end);
-          res.once('close', () => watches.delete(end));
-          return;
-        }
-        const rv = String(store.currentVersion());
-        const items = resources.list(target).filter(matches);
-        if (wantsTable(req)) {
-          send(res, 200, toTable(target.kind, items, rv, includeObject(q)));
-          return;
-        }
-        send(res, 200, {
-          kind: `${target.kind.kind}List`,
-          apiVersion:
-            items[0]?.apiVersion ?? (target.kind.group ? `${target.kind.group}/${target.version}` : target.version),
-          metadata: { resourceVersion: rv },
-          items,
-        });
-        return;
-      }
-      case 'POST': {
-        if (named !== undefined) throw new ApiError('MethodNotAllowed', 'POST is only allowed on collections');
-        send(res, 201, resources.create(target, await readBody(req), dryRun), warnings);
-        return;
-      }
-      case 'PUT': {
-        if (named === undefined) throw new ApiError('MethodNotAllowed', 'PUT needs a name');
-        send(res, 200, resources.update({ ...target, name: named }, await readBody(req), dryRun), warnings);
-        return;
-      }
-      case 'PATCH': {
-        if (named === undefined) throw new ApiError('MethodNotAllowed', 'PATCH needs a name');
-        const type = patchType(req.headers['content-type']);
-        const body = await readBody(req);
-        const existed =
-          type === 'apply' &&
-          store.get({ group: target.kind.group, plural: target.kind.plural }, target.namespace, named);
-        const out = resources.patch({ ...target, name: named }, body, type, dryRun);
-        send(res, type === 'apply' && !existed ? 201 : 200, out, warnings);
-        return;
-      }
-      case 'DELETE': {
-        await readBody(req);
-        if (named === undefined) {
-          const matches = combine(
-            labelMatcher(q.get('labelSelector') ?? undefined),
-            fieldMatcher(q.get('fieldSelector') ?? undefined),
-          );
-          const items = resources.deleteCollection(target, matches, dryRun);
-          send(res, 200, { kind: `${target.kind.kind}List`, apiVersion: 'v1', metadata: {}, items });
-          return;
-        }
-        send(res, 200, resources.delete({ ...target, name: named }, dryRun));
-        return;
-      }
-      default:
-        throw new ApiError('MethodNotAllowed', `method ${req.method ?? ''} not allowed`);
-    }
+    await serveResource({
+      req,
+      res,
+      q,
+      target: { ...r.target, warnings: [] },
+      store,
+      resources,
+      watches,
+      bookmarkIntervalMs: options.bookmarkIntervalMs,
+    });
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -258,13 +169,4 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         server.closeAllConnections();
       }),
   };
-}
-
-function includeObject(q: URLSearchParams): 'None' | 'Metadata' | 'Object' {
-  const v = q.get('includeObject');
-  return v === 'None' || v === 'Object' ? v : 'Metadata';
-}
-
-function combine(...ms: Matcher[]): Matcher {
-  return (o) => ms.every((m) => m(o));
 }

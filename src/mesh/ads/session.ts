@@ -4,11 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { proxyFromNode, type Proxy, type XdsNodeInfo } from '../proxy.js';
-import { encodeAny } from '../protos.js';
 import type { Snapshot } from '../snapshot.js';
 import { translate } from '../translate/index.js';
-import { resourceName, TYPE_URLS, type XdsObject, type XdsResources } from '../xds-types.js';
-import { structToJson, type DiscoveryRequest, type DiscoveryResponse } from './messages.js';
+import { resourceName, type XdsObject, type XdsResources } from '../xds-types.js';
+import { encodeAny, structToJson, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '../../xds/index.js';
 
 /** Push order for make-before-break: clusters before their endpoints, listeners before their routes. */
 const PUSH_ORDER = [TYPE_URLS.cluster, TYPE_URLS.endpoint, TYPE_URLS.listener, TYPE_URLS.route] as const;

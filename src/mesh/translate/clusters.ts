@@ -1,7 +1,8 @@
 /** CDS: one EDS cluster per service port, plus a sidecar's STATIC inbound clusters. */
 import type { MeshServicePort, InboundPort } from './services.js';
 import { inboundClusterName, sniFor } from './names.js';
-import { duration, EXTENSION_TYPE_URLS, stringStruct, type XdsObject } from '../xds-types.js';
+import { EXTENSION_TYPE_URLS } from '../../xds/index.js';
+import { duration, stringStruct, type XdsObject } from '../xds-types.js';
 
 /** Inputs of {@link outboundCluster} besides the service port. */
 export interface OutboundClusterOptions {

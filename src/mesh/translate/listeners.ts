@@ -6,7 +6,8 @@ import type { InboundPort, MeshServicePort } from './services.js';
 import { SIDECAR_INBOUND_PORT } from './services.js';
 import { inboundClusterName, outboundClusterName, sniFor } from './names.js';
 import { OUTBOUND_ROUTE_NAME, domainsFor, routeTo } from './routes.js';
-import { EXTENSION_TYPE_URLS, type XdsObject } from '../xds-types.js';
+import { EXTENSION_TYPE_URLS } from '../../xds/index.js';
+import type { XdsObject } from '../xds-types.js';
 
 /** Port of the sidecar's explicit HTTP proxy (what `HTTP_PROXY` points at). */
 export const SIDECAR_OUTBOUND_PORT = 15001;

@@ -1,7 +1,8 @@
 /** RDS: the `outbound` RouteConfiguration, one virtual host per service port, with retries and timeouts. */
 import type { MeshServicePort } from './services.js';
 import { outboundClusterName } from './names.js';
-import { duration, EXTENSION_TYPE_URLS, type XdsObject } from '../xds-types.js';
+import { EXTENSION_TYPE_URLS } from '../../xds/index.js';
+import { duration, type XdsObject } from '../xds-types.js';
 
 /** Name of the route configuration the sidecar's `virtualOutbound` listener asks for over RDS. */
 export const OUTBOUND_ROUTE_NAME = 'outbound';

@@ -28,6 +28,12 @@ const errorResponses = { '4xx': ref('Error') };
 
 /** Registers the configuration routes. */
 export function registerConfigRoutes(app: FastifyInstance, deps: MgmtDeps): void {
+  registerConfigWrites(app, deps);
+  registerConfigReads(app, deps);
+}
+
+/** `POST /v2/apply` and `POST /v2/delete`: transactions, audited by the service layer (`auditOwned`). */
+function registerConfigWrites(app: FastifyInstance, deps: MgmtDeps): void {
   app.post(
     '/v2/apply',
     {
@@ -68,7 +74,10 @@ export function registerConfigRoutes(app: FastifyInstance, deps: MgmtDeps): void
       return deleteObjects({ ...deps, principal: principalOf(req) }, objectsOf(req.body), { ignoreNotFound });
     },
   );
+}
 
+/** `GET /v2/objects` (filtered list) and `GET /v2/objects/<Kind>/<path>` (one object). */
+function registerConfigReads(app: FastifyInstance, deps: MgmtDeps): void {
   app.get(
     '/v2/objects',
     {

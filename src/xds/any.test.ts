@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeAny, encodeAny, UnknownFieldError, UnknownTypeError } from './protos.js';
-import { EXTENSION_TYPE_URLS, TYPE_URLS, type XdsObject } from './xds-types.js';
-import { REPO_ROOT } from '../../test/support/paths.js';
+import { fileURLToPath } from 'node:url';
+import { AS_TRANSLATED, decodeAny, encodeAny, UnknownFieldError, UnknownTypeError, type XdsObject } from './any.js';
+import { EXTENSION_TYPE_URLS, TYPE_URLS } from './type-urls.js';
 
 /** One sample per extension type with a field set, so an empty decode can only mean a lost type. */
 const SAMPLES: Record<keyof typeof EXTENSION_TYPE_URLS, XdsObject> = {
@@ -29,7 +29,7 @@ test('an Any of every extension type the translation uses decodes back with its 
       name: 'l',
       filter_chains: [{ filters: [{ name: key, typed_config: { '@type': url, ...sample } }] }],
     });
-    const decoded = decodeAny(listener) as {
+    const decoded = decodeAny(listener, AS_TRANSLATED) as {
       filter_chains: { filters: { typed_config: Record<string, unknown> }[] }[];
     };
     const typed = decoded.filter_chains[0]?.filters[0]?.typed_config;
@@ -70,7 +70,7 @@ function withoutDefaults(v: unknown): unknown {
 }
 
 test('every golden translation output survives encode/decode unchanged', () => {
-  const dir = join(REPO_ROOT, 'test/mesh/golden');
+  const dir = fileURLToPath(new URL('../../test/mesh/golden', import.meta.url));
   const urls = {
     clusters: TYPE_URLS.cluster,
     endpoints: TYPE_URLS.endpoint,
@@ -82,7 +82,7 @@ test('every golden translation output survives encode/decode unchanged', () => {
     const expected = JSON.parse(readFileSync(join(dir, name, 'expected.json'), 'utf8')) as Record<string, XdsObject[]>;
     for (const [kind, url] of Object.entries(urls)) {
       for (const resource of expected[kind] ?? []) {
-        const back = decodeAny(encodeAny(url, resource));
+        const back = decodeAny(encodeAny(url, resource), AS_TRANSLATED);
         assert.deepEqual(withoutDefaults(back), withoutDefaults(resource), `${name} ${kind}`);
         count += 1;
       }
