@@ -4,7 +4,7 @@
  * leader lease is ready as a standby), `GET /metrics` (Prometheus).
  * Read-only and unauthenticated like a kubelet probe target or a Prometheus scrape port: it reveals pass timings and
  * per-cluster write counts, never configuration, objects or credentials (docs/security.md, "Every listening port").
- * Anything else is 404, any other method 405; requests carry no body and are cut after 5 s.
+ * Anything else is 404, any other method 405; requests carry no body and are cut after 5 s; at most 64 connections.
  */
 import http from 'node:http';
 import { Registry } from 'prom-client';
@@ -21,13 +21,14 @@ export interface HealthServer {
 
 /**
  * Starts the listener on `host:port` (port 0 picks one), following `controller` when given, else the one passed to
- * `follow` later; until then `/readyz` answers 200 `standby` (a replica waiting for the lease is healthy and ready
- * to take over).
+ * `follow` later. Until then `/readyz` answers 200 `standby` when `standby` is set (a replica waiting for the lease
+ * is healthy and ready to take over), else 503 (still starting).
  */
 export async function startHealthServer(o: {
   controller?: FederationController;
   host: string;
   port: number;
+  standby?: boolean;
 }): Promise<HealthServer> {
   const registry = new Registry();
   let following: { controller: FederationController; stop: () => void } | undefined;
@@ -57,7 +58,7 @@ export async function startHealthServer(o: {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return reply(200, 'ok\n');
     if (path === '/readyz') {
-      if (!following) return reply(200, 'standby\n');
+      if (!following) return o.standby ? reply(200, 'standby\n') : reply(503, 'not ready: starting\n');
       return reconciled ? reply(200, 'ok\n') : reply(503, 'not ready: no reconcile pass yet\n');
     }
     if (path === '/metrics') {
@@ -67,6 +68,8 @@ export async function startHealthServer(o: {
     reply(404, 'not found\n');
   });
   server.maxHeadersCount = 50;
+  // Probes and scrapes need a handful of connections; more are refused rather than held.
+  server.maxConnections = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

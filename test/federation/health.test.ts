@@ -78,3 +78,16 @@ test('probes and metrics follow the reconcile passes; nothing else is served', a
   assert.equal((await get('/config')).status, 404);
   assert.equal((await get('/../healthz/..%2f')).status, 404);
 });
+
+test('before it follows a controller: a standby replica is ready, a starting one is not', async (t) => {
+  for (const [standby, status, text] of [
+    [true, 200, 'standby\n'],
+    [false, 503, 'not ready: starting\n'],
+  ] as const) {
+    const health = await startHealthServer({ host: '127.0.0.1', port: 0, standby });
+    t.after(() => health.close());
+    const res = await fetch(`${health.url}/readyz`);
+    assert.deepEqual({ status: res.status, text: await res.text() }, { status, text });
+    assert.equal((await fetch(`${health.url}/healthz`)).status, 200);
+  }
+});

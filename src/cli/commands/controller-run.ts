@@ -28,7 +28,9 @@ export async function runController(o: {
   election?: ElectionFlags;
 }): Promise<void> {
   const { log } = o.federation;
-  const health: HealthServer | undefined = o.health ? await startHealthServer(o.health) : undefined;
+  const health: HealthServer | undefined = o.health
+    ? await startHealthServer({ ...o.health, standby: o.election !== undefined })
+    : undefined;
   if (health) log(`health and metrics on ${health.url} (/healthz, /readyz, /metrics)`);
   let controller: FederationController | undefined;
   const start = async (): Promise<void> => {
