@@ -10,7 +10,7 @@ import { createSnapshot } from '../../src/mesh/snapshot.js';
 import { proxyFromNode } from '../../src/mesh/proxy.js';
 import { translate } from '../../src/mesh/translate/index.js';
 import type { MeshObject } from '../../src/mesh/inputs.js';
-import { buildInventory } from '../../src/federation/inventory.js';
+import { inventoryOfMeshObjects } from './support/mesh-inventory.js';
 import { explainFailover } from '../../src/federation/explain.js';
 import type { GeneratedObject } from '../../src/federation/types.js';
 
@@ -209,18 +209,7 @@ function edsPriorities(objects: MeshObject[], clientIp: string): Map<string, num
 
 /** What explain says for the same client: endpoint IP -> priority. */
 function explainPriorities(objects: MeshObject[], generated: GeneratedObject[]): Map<string, number> {
-  const raw = objects as unknown as { kind: string }[];
-  const of = <T>(kind: string): T[] => raw.filter((o) => o.kind === kind) as T[];
-  const inventory = buildInventory({
-    cluster: CLUSTER,
-    objects: {
-      namespaces: of('Namespace'),
-      nodes: of('Node'),
-      pods: of('Pod'),
-      services: of('Service'),
-      ingressGateways: [],
-    },
-  });
+  const inventory = inventoryOfMeshObjects(objects, CLUSTER);
   const sleep = inventory.services.find((s) => s.name === 'sleep')?.workloads[0];
   assert.ok(sleep, 'the inventory knows the client pod');
   const report = explainFailover({

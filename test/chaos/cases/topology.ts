@@ -3,9 +3,9 @@
  * pod runner's `pod-pids.json`), scaling cluster-1's details and cluster-2's East-West gateway, and waiting until
  * product pages show which cluster served details. Everything goes through real kubectl and the runner's files.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { C1, C2 } from '../../../src/demo/walkthrough.js';
+import { readRecords } from '../../../src/local/runner/adoption.js';
 import type { ChaosContext, ChaosTopology } from '../support.js';
 import { eventually } from '../support.js';
 
@@ -52,11 +52,7 @@ export async function pods(ctx: ChaosContext, cluster: string, app: string): Pro
 
 /** The pid the pod runner recorded for one container of one pod; throws when it has none. */
 export function containerPid(ctx: ChaosContext, cluster: string, podUid: string, container: string): number {
-  const records = JSON.parse(readFileSync(join(ctx.home, 'clusters', cluster, 'pod-pids.json'), 'utf8')) as {
-    pid: number;
-    uid: string;
-    container: string;
-  }[];
+  const records = readRecords(join(ctx.home, 'clusters', cluster, 'pod-pids.json'));
   const found = records.find((r) => r.uid === podUid && r.container === container);
   if (!found) throw new Error(`${cluster}: no process recorded for container ${container} of pod uid ${podUid}`);
   return found.pid;
