@@ -89,12 +89,12 @@ export interface RunningMgmt {
   close(): Promise<void>;
 }
 
-/** Splits `HOST:PORT` (IPv6 as `[::1]:PORT`). */
-export function parseListen(listen: string): { host: string; port: number } {
+/** Splits `HOST:PORT` (IPv6 as `[::1]:PORT`); the error names `flag`. */
+export function parseListen(listen: string, flag = '--listen'): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen);
   const port = Number(m?.[3]);
   if (m === null || !Number.isInteger(port) || port > 65535) {
-    throw new Error(`--listen must be HOST:PORT, got ${JSON.stringify(listen)}`);
+    throw new Error(`${flag} must be HOST:PORT, got ${JSON.stringify(listen)}`);
   }
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
 }

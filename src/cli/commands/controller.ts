@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { dryRun, formatDryRun, kubeconfigConnector, loadConfig } from '../../federation/index.js';
+import { parseListen } from '../../mgmt/start.js';
 import { runController } from './controller-run.js';
 import { federationDefaults, mgmtFetchFor, readToken } from './federation-env.js';
 
@@ -63,7 +64,7 @@ export function registerController(program: Command): void {
       }
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const kubeconfig = opts.kubeconfig ?? defaults.kubeconfig;
-      const health = opts.healthListen === undefined ? undefined : hostPort('--health-listen', opts.healthListen);
+      const health = opts.healthListen === undefined ? undefined : parseListen(opts.healthListen, '--health-listen');
       await runController({
         federation: { url, token, fetch, kubeconfig, debounceMs, log },
         ...(health ? { health } : {}),
@@ -78,12 +79,4 @@ export function registerController(program: Command): void {
           : {}),
       });
     });
-}
-
-/** `HOST:PORT` (IPv6 in brackets) from a flag; the error names the flag. */
-function hostPort(flag: string, value: string): { host: string; port: number } {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(value);
-  const port = Number(m?.[2]);
-  if (!m || port > 65535) throw new Error(`${flag} must be HOST:PORT, got ${value}`);
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
