@@ -101,6 +101,26 @@ export function loadKubeConfig(ref: KubeconfigRef): KubeConfig {
   return kc;
 }
 
+/** A cluster's API given directly: HTTPS server, the CA its serving certificate chains to, and a bearer token. */
+export interface DirectApiRef {
+  readonly name: string;
+  readonly server: string;
+  readonly caPem: string;
+  readonly token: string;
+}
+
+/** A KubeConfig for one API given directly (no kubeconfig file), verifying the server against `caPem`. */
+export function directKubeConfig(ref: DirectApiRef): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: ref.name, server: ref.server, caData: Buffer.from(ref.caPem).toString('base64') }],
+    users: [{ name: `${ref.name}-user`, token: ref.token }],
+    contexts: [{ name: ref.name, cluster: ref.name, user: `${ref.name}-user` }],
+    currentContext: ref.name,
+  });
+  return kc;
+}
+
 /** Where a pod finds its own service account (token, CA, namespace). */
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 

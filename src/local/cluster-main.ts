@@ -34,6 +34,8 @@ const cluster = await startCluster({
   resolveImage: mapResolver(imageMapFromEnv(), await builtInResolver()),
   baseEnv: podBaseEnv(),
   mesh: embeddedMesh(),
+  // The L4 load balancer is a process of its own (lb-main.ts): it outlives a crash of this one.
+  loadBalancer: 'external',
 });
 writeFileSync(paths.info, `${JSON.stringify(cluster.info, null, 2)}\n`);
 writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, apiUrl: cluster.info.apiUrl }));

@@ -11,6 +11,7 @@ import { METRICS_GROUP, metricsExtension } from './server/metrics-api.js';
 import { NAMESPACES } from './controllers/refs.js';
 import { noMesh, type MeshIntegration } from './mesh-integration.js';
 import { startLoadBalancer, type RunningLoadBalancer } from './network/load-balancer.js';
+import { storeSource } from './network/lb-sources.js';
 import type { ImageResolver } from './runner/images.js';
 import { PodRunner } from './runner/pod-runner.js';
 import { startApiServer } from './server/api-server.js';
@@ -36,6 +37,11 @@ export interface ClusterOptions {
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly changeLogSize?: number;
   readonly baseBackoffMs?: number;
+  /**
+   * Where the L4 load balancer runs: `in-process` (default: in-process tests) or `external`, its own process
+   * (`lb-main.ts`, started by `local up`), so a crash of this process leaves the LoadBalancer addresses served.
+   */
+  readonly loadBalancer?: 'in-process' | 'external';
 }
 
 /** A running cluster. */
@@ -43,8 +49,11 @@ export interface RunningCluster {
   readonly info: ClusterInfo;
   readonly store: ClusterStore;
   readonly runner: PodRunner;
-  /** The cluster's L4 load balancer (network/): owns every LoadBalancer Service's ingress addresses. */
-  readonly loadBalancer: RunningLoadBalancer;
+  /**
+   * The cluster's L4 load balancer (network/) when it runs in this process: owns every LoadBalancer Service's
+   * ingress addresses. Undefined when it runs as its own process.
+   */
+  readonly loadBalancer: RunningLoadBalancer | undefined;
   /** Stops pods (grace capped at `graceMs`), controllers, API server, mesh; closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -97,12 +106,15 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const events = eventRecorder({ store });
   const controllers = startControllers({ store, info, events });
   // The LoadBalancer Services' addresses belong to the cluster, not to a pod, so gateways can scale and roll out.
-  const loadBalancer = await startLoadBalancer({
-    store,
-    log: (msg, fields) =>
-      process.stderr.write(`${JSON.stringify({ component: 'load-balancer', msg, ...fields })}
+  const loadBalancer =
+    options.loadBalancer === 'external'
+      ? undefined
+      : await startLoadBalancer({
+          source: storeSource(store),
+          log: (msg, fields) =>
+            process.stderr.write(`${JSON.stringify({ component: 'load-balancer', msg, ...fields })}
 `),
-  });
+        });
   const runner = new PodRunner({
     store,
     info,
@@ -125,7 +137,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     stop: async (graceMs = 2000) => {
       controllers.stop();
       await runner.stop(graceMs);
-      await loadBalancer.stop();
+      await loadBalancer?.stop();
       await mesh.stop();
       await api.close();
       store.close();

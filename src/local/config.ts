@@ -98,6 +98,10 @@ export const clusterPaths = (dir: string) => ({
   /** The API's bearer token (api-token.ts). */
   token: join(dir, 'api-token'),
   log: join(dir, 'cluster.log'),
+  /** The cluster's L4 load balancer process (lb-main.ts): pid, log and the file it writes once serving. */
+  lbPid: join(dir, 'lb.pid'),
+  lbLog: join(dir, 'lb.log'),
+  lbReady: join(dir, 'lb-ready.json'),
   pods: join(dir, 'pods'),
   podPids: join(dir, 'pod-pids.json'),
 });

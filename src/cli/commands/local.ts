@@ -78,6 +78,8 @@ export function registerLocal(program: Command): void {
           `${c.info.name}: ${c.running ? `running (pid ${c.pid ?? '?'})` : 'stopped'} api ${c.info.apiUrl ?? '-'} ` +
             `locality ${c.info.region}/${c.info.zone} restarts ${c.restarts}`,
         );
+        const lb = c.loadBalancer;
+        out(`  load balancer: ${lb.pid === undefined ? 'stopped' : `running (pid ${lb.pid})`} restarts ${lb.restarts}`);
         for (const p of c.pods) {
           out(`  ${p.namespace}/${p.name}  ${p.ready}  ${p.phase}  restarts ${p.restarts}  ${p.ip}`);
         }

@@ -19,6 +19,7 @@ import {
 } from './processes.js';
 import { stopSupervision } from './supervisor.js';
 import { runningPid } from './up.js';
+import { stopLb } from './lb-process.js';
 
 /** What `local down` did for one cluster. */
 export interface DownResult {
@@ -51,6 +52,8 @@ export async function localDown(homeArg: string, options: DownOptions = {}): Pro
         }
         rmSync(paths.pid, { force: true });
         rmSync(paths.ready, { force: true });
+        // After its cluster: the addresses stay served until the pods behind them are gone.
+        await stopLb(clusterDir);
         results.push({ name, stopped: pid !== undefined });
       }),
     );
@@ -73,7 +76,7 @@ async function stopMarked(home: string): Promise<number> {
     const rank = (pid: number): number => {
       const cmd = commandLine(pid);
       if (cmd.includes('supervisor-main.js')) return 0;
-      return cmd.includes('cluster-main.js') || cmd.includes('control-main.js') ? 1 : 2;
+      return ['cluster-main.js', 'control-main.js', 'lb-main.js'].some((e) => cmd.includes(e)) ? 1 : 2;
     };
     for (const level of [0, 1, 2]) {
       const batch = marked.filter((pid) => rank(pid) === level);

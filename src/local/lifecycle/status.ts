@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { clusterPaths, homePaths, type ClusterInfo } from '../config.js';
 import { CA_FILES } from '../../identity/index.js';
 import { runningPid } from './up.js';
+import { lbPid } from './lb-process.js';
 import { readSupervisorState } from './supervisor.js';
 import { readApiToken } from '../api-token.js';
 import { callClusterApi } from '../api-client.js';
@@ -37,6 +38,8 @@ export interface ClusterStatus {
   readonly running: boolean;
   /** Restarts of its process by the supervisor (crashes recovered without a command). */
   readonly restarts: number;
+  /** Its L4 load balancer process (lb-main.ts): pid when running, and restarts by the supervisor. */
+  readonly loadBalancer: { readonly pid?: number; readonly restarts: number };
   readonly pods: PodSummary[];
 }
 
@@ -88,7 +91,12 @@ export async function localStatus(home: string): Promise<ClusterStatus[]> {
       }
     }
     const restarts = supervised[`cluster/${name}`]?.restarts ?? 0;
-    out.push({ info, ...(pid !== undefined ? { pid } : {}), running: pid !== undefined, restarts, pods });
+    const lb = lbPid(clusterDir);
+    const loadBalancer = {
+      ...(lb !== undefined ? { pid: lb } : {}),
+      restarts: supervised[`lb/${name}`]?.restarts ?? 0,
+    };
+    out.push({ info, ...(pid !== undefined ? { pid } : {}), running: pid !== undefined, restarts, loadBalancer, pods });
   }
   return out;
 }

@@ -17,6 +17,7 @@ import {
   type TargetRecord,
 } from './supervisor.js';
 import { runningPid, spawnCluster } from './up.js';
+import { lbPid, spawnLb } from './lb-process.js';
 
 interface Tracked {
   /** Crashes in a row, each within the policy's stable time of its start. */
@@ -65,6 +66,10 @@ export class SupervisorLoop {
       out.set(`cluster/${name}`, {
         running: () => runningPid(dir),
         start: () => spawnCluster({ home, dir, env, name }),
+      });
+      out.set(`lb/${name}`, {
+        running: () => lbPid(dir),
+        start: () => spawnLb({ home, dir, env, name }),
       });
     }
     const control = targets.control;

@@ -1,6 +1,6 @@
 /**
  * The supervisor of a home: one small detached process (`dist/local/supervisor-main.js <home>`) that keeps the
- * home's cluster processes and its control process alive. Every {@link POLL_MS} it checks each target by pid file
+ * home's cluster processes, their load balancer processes (lb-process.ts) and its control process alive. Every {@link POLL_MS} it checks each target by pid file
  * and process identity (entry + the home's owner marker, processes.ts); a target found dead is started again at once
  * the first time and with a doubling back-off when it keeps crashing ({@link restartDelayMs}), and each restart is
  * one log line in `supervisor/supervisor.log` and a count in `supervisor/state.json` (`local status` shows it).

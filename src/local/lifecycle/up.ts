@@ -19,6 +19,7 @@ import { ensurePrivateDir, tightenHome } from './permissions.js';
 import { loadOrCreateRootCA } from '../../identity/index.js';
 import { isAlive, isOwnProcess, signal, spawnDetached, waitUntil } from './processes.js';
 import { pauseSupervision, resumeSupervision } from './supervisor.js';
+import { lbPid, lbStarted, spawnLb } from './lb-process.js';
 
 /** The compiled cluster entry (same relative place from src/local/lifecycle and dist/local/lifecycle). */
 export const CLUSTER_MAIN = fileURLToPath(new URL('../../../dist/local/cluster-main.js', import.meta.url));
@@ -102,6 +103,7 @@ async function startOne(
   const previous = readInfo(dir);
   const live = runningPid(dir);
   if (live !== undefined && (await healthy(previous?.apiUrl, caPem))) {
+    await ensureLoadBalancer(home, dir, spec.name, env);
     return { info: previous as ClusterInfo, pid: live, action: 'running' };
   }
   // A live but unhealthy cluster process is replaced; its pods are not touched (the new process adopts them).
@@ -139,7 +141,18 @@ async function startOne(
     const tail = readFileSync(paths.log, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`cluster ${spec.name} did not become ready (log ${paths.log}):\n${tail}`);
   }
+  await ensureLoadBalancer(home, dir, spec.name, env);
   return { info: started as ClusterInfo, pid, action: crashed ? 'recovered' : 'started' };
+}
+
+/** Starts the cluster's load balancer process unless it runs (a running one is kept: it serves live traffic). */
+async function ensureLoadBalancer(home: string, dir: string, name: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (lbPid(dir) !== undefined) return;
+  const pid = spawnLb({ home, dir, env, name });
+  if (!(await lbStarted(dir, pid, 15_000))) {
+    const tail = readFileSync(clusterPaths(dir).lbLog, 'utf8').split('\n').slice(-15).join('\n');
+    throw new Error(`the load balancer of cluster ${name} did not start (log ${clusterPaths(dir).lbLog}):\n${tail}`);
+  }
 }
 
 /** Brings every cluster up (in order) and writes the kubeconfig with all known clusters. */

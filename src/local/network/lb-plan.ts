@@ -6,8 +6,17 @@
  * pod (the endpoints controller drops pods with a deletion timestamp) gets no new connection. A backend on one of
  * the load balancer's own addresses is left out, so a frontend can never forward to itself or to a sibling.
  */
-import type { StoredObject } from '../store/types.js';
 import { rec, recs } from '../controllers/refs.js';
+
+/**
+ * The fields of a Service or Endpoints object the plan reads: a stored object and one read from the API alike.
+ */
+export interface LbObject {
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly spec?: unknown;
+  readonly status?: unknown;
+  readonly subsets?: unknown;
+}
 
 /** One TCP backend. */
 export interface LbBackend {
@@ -29,19 +38,20 @@ export interface LbFrontend {
 
 /** Pure: the frontends of every LoadBalancer Service (UDP/SCTP ports skipped: the balancer is TCP only). */
 export function loadBalancerPlan(input: {
-  services: readonly StoredObject[];
-  endpoints: readonly StoredObject[];
+  services: readonly LbObject[];
+  endpoints: readonly LbObject[];
 }): LbFrontend[] {
   const lbServices = input.services.filter((s) => rec(s.spec).type === 'LoadBalancer');
-  const ingressOf = (s: StoredObject): string[] =>
+  const ingressOf = (s: LbObject): string[] =>
     recs(rec(rec(s.status).loadBalancer).ingress)
       .map((i) => (typeof i.ip === 'string' ? i.ip : ''))
       .filter((ip) => ip !== '');
   const own = new Set(lbServices.flatMap(ingressOf));
-  const endpointsOf = new Map(input.endpoints.map((e) => [`${e.metadata.namespace}/${e.metadata.name}`, e]));
+  const nameOf = (o: LbObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const endpointsOf = new Map(input.endpoints.map((e) => [nameOf(e), e]));
   const out = new Map<string, LbFrontend>();
   for (const svc of lbServices) {
-    const service = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const service = nameOf(svc);
     const ports = recs(rec(svc.spec).ports).filter(
       (p) => typeof p.port === 'number' && (p.protocol === undefined || p.protocol === 'TCP'),
     );
