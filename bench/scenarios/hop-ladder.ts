@@ -2,8 +2,10 @@
  * Hop ladder: the same 1 KB GET, sequentially over keep-alive, through more and more of the mesh, measured
  * side by side in interleaved rounds (so machine noise hits every rung alike). Ratios are to the direct call.
  *
- * Rungs: direct (client -> app); 1 sidecar (client -> A -> app); 2 sidecars with mTLS (A -> B's inbound :15006);
- * cross-cluster (A -> EW gateway :15443 -> B's inbound, mTLS end to end). Requests to A carry the pod credential
+ * Rungs: direct (client -> app); three peers in front of the same app (a minimal Node reverse proxy, the floor for a
+ * Node proxy; nginx with one worker; haproxy with one thread: bench/lib/peers.ts); 1 sidecar (client -> A -> app);
+ * 2 sidecars with mTLS (A -> B's inbound :15006); cross-cluster (A -> EW gateway :15443 -> B's inbound, mTLS end
+ * to end). The sidecar's added p50 is also given as a ratio to the Node floor's and to nginx's. Requests to A carry the pod credential
  * its outbound proxy requires. (No plaintext sidecar -> sidecar rung: a sidecar's outbound proxy only serves its
  * own pod's app, so another sidecar cannot be chained in front of it.)
  */
@@ -20,6 +22,7 @@ import {
 } from '../../test/support/xds-resources.js';
 import type { TestService } from '../../test/support/xds-resources.js';
 import { proxyCredential } from '../../test/support/proxies.js';
+import { ensurePeerTools, PeerSet, type PeerKind } from '../lib/peers.js';
 
 const WARMUP = 200;
 const ROUNDS = 10;
@@ -51,9 +54,13 @@ function requester(host: string, port: number, hostHeader: string, viaSidecar = 
 
 const scenario: Scenario = {
   name: 'hop-ladder',
-  description: 'p50/p90 latency of one request through 0..3 proxies, ratios to the direct call',
+  description:
+    'p50/p90 latency of one request through 0..3 proxies and through nginx, haproxy and a minimal Node proxy, ' +
+    'ratios to the direct call',
   async run(): Promise<BenchRow[]> {
+    ensurePeerTools();
     const mesh = await BenchMesh.create();
+    const peers = new PeerSet();
     try {
       const [ipApp, ipA, ipB, ipGw, lbGw] = [1, 2, 3, 4, 5].map(() => randomLoopback()) as [
         string,
@@ -89,8 +96,14 @@ const scenario: Scenario = {
         mesh.sidecar(ipB, adsB.address, 'server', 'cluster-2'),
         mesh.gateway(ipGw, lbGw, adsGw.address),
       ]);
+      const peerRungs: Array<[PeerKind, string]> = (['node-proxy', 'nginx', 'haproxy'] as const).map((k) => [
+        k,
+        randomLoopback(),
+      ]);
+      await Promise.all(peerRungs.map(([kind, ip]) => peers.start(kind, ip, 9080, { host: ipApp, port: 9080 })));
       const rungs: Array<[string, () => Promise<void>]> = [
         ['direct', requester(ipApp, 9080, 'app', false)],
+        ...peerRungs.map(([kind, ip]): [string, () => Promise<void>] => [kind, requester(ip, 9080, 'app', false)]),
         ['1-sidecar', requester(ipA, 15001, 'one:9080')],
         ['2-sidecars-mtls', requester(ipA, 15001, 'mtls:9080')],
         ['sidecar-gateway-sidecar-mtls', requester(ipA, 15001, 'xc:9080')],
@@ -133,6 +146,25 @@ const scenario: Scenario = {
       }
       // Overheads: what the proxies add to the direct p50, and cross-cluster vs the 2-sidecar mTLS path.
       const over = (n: string): number => (stats.get(n)?.p50 ?? NaN) - direct.p50;
+      for (const [kind] of peerRungs) {
+        rows.push({
+          scenario: `hop-ladder/${kind}`,
+          metric: 'added_p50',
+          value: round(over(kind)),
+          unit: 'us',
+          ratio: null,
+        });
+      }
+      // The goals: the sidecar's added p50 at or under the Node floor's, and within 2x of nginx's.
+      for (const peer of ['node-proxy', 'nginx', 'haproxy']) {
+        rows.push({
+          scenario: 'hop-ladder/1-sidecar',
+          metric: `added_p50_vs_${peer}`,
+          value: round(over('1-sidecar') / over(peer), 2),
+          unit: 'x',
+          ratio: null,
+        });
+      }
       rows.push({
         scenario: 'hop-ladder/1-sidecar',
         metric: 'added_p50',
@@ -156,6 +188,7 @@ const scenario: Scenario = {
       });
       return rows;
     } finally {
+      peers.close();
       await mesh.close();
     }
   },

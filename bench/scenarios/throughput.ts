@@ -1,23 +1,45 @@
 /**
- * Proxy throughput: autocannon (keep-alive, 1 KB responses) against a bare `http.Server`, then through one
- * sidecar to that same server, then through two sidecars with mTLS; CPU of the sidecars from their admin
- * `/server_info` (process.cpuUsage) gives vCPU per 1000 rps.
+ * Proxy throughput: autocannon (keep-alive, 1 KB responses) against a bare `http.Server`, through three peers in
+ * front of it (a minimal Node reverse proxy, nginx with one worker, haproxy with one thread: bench/lib/peers.ts),
+ * through one sidecar to that same server, and through two sidecars with mTLS, in interleaved slices; CPU of the
+ * sidecars from their admin `/server_info` (process.cpuUsage) gives vCPU per 1000 rps.
  */
 import autocannon from 'autocannon';
-import type { Result } from 'autocannon';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { BenchMesh, proxyCpuMicros, randomLoopback } from '../lib/mesh.js';
 import { cdsFor, edsFor, ldsFor, rdsFor, serveSidecarConfig } from '../../test/support/xds-resources.js';
 import { proxyCredential } from '../../test/support/proxies.js';
+import { ensurePeerTools, PeerSet, type PeerKind } from '../lib/peers.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
+/** Each target's measured time is split into this many slices, visited in turn. */
+const ROUNDS = 2;
+const SLICE_S = Math.max(1, Math.round(DURATION_S / ROUNDS));
 const CONNECTIONS = 16;
+const PEERS: readonly PeerKind[] = ['node-proxy', 'nginx', 'haproxy'];
+
+/** One measured target; `cpu` lists the sidecars whose CPU it costs. */
+interface Target {
+  name: string;
+  url: string;
+  host: string;
+  cpu?: string[];
+}
+
+const headersOf = (t: Target): Record<string, string> => ({ host: t.host, 'proxy-authorization': proxyCredential() });
+const cpuOf = async (t: Target): Promise<number> =>
+  (await Promise.all((t.cpu ?? []).map((ip) => proxyCpuMicros(ip)))).reduce((a, b) => a + b, 0);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const scenario: Scenario = {
   name: 'throughput',
-  description: 'requests/s through one sidecar and two sidecars (mTLS) vs a bare http.Server, and vCPU per 1000 rps',
+  description:
+    'requests/s through a minimal Node proxy, nginx, haproxy, one sidecar and two sidecars (mTLS), interleaved, ' +
+    'vs a bare http.Server, and vCPU per 1000 rps',
   async run(): Promise<BenchRow[]> {
+    ensurePeerTools();
     const mesh = await BenchMesh.create();
+    const peers = new PeerSet();
     try {
       const [ipApp, ipA, ipB] = [1, 2, 3].map(() => randomLoopback()) as [string, string, string];
       await mesh.app(ipApp, 9080);
@@ -44,75 +66,69 @@ const scenario: Scenario = {
         mesh.sidecar(ipA, adsA.address, 'client', 'cluster-1'),
         mesh.sidecar(ipB, adsB.address, 'server', 'cluster-1'),
       ]);
-      const load = async (url: string, host: string) => {
-        // The sidecars' outbound proxy requires the pod credential; the bare server ignores the header.
-        const headers = { host, 'proxy-authorization': proxyCredential() };
-        // Short warm-up (JIT, TLS sessions, pools), then the measured run.
-        await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
-        return autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
-      };
-      const bare = await load(`http://${ipApp}:9080/`, 'app');
-      const cpuA0 = await proxyCpuMicros(ipA);
-      const one = await load(`http://${ipA}:15001/`, 'one:9080');
-      const cpuA1 = await proxyCpuMicros(ipA);
-      const cpuB1 = await proxyCpuMicros(ipB);
-      const two = await load(`http://${ipA}:15001/`, 'mtls:9080');
-      const cpuA2 = await proxyCpuMicros(ipA);
-      const cpuB2 = await proxyCpuMicros(ipB);
-      const rps = (r: Result): number => r.requests.total / DURATION_S;
-      const failed = (r: Result): number => r.errors + r.timeouts + r.non2xx;
-      const bareRps = rps(bare);
-      const vcpuPer1000 = (cpuMicros: number, r: Result): number => cpuMicros / 1e6 / DURATION_S / (rps(r) / 1000);
-      // The CPU window includes the 1 s warm-up; scale the measured requests accordingly.
-      const warmFactor = DURATION_S / (DURATION_S + 1);
-      return [
-        { scenario: 'throughput/bare-http-server', metric: 'rps', value: Math.round(bareRps), unit: 'req/s', ratio: 1 },
-        {
-          scenario: 'throughput/1-sidecar',
-          metric: 'rps',
-          value: Math.round(rps(one)),
-          unit: 'req/s',
-          ratio: r2(rps(one) / bareRps),
-        },
-        {
-          scenario: 'throughput/1-sidecar',
-          metric: 'vcpu_per_1000_rps',
-          value: r3(vcpuPer1000((cpuA1 - cpuA0) * warmFactor, one)),
-          unit: 'vCPU',
-          ratio: null,
-        },
-        { scenario: 'throughput/1-sidecar', metric: 'p50_latency', value: one.latency.p50, unit: 'ms', ratio: null },
-        {
-          scenario: 'throughput/1-sidecar',
-          metric: 'failed_requests',
-          value: failed(one),
-          unit: 'requests',
-          ratio: null,
-        },
-        {
-          scenario: 'throughput/2-sidecars-mtls',
-          metric: 'rps',
-          value: Math.round(rps(two)),
-          unit: 'req/s',
-          ratio: r2(rps(two) / bareRps),
-        },
-        {
-          // Both sidecars' CPU: the client side (TLS origination) and the server side (TLS termination).
-          scenario: 'throughput/2-sidecars-mtls',
-          metric: 'vcpu_per_1000_rps_both_sidecars',
-          value: r3(vcpuPer1000((cpuA2 - cpuA1 + (cpuB2 - cpuB1)) * warmFactor, two)),
-          unit: 'vCPU',
-          ratio: null,
-        },
-        {
-          scenario: 'throughput/2-sidecars-mtls',
-          metric: 'failed_requests',
-          value: failed(two),
-          unit: 'requests',
-          ratio: null,
-        },
+      const peerIps = new Map<PeerKind, string>(PEERS.map((k) => [k, randomLoopback()]));
+      await Promise.all(PEERS.map((k) => peers.start(k, peerIps.get(k) as string, 9080, { host: ipApp, port: 9080 })));
+      // The sidecars' outbound proxy requires the pod credential; the bare server and the peers ignore the header.
+      const targets: Target[] = [
+        { name: 'bare-http-server', url: `http://${ipApp}:9080/`, host: 'app' },
+        ...PEERS.map((k): Target => ({ name: k, url: `http://${peerIps.get(k) ?? ''}:9080/`, host: 'app' })),
+        { name: '1-sidecar', url: `http://${ipA}:15001/`, host: 'one:9080', cpu: [ipA] },
+        { name: '2-sidecars-mtls', url: `http://${ipA}:15001/`, host: 'mtls:9080', cpu: [ipA, ipB] },
       ];
+      const totals = new Map<string, { requests: number; failed: number; cpuMicros: number; p50: number[] }>(
+        targets.map((t) => [t.name, { requests: 0, failed: 0, cpuMicros: 0, p50: [] }]),
+      );
+      // Short warm-up of every target (JIT, TLS sessions, pools), then rounds that visit each target in turn, so
+      // machine noise hits every rung alike.
+      for (const t of targets)
+        await autocannon({ url: t.url, connections: CONNECTIONS, duration: 1, headers: headersOf(t) });
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const t of targets) {
+          const cpu0 = await cpuOf(t);
+          const r = await autocannon({
+            url: t.url,
+            connections: CONNECTIONS,
+            duration: SLICE_S,
+            headers: headersOf(t),
+          });
+          const acc = totals.get(t.name)!;
+          acc.cpuMicros += (await cpuOf(t)) - cpu0;
+          acc.requests += r.requests.total;
+          acc.failed += r.errors + r.timeouts + r.non2xx;
+          acc.p50.push(r.latency.p50);
+        }
+      }
+      const seconds = SLICE_S * ROUNDS;
+      const rps = (name: string): number => (totals.get(name)?.requests ?? 0) / seconds;
+      const bareRps = rps('bare-http-server');
+      const rows: BenchRow[] = [];
+      for (const t of targets) {
+        const acc = totals.get(t.name)!;
+        const scenario = `throughput/${t.name}`;
+        rows.push({
+          scenario,
+          metric: 'rps',
+          value: Math.round(rps(t.name)),
+          unit: 'req/s',
+          ratio: r2(rps(t.name) / bareRps),
+        });
+        if (t.name === 'bare-http-server') continue;
+        if (t.cpu) {
+          rows.push({
+            scenario,
+            // Two sidecars: the client side (TLS origination) and the server side (TLS termination) together.
+            metric: t.cpu.length > 1 ? 'vcpu_per_1000_rps_both_sidecars' : 'vcpu_per_1000_rps',
+            value: r3(acc.cpuMicros / 1e6 / seconds / (rps(t.name) / 1000)),
+            unit: 'vCPU',
+            ratio: null,
+          });
+        }
+        rows.push({ scenario, metric: 'p50_latency', value: median(acc.p50), unit: 'ms', ratio: null });
+        rows.push({ scenario, metric: 'failed_requests', value: acc.failed, unit: 'requests', ratio: null });
+      }
+      return rows;
     } finally {
+      peers.close();
       await mesh.close();
     }
   },
