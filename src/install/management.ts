@@ -50,9 +50,8 @@ export function managementManifests(o: InstallOptions): Manifest[] {
       metadata: { name: mgmt, namespace: ns, labels: labels('management-plane') },
       spec: {
         selector: selector('management-plane'),
+        // No session affinity: web UI sign-in codes and sessions live in the store, shared by every replica.
         ports: [{ name: 'https', port: MGMT_PORT, targetPort: 'https', protocol: 'TCP' }],
-        // Web UI sign-in sessions live in the replica that opened them.
-        sessionAffinity: 'ClientIP',
       },
     },
     ...(o.mgmtReplicas > 1

@@ -20,7 +20,7 @@ import { registerUi } from './ui/register.js';
 import { createUiSources } from './ui/sources.js';
 import type { UiSources, UiSourcesOptions } from './ui/sources.js';
 import { resolveLimits } from './limits/settings.js';
-import { SignIn } from './auth/sign-in.js';
+import { SignIn, type SignInOptions } from './auth/sign-in.js';
 import type { MgmtLimits } from './limits/settings.js';
 import { resolveTransport } from './tls/transport.js';
 import type { ServerTls } from './tls/transport.js';
@@ -49,8 +49,8 @@ export interface StartOptions {
   caFile?: string;
   /** Body and per-organization limits (defaults: DEFAULT_LIMITS). */
   limits?: Partial<MgmtLimits>;
-  /** The sign-in code and session table (a fresh one by default; tests pass short expiries). */
-  signIn?: SignIn;
+  /** Settings of the sign-in codes and sessions, kept in the store (defaults; tests pass short expiries). */
+  signIn?: SignInOptions;
 }
 
 /** The UI's default data sources for a home: its kubeconfig's clusters when `local up` has written one. */
@@ -111,12 +111,13 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
     opts.ui === false || opts.extensions !== undefined ? undefined : (opts.ui ?? defaultUiOptions(opts.home));
   const ui = uiOptions === undefined ? undefined : createUiSources(uiOptions);
   try {
-    await ensureAdminToken(store, join(opts.home, 'admin-token'));
+    const adminTokenFile = join(opts.home, 'admin-token');
+    const adminTokenWritten = await ensureAdminToken(store, adminTokenFile);
     const deps: MgmtDeps = {
       store,
       notifier: new RevisionNotifier(await store.revision()),
       limits,
-      signIn: opts.signIn ?? new SignIn(),
+      signIn: new SignIn(store, opts.signIn),
     };
     const extensions = opts.extensions ?? (ui === undefined ? [] : [uiExtension(ui, uiOptions?.kubeconfigPath)]);
     const app = await buildApp({
@@ -125,6 +126,12 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
       extensions,
       ...(transport.scheme === 'https' ? { https: transport.tls } : {}),
     });
+    if (!adminTokenWritten) {
+      app.log.info(
+        { file: adminTokenFile },
+        'the store already holds the admin token (another replica issued it): kept, and not written to this home',
+      );
+    }
     await app.listen({ host, port });
     ui?.start();
     const address = app.server.address();

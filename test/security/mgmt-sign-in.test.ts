@@ -56,10 +56,10 @@ test('a sign-in code opens one session; reusing it is refused with 401 MB9001 an
 
 test('an expired sign-in code is refused with 401 MB9001 and no cookie', async () => {
   let now = 1_000_000;
-  const signIn = new SignIn({ codeTtlMs: 60_000, now: () => now });
-  const { code } = signIn.issueCode({ name: 'admin', role: 'org-admin', scope: {} });
+  const signIn = new SignIn(m.running.deps.store, { codeTtlMs: 60_000, now: () => now });
+  const { code } = await signIn.issueCode({ name: 'admin', role: 'org-admin', scope: {} });
   now += 60_001;
-  assert.equal(signIn.redeem(code), undefined, 'the table refuses it');
+  assert.equal(await signIn.redeem(code), undefined, 'the table refuses it');
   // Against the server: a code past its expiry (the server's own table, its clock moved by a real wait).
   const short = await startTestMgmtWithCodeTtl(50);
   try {
@@ -111,5 +111,5 @@ test('a browser-session write without the CSRF header is refused with 403 MB9014
 
 /** A management plane whose sign-in codes expire after `ttlMs`. */
 async function startTestMgmtWithCodeTtl(ttlMs: number): Promise<TestMgmt> {
-  return startTestMgmt({ signIn: new SignIn({ codeTtlMs: ttlMs }) });
+  return startTestMgmt({ signIn: { codeTtlMs: ttlMs } });
 }

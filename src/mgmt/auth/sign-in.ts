@@ -3,13 +3,15 @@
  * a URL carrying it; opening the URL exchanges the code for a browser session (an HttpOnly, Secure,
  * SameSite=Strict cookie) and redirects to the UI without the code. A code is random (256 bits), works once, and
  * expires after a few minutes; only its SHA-256 hash is kept. Sessions carry a CSRF secret that every
- * cookie-authenticated write must echo in a header. Both tables live in memory (a restart signs everyone out) and
- * are bounded: the oldest entry goes first.
+ * cookie-authenticated write must echo in a header. Codes and sessions live in the store (store/sign-in-sql.ts):
+ * replicas over one PostgreSQL database share them, a restart signs nobody out, and the table is bounded (expired
+ * entries and then the oldest go first).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from './roles.js';
+import type { Store } from '../store/types.js';
 
-/** Settings of the sign-in tables. */
+/** Settings of the sign-in table. */
 export interface SignInOptions {
   /** How long a code stays valid (default 5 minutes). */
   codeTtlMs?: number;
@@ -39,19 +41,14 @@ export const CSRF_HEADER = 'x-meshbridge-csrf';
 const hash = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 const secret = (): string => randomBytes(32).toString('base64url');
 
-/** Adds to a bounded map, dropping the oldest entries (insertion order) beyond `max`. */
-function putBounded<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.set(key, value);
-  while (map.size > max) map.delete(map.keys().next().value as string);
-}
-
-/** The in-memory tables of sign-in codes and sessions. */
+/** Sign-in codes and browser sessions, kept in the store. */
 export class SignIn {
-  private readonly codes = new Map<string, { principal: Principal; expiresAt: number }>();
-  private readonly sessions = new Map<string, Session>();
   private readonly o: Readonly<Required<SignInOptions>>;
 
-  constructor(options: SignInOptions = {}) {
+  constructor(
+    private readonly store: Pick<Store, 'putSignIn' | 'takeSignIn' | 'getSignIn' | 'deleteSignIn'>,
+    options: SignInOptions = {},
+  ) {
     this.o = Object.freeze({
       codeTtlMs: 5 * 60_000,
       sessionTtlMs: 12 * 3600_000,
@@ -63,38 +60,51 @@ export class SignIn {
   }
 
   /** A new one-time code that signs in as `principal`, and when it expires. */
-  issueCode(principal: Principal): { code: string; expiresAt: Date } {
+  async issueCode(principal: Principal): Promise<{ code: string; expiresAt: Date }> {
     const code = secret();
-    const expiresAt = this.o.now() + this.o.codeTtlMs;
-    putBounded(this.codes, hash(code), { principal, expiresAt }, this.o.maxCodes);
+    const now = this.o.now();
+    const expiresAt = now + this.o.codeTtlMs;
+    await this.store.putSignIn(
+      { kind: 'code', hash: hash(code), principal, csrf: '', expiresAt, createdAt: now },
+      this.o.maxCodes,
+    );
     return { code, expiresAt: new Date(expiresAt) };
   }
 
   /**
    * Redeems a code: the new session's id and CSRF secret, or undefined when the code is unknown, already used or
-   * expired. A code is consumed by the first attempt whatever its outcome.
+   * expired. A code is consumed by the first attempt whatever its outcome, on whichever replica.
    */
-  redeem(code: string): { id: string; session: Session } | undefined {
-    const key = hash(code);
-    const entry = this.codes.get(key);
-    this.codes.delete(key);
-    if (entry === undefined || entry.expiresAt <= this.o.now()) return undefined;
+  async redeem(code: string): Promise<{ id: string; session: Session } | undefined> {
+    const entry = await this.store.takeSignIn('code', hash(code));
+    const now = this.o.now();
+    if (entry === undefined || entry.expiresAt <= now) return undefined;
     const id = secret();
-    const session: Session = {
-      principal: entry.principal,
-      csrf: secret(),
-      expiresAt: this.o.now() + this.o.sessionTtlMs,
-    };
-    putBounded(this.sessions, hash(id), session, this.o.maxSessions);
+    const session: Session = { principal: entry.principal, csrf: secret(), expiresAt: now + this.o.sessionTtlMs };
+    await this.store.putSignIn(
+      {
+        kind: 'session',
+        hash: hash(id),
+        principal: session.principal,
+        csrf: session.csrf,
+        expiresAt: session.expiresAt,
+        createdAt: now,
+      },
+      this.o.maxSessions,
+    );
     return { id, session };
   }
 
-  /** The live session with this id, or undefined. */
-  session(id: string): Session | undefined {
+  /** The live session with this id, or undefined (an expired one is removed). */
+  async session(id: string): Promise<Session | undefined> {
     const key = hash(id);
-    const s = this.sessions.get(key);
-    if (s !== undefined && s.expiresAt <= this.o.now()) this.sessions.delete(key);
-    return s !== undefined && s.expiresAt > this.o.now() ? s : undefined;
+    const s = await this.store.getSignIn('session', key);
+    if (s === undefined) return undefined;
+    if (s.expiresAt <= this.o.now()) {
+      await this.store.deleteSignIn('session', key);
+      return undefined;
+    }
+    return { principal: s.principal, csrf: s.csrf, expiresAt: s.expiresAt };
   }
 
   /** Seconds a session cookie should live. */

@@ -60,9 +60,11 @@ export function writeSecretFile(path: string, secret: string): void {
 
 /**
  * Makes sure the admin token named `admin` exists: reuses the secret in `file` when present (so a restart or a fresh
- * database keeps working with the token the user already has), otherwise creates one and writes it there.
+ * database keeps working with the token the user already has), otherwise creates one and writes it there, unless
+ * the store already holds one: a second replica over a shared database (its own empty home) must not replace the
+ * admin token the first one issued. Returns whether `file` holds the admin token afterwards.
  */
-export async function ensureAdminToken(store: Store, file: string): Promise<void> {
+export async function ensureAdminToken(store: Store, file: string): Promise<boolean> {
   if (existsSync(file)) {
     const token = readFileSync(file, 'utf8').trim();
     if (token !== '') {
@@ -77,8 +79,10 @@ export async function ensureAdminToken(store: Store, file: string): Promise<void
         });
       }
       chmodSync(file, 0o600);
-      return;
+      return true;
     }
   }
+  if ((await store.findTokenByName('admin')) !== undefined) return false;
   await issueToken({ store, name: 'admin', role: 'org-admin', file });
+  return true;
 }

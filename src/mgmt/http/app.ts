@@ -86,7 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
   });
   await app.register(swagger, swaggerOptions());
-  const signIn = opts.deps.signIn ?? new SignIn();
+  const signIn = opts.deps.signIn ?? new SignIn(opts.deps.store);
   installAuth(app, opts.deps, signIn);
   registerSignInRoutes(app, opts.deps, signIn);
   registerConfigRoutes(app, opts.deps);

@@ -64,7 +64,7 @@ export function installAuth(app: FastifyInstance, deps: MgmtDeps, signIn: SignIn
     if (access === 'public') return;
     const token = bearerOf(req);
     const sessionId = token === undefined ? cookieValue(req.headers.cookie, SESSION_COOKIE) : undefined;
-    const session = sessionId === undefined ? undefined : signIn.session(sessionId);
+    const session = sessionId === undefined ? undefined : await signIn.session(sessionId);
     if (session !== undefined) {
       if (access === 'mutation' && !csrfMatches(session, req.headers[CSRF_HEADER])) {
         const err = new MgmtError('MB9014', `a write from a browser session must carry the ${CSRF_HEADER} header`);

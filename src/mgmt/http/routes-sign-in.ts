@@ -29,7 +29,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: MgmtDeps, signI
     async (req) => {
       req.auditOwned = true;
       const principal = principalOf(req);
-      const { code, expiresAt } = signIn.issueCode(principal);
+      const { code, expiresAt } = await signIn.issueCode(principal);
       await deps.store.audit({
         at: new Date().toISOString(),
         actor: principal.name,
@@ -47,7 +47,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: MgmtDeps, signI
     { config: { access: 'public' }, schema: { summary: 'Exchange a one-time code for a web UI session cookie' } },
     async (req, reply) => {
       const code = (req.query as { code?: unknown }).code;
-      const redeemed = typeof code === 'string' && code.length <= MAX_CODE_LENGTH ? signIn.redeem(code) : undefined;
+      const redeemed =
+        typeof code === 'string' && code.length <= MAX_CODE_LENGTH ? await signIn.redeem(code) : undefined;
       if (redeemed === undefined) {
         throw new MgmtError(
           'MB9001',

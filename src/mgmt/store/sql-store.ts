@@ -6,6 +6,7 @@ import { isMgmtKind } from '../model.js';
 import type { Role } from '../auth/roles.js';
 import type { Backend, Executor, Row } from './executor.js';
 import { SCHEMA } from './executor.js';
+import { SIGN_IN_SCHEMA, signInTable } from './sign-in-sql.js';
 import type {
   AuditOutcome,
   AuditRecord,
@@ -82,6 +83,17 @@ async function auditOn(ex: Executor, r: AuditRecord): Promise<void> {
   );
 }
 
+function tokenOf(r: Row | undefined): TokenRecord | undefined {
+  if (r === undefined) return undefined;
+  return {
+    name: String(r.name),
+    role: String(r.role) as Role,
+    scope: JSON.parse(String(r.scope)) as TokenRecord['scope'],
+    hash: String(r.hash),
+    createdAt: String(r.created_at),
+  };
+}
+
 function txOf(ex: Executor, lockSql: string | undefined): StoreTx {
   return {
     get: (ref) => getOn(ex, ref),
@@ -120,7 +132,7 @@ function txOf(ex: Executor, lockSql: string | undefined): StoreTx {
 /** Creates the schema if needed and returns the store over `backend`. */
 export async function createSqlStore(backend: Backend): Promise<Store> {
   await backend.transaction(async (ex) => {
-    for (const stmt of SCHEMA) await ex.run(stmt);
+    for (const stmt of [...SCHEMA, ...SIGN_IN_SCHEMA]) await ex.run(stmt);
   });
   return {
     backend: backend.name,
@@ -158,18 +170,10 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
         ]);
       });
     },
-    async findTokenByHash(hash) {
-      const rows = await backend.query(`SELECT * FROM mb_tokens WHERE hash = ?`, [hash]);
-      const r = rows[0];
-      if (r === undefined) return undefined;
-      return {
-        name: String(r.name),
-        role: String(r.role) as Role,
-        scope: JSON.parse(String(r.scope)) as TokenRecord['scope'],
-        hash: String(r.hash),
-        createdAt: String(r.created_at),
-      };
-    },
+    findTokenByHash: async (hash) =>
+      tokenOf((await backend.query(`SELECT * FROM mb_tokens WHERE hash = ?`, [hash]))[0]),
+    findTokenByName: async (name) =>
+      tokenOf((await backend.query(`SELECT * FROM mb_tokens WHERE name = ?`, [name]))[0]),
     async replaceStatus(kind, fqn, records) {
       await backend.transaction(async (ex) => {
         await ex.run(`DELETE FROM mb_status WHERE kind = ? AND fqn = ?`, [kind, fqn]);
@@ -194,6 +198,7 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
         updatedAt: String(r.updated_at),
       }));
     },
+    ...signInTable(backend),
     close: () => backend.close(),
   };
 }

@@ -54,6 +54,21 @@ export interface StatusRecord {
   updatedAt: string;
 }
 
+/** What the sign-in table holds: one-time codes and browser sessions (auth/sign-in.ts). */
+export type SignInKind = 'code' | 'session';
+
+/** One sign-in entry: the SHA-256 hash of the code or session id, never the secret itself. */
+export interface SignInRecord {
+  kind: SignInKind;
+  hash: string;
+  principal: Principal;
+  /** The session's CSRF secret ('' for a code). */
+  csrf: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  createdAt: number;
+}
+
 /** Operations available inside a transaction. */
 export interface StoreTx {
   get(ref: ObjectRef): Promise<StoredObject | undefined>;
@@ -84,8 +99,15 @@ export interface Store {
   /** Inserts or replaces the token with this name. */
   putToken(token: TokenRecord): Promise<void>;
   findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  findTokenByName(name: string): Promise<TokenRecord | undefined>;
   /** Replaces every cluster row of one object with `records`. */
   replaceStatus(kind: string, fqn: string, records: StatusRecord[]): Promise<void>;
   listStatus(): Promise<StatusRecord[]>;
+  /** Adds a sign-in entry, dropping expired ones and the oldest beyond `max` of its kind. */
+  putSignIn(entry: SignInRecord, max: number): Promise<void>;
+  /** Removes and returns a sign-in entry (atomic: a code is redeemed once across replicas). */
+  takeSignIn(kind: SignInKind, hash: string): Promise<SignInRecord | undefined>;
+  getSignIn(kind: SignInKind, hash: string): Promise<SignInRecord | undefined>;
+  deleteSignIn(kind: SignInKind, hash: string): Promise<void>;
   close(): Promise<void>;
 }

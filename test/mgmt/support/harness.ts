@@ -9,7 +9,7 @@ import type { RunningMgmt } from '../../../src/mgmt/start.js';
 import { issueToken } from '../../../src/mgmt/auth/tokens.js';
 import type { Principal, Role } from '../../../src/mgmt/auth/roles.js';
 import type { MgmtLimits } from '../../../src/mgmt/limits/settings.js';
-import type { SignIn } from '../../../src/mgmt/auth/sign-in.js';
+import type { SignInOptions } from '../../../src/mgmt/auth/sign-in.js';
 
 /** A running test server. */
 export interface TestMgmt {
@@ -29,8 +29,8 @@ export interface TestMgmtOptions {
   home?: string;
   /** Body and per-organization limits (defaults otherwise). */
   limits?: Partial<MgmtLimits>;
-  /** The sign-in table (a default one otherwise). */
-  signIn?: SignIn;
+  /** Settings of the sign-in codes and sessions (defaults otherwise). */
+  signIn?: SignInOptions;
 }
 
 /** Starts a server whose logs are captured in memory. */
