@@ -10,6 +10,7 @@ import { isStoreError } from '../store/errors.js';
 import type { ClusterStore, StoreWriter } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { admissionCauses, admissionViolations } from './admission.js';
+import { immutableViolations, normalizeOnWrite } from './kind-rules.js';
 import { STATUS_SUBRESOURCE } from './discovery.js';
 import { asVersion, refOf, specOf, storageApiVersion } from './objects.js';
 import { jsonMergePatch, jsonPatch, strategicMergePatch } from './patch.js';
@@ -220,7 +221,10 @@ export class Resources {
       );
     }
     for (const w of result.warnings) target.warnings?.push(`${w.path}: ${w.message}`);
-    return { ...result.value, apiVersion: storageApiVersion(target.kind) };
+    return normalizeOnWrite(target.kind.kind, {
+      ...(result.value as StoredObject),
+      apiVersion: storageApiVersion(target.kind),
+    });
   }
 
   /** The write behind PUT and PATCH: subresource rules, identity checks, generation, validation. */
@@ -273,6 +277,21 @@ export class Resources {
       },
     };
     if (STATUS_SUBRESOURCE.has(target.kind.plural) && current.status !== undefined) next.status = current.status;
+    const frozen = immutableViolations(target.kind.kind, current, next);
+    if (frozen.length > 0) {
+      const name = current.metadata.name;
+      throw new ApiError(
+        'Invalid',
+        `${target.kind.kind}.${target.kind.group || 'core'} "${name}" is invalid: ` +
+          frozen.map((f) => `${f.field}: Forbidden: ${f.message}`).join(', '),
+        {
+          name,
+          group: target.kind.group,
+          kind: target.kind.kind,
+          causes: frozen.map((f) => ({ reason: 'FieldValueForbidden', message: f.message, field: f.field })),
+        },
+      );
+    }
     return w.update(ref, bumpGeneration(current, next));
   }
 
