@@ -6,99 +6,23 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRootCA } from '../../src/identity/index.js';
-import { startApiServer, type ApiServer } from '../../src/local/server/api-server.js';
-import { newApiToken } from '../../src/local/server/guard.js';
-import { issueServingCertificate } from '../../src/local/server/tls.js';
-import { ClusterStore } from '../../src/local/store/cluster-store.js';
-import { createClusterClient, loadKubeConfig, type ClusterClient } from '../../src/kube/client.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { rows, run, startKubectlApi, type KubectlApi } from './kubectl-api-support.js';
 
-const KUBECTL = '/usr/bin/kubectl';
-if (!existsSync(KUBECTL)) throw new Error(`these tests need the real kubectl at ${KUBECTL}`);
-
-let server: ApiServer;
-let store: ClusterStore;
+let api: KubectlApi;
 let dir: string;
-let kubeconfig: string;
-let client: ClusterClient;
+let client: KubectlApi['client'];
+const kubectl: KubectlApi['kubectl'] = (args, opts) => api.kubectl(args, opts);
+const json = <T>(args: readonly string[]): Promise<T> => api.json<T>(args);
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mb-config-kinds-'));
-  // A cluster's API as `local up` serves it: HTTPS with a serving certificate, one bearer token (kubectl sends
-  // tokens over TLS only).
-  const ca = await createRootCA({ commonName: 'config kinds test API CA' });
-  const token = newApiToken();
-  store = new ClusterStore({ file: join(dir, 'store.db') });
-  server = await startApiServer({
-    store,
-    host: '127.0.0.1',
-    port: 0,
-    token,
-    tls: await issueServingCertificate(ca, '127.0.0.1'),
-  });
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'cluster-1',
-          cluster: { server: server.url, 'certificate-authority-data': Buffer.from(ca.certPem).toString('base64') },
-        },
-      ],
-      users: [{ name: 'admin', user: { token } }],
-      contexts: [{ name: 'cluster-1', context: { cluster: 'cluster-1', user: 'admin' } }],
-      'current-context': 'cluster-1',
-    }),
-    { mode: 0o600 },
-  );
-  client = createClusterClient({
-    name: 'cluster-1',
-    kubeConfig: loadKubeConfig({ path: kubeconfig, context: 'cluster-1' }),
-  });
+  api = await startKubectlApi();
+  ({ dir, client } = api);
   await kubectl(['create', 'namespace', 'apps']);
 });
-after(async () => {
-  await server.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs a command to its end, asynchronously: the API server answering it runs in this process. */
-function run(cmd: string, args: string[], input?: string): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
-
-/** Runs kubectl against the cluster; fails the test on a non-zero exit unless `allowFail`. */
-async function kubectl(args: string[], opts: { input?: string; allowFail?: boolean } = {}) {
-  const r = await run(KUBECTL, ['--kubeconfig', kubeconfig, '--context', 'cluster-1', ...args], opts.input);
-  if (!opts.allowFail) assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r;
-}
-const json = async <T>(args: string[]): Promise<T> => JSON.parse((await kubectl([...args, '-o', 'json'])).stdout) as T;
-/** Data rows of a kubectl table, each split on runs of spaces. */
-const rows = (table: string): string[][] =>
-  table
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().split(/\s{2,}/));
+after(() => api.stop());
 
 test('kubectl create configmap stores the literals; get lists DATA; client-node reads the same', async () => {
   await kubectl([
