@@ -6,6 +6,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { rows, startKubectlApi, type KubectlApi } from './kubectl-api-support.js';
 
 let api: KubectlApi;
@@ -119,6 +121,38 @@ test('status is a subresource: an object write keeps it, a status write sets it'
   const got = await api.json<{ spec: { size: number }; status: unknown }>(['get', 'widget', 'small', '-n', 'apps']);
   assert.equal(got.spec.size, 3);
   assert.deepEqual(got.status, { ready: true });
+});
+
+test('client-node creates, lists and watches custom objects, and reads the 422 of an invalid one', async () => {
+  const kc = new KubeConfig();
+  kc.loadFromFile(join(api.dir, 'kubeconfig'));
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const where = { group: 'example.com', version: 'v1', namespace: 'apps', plural: 'widgets' };
+  const events: string[] = [];
+  const watching = await new Watch(kc).watch(
+    '/apis/example.com/v1/namespaces/apps/widgets',
+    { resourceVersion: '0' },
+    (type: string, obj: { metadata?: { name?: string } }) => events.push(`${type} ${obj.metadata?.name ?? ''}`),
+    () => undefined,
+  );
+  try {
+    await custom.createNamespacedCustomObject({ ...where, body: JSON.parse(widget('from-client', { size: 5 })) });
+    const list = (await custom.listNamespacedCustomObject(where)) as { items: { metadata: { name: string } }[] };
+    assert.deepEqual(list.items.map((i) => i.metadata.name).sort(), ['from-client', 'small']);
+    const refused = await custom
+      .createNamespacedCustomObject({ ...where, body: JSON.parse(widget('too-big', { size: 99 })) })
+      .then(
+        () => undefined,
+        (e: { code?: number; body?: string }) => e,
+      );
+    assert.equal(refused?.code, 422);
+    assert.match(refused?.body ?? '', /spec.size: must be at most 10/);
+    const end = Date.now() + 5000;
+    while (!events.includes('ADDED from-client') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(events.includes('ADDED from-client'), events.join(', '));
+  } finally {
+    watching.abort();
+  }
 });
 
 test('deleting the CRD deletes its objects and the kind is no longer served', async () => {
