@@ -145,6 +145,12 @@ export const CONFIG_TABLES: Table[] = [
       },
       { change: set('spec.scope', 'Global'), code: 'MB0105', path: 'spec.scope', why: 'Namespaced or Cluster' },
       {
+        change: set('spec.versions[0].schema.openAPIV3Schema.description', 'x'.repeat(1536 * 1024)),
+        code: 'MB0106',
+        path: 'spec',
+        why: 'a CRD is at most 1.5 MiB',
+      },
+      {
         change: set('spec.names.kind', 'my-widget'),
         code: 'MB0107',
         path: 'spec.names.kind',

@@ -97,6 +97,11 @@ test('an object that breaks the schema is refused with every field named, and no
   ]) {
     assert.ok(r.stderr.includes(cause), `${cause} in ${r.stderr}`);
   }
+  const huge = await api.kubectl(['create', '-f', '-'], {
+    input: widget('huge', { size: 1, extra: { blob: 'x'.repeat(1600 * 1024) } }),
+    allowFail: true,
+  });
+  assert.match(huge.stderr, /an object is at most 1572864 bytes/);
   const missing = await api.kubectl(['apply', '-f', '-'], { input: widget('empty', {}), allowFail: true });
   assert.match(missing.stderr, /spec.size: required/);
   const names = rows((await api.kubectl(['get', 'widgets', '-n', 'apps'])).stdout).map((row) => row[0]);

@@ -71,6 +71,9 @@ export function customKinds(store: ClusterStore): CustomKind[] {
   return out;
 }
 
+/** At most this many bytes of JSON in one custom object (Kubernetes' 1.5 MiB). */
+export const MAX_CUSTOM_OBJECT_BYTES = 1536 * 1024;
+
 /** A field the server refuses in a custom object, as an API Status cause. */
 export interface CustomCause {
   readonly field: string;
@@ -78,11 +81,17 @@ export interface CustomCause {
 }
 
 /**
- * The problems of an object of a custom kind: its metadata against Kubernetes' ObjectMeta (names are DNS
- * subdomains), and every other field against the served version's `openAPIV3Schema`. A schema with CEL rules is
+ * The problems of an object of a custom kind: its size (at most 1.5 MiB of JSON), its metadata against
+ * Kubernetes' ObjectMeta (names are DNS subdomains), and every other field against the served version's
+ * `openAPIV3Schema`. A schema with CEL rules is
  * refused as a whole rather than half-checked.
  */
 export function customCauses(kind: CustomKind, version: string, obj: Record<string, unknown>): CustomCause[] {
+  // Kubernetes' store takes objects up to 1.5 MiB (etcd's request limit); a bigger one is refused whole.
+  const size = Buffer.byteLength(JSON.stringify(obj));
+  if (size > MAX_CUSTOM_OBJECT_BYTES) {
+    return [{ field: '(object)', message: `is ${size} bytes; an object is at most ${MAX_CUSTOM_OBJECT_BYTES} bytes` }];
+  }
   const meta = objectMetaSchema.safeParse(obj.metadata ?? {});
   const out: CustomCause[] = meta.success
     ? []

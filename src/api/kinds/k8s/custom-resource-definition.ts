@@ -3,11 +3,14 @@
  * their `openAPIV3Schema`. The local clusters store CRDs (the production manifests ship the IngressGateway CRD);
  * the schema itself is kept as given, bounded in depth and size by the input limits every document passes.
  * The API server's rules checked here: the name is `<plural>.<group>`, exactly one version is the storage version,
- * version names are unique DNS labels.
+ * version names are unique DNS labels, and the spec is at most 1.5 MiB of JSON.
  */
 import { z } from 'zod';
 import { dnsLabel, dnsSubdomain, looseRecord } from '../../schema/common.js';
 import { apiVersionSchema, kubeHeader } from '../../schema/object.js';
+
+/** At most this many bytes of JSON in a CRD's spec: its schemas are stored with it, and an object is 1.5 MiB at most. */
+export const MAX_CRD_SPEC_BYTES = 1536 * 1024;
 
 /** A kind name as Kubernetes takes it: a letter, then letters and digits (`IngressGateway`). */
 const kindName = z
@@ -71,6 +74,15 @@ export const customResourceDefinitionSchema = z
     status: looseRecord.optional(),
   })
   .superRefine((crd, ctx) => {
+    const size = Buffer.byteLength(JSON.stringify(crd.spec));
+    if (size > MAX_CRD_SPEC_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        params: { code: 'OUT_OF_RANGE' },
+        path: ['spec'],
+        message: `is ${size} bytes; a CRD's spec is at most ${MAX_CRD_SPEC_BYTES} bytes`,
+      });
+    }
     const { group, names: n, versions } = crd.spec;
     const expected = `${n.plural}.${group}`;
     if (crd.metadata.name !== undefined && crd.metadata.name !== expected) {
