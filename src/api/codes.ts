@@ -14,7 +14,7 @@
  * - MB08xx: the embedded mesh control plane (xDS)
  * - MB09xx: the data plane (sidecars and gateways)
  * - MB12xx: `meshbridge install`: the production manifests
- * - MB70xx: the federation's plan (warnings on what it cannot generate) and explain
+ * - MB70xx: the federation's plan (warnings on what it cannot generate), explain, and objects refused before a write
  * - MB71xx: the Kubernetes client
  * - MB90xx: the management plane's API (with the HTTP status it answers)
  * - MB91xx: the management plane's checks of submitted objects
@@ -99,6 +99,11 @@ export const CODES = Object.freeze({
   PLAN_UNNAMED_PORT: entry('MB7004', 'warning', 'exposed service port has no name'),
   PLAN_NO_TRUST_DOMAIN: entry('MB7005', 'warning', 'Cluster without spec.trustDomain'),
   EXPLAIN_UNKNOWN_CLIENT: entry('MB7006', 'error', 'explain client pod not found in the client cluster'),
+  ISTIO_SCHEMA_INVALID: entry(
+    'MB7007',
+    'error',
+    "generated Istio object invalid against Istio's CRD schema; not written",
+  ),
   KUBE_API_FAILED: entry('MB7101', 'error', 'Kubernetes API call failed'),
   KUBE_NOT_FOUND: entry('MB7102', 'error', 'Kubernetes object not found'),
   KUBE_CONFLICT: entry('MB7103', 'error', 'Kubernetes object conflict or already exists'),

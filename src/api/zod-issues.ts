@@ -85,6 +85,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknow
         if (valueAt(input, path) === undefined) out.push(makeIssue('REQUIRED', at, 'required', who));
         else out.push(makeIssue('WRONG_TYPE', at, zi.message, who));
         break;
+      case 'custom':
+        // A refinement may name the catalogue entry it reports (`params.code`); otherwise the value is not allowed.
+        out.push(makeIssue(zi.params?.code === 'OUT_OF_RANGE' ? 'OUT_OF_RANGE' : 'INVALID_VALUE', at, zi.message, who));
+        break;
       default:
         out.push(makeIssue('INVALID_VALUE', at, zi.message, who));
     }

@@ -7,6 +7,7 @@ import { byString } from './selection.js';
 import { createHash } from 'node:crypto';
 import type { ClusterClient, KObject } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
+import { istioSchemaIssues, type IstioSchemaIssue } from './istio-schema.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_CLUSTER_LABEL, type GeneratedObject } from './types.js';
 
 /** Annotation holding a hash of what we last wrote (labels + spec), so server-side defaults never cause churn. */
@@ -136,12 +137,29 @@ export interface ApplyResult {
   deleted: number;
   /** Changes that failed (the next reconcile retries them), with the typed error. */
   failed: { change: Change; error: KubeError; conflict: boolean }[];
+  /**
+   * Creates and updates not attempted because the object is invalid against Istio's CRD schema of its kind
+   * (MB7007). Nothing of them reached the cluster; an object they would have updated keeps its last good content.
+   * Retrying cannot help: the same inputs plan the same object.
+   */
+  refused: { change: Exclude<Change, { op: 'delete' }>; issues: IstioSchemaIssue[] }[];
 }
 
-/** Performs the changes on a cluster, in order. Never throws; failures are returned. */
+/**
+ * Performs the changes on a cluster, in order. Every object to create or update is first validated against
+ * Istio's CRD schema of its kind; an invalid one is refused and the others are still written. Never throws;
+ * failures and refusals are returned.
+ */
 export async function applyChanges(client: ClusterClient, changes: readonly Change[]): Promise<ApplyResult> {
-  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, failed: [] };
+  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, failed: [], refused: [] };
   for (const change of changes) {
+    if (change.op !== 'delete') {
+      const issues = istioSchemaIssues(change.object);
+      if (issues.length > 0) {
+        result.refused.push({ change, issues });
+        continue;
+      }
+    }
     try {
       switch (change.op) {
         case 'create':

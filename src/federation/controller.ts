@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { ClusterClient } from '../kube/client.js';
 import { applyChanges, diff, type ApplyResult } from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
+import { describeRefusal } from './istio-schema.js';
 import type { ConfigSource } from './config-source.js';
 import { buildInventory } from './inventory.js';
 import { plan } from './plan.js';
@@ -160,11 +161,13 @@ export class FederationController extends EventEmitter {
         const a = applied[cluster];
         if (changes.length > 0) {
           this.options.log?.(
-            `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed`,
+            `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,
           );
         }
         for (const f of a.failed) this.options.log?.(`${cluster}: ${f.error.message}`);
-        // A failed write (e.g. a stale cache after our own create) is retried on the next pass.
+        for (const r of a.refused) this.options.log?.(`${cluster}: ${describeRefusal(r.change.object, r.issues)}`);
+        // A failed write (e.g. a stale cache after our own create) is retried on the next pass; a refused one is
+        // not: the same inputs plan the same invalid object.
         if (a.failed.length > 0) setTimeout(() => this.schedule(), 1000).unref();
       }),
     );

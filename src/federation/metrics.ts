@@ -20,7 +20,7 @@ export function recordControllerMetrics(controller: FederationController, regist
   });
   const written = new Counter({
     name: 'meshbridge_objects_written_total',
-    help: 'Generated objects written to workload clusters, by operation (failed: the write was refused).',
+    help: "Generated objects written to workload clusters, by operation (failed: the API refused the write; refused: invalid against Istio's CRD schema, not sent).",
     labelNames: ['cluster', 'operation'],
     registers: [registry],
   });
@@ -37,6 +37,7 @@ export function recordControllerMetrics(controller: FederationController, regist
       written.inc({ cluster, operation: 'update' }, a.updated);
       written.inc({ cluster, operation: 'delete' }, a.deleted);
       written.inc({ cluster, operation: 'failed' }, a.failed.length);
+      written.inc({ cluster, operation: 'refused' }, a.refused.length);
     }
     synced.reset();
     for (const cluster of Object.keys(r.applied)) synced.set({ cluster }, 1);

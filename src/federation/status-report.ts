@@ -1,14 +1,20 @@
 /**
  * What the controller reports after a reconcile (contract D `PUT /v2/status`): per WorkspaceSetting and cluster,
- * READY / PARTIAL / FAILED with a message, and per registered Cluster what was found there. Pure.
+ * READY / PARTIAL / FAILED with a message, and per registered Cluster what was found there. Pure. A setting is
+ * FAILED in a cluster where one of its objects failed to write or was refused as invalid against Istio's schema
+ * (MB7007: the message names the object and the field path).
  */
 import type { ReconcileResult } from './reconcile-result.js';
 import { SETTING_ANNOTATION } from './generate.js';
 import { describeDisagreement, gatewayLocality } from './gateway-locality.js';
+import { describeRefusal } from './istio-schema.js';
 import { PLAN_WARNINGS } from './plan.js';
 import { fqnOf } from './selection.js';
 import type { StatusReport } from './status.js';
 import type { Cluster } from './types.js';
+
+/** How many refused objects a status message names (the controller's log names every one). */
+const MAX_REFUSALS_SAID = 5;
 
 /** Builds the status of one reconcile: per WorkspaceSetting per cluster, and per Cluster. Pure. */
 export function statusReports(input: {
@@ -35,15 +41,27 @@ export function statusReports(input: {
         const o = f.change.op === 'delete' ? f.change.current : f.change.object;
         return o.metadata?.annotations?.[SETTING_ANNOTATION] === fqn;
       });
+      // Objects refused as invalid against Istio's schema: this setting's, and those that belong to no setting
+      // (the mesh-wide trust-domain policy), which every setting's failover relies on.
+      const refused = (result.applied[name]?.refused ?? []).filter((r) => {
+        const owner = r.change.object.metadata?.annotations?.[SETTING_ANNOTATION];
+        return owner === undefined || owner === fqn;
+      });
       const gatewayProblems = result.plan.warnings.filter(
         (w) => w.cluster === name && w.code === PLAN_WARNINGS.noGatewayAddress,
       );
-      if (failed.length > 0) {
+      if (failed.length > 0 || refused.length > 0) {
         clusters[name] = {
           state: 'FAILED',
-          message: failed
-            .map((f) => (f.conflict ? `${f.error.message} (exists and is not managed by meshbridge)` : f.error.message))
-            .join('; '),
+          message: [
+            ...refused.slice(0, MAX_REFUSALS_SAID).map((r) => describeRefusal(r.change.object, r.issues)),
+            ...(refused.length > MAX_REFUSALS_SAID
+              ? [`${refused.length - MAX_REFUSALS_SAID} more objects refused (see the controller's log)`]
+              : []),
+            ...failed.map((f) =>
+              f.conflict ? `${f.error.message} (exists and is not managed by meshbridge)` : f.error.message,
+            ),
+          ].join('; '),
         };
       } else if (gatewayProblems.length > 0) {
         clusters[name] = { state: 'PARTIAL', message: gatewayProblems.map((w) => w.message).join('; ') };

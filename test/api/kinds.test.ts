@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { KINDS, SCHEMAS, apiVersionOf, jsonSchemaFor, validateObject } from '../../src/api/index.js';
 
 import { at, del, set } from './kind-helpers.js';
+import { CONFIG_TABLES } from './kind-tables-config.js';
 import { K8S_TABLES } from './kind-tables-k8s.js';
 import { MESH_TABLES } from './kind-tables-mesh.js';
 
-const TABLES = [...K8S_TABLES, ...MESH_TABLES];
+const TABLES = [...K8S_TABLES, ...CONFIG_TABLES, ...MESH_TABLES];
 
 test('every registry kind has a schema and a table here', () => {
   assert.deepEqual(Object.keys(SCHEMAS).sort(), KINDS.map((k) => k.kind).sort());

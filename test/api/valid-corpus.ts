@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { Source } from '../../src/api/index.js';
+import { configKinds } from './corpus-config.js';
 import { k8sKinds } from './corpus-k8s.js';
 import { meshKinds } from './corpus-mesh.js';
 import { API_FIXTURES, exampleFiles, readExample } from './support.js';
 
-export const generators: Record<string, fc.Arbitrary<unknown>> = { ...k8sKinds, ...meshKinds };
+export const generators: Record<string, fc.Arbitrary<unknown>> = { ...k8sKinds, ...configKinds, ...meshKinds };
 const PER_KIND = 8;
 
 export function corpus(): Source[] {

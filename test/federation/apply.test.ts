@@ -182,3 +182,72 @@ test('a create that finds its own object already there (a cache behind its own w
   assert.deepEqual(result.failed, []);
   assert.equal(result.updated, desired.length);
 });
+
+test('an object invalid against Istio schema is not written, the others are, and an earlier version stays', async () => {
+  const desired = desiredFor('two-clusters-seed');
+  const first = await converge(desired);
+  assert.deepEqual(first.result.refused, []);
+  const conflicts = first.result.failed.length;
+  // Entries this test owns (an earlier test left an unlabelled object under one generated name: not ours).
+  const owned = new Set(
+    server
+      .list('WorkloadEntry', 'bookinfo')
+      .filter((o) => o.metadata?.labels?.['meshbridge.io/managed-by'])
+      .map((o) => o.metadata?.name),
+  );
+  const entries = desired.filter((o) => o.kind === 'WorkloadEntry' && owned.has(o.metadata.name));
+  const rules = desired.filter((o) => o.kind === 'DestinationRule');
+  assert.ok(entries.length >= 2 && rules.length >= 2);
+  // One entry of the next plan is broken (129 ports: Istio maps at most 128), one rule changes validly, and one
+  // entry that does not exist yet is also broken.
+  const [brokenEntry, other] = entries as [GeneratedObject & { kind: 'WorkloadEntry' }, GeneratedObject];
+  const tooManyPorts = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`p${i}`, 15443]));
+  const brokenUpdate = { ...brokenEntry, spec: { ...brokenEntry.spec, ports: tooManyPorts } };
+  const brokenCreate = {
+    ...brokenUpdate,
+    metadata: { ...brokenEntry.metadata, name: `${brokenEntry.metadata.name}-9` },
+  };
+  const [rule] = rules as [GeneratedObject & { kind: 'DestinationRule' }];
+  const changedRule = {
+    ...rule,
+    spec: {
+      ...rule.spec,
+      trafficPolicy: { ...rule.spec.trafficPolicy, outlierDetection: { consecutive5xxErrors: 7 } },
+    },
+  };
+  const next = desired.map((o) => (o === brokenEntry ? brokenUpdate : o === rule ? changedRule : o));
+  const before = server.list('WorkloadEntry', 'bookinfo').find((o) => o.metadata?.name === brokenEntry.metadata.name);
+  const { changes, result } = await converge([...next, brokenCreate]);
+  assert.equal(changes.length, 3 + conflicts);
+  assert.equal(result.failed.length, conflicts);
+  assert.equal(result.updated, 1, 'the valid rule change is written');
+  assert.deepEqual(
+    result.refused.map((r) => [r.change.op, r.change.object.metadata?.name, r.issues]),
+    [
+      [
+        'create',
+        brokenCreate.metadata.name,
+        [{ path: 'spec.ports', message: 'must NOT have more than 128 properties' }],
+      ],
+      [
+        'update',
+        brokenEntry.metadata.name,
+        [{ path: 'spec.ports', message: 'must NOT have more than 128 properties' }],
+      ],
+    ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+  );
+  // Nothing of the refused objects reached the cluster: the broken update left the entry as it was, the broken
+  // create is absent, and the other entries are untouched.
+  const after = server.list('WorkloadEntry', 'bookinfo');
+  const kept = after.find((o) => o.metadata?.name === brokenEntry.metadata.name);
+  assert.deepEqual(kept, before);
+  assert.equal(
+    after.find((o) => o.metadata?.name === brokenCreate.metadata.name),
+    undefined,
+  );
+  assert.ok(after.some((o) => o.metadata?.name === other.metadata.name));
+  const writtenRule = server.list('DestinationRule', 'bookinfo').find((o) => o.metadata?.name === rule.metadata.name);
+  assert.deepEqual((writtenRule?.spec as typeof rule.spec).trafficPolicy?.outlierDetection, {
+    consecutive5xxErrors: 7,
+  });
+});

@@ -24,6 +24,7 @@ import {
   plan,
 } from '../../src/federation/index.js';
 import type { Cluster, FederationConfig } from '../../src/federation/index.js';
+import { istioSchemaIssues } from '../../src/federation/istio-schema.js';
 
 const CASE = join(import.meta.dirname, 'plan-cases', 'two-clusters-seed.yaml');
 const servers: Record<string, EmbeddedApi> = {};
@@ -118,4 +119,53 @@ test('a cluster that cannot be read is reported, not fatal', async () => {
   assert.equal(c2?.changes, undefined);
   assert.ok(c2?.error, 'the error is reported');
   assert.match(formatDryRun(report), /cluster-2: not read \(.+\); its objects in other clusters are kept/);
+});
+
+test('a dry run lists what the controller would refuse (a Service with 129 ports makes invalid entries)', async () => {
+  const c1 = servers['cluster-1']!;
+  const details = c1.list('Service', 'bookinfo').find((o) => o.metadata?.name === 'details')!;
+  const ports = Array.from({ length: 129 }, (_, i) => ({ name: `http-${i}`, port: 9080 + i, protocol: 'TCP' }));
+  c1.put({ ...details, spec: { ...(details.spec as object), ports } });
+  try {
+    const report = await dryRun({ config, connect, resolver: async () => [] });
+    const cluster1 = report.clusters.find((c) => c.cluster === 'cluster-1')!;
+    assert.equal(cluster1.refused?.length, 3);
+    for (const r of cluster1.refused ?? []) {
+      assert.equal(r.kind, 'WorkloadEntry');
+      assert.match(r.name, /^k-details-[0-9a-f]{32}(-[23])?$/);
+      assert.deepEqual(r.issues, [{ path: 'spec.ports', message: 'must NOT have more than 128 properties' }]);
+    }
+    assert.equal(
+      (formatDryRun(report).match(/! would be refused: \[MB7007\] WorkloadEntry bookinfo\/k-details-/g) ?? []).length,
+      3,
+    );
+    assert.deepEqual(report.clusters.find((c) => c.cluster === 'cluster-2')?.refused, []);
+  } finally {
+    c1.put(details);
+  }
+});
+
+test('the text marks a change the controller would refuse as invalid against Istio schema, with its path', () => {
+  const object = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'WorkloadEntry',
+    metadata: { name: 'k-details-1', namespace: 'bookinfo' },
+    spec: { address: '10.0.0.1', weight: -1 },
+  };
+  const text = formatDryRun({
+    clusters: [
+      {
+        cluster: 'cluster-1',
+        changes: [{ op: 'create', object }],
+        refused: [
+          { kind: 'WorkloadEntry', namespace: 'bookinfo', name: 'k-details-1', issues: istioSchemaIssues(object) },
+        ],
+      },
+    ],
+    warnings: [],
+  });
+  assert.match(
+    text,
+    /\+ WorkloadEntry bookinfo\/k-details-1\n {4}! would be refused: \[MB7007\] WorkloadEntry bookinfo\/k-details-1: spec\.weight: must be >= 0/,
+  );
 });

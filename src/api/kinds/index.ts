@@ -9,6 +9,8 @@ import { destinationRuleSchema, type DestinationRule } from './istio/destination
 import { gatewaySchema, type Gateway } from './istio/gateway.js';
 import { serviceEntrySchema, type ServiceEntry } from './istio/service-entry.js';
 import { workloadEntrySchema, type WorkloadEntry } from './istio/workload-entry.js';
+import { configMapSchema, secretSchema, type ConfigMap, type Secret } from './k8s/config-data.js';
+import { customResourceDefinitionSchema, type CustomResourceDefinition } from './k8s/custom-resource-definition.js';
 import { deploymentSchema, type Deployment } from './k8s/deployment.js';
 import { endpointSliceSchema, type EndpointSlice } from './k8s/endpoint-slice.js';
 import { endpointsSchema, type Endpoints } from './k8s/endpoints.js';
@@ -17,6 +19,16 @@ import { leaseSchema, type Lease } from './k8s/lease.js';
 import { namespaceSchema, type Namespace } from './k8s/namespace.js';
 import { nodeSchema, type Node } from './k8s/node.js';
 import { podSchema, type Pod } from './k8s/pod.js';
+import {
+  clusterRoleBindingSchema,
+  clusterRoleSchema,
+  roleBindingSchema,
+  roleSchema,
+  type ClusterRole,
+  type ClusterRoleBinding,
+  type Role,
+  type RoleBinding,
+} from './k8s/rbac.js';
 import { replicaSetSchema, type ReplicaSet } from './k8s/replica-set.js';
 import { serviceAccountSchema, type ServiceAccount } from './k8s/service-account.js';
 import { serviceSchema, type Service } from './k8s/service.js';
@@ -47,6 +59,13 @@ export interface KindTypes {
   Event: Event;
   EndpointSlice: EndpointSlice;
   Lease: Lease;
+  ConfigMap: ConfigMap;
+  Secret: Secret;
+  Role: Role;
+  ClusterRole: ClusterRole;
+  RoleBinding: RoleBinding;
+  ClusterRoleBinding: ClusterRoleBinding;
+  CustomResourceDefinition: CustomResourceDefinition;
   WorkloadEntry: WorkloadEntry;
   ServiceEntry: ServiceEntry;
   DestinationRule: DestinationRule;
@@ -86,6 +105,13 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   Event: eventSchema,
   EndpointSlice: endpointSliceSchema,
   Lease: leaseSchema,
+  ConfigMap: configMapSchema,
+  Secret: secretSchema,
+  Role: roleSchema,
+  ClusterRole: clusterRoleSchema,
+  RoleBinding: roleBindingSchema,
+  ClusterRoleBinding: clusterRoleBindingSchema,
+  CustomResourceDefinition: customResourceDefinitionSchema,
   WorkloadEntry: workloadEntrySchema,
   ServiceEntry: serviceEntrySchema,
   DestinationRule: destinationRuleSchema,

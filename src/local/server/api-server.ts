@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ClusterStore } from '../store/cluster-store.js';
+import { customKinds } from './custom-kinds.js';
 import { notFoundRoute, route } from './request.js';
 import { Resources } from './resources.js';
 import { createGuard } from './guard.js';
@@ -92,7 +93,9 @@ function serveFixedPath(res: ServerResponse, path: string, options: ApiServerOpt
     return true;
   }
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
-    const doc = path === '/openapi/v3' ? openApiV3Root() : openApiV3Document(path.slice('/openapi/v3/'.length));
+    const custom = customKinds(options.store);
+    const doc =
+      path === '/openapi/v3' ? openApiV3Root(custom) : openApiV3Document(path.slice('/openapi/v3/'.length), custom);
     if (!doc) throw notFoundRoute();
     send(res, 200, doc);
     return true;
@@ -116,7 +119,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (options.extension?.(req, res, url)) return;
     if (isStreamPath(path)) throw new ApiError('BadRequest', 'Upgrade request required');
     if (serveFixedPath(res, path, options)) return;
-    const r = route(path, serverAddress);
+    const r = route(path, serverAddress, customKinds(store));
     if (r.type === 'doc') {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'method not allowed');
       const extra = path === '/apis' ? (options.extraApiGroups ?? []) : [];

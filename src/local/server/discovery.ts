@@ -2,9 +2,11 @@
  * Discovery documents of the embedded API server, derived from the kind table: `/api`, `/api/v1`, `/apis`,
  * `/apis/<group>`, `/apis/<group>/<version>`. kubectl and client-node build their REST mappings (and resolve short
  * names such as `we`) from these. Only cluster-scoped kinds (scope `cluster`) are served, plus the read-only
- * `events.k8s.io/v1` view of Events (events-v1.ts).
+ * `events.k8s.io/v1` view of Events (events-v1.ts) and the kinds the stored CRDs define (custom-kinds.ts), which
+ * every function here takes as `custom`.
  */
 import { KINDS, apiVersionOf, type KindInfo } from '../../api/index.js';
+import { isCustomKind } from './custom-kinds.js';
 import { EVENTS_V1_KIND } from './events-v1.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -19,12 +21,27 @@ export function readOnlyKind(kind: KindInfo): boolean {
   return kind === EVENTS_V1_KIND;
 }
 
-/** Kinds whose `status` is a subresource (a main-resource write keeps the stored status). */
+/** Built-in kinds whose `status` is a subresource (a main-resource write keeps the stored status). */
 export const STATUS_SUBRESOURCE = new Set(['pods', 'deployments', 'replicasets', 'services', 'nodes', 'namespaces']);
 
+/** Whether a served kind's `status` is a subresource: a built-in one above, or a CRD's that declares it. */
+export function hasStatusSubresource(kind: KindInfo): boolean {
+  return isCustomKind(kind) ? kind.custom.status : STATUS_SUBRESOURCE.has(kind.plural);
+}
+
+/** Every served kind: the built-in ones, then the CRDs'. */
+export function servedKinds(custom: readonly KindInfo[] = []): readonly KindInfo[] {
+  return custom.length === 0 ? SERVED_KINDS : [...SERVED_KINDS, ...custom];
+}
+
 /** The served kind for a group, version and plural. */
-export function servedKind(group: string, version: string, plural: string): KindInfo | undefined {
-  return SERVED_KINDS.find((k) => k.group === group && k.plural === plural && k.versions.includes(version));
+export function servedKind(
+  group: string,
+  version: string,
+  plural: string,
+  custom: readonly KindInfo[] = [],
+): KindInfo | undefined {
+  return servedKinds(custom).find((k) => k.group === group && k.plural === plural && k.versions.includes(version));
 }
 
 /** `/api`: the core group's versions. */
@@ -36,9 +53,9 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   };
 }
 
-function groups(): Map<string, string[]> {
+function groups(custom: readonly KindInfo[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const k of SERVED_KINDS) {
+  for (const k of servedKinds(custom)) {
     if (k.group === '') continue;
     const versions = out.get(k.group) ?? [];
     for (const v of k.versions) if (!versions.includes(v)) versions.push(v);
@@ -53,23 +70,27 @@ function groupEntry(name: string, versions: string[]): Record<string, unknown> {
 }
 
 /** `/apis`: every named group with its versions (the first listed is preferred). */
-export function apiGroupList(): Record<string, unknown> {
+export function apiGroupList(custom: readonly KindInfo[] = []): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: [...groups()].map(([name, versions]) => groupEntry(name, versions)),
+    groups: [...groups(custom)].map(([name, versions]) => groupEntry(name, versions)),
   };
 }
 
 /** `/apis/<group>`, or undefined for an unknown group. */
-export function apiGroup(group: string): Record<string, unknown> | undefined {
-  const versions = groups().get(group);
+export function apiGroup(group: string, custom: readonly KindInfo[] = []): Record<string, unknown> | undefined {
+  const versions = groups(custom).get(group);
   return versions ? { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) } : undefined;
 }
 
 /** `/api/v1` or `/apis/<group>/<version>`, or undefined when nothing is served there. */
-export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
-  const kinds = SERVED_KINDS.filter((k) => k.group === group && k.versions.includes(version));
+export function apiResourceList(
+  group: string,
+  version: string,
+  custom: readonly KindInfo[] = [],
+): Record<string, unknown> | undefined {
+  const kinds = servedKinds(custom).filter((k) => k.group === group && k.versions.includes(version));
   if (kinds.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
   for (const k of kinds) {
@@ -82,7 +103,7 @@ export function apiResourceList(group: string, version: string): Record<string, 
       ...(k.shortNames.length > 0 ? { shortNames: [...k.shortNames] } : {}),
       ...(ALL_CATEGORY.has(k.plural) ? { categories: ['all'] } : {}),
     });
-    if (STATUS_SUBRESOURCE.has(k.plural)) {
+    if (hasStatusSubresource(k)) {
       resources.push({
         name: `${k.plural}/status`,
         singularName: '',

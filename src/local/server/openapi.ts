@@ -9,8 +9,9 @@
  * `application/strategic-merge-patch+json`, and these schemas carry no patch strategies, so kubectl keeps
  * computing patches from its built-in types (strategic merge) or as JSON merge patches (CRDs).
  */
-import { apiVersionOf, isKindName, jsonSchemaFor } from '../../api/index.js';
-import { readOnlyKind, SERVED_KINDS } from './discovery.js';
+import { apiVersionOf, isKindName, jsonSchemaFor, type KindInfo } from '../../api/index.js';
+import { isCustomKind } from './custom-kinds.js';
+import { readOnlyKind, servedKinds } from './discovery.js';
 import { kindSchema } from './openapi-schema.js';
 
 /** A schema's name in `components.schemas`, in Kubernetes' reverse-domain style (`io.k8s.api.apps.v1.Deployment`). */
@@ -23,18 +24,18 @@ function gvPath(group: string, version: string): string {
   return group === '' ? `api/${version}` : `apis/${group}/${version}`;
 }
 
-function groupVersions(): { group: string; version: string }[] {
+function groupVersions(custom: readonly KindInfo[]): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const k of SERVED_KINDS)
+  for (const k of servedKinds(custom))
     for (const version of k.versions) seen.set(gvPath(k.group, version), { group: k.group, version });
   return [...seen.values()];
 }
 
-/** `/openapi/v3`: the index of group-version documents. */
-export function openApiV3Root(): Record<string, unknown> {
+/** `/openapi/v3`: the index of group-version documents (`custom`: the kinds the stored CRDs define). */
+export function openApiV3Root(custom: readonly KindInfo[] = []): Record<string, unknown> {
   return {
     paths: Object.fromEntries(
-      groupVersions().map(({ group, version }) => {
+      groupVersions(custom).map(({ group, version }) => {
         const p = gvPath(group, version);
         return [p, { serverRelativeURL: `/openapi/v3/${p}?hash=meshbridge` }];
       }),
@@ -43,14 +44,21 @@ export function openApiV3Root(): Record<string, unknown> {
 }
 
 /** `/openapi/v3/<gv>`, or undefined for an unknown group-version. */
-export function openApiV3Document(path: string): Record<string, unknown> | undefined {
-  const gv = groupVersions().find(({ group, version }) => gvPath(group, version) === path);
+export function openApiV3Document(path: string, custom: readonly KindInfo[] = []): Record<string, unknown> | undefined {
+  const gv = groupVersions(custom).find(({ group, version }) => gvPath(group, version) === path);
   if (!gv) return undefined;
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {};
-  for (const k of SERVED_KINDS) {
+  for (const k of servedKinds(custom)) {
     if (k.group !== gv.group || !k.versions.includes(gv.version)) continue;
-    if (isKindName(k.kind) && !readOnlyKind(k)) {
+    if (isCustomKind(k)) {
+      // A CRD's kind: its own schema, as the API server publishes it (kubectl explain reads it).
+      const schema = k.custom.schemas.get(gv.version);
+      schemas[schemaName(k.group, gv.version, k.kind)] = {
+        ...(schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
+        'x-kubernetes-group-version-kind': [{ group: k.group, version: gv.version, kind: k.kind }],
+      };
+    } else if (isKindName(k.kind) && !readOnlyKind(k)) {
       schemas[schemaName(k.group, gv.version, k.kind)] = kindSchema({
         jsonSchema: jsonSchemaFor(k.kind),
         group: k.group,

@@ -1,9 +1,10 @@
 /**
  * Just enough of Kubernetes' protobuf encoding to read the bodies kubectl's typed client sends for
- * `kubectl create namespace` and `kubectl create serviceaccount` (client-go sends built-in kinds as protobuf and
- * has no JSON fallback on 415). The envelope is the magic `k8s\0` followed by a `runtime.Unknown` message whose
- * `raw` field holds the object; only ObjectMeta's identifying fields (name, generateName, namespace, labels,
- * annotations) are decoded — the only fields those two kinds carry when created that way.
+ * `kubectl create namespace|serviceaccount|configmap|secret` (client-go sends built-in kinds as protobuf and has
+ * no JSON fallback on 415). The envelope is the magic `k8s\0` followed by a `runtime.Unknown` message whose `raw`
+ * field holds the object. Decoded: ObjectMeta's identifying fields (name, generateName, namespace, labels,
+ * annotations) and, for ConfigMaps and Secrets, their data maps, `type` and `immutable` (field numbers of
+ * `k8s.io/api/core/v1/generated.proto`) — what those kinds carry when created that way.
  */
 import { isForbiddenKey } from '../../api/index.js';
 import { forbiddenKeyError } from './forbidden-keys.js';
@@ -54,33 +55,75 @@ const text = (f: Field | undefined): string | undefined =>
   f && Buffer.isBuffer(f.value) ? f.value.toString('utf8') : undefined;
 const bytes = (f: Field | undefined): Buffer => (f && Buffer.isBuffer(f.value) ? f.value : Buffer.alloc(0));
 
-function stringMap(entries: Field[]): Record<string, string> | undefined {
+/** A protobuf `map<string, string>` (or `map<string, bytes>` as base64, the JSON form of bytes). */
+function stringMap(
+  entries: Field[],
+  where = 'metadata',
+  values: 'text' | 'base64' = 'text',
+): Record<string, string> | undefined {
   if (entries.length === 0) return undefined;
   const out: Record<string, string> = {};
   for (const e of entries) {
     const kv = fields(bytes(e));
     const key = text(kv.find((f) => f.num === 1)) ?? '';
-    if (isForbiddenKey(key)) throw forbiddenKeyError(`metadata[${JSON.stringify(key)}]`);
-    out[key] = text(kv.find((f) => f.num === 2)) ?? '';
+    if (isForbiddenKey(key)) throw forbiddenKeyError(`${where}[${JSON.stringify(key)}]`);
+    const value = kv.find((f) => f.num === 2);
+    out[key] = values === 'base64' ? bytes(value).toString('base64') : (text(value) ?? '');
   }
   return out;
 }
+
+type Decoder = (object: Field[]) => Record<string, unknown>;
+const flag = (f: Field | undefined): boolean | undefined =>
+  f && typeof f.value === 'bigint' ? f.value !== 0n : undefined;
+
+/** The fields beyond metadata of each v1 kind decoded here (undefined values are dropped). */
+const DECODERS: Record<string, Decoder> = {
+  Namespace: () => ({}),
+  ServiceAccount: () => ({}),
+  ConfigMap: (o) => ({
+    data: stringMap(
+      o.filter((f) => f.num === 2),
+      'data',
+    ),
+    binaryData: stringMap(
+      o.filter((f) => f.num === 3),
+      'binaryData',
+      'base64',
+    ),
+    immutable: flag(o.find((f) => f.num === 4)),
+  }),
+  Secret: (o) => ({
+    data: stringMap(
+      o.filter((f) => f.num === 2),
+      'data',
+      'base64',
+    ),
+    type: text(o.find((f) => f.num === 3)),
+    stringData: stringMap(
+      o.filter((f) => f.num === 4),
+      'stringData',
+    ),
+    immutable: flag(o.find((f) => f.num === 5)),
+  }),
+};
 
 /** True when the body starts with Kubernetes' protobuf magic. */
 export function isKubeProtobuf(body: Buffer): boolean {
   return body.subarray(0, 4).equals(MAGIC);
 }
 
-/** Decodes a protobuf Namespace or ServiceAccount body into its JSON form; other kinds are 415. */
+/** Decodes a protobuf Namespace, ServiceAccount, ConfigMap or Secret body into its JSON form; other kinds are 415. */
 export function decodeKubeProtobuf(body: Buffer): Record<string, unknown> {
   const unknown = fields(body.subarray(4));
   const typeMeta = fields(bytes(unknown.find((f) => f.num === 1)));
   const apiVersion = text(typeMeta.find((f) => f.num === 1)) ?? '';
   const kind = text(typeMeta.find((f) => f.num === 2)) ?? '';
-  if (apiVersion !== 'v1' || (kind !== 'Namespace' && kind !== 'ServiceAccount')) {
+  const decode = apiVersion === 'v1' && Object.hasOwn(DECODERS, kind) ? DECODERS[kind] : undefined;
+  if (!decode) {
     throw new ApiError(
       'UnsupportedMediaType',
-      `protobuf bodies are understood for v1 Namespace and ServiceAccount only (got ${apiVersion} ${kind}); send JSON`,
+      `protobuf bodies are understood for v1 ${Object.keys(DECODERS).join(', ')} only (got ${apiVersion} ${kind}); send JSON`,
     );
   }
   const object = fields(bytes(unknown.find((f) => f.num === 2)));
@@ -94,5 +137,6 @@ export function decodeKubeProtobuf(body: Buffer): Record<string, unknown> {
   set('namespace', text(meta.find((f) => f.num === 3)));
   set('labels', stringMap(meta.filter((f) => f.num === 11)));
   set('annotations', stringMap(meta.filter((f) => f.num === 12)));
-  return { apiVersion, kind, metadata };
+  const rest = Object.entries(decode(object)).filter(([, v]) => v !== undefined);
+  return { apiVersion, kind, metadata, ...Object.fromEntries(rest) };
 }

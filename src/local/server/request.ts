@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, servedKind } from './discovery.js';
+import type { KindInfo } from '../../api/index.js';
 import { refuseForbiddenKeys } from './forbidden-keys.js';
 import { mediaType } from './guard.js';
 import { decodeKubeProtobuf, isKubeProtobuf } from './protobuf.js';
@@ -21,8 +22,8 @@ export function notFoundRoute(): ApiError {
   return new ApiError('NotFound', 'the server could not find the requested resource');
 }
 
-/** Maps a URL path to a discovery document or a resource target. */
-export function route(path: string, serverAddress: string): Route {
+/** Maps a URL path to a discovery document or a resource target; `custom` are the kinds the stored CRDs define. */
+export function route(path: string, serverAddress: string, custom: readonly KindInfo[] = []): Route {
   const segs = path
     .split('/')
     .filter((s) => s !== '')
@@ -34,14 +35,14 @@ export function route(path: string, serverAddress: string): Route {
     if (segs.length === 1) return { type: 'doc', body: apiVersions(serverAddress) };
     [group, version, rest] = ['', segs[1] ?? '', segs.slice(2)];
   } else if (segs[0] === 'apis') {
-    if (segs.length === 1) return { type: 'doc', body: apiGroupList() };
-    const g = apiGroup(segs[1] ?? '');
+    if (segs.length === 1) return { type: 'doc', body: apiGroupList(custom) };
+    const g = apiGroup(segs[1] ?? '', custom);
     if (!g) throw notFoundRoute();
     if (segs.length === 2) return { type: 'doc', body: g };
     [group, version, rest] = [segs[1] ?? '', segs[2] ?? '', segs.slice(3)];
   } else throw notFoundRoute();
   if (rest.length === 0) {
-    const list = apiResourceList(group, version);
+    const list = apiResourceList(group, version, custom);
     if (!list) throw notFoundRoute();
     return { type: 'doc', body: list };
   }
@@ -53,7 +54,7 @@ export function route(path: string, serverAddress: string): Route {
   }
   if (rest.length > 3) throw notFoundRoute();
   const [plural, name, subresource] = rest as [string, string | undefined, string | undefined];
-  const kind = servedKind(group, version, plural);
+  const kind = servedKind(group, version, plural, custom);
   if (!kind || (!kind.namespaced && namespace !== undefined)) throw notFoundRoute();
   if (subresource && subresource !== 'status' && !(subresource === 'scale' && plural === 'deployments')) {
     throw notFoundRoute();

@@ -10,7 +10,9 @@ import { isStoreError } from '../store/errors.js';
 import type { ClusterStore, StoreWriter } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { admissionCauses, admissionViolations } from './admission.js';
-import { STATUS_SUBRESOURCE } from './discovery.js';
+import { immutableViolations, normalizeOnWrite } from './kind-rules.js';
+import { CRD_REF, customCauses, customKinds, isCustomKind } from './custom-kinds.js';
+import { hasStatusSubresource } from './discovery.js';
 import { asVersion, refOf, specOf, storageApiVersion } from './objects.js';
 import { jsonMergePatch, jsonPatch, strategicMergePatch } from './patch.js';
 import { scaleOf, withScale } from './scale.js';
@@ -121,10 +123,15 @@ export class Resources {
     const ref = refOf(target.kind);
     return this.write(target, target.name, dryRun, (w) => {
       if (target.kind === NAMESPACES) {
-        for (const kind of KINDS) {
+        for (const kind of [...KINDS, ...customKinds(this.store)]) {
           if (!kind.namespaced || kind.scope !== 'cluster') continue;
           for (const o of w.list(refOf(kind), target.name)) w.delete(refOf(kind), target.name, o.metadata.name);
         }
+      }
+      if (target.kind.group === CRD_REF.group && target.kind.plural === CRD_REF.plural) {
+        // A CRD takes its objects along, as the API server's finalizer does.
+        const kind = customKinds(this.store).find((k) => k.custom.crd === target.name);
+        for (const o of kind ? w.list(refOf(kind)) : []) w.delete(refOf(kind!), o.metadata.namespace, o.metadata.name);
       }
       return w.delete(ref, target.namespace, target.name);
     });
@@ -191,17 +198,21 @@ export class Resources {
     }
     for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'deletionTimestamp']) delete meta[f];
     const obj: Rec = { ...body, apiVersion: storageApiVersion(target.kind), kind: target.kind.kind, metadata: meta };
-    if (STATUS_SUBRESOURCE.has(target.kind.plural)) delete obj.status;
+    if (hasStatusSubresource(target.kind)) delete obj.status;
     return this.validate(target, obj);
   }
 
   private validate(target: Target, obj: Rec): StoredObject {
+    if (isCustomKind(target.kind)) {
+      const causes = customCauses(target.kind, target.version, obj);
+      if (causes.length > 0) throw invalid(target.kind, obj, causes);
+      return { ...(obj as StoredObject), apiVersion: storageApiVersion(target.kind) };
+    }
     const served = {
       ...obj,
       apiVersion: asVersion(target.kind, target.version, obj as unknown as StoredObject).apiVersion,
     };
     const result = checkObject(served);
-    const name = isRec(obj.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
     const causes = [
       ...(result.ok ? [] : result.issues).map((i) => ({
         reason: 'FieldValueInvalid',
@@ -211,16 +222,12 @@ export class Resources {
       // Local-cluster admission (pods are processes here): see admission.ts.
       ...admissionCauses(admissionViolations(obj)),
     ];
-    if (!result.ok || causes.length > 0) {
-      throw new ApiError(
-        'Invalid',
-        `${target.kind.kind}.${target.kind.group || 'core'} "${name}" is invalid: ` +
-          causes.map((c) => `${c.field}: ${c.message}`).join(', '),
-        { name, group: target.kind.group, kind: target.kind.kind, causes },
-      );
-    }
+    if (!result.ok || causes.length > 0) throw invalid(target.kind, obj, causes);
     for (const w of result.warnings) target.warnings?.push(`${w.path}: ${w.message}`);
-    return { ...result.value, apiVersion: storageApiVersion(target.kind) };
+    return normalizeOnWrite(target.kind.kind, {
+      ...(result.value as StoredObject),
+      apiVersion: storageApiVersion(target.kind),
+    });
   }
 
   /** The write behind PUT and PATCH: subresource rules, identity checks, generation, validation. */
@@ -272,13 +279,48 @@ export class Resources {
         resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined,
       },
     };
-    if (STATUS_SUBRESOURCE.has(target.kind.plural) && current.status !== undefined) next.status = current.status;
+    if (hasStatusSubresource(target.kind) && current.status !== undefined) next.status = current.status;
+    const frozen = immutableViolations(target.kind.kind, current, next);
+    if (frozen.length > 0) {
+      const name = current.metadata.name;
+      throw new ApiError(
+        'Invalid',
+        `${target.kind.kind}.${target.kind.group || 'core'} "${name}" is invalid: ` +
+          frozen.map((f) => `${f.field}: Forbidden: ${f.message}`).join(', '),
+        {
+          name,
+          group: target.kind.group,
+          kind: target.kind.kind,
+          causes: frozen.map((f) => ({ reason: 'FieldValueForbidden', message: f.message, field: f.field })),
+        },
+      );
+    }
     return w.update(ref, bumpGeneration(current, next));
   }
 
   private serve(target: Target, obj: StoredObject): StoredObject {
     return asVersion(target.kind, target.version, obj);
   }
+}
+
+/** The 422 of an invalid object: one cause per invalid field, as kubectl prints them. */
+function invalid(
+  kind: KindInfo,
+  obj: Rec,
+  causes: readonly { field: string; message: string; reason?: string }[],
+): ApiError {
+  const name = isRec(obj.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+  return new ApiError(
+    'Invalid',
+    `${kind.kind}.${kind.group || 'core'} "${name}" is invalid: ` +
+      causes.map((c) => `${c.field}: ${c.message}`).join(', '),
+    {
+      name,
+      group: kind.group,
+      kind: kind.kind,
+      causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
+    },
+  );
 }
 
 function bumpGeneration(current: StoredObject, next: StoredObject): StoredObject {

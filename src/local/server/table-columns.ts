@@ -1,6 +1,7 @@
 /**
  * `kubectl get` columns of the kinds added beside the first ones of table.ts: ReplicaSets, Events (as the
- * apiserver prints them: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE) and EndpointSlices.
+ * apiserver prints them: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE), EndpointSlices, ConfigMaps and Secrets (DATA
+ * counts keys), the bindings (ROLE) and CustomResourceDefinitions (CREATED AT).
  */
 import type { StoredObject } from '../store/types.js';
 
@@ -108,5 +109,34 @@ export function moreColumns(shared: {
       },
       shared.age,
     ],
+    // Data counts as kubectl prints them: keys of data (and binaryData), never the values.
+    configmaps: [
+      shared.name,
+      {
+        name: 'Data',
+        type: 'integer',
+        cell: (o) => Object.keys(rec(o.data)).length + Object.keys(rec(o.binaryData)).length,
+      },
+      shared.age,
+    ],
+    secrets: [
+      shared.name,
+      { name: 'Type', type: 'string', cell: (o) => str(o.type, 'Opaque') },
+      { name: 'Data', type: 'integer', cell: (o) => Object.keys(rec(o.data)).length },
+      shared.age,
+    ],
+    rolebindings: [shared.name, roleColumn, shared.age],
+    clusterrolebindings: [shared.name, roleColumn, shared.age],
+    customresourcedefinitions: [
+      shared.name,
+      { name: 'Created At', type: 'date', cell: (o) => str(o.metadata.creationTimestamp, '') },
+    ],
   };
 }
+
+/** A binding's ROLE column: `<kind>/<name>` of its roleRef. */
+const roleColumn: Column = {
+  name: 'Role',
+  type: 'string',
+  cell: (o) => `${str(rec(o.roleRef).kind, '')}/${str(rec(o.roleRef).name, '')}`,
+};
