@@ -30,6 +30,42 @@ export function reuse<T>(fingerprint: string, build: () => T): T {
   return value;
 }
 
+/**
+ * `list`, or the array returned for `key` before (this or the previous generation) when it holds the very same
+ * objects in the same order. A stable array lets the ADS server see "nothing changed for this proxy" by identity,
+ * in O(1) per proxy, instead of comparing every resource of every proxy after each change. `key` only chooses
+ * which earlier array to compare with: a collision costs a miss, never a wrong result.
+ */
+export function stableList<T>(key: string, list: readonly T[]): readonly T[] {
+  const before = (current.get(key) ?? previous.get(key)) as readonly T[] | undefined;
+  const same = before !== undefined && before.length === list.length && before.every((x, i) => x === list[i]);
+  const result = same ? before : Object.freeze([...list]);
+  current.set(key, result);
+  return result;
+}
+
+/**
+ * A per-proxy list made of a shared list and a few own items (`build` combines them): the array returned for
+ * `key` before when `shared` is the same array and `own` the same objects, else a new one. Costs O(own) per
+ * proxy, not O(shared): the shared part is compared once per group by {@link stableList}.
+ */
+export function stableConcat<T>(key: string, shared: readonly T[], own: readonly T[], build: () => T[]): readonly T[] {
+  type Entry = { shared: readonly T[]; own: readonly T[]; result: readonly T[] };
+  const before = (current.get(key) ?? previous.get(key)) as Entry | undefined;
+  if (
+    before &&
+    before.shared === shared &&
+    before.own.length === own.length &&
+    before.own.every((x, i) => x === own[i])
+  ) {
+    current.set(key, before);
+    return before.result;
+  }
+  const entry: Entry = { shared, own: [...own], result: Object.freeze(build()) };
+  current.set(key, entry);
+  return entry.result;
+}
+
 const fingerprints = new WeakMap<object, string>();
 
 /** `JSON.stringify(o)`, computed once per object (inputs are immutable within a snapshot). */
