@@ -6,8 +6,15 @@
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { adsServiceDefinition } from '../xds/index.js';
 import { isValidAdsToken } from './ads/auth.js';
-import type { AdsCounters, AdsSession, TypeStatus } from './ads/session.js';
-import { failStream, serveAdsStream, type AdsCall } from './ads/stream.js';
+import type { AdsCounters, TypeStatus } from './ads/session.js';
+import {
+  failStream,
+  serveAdsStream,
+  serveDeltaAdsStream,
+  type AdsCall,
+  type AdsStreamContext,
+  type ProxySession,
+} from './ads/stream.js';
 import { SILENT, type MeshLogger } from './log.js';
 import { createSnapshot, type Snapshot } from './snapshot.js';
 import type { ObjectSource } from './source.js';
@@ -37,6 +44,8 @@ export interface ControlPlaneOptions {
 /** One connected proxy in {@link ControlPlaneStats}. */
 export interface ProxyStats {
   readonly nodeId: string;
+  /** The stream's protocol: state of the world or delta. */
+  readonly protocol: 'sotw' | 'delta';
   readonly types: Readonly<Record<string, TypeStatus>>;
 }
 
@@ -77,7 +86,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const o = validate(options);
   const log = o.log ?? SILENT;
   const counters: AdsCounters = { responses: 0, acks: 0, nacks: 0 };
-  const sessions = new Map<AdsCall, AdsSession>();
+  const sessions = new Map<AdsCall, ProxySession>();
   let snapshot: Snapshot | undefined;
   let revision = 0;
   let lastRebuildMs = 0;
@@ -111,18 +120,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
 
   const server = new Server();
+  const streamContext: AdsStreamContext = {
+    token: o.token,
+    log,
+    clusterName: o.clusterName,
+    sessions,
+    counters,
+    snapshot: () => snapshot as Snapshot,
+    ready,
+    closed: () => closed,
+  };
   server.addService(adsServiceDefinition(), {
-    StreamAggregatedResources: (call: AdsCall) =>
-      serveAdsStream(call, {
-        token: o.token,
-        log,
-        clusterName: o.clusterName,
-        sessions,
-        counters,
-        snapshot: () => snapshot as Snapshot,
-        ready,
-        closed: () => closed,
-      }),
+    StreamAggregatedResources: (call: Parameters<typeof serveAdsStream>[0]) => serveAdsStream(call, streamContext),
+    DeltaAggregatedResources: (call: Parameters<typeof serveDeltaAdsStream>[0]) =>
+      serveDeltaAdsStream(call, streamContext),
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${o.listen.host}:${o.listen.port}`, ServerCredentials.createInsecure(), (err, p) =>
@@ -155,10 +166,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 }
 
 /** Each stream that has said who it is, with the state of its types. */
-function proxyStats(sessions: Iterable<AdsSession>): ProxyStats[] {
+function proxyStats(sessions: Iterable<ProxySession>): ProxyStats[] {
   return [...sessions]
     .filter((s) => s.nodeId !== undefined)
-    .map((s) => ({ nodeId: s.nodeId as string, types: s.status() }));
+    .map((s) => ({ nodeId: s.nodeId as string, protocol: s.protocol, types: s.status() }));
 }
 
 /** Stops the gRPC server: gracefully, or by force after a second (a stuck stream must not hold `close` up). */

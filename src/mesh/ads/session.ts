@@ -2,6 +2,7 @@
  * One ADS stream's state-of-the-world protocol, independent of gRPC: per-type subscriptions, versions and nonces,
  * ACK/NACK bookkeeping, and pushes only when the resources a proxy subscribed to changed (hash per type).
  */
+import { AckLedger } from './ack-ledger.js';
 import { proxyFromNode, type Proxy, type XdsNodeInfo } from '../proxy.js';
 import type { Snapshot } from '../snapshot.js';
 import { translate } from '../translate/index.js';
@@ -57,6 +58,8 @@ interface TypeState {
   legacyWildcard: boolean;
   /** Version of each resource as last sent, by name. */
   sent: Map<string, string>;
+  /** What the response with `nonce` set, for the ACK ledger (CDS/LDS responses replace the whole set). */
+  inFlight: { changes: ReadonlyMap<string, string | null>; replace: boolean } | undefined;
 }
 
 /** Types whose state-of-the-world responses need not repeat unchanged resources (xDS protocol). */
@@ -78,6 +81,8 @@ export interface SessionDeps {
   readonly counters: AdsCounters;
   /** Called once per NACK, for logs. */
   readonly onNack?: (nodeId: string, typeUrl: string, record: NackRecord) => void;
+  /** Called with every ACK (convergence bookkeeping). */
+  readonly onAck?: (typeUrl: string, nonce: string) => void;
 }
 
 /** Error for a stream whose first request carries no node (state of the world requires it). */
@@ -90,6 +95,9 @@ export class MissingNodeError extends Error {
 
 /** The protocol state of one ADS stream. */
 export class AdsSession {
+  readonly protocol = 'sotw';
+  /** Which version of each resource this proxy has ACKed. */
+  readonly acked = new AckLedger();
   private node: XdsNodeInfo | undefined;
   private readonly types = new Map<string, TypeState>();
   private nonceCounter = 0;
@@ -134,6 +142,7 @@ export class AdsSession {
         lastNack: undefined,
         legacyWildcard: false,
         sent: new Map(),
+        inFlight: undefined,
       };
       this.types.set(typeUrl, state);
     }
@@ -156,7 +165,10 @@ export class AdsSession {
         this.deps.onNack?.(this.node.id, typeUrl, record);
       } else {
         state.acked = req.version_info ?? '';
+        if (state.inFlight) this.acked.apply(typeUrl, state.inFlight.changes, state.inFlight.replace);
+        state.inFlight = undefined;
         this.deps.counters.acks += 1;
+        this.deps.onAck?.(typeUrl, nonce);
       }
     }
     // Wildcard: an explicit '*', or an empty list when the first request of the type was empty (legacy wildcard,
@@ -230,7 +242,13 @@ export class AdsSession {
     } else {
       state.sent.clear();
     }
-    for (const r of out) state.sent.set(resourceName(r), resourceVersion(r));
+    const changes = new Map<string, string>();
+    for (const r of out) {
+      const version = resourceVersion(r);
+      state.sent.set(resourceName(r), version);
+      changes.set(resourceName(r), version);
+    }
+    state.inFlight = { changes, replace: !partial };
     state.version += 1;
     state.nonce = String(++this.nonceCounter);
     this.deps.counters.responses += 1;
