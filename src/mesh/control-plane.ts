@@ -15,6 +15,9 @@ import {
   type AdsStreamContext,
   type ProxySession,
 } from './ads/stream.js';
+import { Histogram, Registry } from 'prom-client';
+import { ConvergenceTracker } from './ads/convergence.js';
+import { convergenceReport, ObjectChangeLog, type ObjectConvergence } from './convergence-report.js';
 import { SILENT, type MeshLogger } from './log.js';
 import { createSnapshot, type Snapshot } from './snapshot.js';
 import type { ObjectSource } from './source.js';
@@ -61,6 +64,8 @@ export interface ControlPlaneStats {
   readonly rebuilds: number;
   /** Wall time of the last rebuild + push pass (translation and encoding for every stream), ms. */
   readonly lastRebuildMs: number;
+  /** Time from the last measured change to the last ACK of the pushes it caused, ms (undefined before one). */
+  readonly lastConvergenceMs: number | undefined;
   readonly proxies: readonly ProxyStats[];
 }
 
@@ -69,6 +74,17 @@ export interface ControlPlane {
   /** `host:port` the ADS server listens on (the value for `MB_XDS_ADDRESS`). */
   readonly address: string;
   stats(): ControlPlaneStats;
+  /**
+   * Per Service and ServiceEntry: when its configuration last changed, the revision in xDS, and how many of the
+   * proxies holding its clusters and assignments ACKed their current versions, with a `Converged` condition.
+   * Costs O(objects x proxies): for status queries, not for hot paths.
+   */
+  convergence(): ObjectConvergence[];
+  /**
+   * The control plane's Prometheus registry: `meshbridge_xds_convergence_seconds{cluster}`, a histogram of the time
+   * from a cluster change (first event of a debounced batch) to the last ACK of the pushes it caused.
+   */
+  readonly metrics: Registry;
   /** Ends every stream and stops the server; does not close the source (the caller owns it). */
   close(): Promise<void>;
 }
@@ -91,7 +107,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let revision = 0;
   let lastRebuildMs = 0;
   let timer: NodeJS.Timeout | undefined;
+  let changedAt = 0;
   let closed = false;
+  const metrics = new Registry();
+  const convergenceSeconds = new Histogram({
+    name: 'meshbridge_xds_convergence_seconds',
+    help: 'Time from a cluster change to the last proxy ACK of the xDS pushes it caused.',
+    labelNames: ['cluster'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [metrics],
+  });
+  const tracker = new ConvergenceTracker({
+    onConverged: (ms) => convergenceSeconds.observe({ cluster: o.clusterName }, ms / 1000),
+  });
+  const changeLog = new ObjectChangeLog();
 
   const rebuild = () => {
     timer = undefined;
@@ -101,22 +130,29 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       revision: ++revision,
       ...(o.trustDomain ? { trustDomain: o.trustDomain } : {}),
     });
+    // The initial build is not a change: only later rebuilds are measured to their last ACK.
+    if (changedAt > 0) tracker.beginPass(changedAt);
     for (const [call, session] of sessions) {
       try {
         session.push();
       } catch (err) {
         log.error({ err, nodeId: session.nodeId, cluster: o.clusterName }, 'push failed; closing the stream');
         sessions.delete(call);
+        tracker.dropped(session);
         failStream(call, status.INTERNAL, err instanceof Error ? err.message : String(err));
       }
     }
+    tracker.endPass();
     lastRebuildMs = performance.now() - started;
+    changeLog.update(snapshot, new Date());
   };
   const ready = o.source.ready().then(() => {
     if (!closed) rebuild();
   });
   const unwatch = o.source.watch(() => {
-    if (!timer && !closed) timer = setTimeout(rebuild, o.debounceMs ?? 50);
+    if (timer || closed) return;
+    changedAt = performance.now();
+    timer = setTimeout(rebuild, o.debounceMs ?? 50);
   });
 
   const server = new Server();
@@ -129,6 +165,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     snapshot: () => snapshot as Snapshot,
     ready,
     closed: () => closed,
+    onSent: (session, typeUrl, nonce) => tracker.sent(session, typeUrl, nonce),
+    onAck: (session, typeUrl, nonce) => tracker.acked(session, typeUrl, nonce),
+    onDropped: (session) => tracker.dropped(session),
   };
   server.addService(adsServiceDefinition(), {
     StreamAggregatedResources: (call: Parameters<typeof serveAdsStream>[0]) => serveAdsStream(call, streamContext),
@@ -151,8 +190,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...counters,
       rebuilds: revision,
       lastRebuildMs,
+      lastConvergenceMs: tracker.lastMs,
       proxies: proxyStats(sessions.values()),
     }),
+    convergence: () => (snapshot ? convergenceReport(snapshot, sessions.values(), changeLog) : []),
+    metrics,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -147,6 +147,13 @@ export class DeltaAdsSession {
     }
   }
 
+  /** The resources of a type this proxy should hold now (the last list decided for it, as it subscribed). */
+  current(typeUrl: string): readonly XdsObject[] | undefined {
+    const state = this.types.get(typeUrl);
+    if (!state?.lastAll) return undefined;
+    return state.wildcard ? state.lastAll : state.lastAll.filter((r) => state.names.has(resourceName(r)));
+  }
+
   /** Per-type state for stats (versions are response nonces: delta has no per-type version). */
   status(): Record<string, TypeStatus> {
     const out: Record<string, TypeStatus> = {};

@@ -197,6 +197,11 @@ export class AdsSession {
     }
   }
 
+  /** The resources of a type this proxy should hold now (the last selection decided for it). */
+  current(typeUrl: string): readonly XdsObject[] | undefined {
+    return this.types.get(typeUrl)?.lastSelected;
+  }
+
   /** Per-type state for stats and debugging. */
   status(): Record<string, TypeStatus> {
     const out: Record<string, TypeStatus> = {};

@@ -8,6 +8,7 @@ import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { DeltaDiscoveryRequest, DiscoveryRequest, DiscoveryResponse, WireDeltaResponse } from '../../xds/index.js';
 import type { MeshLogger } from '../log.js';
 import type { Snapshot } from '../snapshot.js';
+import type { XdsObject } from '../xds-types.js';
 import type { AckLedger } from './ack-ledger.js';
 import { adsTokenMatches } from './auth.js';
 import { DeltaAdsSession } from './delta-session.js';
@@ -27,6 +28,8 @@ export interface ProxySession {
   readonly acked: AckLedger;
   push(): void;
   status(): Record<string, TypeStatus>;
+  /** The resources of a type the proxy should hold now. */
+  current(typeUrl: string): readonly XdsObject[] | undefined;
 }
 
 /** What every stream of one control plane shares. */
@@ -46,6 +49,8 @@ export interface AdsStreamContext {
   /** Called when a session sends a response (nonce) and when it receives an ACK (convergence bookkeeping). */
   readonly onSent?: (session: ProxySession, typeUrl: string, nonce: string) => void;
   readonly onAck?: (session: ProxySession, typeUrl: string, nonce: string) => void;
+  /** Called when a stream ends or fails. */
+  readonly onDropped?: (session: ProxySession) => void;
 }
 
 /** Ends a stream with a gRPC status (grpc-js ends a streaming call with it when 'error' is emitted on it). */
@@ -113,6 +118,9 @@ function serve<Req>(
 ): void {
   const key = call as unknown as AdsCall;
   c.sessions.set(key, session);
+  const drop = () => {
+    if (c.sessions.delete(key)) c.onDropped?.(session);
+  };
   // Requests are handled strictly in order, each after the initial list is in.
   let queue: Promise<void> = c.ready;
   call.on('data', (req: Req) => {
@@ -123,12 +131,11 @@ function serve<Req>(
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         c.log.warn({ nodeId: session.nodeId, message, cluster: c.clusterName }, 'closing an ADS stream');
-        c.sessions.delete(key);
+        drop();
         failStream(key, status.INVALID_ARGUMENT, message);
       }
     });
   });
-  const drop = () => c.sessions.delete(key);
   call.on('end', () => {
     drop();
     call.end();
