@@ -108,11 +108,11 @@ class BenchProxy {
   }
 }
 
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+async function waitFor(cond: () => boolean, timeoutMs: number, everyMs = 2): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('benchmark condition not reached in time');
-    await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -126,6 +126,10 @@ interface CaseResult {
   changeP50: number;
   changeP99: number;
   workMs: number;
+  workCpuMs: number;
+  /** The control plane's own change -> last ACK (its histogram's last value), p50/p99 over the changes. */
+  lastAckP50: number;
+  lastAckP99: number;
 }
 
 async function runCase(services: number, proxies: number, changes: number): Promise<CaseResult> {
@@ -140,14 +144,23 @@ async function runCase(services: number, proxies: number, changes: number): Prom
     await new Promise((r) => setTimeout(r, 200));
     const latencies: number[] = [];
     const work: number[] = [];
+    const workCpu: number[] = [];
+    const lastAck: number[] = [];
     for (let n = 0; n < changes; n++) {
       const before = cp.stats().rebuilds;
       const start = performance.now();
       source.apply(pod(n % services, 10 + n));
       await waitFor(() => clients.every((c) => c.lastEdsAt > start), 60_000);
       for (const c of clients) latencies.push(c.lastEdsAt - start);
-      await waitFor(() => cp.stats().rebuilds > before, 5000);
-      work.push(cp.stats().lastRebuildMs);
+      // stats() lists every proxy's state: polled slowly, after the clients' own condition, so it does not slow
+      // down what is measured.
+      await waitFor(() => cp.stats().rebuilds > before, 5000, 20);
+      const measured = lastAck.length > 0 ? lastAck[lastAck.length - 1] : undefined;
+      await waitFor(() => cp.stats().lastConvergenceMs !== measured, 60_000, 20);
+      const s = cp.stats();
+      work.push(s.lastRebuildMs);
+      workCpu.push(s.lastRebuildCpuMs);
+      lastAck.push(s.lastConvergenceMs ?? 0);
       await new Promise((r) => setTimeout(r, 50));
     }
     return {
@@ -155,6 +168,9 @@ async function runCase(services: number, proxies: number, changes: number): Prom
       changeP50: quantile(latencies, 0.5),
       changeP99: quantile(latencies, 0.99),
       workMs: quantile(work, 0.5),
+      workCpuMs: quantile(workCpu, 0.5),
+      lastAckP50: quantile(lastAck, 0.5),
+      lastAckP99: quantile(lastAck, 0.99),
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -185,6 +201,9 @@ export async function runControlPlaneBench(serviceCounts: number[], proxies: num
       row('change -> every proxy has EDS, p50', r.changeP50, base.changeP50),
       row('change -> every proxy has EDS, p99', r.changeP99, base.changeP99),
       row('control-plane work per change (rebuild + push)', r.workMs, base.workMs),
+      row('control-plane CPU per change (rebuild + push)', r.workCpuMs, base.workCpuMs),
+      row('change -> last ACK (control plane histogram), p50', r.lastAckP50, base.lastAckP50),
+      row('change -> last ACK (control plane histogram), p99', r.lastAckP99, base.lastAckP99),
     );
   }
   return rows;
