@@ -78,7 +78,11 @@ export interface ControlPlaneStats {
 export interface ControlPlane {
   /** `host:port` the ADS server listens on (the value for `MB_XDS_ADDRESS`). */
   readonly address: string;
-  stats(): ControlPlaneStats;
+  /**
+   * Counters and, unless `proxies: false`, every connected proxy's per-type state (which costs O(proxies x
+   * subscribed names): pollers that only need the counters leave it out).
+   */
+  stats(options?: { readonly proxies?: boolean }): ControlPlaneStats;
   /**
    * Per Service and ServiceEntry: when its configuration last changed, the revision in xDS, and how many of the
    * proxies holding its clusters and assignments ACKed their current versions, with a `Converged` condition.
@@ -193,7 +197,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
   return {
     address,
-    stats: () => ({
+    stats: (options = {}) => ({
       clusterName: o.clusterName,
       revision,
       ...counters,
@@ -201,7 +205,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       lastRebuildMs,
       lastRebuildCpuMs,
       lastConvergenceMs: tracker.lastMs,
-      proxies: proxyStats(sessions.values()),
+      proxies: options.proxies === false ? [] : proxyStats(sessions.values()),
     }),
     convergence: () => (snapshot ? convergenceReport(snapshot, sessions.values(), changeLog) : []),
     metrics,
