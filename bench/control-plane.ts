@@ -7,12 +7,12 @@
  * - work per change: the control plane's rebuild + push pass (ms) for that change.
  * Ratios compare each N to the first N (work per change should grow with what changed, not with N).
  *
- * Run alone: `node --import tsx bench/control-plane.ts [services...] [--proxies P]`; it also default-exports a
+ * Run alone: `node --import tsx bench/control-plane.ts [services...] [--proxies P] [--protocol sotw|delta]`; it also default-exports a
  * scenario object ({name, description, run()} returning {scenario, metric, value, unit, ratio} rows) for a runner.
  */
 import type { Client } from '@grpc/grpc-js';
 import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
-import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../src/xds/index.js';
+import { adsServiceDefinition, type DiscoveryResponse } from '../src/xds/index.js';
 import { startControlPlane } from '../src/mesh/control-plane.js';
 import { createMemorySource } from '../src/mesh/source.js';
 import { TYPE_URLS } from '../src/xds/index.js';
@@ -60,19 +60,25 @@ function pod(i: number, k: number): object {
   };
 }
 
-/** A sidecar-like ADS client that ACKs everything and timestamps EDS responses. */
+/** The two ADS protocols a bench client may speak. */
+type Protocol = 'sotw' | 'delta';
+
+/**
+ * A sidecar-like ADS client that ACKs everything and timestamps EDS responses: state of the world (ACKs repeat
+ * the subscribed names) or delta (ACKs name the nonce only).
+ */
 class BenchProxy {
   readonly types = new Set<string>();
   lastEdsAt = 0;
   private readonly client: Client;
-  private readonly call: ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+  private readonly call: ClientDuplexStream<object, DiscoveryResponse>;
 
-  constructor(address: string, id: number, services: number) {
+  constructor(address: string, id: number, services: number, protocol: Protocol) {
     const Ctor = makeGenericClientConstructor(adsServiceDefinition(), 'ADS');
     this.client = new Ctor(address, credentials.createInsecure());
-    const open = (
-      this.client as unknown as Record<string, () => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>>
-    )['StreamAggregatedResources'] as () => ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+    type Open = () => ClientDuplexStream<object, DiscoveryResponse>;
+    const method = protocol === 'delta' ? 'DeltaAggregatedResources' : 'StreamAggregatedResources';
+    const open = (this.client as unknown as Record<string, Open>)[method] as Open;
     this.call = open.call(this.client);
     const names: Record<string, string[]> = {
       [TYPE_URLS.cluster]: [],
@@ -80,6 +86,28 @@ class BenchProxy {
       [TYPE_URLS.listener]: [],
       [TYPE_URLS.route]: ['outbound'],
     };
+    const node = {
+      id: `sidecar~10.255.${id >> 8}.${id & 255}~client-${id}.${NS}~${NS}.svc.cluster.local`,
+      locality: { region: 'r1' },
+    };
+    if (protocol === 'delta') {
+      this.call.on('data', (r: DiscoveryResponse) => {
+        if (r.type_url === TYPE_URLS.endpoint) this.lastEdsAt = performance.now();
+        this.types.add(r.type_url);
+        this.call.write({ type_url: r.type_url, response_nonce: r.nonce });
+      });
+      this.call.on('error', () => {});
+      let firstDelta = true;
+      for (const [typeUrl, resourceNames] of Object.entries(names)) {
+        this.call.write({
+          ...(firstDelta ? { node } : {}),
+          type_url: typeUrl,
+          resource_names_subscribe: resourceNames,
+        });
+        firstDelta = false;
+      }
+      return;
+    }
     this.call.on('data', (r: DiscoveryResponse) => {
       if (r.type_url === TYPE_URLS.endpoint) this.lastEdsAt = performance.now();
       this.types.add(r.type_url);
@@ -91,10 +119,6 @@ class BenchProxy {
       });
     });
     this.call.on('error', () => {});
-    const node = {
-      id: `sidecar~10.255.${id >> 8}.${id & 255}~client-${id}.${NS}~${NS}.svc.cluster.local`,
-      locality: { region: 'r1' },
-    };
     let first = true;
     for (const [typeUrl, resourceNames] of Object.entries(names)) {
       this.call.write({ ...(first ? { node } : {}), type_url: typeUrl, resource_names: resourceNames });
@@ -108,11 +132,11 @@ class BenchProxy {
   }
 }
 
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+async function waitFor(cond: () => boolean, timeoutMs: number, everyMs = 2): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('benchmark condition not reached in time');
-    await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -126,28 +150,40 @@ interface CaseResult {
   changeP50: number;
   changeP99: number;
   workMs: number;
+  workCpuMs: number;
+  /** The control plane's own change -> last ACK (its histogram's last value), p50/p99 over the changes. */
+  lastAckP50: number;
+  lastAckP99: number;
 }
 
-async function runCase(services: number, proxies: number, changes: number): Promise<CaseResult> {
+async function runCase(services: number, proxies: number, changes: number, protocol: Protocol): Promise<CaseResult> {
   const source = createMemorySource(objects(services));
   const cp = await startControlPlane({ source, listen: { host, port: 0 }, clusterName: 'bench', debounceMs: 10 });
   const clients: BenchProxy[] = [];
   try {
     const t0 = performance.now();
-    for (let j = 0; j < proxies; j++) clients.push(new BenchProxy(cp.address, j, services));
+    for (let j = 0; j < proxies; j++) clients.push(new BenchProxy(cp.address, j, services, protocol));
     await waitFor(() => clients.every((c) => c.types.size === 4), 300_000);
     const initialMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 200));
     const latencies: number[] = [];
     const work: number[] = [];
+    const workCpu: number[] = [];
+    const lastAck: number[] = [];
     for (let n = 0; n < changes; n++) {
-      const before = cp.stats().rebuilds;
+      const before = cp.stats({ proxies: false }).rebuilds;
       const start = performance.now();
       source.apply(pod(n % services, 10 + n));
       await waitFor(() => clients.every((c) => c.lastEdsAt > start), 60_000);
       for (const c of clients) latencies.push(c.lastEdsAt - start);
-      await waitFor(() => cp.stats().rebuilds > before, 5000);
-      work.push(cp.stats().lastRebuildMs);
+      // Counters only (listing every proxy's state would starve the server at 1,000 proxies), polled slowly.
+      await waitFor(() => cp.stats({ proxies: false }).rebuilds > before, 5000, 20);
+      const measured = lastAck.length > 0 ? lastAck[lastAck.length - 1] : undefined;
+      await waitFor(() => cp.stats({ proxies: false }).lastConvergenceMs !== measured, 60_000, 20);
+      const s = cp.stats({ proxies: false });
+      work.push(s.lastRebuildMs);
+      workCpu.push(s.lastRebuildCpuMs);
+      lastAck.push(s.lastConvergenceMs ?? 0);
       await new Promise((r) => setTimeout(r, 50));
     }
     return {
@@ -155,6 +191,9 @@ async function runCase(services: number, proxies: number, changes: number): Prom
       changeP50: quantile(latencies, 0.5),
       changeP99: quantile(latencies, 0.99),
       workMs: quantile(work, 0.5),
+      workCpuMs: quantile(workCpu, 0.5),
+      lastAckP50: quantile(lastAck, 0.5),
+      lastAckP99: quantile(lastAck, 0.99),
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -165,13 +204,18 @@ async function runCase(services: number, proxies: number, changes: number): Prom
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Runs the benchmark for each service count (the first one is the baseline of the ratios). */
-export async function runControlPlaneBench(serviceCounts: number[], proxies: number, changes = 10): Promise<Row[]> {
+export async function runControlPlaneBench(
+  serviceCounts: number[],
+  proxies: number,
+  changes = 10,
+  protocol: Protocol = 'sotw',
+): Promise<Row[]> {
   const rows: Row[] = [];
   let base: CaseResult | undefined;
   for (const n of serviceCounts) {
-    const r = await runCase(n, proxies, changes);
+    const r = await runCase(n, proxies, changes, protocol);
     base ??= r;
-    const scenario = `control-plane ${n} services x ${proxies} proxies`;
+    const scenario = `control-plane ${n} services x ${proxies} proxies (${protocol === 'delta' ? 'delta' : 'state of the world'})`;
     const ratio = (v: number, b: number) => (b > 0 ? round(v / b, 2) : null);
     const row = (metric: string, value: number, b: number, unit = 'ms') => ({
       scenario,
@@ -185,6 +229,9 @@ export async function runControlPlaneBench(serviceCounts: number[], proxies: num
       row('change -> every proxy has EDS, p50', r.changeP50, base.changeP50),
       row('change -> every proxy has EDS, p99', r.changeP99, base.changeP99),
       row('control-plane work per change (rebuild + push)', r.workMs, base.workMs),
+      row('control-plane CPU per change (rebuild + push)', r.workCpuMs, base.workCpuMs),
+      row('change -> last ACK (control plane histogram), p50', r.lastAckP50, base.lastAckP50),
+      row('change -> last ACK (control plane histogram), p99', r.lastAckP99, base.lastAckP99),
     );
   }
   return rows;
@@ -199,9 +246,19 @@ export default {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const pIndex = args.indexOf('--proxies');
-  const proxies = pIndex >= 0 ? Number(args[pIndex + 1]) : 50;
-  const counts = args.filter((_a, i) => pIndex < 0 || (i !== pIndex && i !== pIndex + 1)).map(Number);
-  const rows = await runControlPlaneBench(counts.length ? counts : [50, 400], proxies);
+  const option = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    if (i < 0) return undefined;
+    const value = args[i + 1];
+    args.splice(i, 2);
+    return value;
+  };
+  const proxies = Number(option('--proxies') ?? 50);
+  const protocol = option('--protocol') ?? 'sotw';
+  if (protocol !== 'sotw' && protocol !== 'delta') throw new Error(`--protocol must be sotw or delta, got ${protocol}`);
+  const counts = args.map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`service counts must be positive integers: ${args.join(' ')}`);
+  const rows = await runControlPlaneBench(counts.length ? counts : [50, 400], proxies, 10, protocol);
   for (const r of rows) console.log(`${r.scenario} | ${r.metric} | ${r.value} ${r.unit} | ratio ${r.ratio ?? ''}`);
 }

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clusterPaths, type ClusterInfo } from './config.js';
 import { startControllers } from './controllers/manager.js';
 import { eventRecorder } from './events/recorder.js';
+import { convergenceExtension } from './server/convergence-api.js';
 import { METRICS_GROUP, metricsExtension } from './server/metrics-api.js';
 import { NAMESPACES } from './controllers/refs.js';
 import { noMesh, type MeshIntegration } from './mesh-integration.js';
@@ -83,8 +84,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     pods: () => late.runner?.processes() ?? [],
     hostPids: [process.pid],
   });
+  const convergence = convergenceExtension(() => options.mesh?.convergence?.());
   const extension = (req: IncomingMessage, res: ServerResponse, url: URL): boolean =>
-    late.runner !== undefined && (podExtension(late.runner, req, res, url) || metrics(req, res, url));
+    convergence(req, res, url) ||
+    (late.runner !== undefined && (podExtension(late.runner, req, res, url) || metrics(req, res, url)));
   const streams = podStreams(store, () => late.runner);
   const listen = (port: number) =>
     startApiServer({

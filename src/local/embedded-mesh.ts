@@ -130,6 +130,10 @@ export function embeddedMesh(): MeshIntegration {
       };
     },
 
+    convergence() {
+      return plane?.convergence();
+    },
+
     async stop() {
       certificates.stopAll();
       proxySecrets.clear();

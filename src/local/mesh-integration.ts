@@ -8,6 +8,7 @@
  * and no proxy environment, and cannot run gateway pods (they wait with reason `MeshUnavailable`); in-process tests of
  * the cluster machinery that do not need traffic start clusters with it. It is an absence of a mesh, not a stand-in.
  */
+import type { ObjectConvergence } from '../mesh/convergence-report.js';
 import type { ClusterInfo } from './config.js';
 import type { ClusterStore } from './store/cluster-store.js';
 import type { StoredObject } from './store/types.js';
@@ -47,6 +48,11 @@ export interface MeshContext {
 /** The mesh as seen from an embedded cluster. */
 export interface MeshIntegration {
   /** Starts the control plane (once per cluster process); returns its ADS address, if it serves one. */
+  /**
+   * Optional: the control plane's per-object convergence (served by the cluster API, see
+   * server/convergence-api.ts); undefined before the mesh started.
+   */
+  convergence?(): readonly ObjectConvergence[] | undefined;
   start(ctx: MeshContext): Promise<{ xdsAddress?: string }>;
   /**
    * Optional asynchronous preparation before a pod's processes start (e.g. issuing its workload certificate into

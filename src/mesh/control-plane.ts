@@ -6,8 +6,18 @@
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { adsServiceDefinition } from '../xds/index.js';
 import { isValidAdsToken } from './ads/auth.js';
-import type { AdsCounters, AdsSession, TypeStatus } from './ads/session.js';
-import { failStream, serveAdsStream, type AdsCall } from './ads/stream.js';
+import type { AdsCounters, TypeStatus } from './ads/session.js';
+import {
+  failStream,
+  serveAdsStream,
+  serveDeltaAdsStream,
+  type AdsCall,
+  type AdsStreamContext,
+  type ProxySession,
+} from './ads/stream.js';
+import { Histogram, Registry } from 'prom-client';
+import { ConvergenceTracker } from './ads/convergence.js';
+import { convergenceReport, ObjectChangeLog, type ObjectConvergence } from './convergence-report.js';
 import { SILENT, type MeshLogger } from './log.js';
 import { createSnapshot, type Snapshot } from './snapshot.js';
 import type { ObjectSource } from './source.js';
@@ -37,6 +47,8 @@ export interface ControlPlaneOptions {
 /** One connected proxy in {@link ControlPlaneStats}. */
 export interface ProxyStats {
   readonly nodeId: string;
+  /** The stream's protocol: state of the world or delta. */
+  readonly protocol: 'sotw' | 'delta';
   readonly types: Readonly<Record<string, TypeStatus>>;
 }
 
@@ -52,6 +64,13 @@ export interface ControlPlaneStats {
   readonly rebuilds: number;
   /** Wall time of the last rebuild + push pass (translation and encoding for every stream), ms. */
   readonly lastRebuildMs: number;
+  /**
+   * CPU time of the last rebuild + push pass (user + system of this process during it), ms: unlike the wall
+   * time it does not count the time the process waited for a core on a busy machine.
+   */
+  readonly lastRebuildCpuMs: number;
+  /** Time from the last measured change to the last ACK of the pushes it caused, ms (undefined before one). */
+  readonly lastConvergenceMs: number | undefined;
   readonly proxies: readonly ProxyStats[];
 }
 
@@ -59,7 +78,22 @@ export interface ControlPlaneStats {
 export interface ControlPlane {
   /** `host:port` the ADS server listens on (the value for `MB_XDS_ADDRESS`). */
   readonly address: string;
-  stats(): ControlPlaneStats;
+  /**
+   * Counters and, unless `proxies: false`, every connected proxy's per-type state (which costs O(proxies x
+   * subscribed names): pollers that only need the counters leave it out).
+   */
+  stats(options?: { readonly proxies?: boolean }): ControlPlaneStats;
+  /**
+   * Per Service and ServiceEntry: when its configuration last changed, the revision in xDS, and how many of the
+   * proxies holding its clusters and assignments ACKed their current versions, with a `Converged` condition.
+   * Costs O(objects x proxies): for status queries, not for hot paths.
+   */
+  convergence(): ObjectConvergence[];
+  /**
+   * The control plane's Prometheus registry: `meshbridge_xds_convergence_seconds{cluster}`, a histogram of the time
+   * from a cluster change (first event of a debounced batch) to the last ACK of the pushes it caused.
+   */
+  readonly metrics: Registry;
   /** Ends every stream and stops the server; does not close the source (the caller owns it). */
   close(): Promise<void>;
 }
@@ -77,52 +111,81 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const o = validate(options);
   const log = o.log ?? SILENT;
   const counters: AdsCounters = { responses: 0, acks: 0, nacks: 0 };
-  const sessions = new Map<AdsCall, AdsSession>();
+  const sessions = new Map<AdsCall, ProxySession>();
   let snapshot: Snapshot | undefined;
   let revision = 0;
   let lastRebuildMs = 0;
+  let lastRebuildCpuMs = 0;
   let timer: NodeJS.Timeout | undefined;
+  let changedAt = 0;
   let closed = false;
+  const metrics = new Registry();
+  const convergenceSeconds = new Histogram({
+    name: 'meshbridge_xds_convergence_seconds',
+    help: 'Time from a cluster change to the last proxy ACK of the xDS pushes it caused.',
+    labelNames: ['cluster'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [metrics],
+  });
+  const tracker = new ConvergenceTracker({
+    onConverged: (ms) => convergenceSeconds.observe({ cluster: o.clusterName }, ms / 1000),
+  });
+  const changeLog = new ObjectChangeLog();
 
   const rebuild = () => {
     timer = undefined;
     if (closed) return;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     snapshot = createSnapshot(o.source.list(), {
       revision: ++revision,
       ...(o.trustDomain ? { trustDomain: o.trustDomain } : {}),
     });
+    // The initial build is not a change: only later rebuilds are measured to their last ACK.
+    if (changedAt > 0) tracker.beginPass(changedAt);
     for (const [call, session] of sessions) {
       try {
         session.push();
       } catch (err) {
         log.error({ err, nodeId: session.nodeId, cluster: o.clusterName }, 'push failed; closing the stream');
         sessions.delete(call);
+        tracker.dropped(session);
         failStream(call, status.INTERNAL, err instanceof Error ? err.message : String(err));
       }
     }
+    tracker.endPass();
     lastRebuildMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    lastRebuildCpuMs = (used.user + used.system) / 1000;
+    changeLog.update(snapshot, new Date());
   };
   const ready = o.source.ready().then(() => {
     if (!closed) rebuild();
   });
   const unwatch = o.source.watch(() => {
-    if (!timer && !closed) timer = setTimeout(rebuild, o.debounceMs ?? 50);
+    if (timer || closed) return;
+    changedAt = performance.now();
+    timer = setTimeout(rebuild, o.debounceMs ?? 50);
   });
 
   const server = new Server();
+  const streamContext: AdsStreamContext = {
+    token: o.token,
+    log,
+    clusterName: o.clusterName,
+    sessions,
+    counters,
+    snapshot: () => snapshot as Snapshot,
+    ready,
+    closed: () => closed,
+    onSent: (session, typeUrl, nonce) => tracker.sent(session, typeUrl, nonce),
+    onAck: (session, typeUrl, nonce) => tracker.acked(session, typeUrl, nonce),
+    onDropped: (session) => tracker.dropped(session),
+  };
   server.addService(adsServiceDefinition(), {
-    StreamAggregatedResources: (call: AdsCall) =>
-      serveAdsStream(call, {
-        token: o.token,
-        log,
-        clusterName: o.clusterName,
-        sessions,
-        counters,
-        snapshot: () => snapshot as Snapshot,
-        ready,
-        closed: () => closed,
-      }),
+    StreamAggregatedResources: (call: Parameters<typeof serveAdsStream>[0]) => serveAdsStream(call, streamContext),
+    DeltaAggregatedResources: (call: Parameters<typeof serveDeltaAdsStream>[0]) =>
+      serveDeltaAdsStream(call, streamContext),
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${o.listen.host}:${o.listen.port}`, ServerCredentials.createInsecure(), (err, p) =>
@@ -134,14 +197,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
   return {
     address,
-    stats: () => ({
+    stats: (options = {}) => ({
       clusterName: o.clusterName,
       revision,
       ...counters,
       rebuilds: revision,
       lastRebuildMs,
-      proxies: proxyStats(sessions.values()),
+      lastRebuildCpuMs,
+      lastConvergenceMs: tracker.lastMs,
+      proxies: options.proxies === false ? [] : proxyStats(sessions.values()),
     }),
+    convergence: () => (snapshot ? convergenceReport(snapshot, sessions.values(), changeLog) : []),
+    metrics,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -155,10 +222,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 }
 
 /** Each stream that has said who it is, with the state of its types. */
-function proxyStats(sessions: Iterable<AdsSession>): ProxyStats[] {
+function proxyStats(sessions: Iterable<ProxySession>): ProxyStats[] {
   return [...sessions]
     .filter((s) => s.nodeId !== undefined)
-    .map((s) => ({ nodeId: s.nodeId as string, types: s.status() }));
+    .map((s) => ({ nodeId: s.nodeId as string, protocol: s.protocol, types: s.status() }));
 }
 
 /** Stops the gRPC server: gracefully, or by force after a second (a stuck stream must not hold `close` up). */

@@ -16,7 +16,18 @@ export {
   type EncodedAny,
   type XdsObject,
 } from './any.js';
-export { ADS_METHOD, adsClient, adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from './ads.js';
+export {
+  ADS_METHOD,
+  DELTA_ADS_METHOD,
+  adsClient,
+  adsServiceDefinition,
+  type DeltaDiscoveryRequest,
+  type DeltaDiscoveryResponse,
+  type DiscoveryRequest,
+  type DiscoveryResponse,
+  type WireDeltaResponse,
+} from './ads.js';
+export { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse, type WireDeltaResource } from './wire.js';
 export {
   nodeId,
   parseNodeId,

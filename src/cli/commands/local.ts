@@ -56,7 +56,7 @@ export function registerLocal(program: Command): void {
     });
   local
     .command('status')
-    .description('list the local clusters and their pods')
+    .description('list the local clusters, their pods and how far their mesh configuration has converged')
     .action(async () => {
       const home = meshbridgeHome();
       const clusters = await localStatus(home);
@@ -80,6 +80,10 @@ export function registerLocal(program: Command): void {
         );
         const lb = c.loadBalancer;
         out(`  load balancer: ${lb.pid === undefined ? 'stopped' : `running (pid ${lb.pid})`} restarts ${lb.restarts}`);
+        if (c.xds) {
+          out(`  xDS: ${c.xds.converged}/${c.xds.objects} services converged (every proxy ACKed their current config)`);
+          for (const p of c.xds.pending) out(`    not converged: ${p.object}: ${p.message}`);
+        }
         for (const p of c.pods) {
           out(`  ${p.namespace}/${p.name}  ${p.ready}  ${p.phase}  restarts ${p.restarts}  ${p.ip}`);
         }

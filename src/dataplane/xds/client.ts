@@ -1,15 +1,26 @@
 /**
- * ADS client (state of the world). One bidirectional stream carries all four types; each response is decoded and
- * validated as a whole: if every resource parses, it is accepted and ACKed (version_info = the response's
- * version); otherwise it is NACKed (version_info = the last accepted version, error_detail says why) and the
- * previous resources stay in force. When the stream fails the client reconnects with exponential backoff while
- * the proxy keeps serving its last good config.
+ * ADS client, delta (incremental, `DeltaAggregatedResources`) by default, state of the world on request or when
+ * the server does not implement delta (it then answers UNIMPLEMENTED and the client switches for good). One
+ * bidirectional stream carries all four types; each response is decoded and validated as a whole: if every
+ * resource parses, it is accepted and ACKed; otherwise it is NACKed (error_detail says why; with state of the
+ * world, version_info = the last accepted version) and the previous resources stay in force. When the stream
+ * fails the client reconnects with exponential backoff while the proxy keeps serving its last good config; a
+ * delta client then tells the server the version of each resource it holds, and gets only what changed.
  */
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Parsed } from './model.js';
 import { parseCluster, parseEndpoints, parseListener, parseRouteConfig } from './model.js';
-import { adsClient, decodeAny, TYPE_URLS, type DiscoveryResponse, type ResourceKind } from '../../xds/index.js';
+import {
+  adsClient,
+  decodeAny,
+  TYPE_URLS,
+  type DeltaDiscoveryRequest,
+  type DeltaDiscoveryResponse,
+  type DiscoveryResponse,
+  type ResourceKind,
+} from '../../xds/index.js';
+import { deltaResubscribe, deltaSubscribe, readDeltaResponse } from './delta.js';
 import type { ModelOf, TypeState, XdsState } from './snapshot.js';
 import { emptyState } from './snapshot.js';
 
@@ -23,7 +34,14 @@ export interface XdsClientOptions {
   token?: string;
   /** Reconnect backoff; defaults 200 ms doubling to 5 s, with jitter. */
   backoff?: { initialMs: number; maxMs: number };
+  /** `delta` (default; falls back to `sotw` when the server does not implement it) or `sotw`. */
+  protocol?: XdsProtocol;
 }
+
+/** The two ADS protocols. */
+export type XdsProtocol = 'delta' | 'sotw';
+
+type Decoded = { name: string; raw: Record<string, unknown>; model: ModelOf[ResourceKind] };
 
 /** Events: `update` (state changed, async), `nack` (an update was rejected), `connected`, `disconnected`. */
 export interface XdsClientEvents {
@@ -51,17 +69,24 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
   readonly state: XdsState = emptyState();
   private readonly options: Readonly<XdsClientOptions>;
   private client: grpc.Client | undefined;
-  private call: grpc.ClientDuplexStream<unknown, DiscoveryResponse> | undefined;
+  private call: grpc.ClientDuplexStream<unknown, DiscoveryResponse | DeltaDiscoveryResponse> | undefined;
+  /** The protocol in use: the option's, until a server without delta makes it `sotw`. */
+  protocol: XdsProtocol;
   private stopped = false;
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
   private updatePending = false;
+  /** True until the first request of the current stream is written (delta sends the node once). */
+  private first = true;
   connected = false;
 
   constructor(options: XdsClientOptions) {
     super();
     if (!/^[^:]+:\d+$/.test(options.address)) throw new TypeError(`invalid xDS address ${options.address}`);
+    if (options.protocol !== undefined && options.protocol !== 'delta' && options.protocol !== 'sotw')
+      throw new TypeError(`invalid xDS protocol ${String(options.protocol)}`);
     this.options = Object.freeze({ ...options });
+    this.protocol = options.protocol ?? 'delta';
   }
 
   /** Opens the stream and subscribes to CDS and LDS (wildcard); EDS and RDS follow from what they name. */
@@ -97,40 +122,103 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
 
   private connect(): void {
     if (this.stopped || !this.client) return;
-    const method = (
-      this.client as unknown as Record<
-        string,
-        (metadata: grpc.Metadata) => grpc.ClientDuplexStream<unknown, DiscoveryResponse>
-      >
-    ).StreamAggregatedResources;
+    type Open = (
+      metadata: grpc.Metadata,
+    ) => grpc.ClientDuplexStream<unknown, DiscoveryResponse | DeltaDiscoveryResponse>;
+    const delta = this.protocol === 'delta';
+    const method = (this.client as unknown as Record<string, Open>)[
+      delta ? 'DeltaAggregatedResources' : 'StreamAggregatedResources'
+    ] as Open;
     const metadata = new grpc.Metadata();
     if (this.options.token) metadata.set('authorization', `Bearer ${this.options.token}`);
-    const call = method!.call(this.client, metadata);
+    const call = method.call(this.client, metadata);
     this.call = call;
     let gotData = false;
-    call.on('data', (res: DiscoveryResponse) => {
+    call.on('data', (res: DiscoveryResponse | DeltaDiscoveryResponse) => {
       if (!gotData) {
         gotData = true;
         this.attempt = 0;
         this.connected = true;
         this.emit('connected');
       }
-      this.onResponse(res);
+      if (delta) this.onDeltaResponse(res as DeltaDiscoveryResponse);
+      else this.onResponse(res as DiscoveryResponse);
     });
     const onDone = (err?: Error): void => {
       if (this.call !== call) return;
       this.call = undefined;
       this.connected = false;
       this.emit('disconnected', err);
+      if (delta && (err as { code?: number } | undefined)?.code === grpc.status.UNIMPLEMENTED) {
+        // A server without delta xDS (an older control plane): state of the world from now on, at once.
+        this.protocol = 'sotw';
+        this.connect();
+        return;
+      }
       this.scheduleReconnect();
     };
     call.on('error', (err: Error) => onDone(err));
     call.on('end', () => onDone(undefined));
     // Resubscribe with what we hold, so a restarted server knows our versions.
-    this.sendRequest('cluster');
-    this.sendRequest('listener');
-    if (this.state.endpoint.names.length) this.sendRequest('endpoint');
-    if (this.state.route.names.length) this.sendRequest('route');
+    this.first = true;
+    const kinds: ResourceKind[] = ['cluster', 'listener', 'endpoint', 'route'];
+    for (const kind of kinds) {
+      if ((kind === 'endpoint' || kind === 'route') && this.state[kind].names.length === 0) continue;
+      if (delta) this.sendDelta(deltaSubscribe(kind, this.state[kind] as TypeState<ResourceKind>));
+      else this.sendRequest(kind);
+    }
+  }
+
+  /** Writes a delta request; the first of a stream carries the node. */
+  private sendDelta(req: DeltaDiscoveryRequest): void {
+    const withNode = this.first ? { ...req, node: this.options.node as DeltaDiscoveryRequest['node'] } : req;
+    this.first = false;
+    this.call?.write(withNode);
+  }
+
+  private onDeltaResponse(res: DeltaDiscoveryResponse): void {
+    const kind = KIND_BY_URL.get(res.type_url);
+    if (!kind) return;
+    const s = this.state[kind] as TypeState<ResourceKind>;
+    s.nonce = res.nonce;
+    const read = readDeltaResponse(res);
+    const errors = read.ok ? [] : read.errors;
+    const decoded: Decoded[] = [];
+    if (read.ok) {
+      for (const [i, item] of read.items.entries()) {
+        const one = this.decodeOne(kind, item.any, i, errors);
+        if (one && one.name !== item.name) errors.push(`resources[${i}]: named ${item.name}, holds ${one.name}`);
+        else if (one) decoded.push(one);
+      }
+    }
+    if (errors.length > 0) {
+      const error = errors.join('; ');
+      s.rejected = { version: res.system_version_info ?? '', nonce: res.nonce, error, at: new Date().toISOString() };
+      this.sendDelta({
+        type_url: res.type_url,
+        response_nonce: res.nonce,
+        error_detail: { code: grpc.status.INVALID_ARGUMENT, message: error },
+      });
+      this.emit('nack', kind, error);
+      return;
+    }
+    const versions = new Map(read.ok ? read.items.map((it) => [it.name, it.version]) : []);
+    for (const it of decoded) {
+      s.models.set(it.name, it.model);
+      s.raw.set(it.name, it.raw);
+      s.versions.set(it.name, versions.get(it.name) ?? '');
+    }
+    for (const name of read.ok ? read.removed : []) {
+      s.models.delete(name);
+      s.raw.delete(name);
+      s.versions.delete(name);
+    }
+    s.version = res.system_version_info ?? '';
+    s.received = true;
+    delete s.rejected;
+    this.sendDelta({ type_url: res.type_url, response_nonce: res.nonce });
+    this.updateSubscriptions();
+    this.scheduleUpdateEvent();
   }
 
   private scheduleReconnect(): void {
@@ -174,12 +262,9 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
     this.scheduleUpdateEvent();
   }
 
-  private decodeAll(
-    kind: ResourceKind,
-    res: DiscoveryResponse,
-  ): Parsed<Array<{ name: string; raw: Record<string, unknown>; model: ModelOf[ResourceKind] }>> {
+  private decodeAll(kind: ResourceKind, res: DiscoveryResponse): Parsed<Decoded[]> {
     const errors: string[] = [];
-    const out: Array<{ name: string; raw: Record<string, unknown>; model: ModelOf[ResourceKind] }> = [];
+    const out: Decoded[] = [];
     const seen = new Set<string>();
     // proto3 omits an empty repeated field: an empty CDS/LDS response (everything removed) has no `resources`.
     (res.resources ?? []).forEach((any, i) => {
@@ -187,36 +272,44 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
         errors.push(`resources[${i}]: type ${any.type_url} in a ${res.type_url} response`);
         return;
       }
-      let raw: Record<string, unknown>;
-      try {
-        raw = decodeAny(any);
-      } catch (err) {
-        errors.push(`resources[${i}]: cannot decode: ${(err as Error).message}`);
-        return;
-      }
-      const parsed = PARSERS[kind](raw);
-      if (!parsed.ok) {
-        errors.push(...parsed.errors);
-        return;
-      }
-      const name = resourceName(kind, raw);
-      if (seen.has(name)) errors.push(`duplicate resource ${name}`);
-      seen.add(name);
-      out.push({ name, raw, model: parsed.value });
+      const one = this.decodeOne(kind, any, i, errors);
+      if (!one) return;
+      if (seen.has(one.name)) errors.push(`duplicate resource ${one.name}`);
+      seen.add(one.name);
+      out.push(one);
     });
     return errors.length ? { ok: false, errors } : { ok: true, value: out };
   }
 
-  private apply(
+  /** Decodes and parses one resource; on failure adds located errors and returns undefined. */
+  private decodeOne(
     kind: ResourceKind,
-    items: Array<{ name: string; raw: Record<string, unknown>; model: ModelOf[ResourceKind] }>,
-    version: string,
-  ): void {
+    any: { type_url: string; value: Uint8Array },
+    i: number,
+    errors: string[],
+  ): Decoded | undefined {
+    let raw: Record<string, unknown>;
+    try {
+      raw = decodeAny(any);
+    } catch (err) {
+      errors.push(`resources[${i}]: cannot decode: ${(err as Error).message}`);
+      return undefined;
+    }
+    const parsed = PARSERS[kind](raw);
+    if (!parsed.ok) {
+      errors.push(...parsed.errors);
+      return undefined;
+    }
+    return { name: resourceName(kind, raw), raw, model: parsed.value };
+  }
+
+  private apply(kind: ResourceKind, items: Decoded[], version: string): void {
     const s = this.state[kind] as TypeState<ResourceKind>;
     // CDS and LDS responses hold the full set (absent = removed); EDS and RDS name only what they carry.
     if (kind === 'cluster' || kind === 'listener') {
       s.models.clear();
       s.raw.clear();
+      s.versions.clear();
     }
     for (const it of items) {
       s.models.set(it.name, it.model);
@@ -247,14 +340,21 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
   private resubscribe(kind: 'endpoint' | 'route', names: string[]): void {
     const s = this.state[kind] as TypeState<ResourceKind>;
     if (names.join('\n') === s.names.join('\n')) return;
+    const before = s.names;
     s.names = names;
+    const keep = new Set(names);
     for (const key of [...s.models.keys()]) {
-      if (!names.includes(key)) {
+      if (!keep.has(key)) {
         s.models.delete(key);
         s.raw.delete(key);
+        s.versions.delete(key);
       }
     }
-    this.sendRequest(kind);
+    if (this.protocol === 'sotw') this.sendRequest(kind);
+    else {
+      const req = deltaResubscribe(kind, before, names);
+      if (req) this.sendDelta(req);
+    }
   }
 
   /** Updates are delivered asynchronously and coalesced, never re-entering the stream handler. */

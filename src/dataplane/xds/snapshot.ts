@@ -21,6 +21,8 @@ export interface TypeState<K extends ResourceKind> {
   names: string[];
   models: Map<string, ModelOf[K]>;
   raw: Map<string, Record<string, unknown>>;
+  /** The version of each resource held, by name (delta xDS; empty with state of the world). */
+  versions: Map<string, string>;
   rejected?: { version: string; nonce: string; error: string; at: string };
   /** True once a response of this type was accepted. */
   received: boolean;
@@ -42,6 +44,7 @@ export function emptyState(): XdsState {
     names: [],
     models: new Map(),
     raw: new Map(),
+    versions: new Map(),
     received: false,
   });
   return { cluster: t(), endpoint: t(), route: t(), listener: t() };

@@ -11,6 +11,7 @@ import { lbPid } from './lb-process.js';
 import { readSupervisorState } from './supervisor.js';
 import { readApiToken } from '../api-token.js';
 import { callClusterApi } from '../api-client.js';
+import { CONVERGENCE_PATH, type ConvergenceList } from '../server/convergence-api.js';
 
 /** The API CA's certificate (undefined before the first `local up`). */
 function apiCaPem(home: string): string | undefined {
@@ -41,6 +42,26 @@ export interface ClusterStatus {
   /** Its L4 load balancer process (lb-main.ts): pid when running, and restarts by the supervisor. */
   readonly loadBalancer: { readonly pid?: number; readonly restarts: number };
   readonly pods: PodSummary[];
+  /**
+   * The mesh control plane's convergence (running clusters with a mesh): how many Services and ServiceEntry hosts
+   * it serves, how many are `Converged`, and the `ProxiesPending` ones with their `ACKed by N of M` message.
+   */
+  readonly xds?: XdsConvergenceSummary;
+}
+
+/** See {@link ClusterStatus.xds}. */
+export interface XdsConvergenceSummary {
+  readonly objects: number;
+  readonly converged: number;
+  readonly pending: readonly { readonly object: string; readonly message: string }[];
+}
+
+/** Summarises the cluster API's convergence list (server/convergence-api.ts). */
+export function summariseConvergence(list: ConvergenceList): XdsConvergenceSummary {
+  const pending = list.items
+    .filter((o) => o.conditions[0].status !== 'True')
+    .map((o) => ({ object: `${o.kind} ${o.namespace}/${o.name}`, message: o.conditions[0].message }));
+  return { objects: list.items.length, converged: list.items.length - pending.length, pending };
 }
 
 interface PodJson {
@@ -65,15 +86,24 @@ export async function localStatus(home: string): Promise<ClusterStatus[]> {
     }
     const pid = runningPid(clusterDir);
     let pods: PodSummary[] = [];
+    let xds: XdsConvergenceSummary | undefined;
     if (pid !== undefined && info.apiUrl) {
-      try {
-        const res = await callClusterApi({
-          server: info.apiUrl,
-          path: '/api/v1/pods',
+      const call = (path: string) =>
+        callClusterApi({
+          server: info.apiUrl as string,
+          path,
           token: readApiToken(clusterPaths(clusterDir).token),
           caPem: apiCaPem(home),
           timeoutMs: 3000,
         });
+      try {
+        const res = await call(CONVERGENCE_PATH);
+        if (res.status === 200) xds = summariseConvergence(JSON.parse(res.text) as ConvergenceList);
+      } catch {
+        xds = undefined;
+      }
+      try {
+        const res = await call('/api/v1/pods');
         const list = JSON.parse(res.text) as { items: PodJson[] };
         pods = list.items.map((p) => {
           const cs = p.status?.containerStatuses ?? [];
@@ -96,7 +126,15 @@ export async function localStatus(home: string): Promise<ClusterStatus[]> {
       ...(lb !== undefined ? { pid: lb } : {}),
       restarts: supervised[`lb/${name}`]?.restarts ?? 0,
     };
-    out.push({ info, ...(pid !== undefined ? { pid } : {}), running: pid !== undefined, restarts, loadBalancer, pods });
+    out.push({
+      info,
+      ...(pid !== undefined ? { pid } : {}),
+      running: pid !== undefined,
+      restarts,
+      loadBalancer,
+      pods,
+      ...(xds ? { xds } : {}),
+    });
   }
   return out;
 }

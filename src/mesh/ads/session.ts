@@ -2,11 +2,18 @@
  * One ADS stream's state-of-the-world protocol, independent of gRPC: per-type subscriptions, versions and nonces,
  * ACK/NACK bookkeeping, and pushes only when the resources a proxy subscribed to changed (hash per type).
  */
-import { createHash } from 'node:crypto';
+import { AckLedger } from './ack-ledger.js';
 import { proxyFromNode, type Proxy, type XdsNodeInfo } from '../proxy.js';
 import type { Snapshot } from '../snapshot.js';
 import { translate } from '../translate/index.js';
 import { resourceName, type XdsObject, type XdsResources } from '../xds-types.js';
+import {
+  diffResources,
+  resourceVersion,
+  selectResources,
+  subscriptionKey,
+  type Subscription,
+} from './resource-diff.js';
 import { encodeAny, structToJson, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '../../xds/index.js';
 
 /** Push order for make-before-break: clusters before their endpoints, listeners before their routes. */
@@ -40,14 +47,19 @@ export interface TypeStatus {
 
 interface TypeState {
   names: '*' | Set<string>;
+  /** The subscription in the form resource-diff.ts selects with. */
+  sub: Subscription;
   version: number;
   nonce: string;
-  hash: string | undefined;
+  /** The selected resources as of the last push decision (what the proxy holds once it ACKs). */
+  lastSelected: readonly XdsObject[] | undefined;
   acked: string;
   lastNack: NackRecord | undefined;
   legacyWildcard: boolean;
-  /** Hash of each resource as last sent, by name. */
+  /** Version of each resource as last sent, by name. */
   sent: Map<string, string>;
+  /** What the response with `nonce` set, for the ACK ledger (CDS/LDS responses replace the whole set). */
+  inFlight: { changes: ReadonlyMap<string, string | null>; replace: boolean } | undefined;
 }
 
 /** Types whose state-of-the-world responses need not repeat unchanged resources (xDS protocol). */
@@ -69,6 +81,8 @@ export interface SessionDeps {
   readonly counters: AdsCounters;
   /** Called once per NACK, for logs. */
   readonly onNack?: (nodeId: string, typeUrl: string, record: NackRecord) => void;
+  /** Called with every ACK (convergence bookkeeping). */
+  readonly onAck?: (typeUrl: string, nonce: string) => void;
 }
 
 /** Error for a stream whose first request carries no node (state of the world requires it). */
@@ -81,6 +95,9 @@ export class MissingNodeError extends Error {
 
 /** The protocol state of one ADS stream. */
 export class AdsSession {
+  readonly protocol = 'sotw';
+  /** Which version of each resource this proxy has ACKed. */
+  readonly acked = new AckLedger();
   private node: XdsNodeInfo | undefined;
   private readonly types = new Map<string, TypeState>();
   private nonceCounter = 0;
@@ -117,13 +134,15 @@ export class AdsSession {
     if (!state) {
       state = {
         names: new Set(),
+        sub: { names: new Set(), key: '' },
         version: 0,
         nonce: '',
-        hash: undefined,
+        lastSelected: undefined,
         acked: '',
         lastNack: undefined,
         legacyWildcard: false,
         sent: new Map(),
+        inFlight: undefined,
       };
       this.types.set(typeUrl, state);
     }
@@ -146,7 +165,10 @@ export class AdsSession {
         this.deps.onNack?.(this.node.id, typeUrl, record);
       } else {
         state.acked = req.version_info ?? '';
+        if (state.inFlight) this.acked.apply(typeUrl, state.inFlight.changes, state.inFlight.replace);
+        state.inFlight = undefined;
         this.deps.counters.acks += 1;
+        this.deps.onAck?.(typeUrl, nonce);
       }
     }
     // Wildcard: an explicit '*', or an empty list when the first request of the type was empty (legacy wildcard,
@@ -157,6 +179,7 @@ export class AdsSession {
     const next: '*' | Set<string> = wildcard ? '*' : new Set(names);
     if (first || !sameNames(state.names, next)) {
       state.names = next;
+      state.sub = next === '*' ? { wildcard: true } : { names: next, key: subscriptionKey(next) };
       // A dropped name is forgotten (the client discards it), so subscribing to it again sends it again.
       if (next !== '*') for (const n of [...state.sent.keys()]) if (!next.has(n)) state.sent.delete(n);
       // EDS/RDS: a changed subscription needs only the resources the client does not hold yet; CDS/LDS (and the
@@ -172,6 +195,11 @@ export class AdsSession {
       const state = this.types.get(typeUrl);
       if (state) this.sendType(typeUrl, state, false);
     }
+  }
+
+  /** The resources of a type this proxy should hold now (the last selection decided for it). */
+  current(typeUrl: string): readonly XdsObject[] | undefined {
+    return this.types.get(typeUrl)?.lastSelected;
   }
 
   /** Per-type state for stats and debugging. */
@@ -200,45 +228,42 @@ export class AdsSession {
     return resources;
   }
 
+  /**
+   * Sends one type when the proxy's selection changed (always when `force`). EDS and RDS responses carry only the
+   * resources that changed (state-of-the-world clients keep the other named ones); CDS and LDS carry the full set.
+   */
   private sendType(typeUrl: string, state: TypeState, force: boolean): void {
     const all = this.resources()[FIELD_OF[typeUrl] as keyof XdsResources];
-    let selected: readonly XdsObject[] =
-      state.names === '*' ? all : all.filter((r) => (state.names as Set<string>).has(resourceName(r)));
-    const hash = selected.map(resourceHash).join(',');
-    if (!force && hash === state.hash) return;
+    const selected = selectResources(all, state.sub);
+    const diff = diffResources(state.lastSelected, selected);
+    state.lastSelected = selected;
+    if (!force && diff.changed.length === 0 && diff.removed.length === 0) return;
     const partial = !force && PARTIAL_TYPES.has(typeUrl);
+    let out: readonly XdsObject[] = selected;
     if (partial) {
-      // EDS and RDS responses may carry only what changed (clients keep the other named resources), so a change
-      // to one service costs one assignment per proxy, not all of them.
-      selected = selected.filter((r) => state.sent.get(resourceName(r)) !== resourceHash(r));
+      // A change to one service costs one assignment per proxy, not all of them.
+      out = diff.changed.filter((r) => state.sent.get(resourceName(r)) !== resourceVersion(r));
+      if (out.length === 0) return;
     } else {
       state.sent.clear();
     }
-    state.hash = hash;
-    if (partial && selected.length === 0) return;
-    for (const r of selected) state.sent.set(resourceName(r), resourceHash(r));
+    const changes = new Map<string, string>();
+    for (const r of out) {
+      const version = resourceVersion(r);
+      state.sent.set(resourceName(r), version);
+      changes.set(resourceName(r), version);
+    }
+    state.inFlight = { changes, replace: !partial };
     state.version += 1;
     state.nonce = String(++this.nonceCounter);
     this.deps.counters.responses += 1;
     this.deps.send({
       version_info: String(state.version),
-      resources: selected.map((r) => encodeAny(typeUrl, r)),
+      resources: out.map((r) => encodeAny(typeUrl, r)),
       type_url: typeUrl,
       nonce: state.nonce,
     });
   }
-}
-
-const hashes = new WeakMap<XdsObject, string>();
-
-/** A content hash per resource object, computed once (translation output is immutable and reused). */
-function resourceHash(r: XdsObject): string {
-  let h = hashes.get(r);
-  if (h === undefined) {
-    h = createHash('sha1').update(JSON.stringify(r)).digest('base64');
-    hashes.set(r, h);
-  }
-  return h;
 }
 
 function sameNames(a: '*' | Set<string>, b: '*' | Set<string>): boolean {

@@ -21,7 +21,7 @@ import { exportedHosts, gatewayPeerIps, isExported } from './gateways.js';
 import { outboundClusterName } from './names.js';
 import { outboundRouteConfiguration } from './routes.js';
 import { inboundPorts, servicePorts, type InboundPort, type MeshServicePort } from './services.js';
-import { enterSnapshot, fingerprintOf, reuse } from './reuse.js';
+import { enterSnapshot, fingerprintOf, reuse, stableConcat, stableList } from './reuse.js';
 import { formatLocality } from '../locality.js';
 import { peerTrustDomains } from './authorization.js';
 
@@ -54,7 +54,9 @@ export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOp
   const isRouter = proxy.type === 'router';
   const ports = isRouter ? exportedPorts(snapshot, proxy) : servicePorts(snapshot, { localOnly: false });
   const outbound = sharedOutbound(snapshot, proxy, ports);
-  const clusters: XdsObject[] = [...outbound.clusters];
+  // Per-proxy resources are reused while their inputs are unchanged, so an unrelated change leaves this proxy's
+  // lists the same arrays (the ADS server then skips it by identity).
+  const ownClusters: XdsObject[] = [];
   const listeners: XdsObject[] = [];
   if (isRouter) {
     listeners.push(eastWest(ports));
@@ -66,21 +68,30 @@ export function translate(snapshot: Snapshot, proxy: Proxy, options: TranslateOp
       // Two services may expose the same port of one pod; the first (by host) names the inbound cluster.
       if (seen.has(p.port)) continue;
       seen.add(p.port);
-      clusters.push(inboundCluster(proxy.ip, p));
+      ownClusters.push(reuse(`inbound|${proxy.ip}|${fingerprintOf(p)}`, () => inboundCluster(proxy.ip, p)));
     }
-    listeners.push(virtualOutbound(proxy.ip), virtualInbound(proxy.ip, inbound, peerTrustDomains(snapshot)));
+    const domains = peerTrustDomains(snapshot);
+    listeners.push(
+      reuse(`vout|${proxy.ip}`, () => virtualOutbound(proxy.ip)),
+      reuse(`vin|${proxy.ip}|${fingerprintOf(inbound)}|${fingerprintOf(domains ?? ['-'])}`, () =>
+        virtualInbound(proxy.ip, inbound, domains),
+      ),
+    );
   }
   const fixed = new Set<string>(Object.values(LISTENER_NAMES));
   for (const name of options.listenerNames ?? []) {
     if (fixed.has(name)) continue;
     const sp = resolveListenerTarget(ports, name, proxy.namespace);
-    if (sp) listeners.push(apiListener(name, sp));
+    if (sp) listeners.push(reuse(`api|${name}|${fingerprintOf(sp)}`, () => apiListener(name, sp)));
   }
+  const own = `${proxy.type}|${proxy.ip}|${proxy.namespace}|${(options.listenerNames ?? []).join(',')}`;
   return {
-    clusters: clusters.sort(byName),
+    clusters: stableConcat(`list|clusters|${own}`, outbound.clusters, ownClusters, () =>
+      [...outbound.clusters, ...ownClusters].sort(byName),
+    ),
     endpoints: outbound.endpoints,
     routes: outbound.routes,
-    listeners: listeners.sort(byName),
+    listeners: stableList(`list|listeners|${own}`, listeners.sort(byName)),
   };
 }
 
@@ -153,11 +164,14 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
   const isRouter = proxy.type === 'router';
   const routeInputs = fingerprintOf(ports.map((p) => [p.source, p.host, p.name, p.namespace, p.port, p.clusterIP]));
   const shared: SharedOutbound = {
-    clusters,
-    endpoints: endpoints.sort(byName),
-    routes: isRouter
-      ? []
-      : [reuse(`routes|${proxy.namespace}|${routeInputs}`, () => outboundRouteConfiguration(ports, proxy.namespace))],
+    clusters: stableList(`list|cds|${key}`, clusters),
+    endpoints: stableList(`list|eds|${key}`, endpoints.sort(byName)),
+    routes: stableList(
+      `list|rds|${key}`,
+      isRouter
+        ? []
+        : [reuse(`routes|${proxy.namespace}|${routeInputs}`, () => outboundRouteConfiguration(ports, proxy.namespace))],
+    ),
   };
   bySnapshot.set(key, shared);
   return shared;

@@ -5,8 +5,9 @@
  * entries used while translating one snapshot survive into the next; unused ones are dropped.
  *
  * This does not make translation impure: the fingerprint must contain every input of the built object.
- * What remains linear in the number of services per change: rebuilding the snapshot and fingerprinting every
- * service port (measured by bench/control-plane.ts).
+ * Lists are kept stable too (`stableList`, `stableConcat`), so the ADS server can skip an unchanged proxy by
+ * identity. What remains linear in the number of services per change: rebuilding the snapshot and one reuse
+ * lookup per service port per proxy group (measured by bench/control-plane.ts).
  */
 import type { Snapshot } from '../snapshot.js';
 
@@ -28,6 +29,42 @@ export function reuse<T>(fingerprint: string, build: () => T): T {
   const value = previous.has(fingerprint) ? (previous.get(fingerprint) as T) : build();
   current.set(fingerprint, value);
   return value;
+}
+
+/**
+ * `list`, or the array returned for `key` before (this or the previous generation) when it holds the very same
+ * objects in the same order. A stable array lets the ADS server see "nothing changed for this proxy" by identity,
+ * in O(1) per proxy, instead of comparing every resource of every proxy after each change. `key` only chooses
+ * which earlier array to compare with: a collision costs a miss, never a wrong result.
+ */
+export function stableList<T>(key: string, list: readonly T[]): readonly T[] {
+  const before = (current.get(key) ?? previous.get(key)) as readonly T[] | undefined;
+  const same = before !== undefined && before.length === list.length && before.every((x, i) => x === list[i]);
+  const result = same ? before : Object.freeze([...list]);
+  current.set(key, result);
+  return result;
+}
+
+/**
+ * A per-proxy list made of a shared list and a few own items (`build` combines them): the array returned for
+ * `key` before when `shared` is the same array and `own` the same objects, else a new one. Costs O(own) per
+ * proxy, not O(shared): the shared part is compared once per group by {@link stableList}.
+ */
+export function stableConcat<T>(key: string, shared: readonly T[], own: readonly T[], build: () => T[]): readonly T[] {
+  type Entry = { shared: readonly T[]; own: readonly T[]; result: readonly T[] };
+  const before = (current.get(key) ?? previous.get(key)) as Entry | undefined;
+  if (
+    before &&
+    before.shared === shared &&
+    before.own.length === own.length &&
+    before.own.every((x, i) => x === own[i])
+  ) {
+    current.set(key, before);
+    return before.result;
+  }
+  const entry: Entry = { shared, own: [...own], result: Object.freeze(build()) };
+  current.set(key, entry);
+  return entry.result;
 }
 
 const fingerprints = new WeakMap<object, string>();

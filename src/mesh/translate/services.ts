@@ -47,6 +47,51 @@ export interface RegistryOptions {
 
 const memo = new WeakMap<Snapshot, Map<boolean, readonly MeshServicePort[]>>();
 
+/** A service's ports as last computed, with the objects they were computed from. */
+interface Computed {
+  readonly inputs: readonly unknown[];
+  readonly ports: readonly MeshServicePort[];
+}
+
+/** The last registry computed per `localOnly`: its snapshot and each service's ports with their inputs. */
+const lastBuilt = new Map<boolean, { snapshot: Snapshot; byService: Map<string, Computed> }>();
+
+/**
+ * The objects one Service's ports are computed from (see kubeServicePort): the Service, its Endpoints, the pods
+ * its addresses or its selector name, and the WorkloadEntries its selector may match. With the namespaces, nodes
+ * and trust domain unchanged (checked once per snapshot), equal inputs give equal ports, so an endpoint change
+ * recomputes one service, not the registry.
+ */
+function serviceInputs(snapshot: Snapshot, svc: Service, localOnly: boolean): unknown[] {
+  const namespace = svc.metadata.namespace ?? 'default';
+  const eps = snapshot.endpoints.get(objectKey(svc));
+  const inputs: unknown[] = [svc, eps];
+  if (eps) {
+    for (const subset of eps.subsets ?? []) {
+      for (const a of [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])]) {
+        const ref = a.targetRef;
+        if (ref?.kind === 'Pod' && ref.name)
+          inputs.push(snapshot.podsByName.get(`${ref.namespace ?? 'default'}/${ref.name}`));
+        inputs.push(snapshot.podsByIp.get(a.ip));
+      }
+    }
+  } else {
+    inputs.push(...selectorCandidates(snapshot.podsByLabel, namespace, svc.spec?.selector));
+  }
+  if (!localOnly) inputs.push(...selectorCandidates(snapshot.workloadEntriesByLabel, namespace, svc.spec?.selector));
+  return inputs;
+}
+
+const sameList = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Whether what every service reads besides its own inputs (namespaces, nodes, trust domain) is unchanged. */
+function sameGlobals(a: Snapshot, b: Snapshot): boolean {
+  const sameMap = <V>(x: ReadonlyMap<string, V>, y: ReadonlyMap<string, V>) =>
+    x.size === y.size && [...x].every(([k, v]) => y.get(k) === v);
+  return a.trustDomain === b.trustDomain && sameMap(a.namespaces, b.namespaces) && sameMap(a.nodes, b.nodes);
+}
+
 /**
  * Every service port of the snapshot, sorted by host then port. ServiceEntry hosts that equal a Kubernetes
  * Service's FQDN are ignored (the Service wins; the federation removes such entries once the service is local).
@@ -58,10 +103,22 @@ export function servicePorts(snapshot: Snapshot, options: RegistryOptions): read
   if (cached) return cached;
   const out: MeshServicePort[] = [];
   const serviceHosts = new Set<string>();
+  const last = lastBuilt.get(options.localOnly);
+  const reusable = last !== undefined && sameGlobals(last.snapshot, snapshot) ? last.byService : undefined;
+  const byService = new Map<string, Computed>();
   for (const svc of snapshot.services) {
     serviceHosts.add(serviceFqdn(svc));
-    for (const port of svc.spec?.ports ?? []) out.push(kubeServicePort(snapshot, svc, port, options));
+    const key = objectKey(svc);
+    const inputs = serviceInputs(snapshot, svc, options.localOnly);
+    const before = reusable?.get(key);
+    const ports =
+      before && sameList(before.inputs, inputs)
+        ? before.ports
+        : (svc.spec?.ports ?? []).map((port) => kubeServicePort(snapshot, svc, port, options));
+    byService.set(key, { inputs, ports });
+    out.push(...ports);
   }
+  lastBuilt.set(options.localOnly, { snapshot, byService });
   if (!options.localOnly) out.push(...serviceEntryPorts(snapshot, serviceHosts));
   out.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.port - b.port));
   const frozen = Object.freeze(out);

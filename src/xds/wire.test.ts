@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeAny } from './any.js';
+import { protoRoot } from './protos.js';
+import { TYPE_URLS } from './type-urls.js';
+import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from './wire.js';
+
+// With defaults: an empty string is omitted here (proto3) but written by protobufjs; both mean the same.
+const toObject = { longs: String, enums: String, defaults: true } as const;
+const cla = (name: string) =>
+  encodeAny(TYPE_URLS.endpoint, {
+    cluster_name: name,
+    endpoints: [
+      { lb_endpoints: [{ endpoint: { address: { socket_address: { address: '10.0.0.1', port_value: 80 } } } }] },
+    ],
+  });
+
+test('a state-of-the-world response decodes with protobufjs to the message it was built from', () => {
+  const Res = protoRoot().lookupType('envoy.service.discovery.v3.DiscoveryResponse');
+  const a = cla('a');
+  const b = cla('b');
+  for (const m of [
+    { version_info: '7', resources: [a, b, a], type_url: TYPE_URLS.endpoint, nonce: '12' },
+    { version_info: '', resources: [], type_url: TYPE_URLS.cluster, nonce: '1' },
+  ]) {
+    const decoded = Res.toObject(Res.decode(encodeDiscoveryResponse(m)), toObject);
+    const expected = Res.toObject(Res.decode(Res.encode(Res.fromObject(m)).finish()), toObject);
+    assert.deepEqual(decoded, expected);
+  }
+});
+
+test('a delta response carries names, versions, resources and removals exactly', () => {
+  const Res = protoRoot().lookupType('envoy.service.discovery.v3.DeltaDiscoveryResponse');
+  const a = cla('a');
+  const m = {
+    system_version_info: '3',
+    resources: [
+      { name: 'a', version: 'h1', resource: a },
+      { name: 'a', version: 'h2', resource: a }, // same bytes, another version: not served from the cache
+    ],
+    type_url: TYPE_URLS.endpoint,
+    nonce: '4',
+    removed_resources: ['gone-1', 'gone-2'],
+  };
+  const decoded = Res.toObject(Res.decode(encodeDeltaDiscoveryResponse(m)), toObject);
+  const expected = Res.toObject(Res.decode(Res.encode(Res.fromObject(m)).finish()), toObject);
+  assert.deepEqual(decoded, expected);
+  assert.deepEqual(
+    (decoded['resources'] as { version: string }[]).map((r) => r.version),
+    ['h1', 'h2'],
+  );
+  assert.deepEqual(decoded['removed_resources'], ['gone-1', 'gone-2']);
+});
