@@ -25,6 +25,11 @@ export interface UiSourcesOptions {
 export interface UiSources {
   topology: TopologySource;
   inventory?: () => Promise<ClusterInventory[]>;
+  /**
+   * The sidecars' flight-recorder URLs (`http://<podIP>:15020/failover/events`) when sidecars are scraped directly
+   * (local clusters); the management plane pulls their failover events into its store.
+   */
+  eventTargets?: () => Promise<string[]>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -44,9 +49,16 @@ export function createUiSources(options: UiSourcesOptions): UiSources {
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
     ...(options.windowMs ? { windowMs: options.windowMs } : {}),
   });
+  const metricsTargets = kube ? kubeMetricsTargets(kube) : undefined;
   return {
     topology: collector,
     ...(inventory ? { inventory } : {}),
+    ...(metricsTargets
+      ? {
+          eventTargets: async () =>
+            (await metricsTargets()).map((u) => u.replace(/\/stats\/prometheus$/, '/failover/events')),
+        }
+      : {}),
     start: () => collector.start(),
     stop: () => collector.stop(),
   };
