@@ -56,7 +56,7 @@ interface EventsReply {
 
 async function scenario(store: string | undefined): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'mb-fr-events-'));
-  const recorder = new FlightRecorder({ cluster: 'cluster-1' });
+  const recorder = new FlightRecorder({ cluster: 'cluster-1', settleMs: 0 });
   const url = await serveRecorder(recorder);
   failover(recorder);
 
@@ -95,7 +95,7 @@ async function scenario(store: string | undefined): Promise<void> {
     assert.ok(ep.timeToFailbackMs !== undefined && ep.timeToFailbackMs >= 0);
 
     // The proxy restarts: a new boot whose sequence starts again at 1 is stored beside the old one.
-    const restarted = new FlightRecorder({ cluster: 'cluster-1' });
+    const restarted = new FlightRecorder({ cluster: 'cluster-1', settleMs: 0 });
     const url2 = await serveRecorder(restarted);
     failover(restarted);
     assert.equal(await new FailoverEventPuller({ targets: () => [url2], store: m.running.deps.store }).pullOnce(), 2);

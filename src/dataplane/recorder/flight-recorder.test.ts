@@ -24,26 +24,64 @@ describe('FlightRecorder', () => {
     assert.equal(r.since(0).boot, 'b1');
   });
 
-  it('records the first answer from another cluster and the first answer back home, not the baseline', () => {
-    const r = new FlightRecorder({ cluster: 'cluster-1' });
+  it('records the first answer from another cluster, and the failback once home answers last settleMs', () => {
+    const c = clock();
+    const r = new FlightRecorder({ cluster: 'cluster-1', now: c.now, settleMs: 1000 });
     r.answered(UP, 200, 'cluster-1'); // baseline
     r.answered(UP, 200, 'cluster-1');
     r.answered(UP, 503, 'cluster-2'); // a failed answer serves nothing
+    c.advance(10);
+    r.answered(UP, 200, 'cluster-2'); // 1010: served-remote
+    c.advance(10);
     r.answered(UP, 200, 'cluster-2');
-    r.answered(UP, 200, 'cluster-2');
+    c.advance(10);
+    r.answered(UP, 200, 'cluster-1'); // 1030: home again...
+    c.advance(500);
     r.answered(UP, 200, 'cluster-1');
-    const kinds = r.since(0).events.map((e) => [e.kind, e.from, e.to, e.failed]);
-    assert.deepEqual(kinds, [
-      ['served-remote', 'cluster-1', 'cluster-2', 1],
-      ['failback', 'cluster-2', 'cluster-1', 1],
+    assert.deepEqual(
+      r.since(0).events.map((e) => e.kind),
+      ['served-remote'],
+      'not settled yet',
+    );
+    c.advance(600); // 2130: home for 1100 ms, noticed by the timer with no request
+    r.tick();
+    const events = r.since(0).events.map((e) => [e.kind, e.from, e.to, e.atMs, e.failed]);
+    assert.deepEqual(events, [
+      ['served-remote', 'cluster-1', 'cluster-2', 1010, 1],
+      ['failback', 'cluster-2', 'cluster-1', 1030, 1],
     ]);
   });
 
-  it('a service first served remotely is a baseline, not a failover', () => {
-    const r = new FlightRecorder({ cluster: 'cluster-1' });
+  it('a split between clusters is one failover, not one per alternation', () => {
+    const c = clock();
+    const r = new FlightRecorder({ cluster: 'cluster-1', now: c.now, settleMs: 1000 });
+    r.answered(UP, 200, 'cluster-1');
+    for (let i = 0; i < 40; i++) {
+      c.advance(100);
+      r.answered(UP, 200, i % 2 === 0 ? 'cluster-2' : 'cluster-1');
+    }
+    r.tick();
+    assert.deepEqual(
+      r.since(0).events.map((e) => e.kind),
+      ['served-remote'],
+    );
+  });
+
+  it('a service first served remotely is a baseline, and a local copy arriving later no failback', () => {
+    const c = clock();
+    const r = new FlightRecorder({ cluster: 'cluster-1', now: c.now });
     r.answered(UP, 200, 'cluster-2');
     r.answered(UP, 200, 'cluster-2');
+    r.answered(UP, 200, 'cluster-1');
+    c.advance(2000);
+    r.tick();
     assert.deepEqual(r.since(0).events, []);
+    r.answered(UP, 200, 'cluster-2');
+    assert.deepEqual(
+      r.since(0).events.map((e) => e.kind),
+      ['served-remote'],
+      'once at home, leaving home is a failover',
+    );
   });
 
   it('keeps at most its capacity, oldest dropped, and says how many a reader lost', () => {

@@ -72,13 +72,20 @@ export interface RecorderOptions {
   readonly now?: () => number;
   /** Identifies this process start; default a random UUID. */
   readonly boot?: string;
+  /**
+   * How long answers must come from home only before a failback is recorded (dated at the first of them); default
+   * 1 s. While traffic is split between clusters (a partial failover, or clusters sharing a region), answers
+   * alternate, and without this each alternation would be a failover and a failback.
+   */
+  readonly settleMs?: number;
 }
 
-/** Per-upstream request counters and the cluster that served it last. */
+/** Per-upstream request counters and where it is served from. */
 interface Served {
   failed: number;
   answered: number;
-  cluster?: string;
+  /** Where successful answers come from: the first one sets it; `away` after a remote answer. */
+  state?: { at: 'home' } | { at: 'away'; cluster: string; homeSinceMs?: number; baseline?: true };
 }
 
 /** Most events one `since` returns. */
@@ -92,6 +99,7 @@ export class FlightRecorder {
   private readonly ring: FailoverEvent[] = [];
   private seq = 0;
   private readonly served = new Map<string, Served>();
+  private readonly settleMs: number;
 
   constructor(private readonly options: RecorderOptions) {
     const capacity = options.capacity ?? 1024;
@@ -99,6 +107,7 @@ export class FlightRecorder {
     this.capacity = capacity;
     this.now = options.now ?? Date.now;
     this.boot = options.boot ?? randomUUID();
+    this.settleMs = options.settleMs ?? 1000;
   }
 
   /** Appends an event, stamped with the next sequence, the time (unless given) and the upstream's counters. */
@@ -117,25 +126,46 @@ export class FlightRecorder {
   }
 
   /**
-   * Counts one answered request to `upstream` and notices a change of serving cluster: the first success from
-   * another cluster than the last one is `served-remote`, the first success back from the proxy's own cluster is
-   * `failback`. `servedBy` is undefined when the answer did not say (no event then); 5xx answers count as failed
-   * and never as served.
+   * Counts one answered request to `upstream` and follows where it is served from: the first success from another
+   * cluster than the proxy's own is `served-remote`; once successes have come from the own cluster only for
+   * `settleMs`, `failback` (dated at the first of them). `servedBy` is undefined when the answer did not say;
+   * 5xx answers count as failed and never as served. The first success only sets the baseline: a service served
+   * remotely from the start (no local copy) is not a failover.
    */
   answered(upstream: string, status: number, servedBy: string | undefined): void {
     const s = this.counters(upstream);
     s.answered++;
+    const now = this.now();
     if (status >= 500 || status === 0) {
       s.failed++;
-      return;
+    } else if (servedBy !== undefined) {
+      const home = servedBy === this.options.cluster;
+      if (s.state === undefined) {
+        s.state = home ? { at: 'home' } : { at: 'away', cluster: servedBy, baseline: true };
+      } else if (s.state.at === 'home' && !home) {
+        s.state = { at: 'away', cluster: servedBy };
+        this.emit({ kind: 'served-remote', upstream, from: this.options.cluster, to: servedBy, atMs: now });
+      } else if (s.state.at === 'away') {
+        if (home) s.state.homeSinceMs ??= now;
+        else s.state.homeSinceMs = undefined;
+      }
     }
-    if (servedBy === undefined || servedBy === s.cluster) return;
-    const before = s.cluster;
-    s.cluster = servedBy;
-    // The first answer only sets the baseline: a service with no local copy is not a failover.
-    if (before === undefined) return;
-    const own = this.options.cluster;
-    this.emit({ kind: servedBy === own ? 'failback' : 'served-remote', upstream, from: before, to: servedBy });
+    this.settle(upstream, s, now);
+  }
+
+  /** Records the failbacks whose answers from home have lasted `settleMs` (the watcher's timer calls it). */
+  tick(): void {
+    const now = this.now();
+    for (const [upstream, s] of this.served) this.settle(upstream, s, now);
+  }
+
+  private settle(upstream: string, s: Served, now: number): void {
+    const st = s.state;
+    if (st?.at !== 'away' || st.homeSinceMs === undefined || now - st.homeSinceMs < this.settleMs) return;
+    s.state = { at: 'home' };
+    // Served remotely from the start, then at home (a local copy deployed): no failover to fail back from.
+    if (st.baseline) return;
+    this.emit({ kind: 'failback', upstream, from: st.cluster, to: this.options.cluster, atMs: st.homeSinceMs });
   }
 
   /** Events with a sequence above `after` (oldest first, at most `limit`, capped at MAX_PAGE). */

@@ -1,7 +1,8 @@
 /**
  * Takes views of every outbound balancer when something may have changed and feeds their differences to the
  * flight recorder: after each accepted xDS update, right after an ejection, and on a short timer (ejections end
- * by time alone, with no call to notice them; a `return` is dated within one interval of it).
+ * by time alone, with no call to notice them; a `return` is dated within one interval of it). The timer also lets
+ * the recorder settle failbacks when no further request arrives.
  */
 import type { ProxyRuntime } from '../runtime.js';
 import type { BalancerView } from './balancer-watch.js';
@@ -47,7 +48,10 @@ export class BalancerWatcher {
 
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => this.check(), this.options.intervalMs ?? 250);
+    this.timer = setInterval(() => {
+      this.check();
+      this.options.recorder.tick();
+    }, this.options.intervalMs ?? 250);
     this.timer.unref();
   }
 
