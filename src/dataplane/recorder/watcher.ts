@@ -1,7 +1,7 @@
 /**
  * Takes views of every outbound balancer when something may have changed and feeds their differences to the
  * flight recorder: after each accepted xDS update, right after an ejection, and on a short timer (ejections end
- * by time alone, with no call to notice them; a `return` is dated within one interval of it). The timer also lets
+ * by time alone, with no call to notice them; a `return` is noticed within one interval of it). The timer also lets
  * the recorder settle failbacks when no further request arrives.
  */
 import type { ProxyRuntime } from '../runtime.js';
@@ -16,7 +16,7 @@ const isOutbound = (name: string): boolean => name.startsWith('outbound|');
 export interface WatcherOptions {
   readonly runtime: ProxyRuntime;
   readonly recorder: FlightRecorder;
-  /** Timer period; default 250 ms. */
+  /** Timer period; default 500 ms. */
   readonly intervalMs?: number;
   readonly now?: () => number;
 }
@@ -51,7 +51,7 @@ export class BalancerWatcher {
     this.timer = setInterval(() => {
       this.check();
       this.options.recorder.tick();
-    }, this.options.intervalMs ?? 250);
+    }, this.options.intervalMs ?? 500);
     this.timer.unref();
   }
 

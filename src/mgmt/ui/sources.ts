@@ -34,6 +34,19 @@ export interface UiSources {
   stop(): Promise<void>;
 }
 
+/**
+ * `list` with its last answer reused for `ttlMs`: the metrics collector and the failover event puller ask for the
+ * same pods every round, and each ask lists every cluster's pods through its API.
+ */
+function shared(list: () => Promise<string[]>, ttlMs: number): () => Promise<string[]> {
+  let last: { at: number; value: Promise<string[]> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (last === undefined || now - last.at >= ttlMs) last = { at: now, value: list() };
+    return last.value;
+  };
+}
+
 /** Builds the sources; nothing runs until `start`. */
 export function createUiSources(options: UiSourcesOptions): UiSources {
   const kube = options.kubeconfigPath
@@ -44,12 +57,12 @@ export function createUiSources(options: UiSourcesOptions): UiSources {
     const topology = new PrometheusTopology({ url: options.prometheusUrl });
     return { topology, ...(inventory ? { inventory } : {}), start: () => undefined, stop: async () => undefined };
   }
+  const metricsTargets = kube ? shared(kubeMetricsTargets(kube), 1000) : undefined;
   const collector = new MetricsCollector({
-    targets: kube ? kubeMetricsTargets(kube) : () => [],
+    targets: metricsTargets ?? (() => []),
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
     ...(options.windowMs ? { windowMs: options.windowMs } : {}),
   });
-  const metricsTargets = kube ? kubeMetricsTargets(kube) : undefined;
   return {
     topology: collector,
     ...(inventory ? { inventory } : {}),
