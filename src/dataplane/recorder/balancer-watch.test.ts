@@ -22,6 +22,12 @@ describe('diffViews', () => {
   const cases: Array<{ name: string; before: BalancerView | undefined; after: BalancerView; kinds: string[] }> = [
     { name: 'a new cluster is a baseline', before: undefined, after: view(local(), [100]), kinds: [] },
     {
+      name: "a cluster's first endpoints (EDS after CDS) are a baseline",
+      before: view([], []),
+      after: view([...local(), ...remote], [100, 0]),
+      kinds: [],
+    },
+    {
       name: 'nothing changed, nothing recorded',
       before: view([...local(), ...remote], [100, 0]),
       after: view([...local(), ...remote], [100, 0]),

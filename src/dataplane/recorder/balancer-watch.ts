@@ -43,10 +43,12 @@ const sameLoad = (a: readonly number[], b: readonly number[]): boolean => {
 
 /**
  * Events that turn `before` into `after` for `upstream`, in a stable order (host events by host key, then the
- * shift, then panic by level). No `before` (a cluster just received) gives none: a new view is a baseline.
+ * shift, then panic by level). No `before`, or one without hosts (a cluster just received, its endpoints not yet),
+ * gives none: a new view is a baseline.
  */
 export function diffViews(upstream: string, before: BalancerView | undefined, after: BalancerView): EventInput[] {
-  if (before === undefined) return [];
+  // A cluster's first endpoints (its EDS arriving after its CDS) are a baseline too, not a shift.
+  if (before === undefined || before.hosts.size === 0) return [];
   const out: EventInput[] = [];
   for (const key of [...after.hosts.keys()].sort()) {
     const a = after.hosts.get(key)!;
