@@ -20,6 +20,7 @@ import { FailoverEventPuller } from '../../src/mgmt/failover/puller.js';
 import { call, startTestMgmt } from './support/harness.js';
 import { startTestPostgres } from './support/postgres.js';
 import type { TestPostgres } from './support/postgres.js';
+import { createServer } from 'node:http';
 
 const UP = 'outbound|9080||details.bookinfo.svc.cluster.local';
 const SOURCE = { cluster: 'cluster-1', namespace: 'bookinfo', pod: 'productpage-v1-x', workload: 'productpage-v1' };
@@ -193,6 +194,38 @@ describe('failover events through the management plane', () => {
         (e: unknown) => e instanceof EventPageError && e.path === path,
         path,
       );
+    }
+  });
+
+  it('a proxy answering too much, not JSON or a bad field is reported with MB9203 and nothing of it is stored', async () => {
+    const answers = [
+      'x'.repeat(3 * 1024 * 1024),
+      'not json',
+      JSON.stringify({ source: SOURCE, boot: 'b', last: 1, lost: 0, events: [{ seq: 1, kind: 'boom' }] }),
+    ];
+    const server = createServer((req, res) => {
+      const i = Number(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
+      res.end(answers[i]);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server);
+    const port = (server.address() as { port: number }).port;
+    const m = await startTestMgmt();
+    try {
+      const errors: string[] = [];
+      const puller = new FailoverEventPuller({
+        targets: () => answers.map((_, i) => `http://127.0.0.1:${port}/${i}`),
+        store: m.running.deps.store,
+        onError: (_t, err) => errors.push(err.message),
+      });
+      assert.equal(await puller.pullOnce(), 0);
+      assert.equal(errors.length, 3, errors.join('\n'));
+      for (const e of errors) assert.match(e, /^\[MB9203\] \$/);
+      assert.match(errors.join('\n'), /exceeds 2097152/);
+      assert.match(errors.join('\n'), /\$\.events\[0\]\.upstream|\$\.events\[0\]\.kind/);
+      assert.equal((await m.running.deps.store.listFailoverEvents({ limit: 10 })).length, 0);
+    } finally {
+      await m.close();
     }
   });
 });

@@ -57,11 +57,12 @@ export interface PulledPage {
 
 /** A proxy's answer that is not a valid page; `path` names the field. */
 export class EventPageError extends Error {
+  readonly code = 'MB9203' as const;
   constructor(
     readonly path: string,
     message: string,
   ) {
-    super(`${path}: ${message}`);
+    super(`[MB9203] ${path}: ${message}`);
     this.name = 'EventPageError';
   }
 }

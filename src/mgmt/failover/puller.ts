@@ -39,12 +39,12 @@ interface Cursor {
 /** Reads a response body, refusing more than `max` bytes. */
 async function boundedText(res: Response, max: number): Promise<string> {
   const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > max) throw new Error(`answer of ${declared} bytes exceeds ${max}`);
+  if (declared > max) throw new EventPageError('$', `answer of ${declared} bytes exceeds ${max}`);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of res.body ?? []) {
     size += (chunk as Uint8Array).byteLength;
-    if (size > max) throw new Error(`answer exceeds ${max} bytes`);
+    if (size > max) throw new EventPageError('$', `answer exceeds ${max} bytes`);
     chunks.push(chunk as Uint8Array);
   }
   return Buffer.concat(chunks).toString('utf8');
