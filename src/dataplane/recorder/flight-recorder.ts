@@ -168,6 +168,14 @@ export class FlightRecorder {
     this.emit({ kind: 'failback', upstream, from: st.cluster, to: this.options.cluster, atMs: st.homeSinceMs });
   }
 
+  /**
+   * Whether this proxy has sent `upstream` any request yet. The watcher records balancer changes only for those:
+   * every sidecar holds every service's cluster, and the changes of services it never calls tell no failover.
+   */
+  calls(upstream: string): boolean {
+    return (this.served.get(upstream)?.answered ?? 0) > 0;
+  }
+
   /** Events with a sequence above `after` (oldest first, at most `limit`, capped at MAX_PAGE). */
   since(after: number, limit = MAX_PAGE): EventPage {
     const n = Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)));

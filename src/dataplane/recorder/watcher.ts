@@ -21,7 +21,10 @@ export interface WatcherOptions {
   readonly now?: () => number;
 }
 
-/** Compares each outbound balancer with its previous view and records what changed. */
+/**
+ * Compares each outbound balancer with its previous view and records what changed, for the upstreams this proxy
+ * calls (views of the others are kept, so a first request does not turn their past into events).
+ */
 export class BalancerWatcher {
   private readonly views = new Map<string, BalancerView>();
   private timer: NodeJS.Timeout | undefined;
@@ -40,7 +43,9 @@ export class BalancerWatcher {
       if (!isOutbound(name)) continue;
       seen.add(name);
       const view = viewOf(balancer, now);
-      for (const e of diffViews(name, this.views.get(name), view)) this.options.recorder.emit({ ...e, atMs: now });
+      if (this.options.recorder.calls(name)) {
+        for (const e of diffViews(name, this.views.get(name), view)) this.options.recorder.emit({ ...e, atMs: now });
+      }
       this.views.set(name, view);
     }
     for (const name of [...this.views.keys()]) if (!seen.has(name)) this.views.delete(name);

@@ -69,6 +69,17 @@ describe('episodesOf', () => {
       ],
     },
     {
+      name: 'time to fail back counts from the last change before the failback (a pod listed before it is ready)',
+      events: stream([
+        [1000, 'priority-shift', 0],
+        [1700, 'served-remote', 0],
+        [6000, 'priority-shift', 0, { loadBefore: [100], loadAfter: [0, 100] }],
+        [14_000, 'priority-shift', 0, { loadBefore: [0, 100], loadAfter: [100, 0] }],
+        [14_250, 'failback', 0],
+      ]),
+      expect: [{ trigger: 'priority-shift', timeToFailoverMs: 700, timeToFailbackMs: 250, durationMs: 13_250 }],
+    },
+    {
       name: 'still failed over: open, figures so far',
       events: stream([
         [1000, 'panic-entered', 0, { priority: 0 }],

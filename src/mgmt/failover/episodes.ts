@@ -9,7 +9,7 @@
  * | trigger | the earliest ejection, priority shift or panic entered within `triggerWindowMs` before the first remote answer (none: the remote answer itself) | |
  * | time to fail over | trigger | first answer served by another cluster (`served-remote`) |
  * | requests failed | trigger's failed counter | failback's (or the last event's, while open) |
- * | recovered | first return, priority shift or panic left after the remote answer | |
+ * | recovered | the last return, priority shift or panic left between the remote answer and the failback | |
  * | time to fail back | recovered (else the remote answer) | first answer served at home again (`failback`) |
  * | duration | trigger | failback |
  *
@@ -69,7 +69,9 @@ function streamEpisodes(events: readonly StoredEvent[], windowMs: number): Episo
           j >= i && j < remote && TRIGGERS.has(e.kind) && e.atMs >= served.atMs - windowMs && e.atMs > calmSince,
       ) ?? served;
     const back = events.findIndex((e, j) => j > remote && e.kind === 'failback');
-    const recovered = events.find((e, j) => j > remote && (back < 0 || j < back) && RECOVERIES.has(e.kind));
+    // The last change before the failback is when home became usable again: earlier ones (a new pod listed in
+    // EDS before it is ready) moved no load home.
+    const recovered = events.filter((e, j) => j > remote && (back < 0 || j < back) && RECOVERIES.has(e.kind)).at(-1);
     const end = back >= 0 ? events[back]! : events[events.length - 1]!;
     const base = {
       service: served.service,
