@@ -21,6 +21,9 @@ import { call, startTestMgmt } from './support/harness.js';
 import { startTestPostgres } from './support/postgres.js';
 import type { TestPostgres } from './support/postgres.js';
 import { createServer } from 'node:http';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../support/paths.js';
 
 const UP = 'outbound|9080||details.bookinfo.svc.cluster.local';
 const SOURCE = { cluster: 'cluster-1', namespace: 'bookinfo', pod: 'productpage-v1-x', workload: 'productpage-v1' };
@@ -113,6 +116,28 @@ async function scenario(store: string | undefined): Promise<void> {
     const other = (await call(m.url, 'GET', '/v2/failover/events?cluster=cluster-2', { token: m.adminToken }))
       .json as EventsReply;
     assert.equal(other.events.length, 0);
+
+    // The CLI reads the same through the API (the home's mgmt.json and admin token).
+    const cli = await promisify(execFile)(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'meshbridge.js'), 'history', 'details.bookinfo', '--cluster', 'cluster-1'],
+      { env: { ...process.env, MESHBRIDGE_HOME: home } },
+    );
+    const out = cli.stdout.split('\n');
+    assert.equal(out[0], 'details.bookinfo: 2 failover episodes (from 6 recorded events)');
+    assert.match(out[1] ?? '', /^STARTED\s+CLIENT\s+TRIGGER\s+FROM\s+TO\s+TIME TO FAIL OVER\s+REQUESTS FAILED/);
+    assert.match(
+      out[2] ?? '',
+      /cluster-1\/productpage-v1-x\s+priority-shift\s+cluster-1\s+cluster-2\s+\d+ms\s+1\s+\d+ms/,
+    );
+    assert.match(out[3] ?? '', /still failed over$/);
+    const bad = await promisify(execFile)(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'meshbridge.js'), 'history', 'details'],
+      { env: { ...process.env, MESHBRIDGE_HOME: home } },
+    ).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((bad as { code: number }).code, 1);
+    assert.match((bad as { stderr: string }).stderr, /MB9007.*service must be SERVICE\.NAMESPACE/);
 
     const metrics = await call(m.url, 'GET', '/v2/failover/metrics', { token: m.adminToken });
     assert.equal(metrics.status, 200);
