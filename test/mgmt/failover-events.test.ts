@@ -253,4 +253,32 @@ describe('failover events through the management plane', () => {
       await m.close();
     }
   });
+
+  it('events older than the retention are deleted by the puller, newer ones kept', async () => {
+    const m = await startTestMgmt();
+    try {
+      const store = m.running.deps.store;
+      const event = (seq: number, atMs: number): StoredEvent => ({
+        source: SOURCE,
+        boot: 'b',
+        seq,
+        atMs,
+        kind: 'ejection',
+        upstream: UP,
+        service: 'details.bookinfo.svc.cluster.local',
+        failed: 0,
+        answered: 0,
+      });
+      const now = 10 * 24 * 3600 * 1000;
+      assert.equal(await store.addFailoverEvents([event(1, now - 8 * 24 * 3600 * 1000), event(2, now - 1000)]), 2);
+      assert.equal(await store.addFailoverEvents([event(2, now - 1000)]), 0, 'stored once');
+      await new FailoverEventPuller({ targets: () => [], store, now: () => now }).pullOnce();
+      assert.deepEqual(
+        (await store.listFailoverEvents({ limit: 10 })).map((e) => e.seq),
+        [2],
+      );
+    } finally {
+      await m.close();
+    }
+  });
 });

@@ -55,6 +55,7 @@ export class FailoverEventPuller {
   private readonly cursors = new Map<string, Cursor>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private prunedAt = -Infinity;
   private readonly o: Required<Omit<PullerOptions, 'onError'>> & Pick<PullerOptions, 'onError'>;
 
   constructor(options: PullerOptions) {
@@ -95,7 +96,12 @@ export class FailoverEventPuller {
     const targets = [...new Set(await this.o.targets())];
     for (const t of this.cursors.keys()) if (!targets.includes(t)) this.cursors.delete(t);
     const added = await Promise.all(targets.map((t) => this.pullTarget(t).catch((err: Error) => this.fail(t, err))));
-    await this.o.store.pruneFailoverEvents(this.o.now() - this.o.retentionMs);
+    // Deleting old events scans the table: once a minute is plenty for a retention counted in days.
+    const now = this.o.now();
+    if (now - this.prunedAt >= 60_000) {
+      this.prunedAt = now;
+      await this.o.store.pruneFailoverEvents(now - this.o.retentionMs);
+    }
     return added.reduce((a, b) => a + b, 0);
   }
 
