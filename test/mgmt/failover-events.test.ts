@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMetrics } from '../../src/dataplane/admin.js';
-import { FlightRecorder } from '../../src/dataplane/recorder/flight-recorder.js';
+import { FAILOVER_EVENT_KINDS, FlightRecorder } from '../../src/dataplane/recorder/flight-recorder.js';
 import { ProxyMetrics } from '../../src/dataplane/sidecar/metrics.js';
 import type { StoredEvent } from '../../src/mgmt/failover/event.js';
-import { EventPageError, parsePage } from '../../src/mgmt/failover/event.js';
+import { EVENT_KINDS, EventPageError, parsePage } from '../../src/mgmt/failover/event.js';
 import type { Episode } from '../../src/mgmt/failover/episodes.js';
 import { FailoverEventPuller } from '../../src/mgmt/failover/puller.js';
 import { call, startTestMgmt } from './support/harness.js';
@@ -194,6 +194,10 @@ describe('failover events through the management plane', () => {
     } finally {
       await m.close();
     }
+  });
+
+  it('the management plane accepts exactly the event kinds the proxies record', () => {
+    assert.deepEqual([...EVENT_KINDS], [...FAILOVER_EVENT_KINDS]);
   });
 
   it('a proxy answer with a bad field is refused, naming the field, and nothing is stored', async () => {

@@ -14,7 +14,10 @@ import { randomUUID } from 'node:crypto';
 export type FailoverEventKind =
   'ejection' | 'return' | 'priority-shift' | 'panic-entered' | 'panic-left' | 'served-remote' | 'failback';
 
-/** Every event kind, in a stable order (validation and documentation use it). */
+/**
+ * Every event kind, in a stable order: the management plane accepts exactly these (a test keeps the two lists in
+ * step).
+ */
 export const FAILOVER_EVENT_KINDS: readonly FailoverEventKind[] = [
   'ejection',
   'return',
