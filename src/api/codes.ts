@@ -141,6 +141,11 @@ export const CODES = Object.freeze({
   MGMT_HIERARCHY_FIELD: entry('MB9103', 'error', 'a name or hierarchy field is missing or not a plain name'),
   PROMETHEUS_QUERY: entry('MB9201', 'error', 'Prometheus query failed'),
   TELEMETRY_OPTIONS: entry('MB9202', 'error', 'telemetry collector started with invalid options'),
+  FAILOVER_EVENTS_INVALID: entry(
+    'MB9203',
+    'error',
+    "a proxy's failover events answer is invalid; nothing of it was stored",
+  ),
 });
 
 /** Symbolic name of a code. */

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerController } from './commands/controller.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
+import { registerHistory } from './commands/history.js';
 import { registerValidate } from './commands/validate.js';
 import { registerLocal } from './commands/local.js';
 import { registerClusterLabel } from './commands/cluster-label.js';
@@ -33,6 +34,7 @@ const modules: CommandModule[] = [
   registerMgmtStatus,
   registerServer,
   registerExplain,
+  registerHistory,
   registerController,
   registerInstall,
 ];

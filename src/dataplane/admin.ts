@@ -3,6 +3,9 @@
  * (`<podIP>:15020/stats/prometheus`), like Envoy's admin and Istio's merged-metrics port.
  */
 import http from 'node:http';
+import type { FlightRecorder } from './recorder/flight-recorder.js';
+import type { EventSource } from './recorder/serve.js';
+import { EVENTS_PATH, serveEvents } from './recorder/serve.js';
 import type { ProxyRuntime } from './runtime.js';
 import { checkProxyAuthorization } from './sidecar/proxy-auth.js';
 import type { ProxyMetrics } from './sidecar/metrics.js';
@@ -23,6 +26,14 @@ export interface AdminDeps {
    * by every local user. Absent: served to anyone (gateways, whose view is their own local endpoints).
    */
   configSecret?: string;
+  /** The failover flight recorder served at `/failover/events` (sidecars). */
+  events?: RecordedEvents;
+}
+
+/** A flight recorder and the identity its events are served with. */
+export interface RecordedEvents {
+  recorder: FlightRecorder;
+  source: EventSource;
 }
 
 /** Paths that show the proxy's configuration (guarded by {@link AdminDeps.configSecret}). */
@@ -57,6 +68,9 @@ export function startAdmin(deps: AdminDeps, host: string, port: number): Promise
       }
       case '/stats/prometheus':
         return void serveMetrics(deps.metrics, res);
+      case EVENTS_PATH:
+        if (!deps.events) break;
+        return serveEvents(deps.events.recorder, deps.events.source, req.url ?? '', res);
       case '/server_info':
         // CPU and memory of this proxy process (benchmarks derive vCPU per 1000 rps from it).
         return json(res, 200, {
@@ -65,20 +79,26 @@ export function startAdmin(deps: AdminDeps, host: string, port: number): Promise
           cpu_us: process.cpuUsage(),
           memory: process.memoryUsage(),
         });
-      default:
-        return json(res, 404, {
-          error: 'not found',
-          paths: ['/config_dump', '/clusters', '/ready', '/server_info', '/stats/prometheus'],
-        });
     }
+    return json(res, 404, {
+      error: 'not found',
+      paths: ['/config_dump', '/clusters', '/ready', '/server_info', '/stats/prometheus', EVENTS_PATH],
+    });
   });
   return listen(server, host, port);
 }
 
-/** Starts the metrics server (`/stats/prometheus`). */
-export function startMetrics(metrics: ProxyMetrics, host: string, port: number): Promise<http.Server> {
+/** Starts the metrics server (`/stats/prometheus`, and `/failover/events` when given a recorder). */
+export function startMetrics(
+  metrics: ProxyMetrics,
+  host: string,
+  port: number,
+  events?: RecordedEvents,
+): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    if ((req.url ?? '').split('?')[0] !== '/stats/prometheus') return json(res, 404, { error: 'not found' });
+    const path = (req.url ?? '').split('?')[0];
+    if (events && path === EVENTS_PATH) return serveEvents(events.recorder, events.source, req.url ?? '', res);
+    if (path !== '/stats/prometheus') return json(res, 404, { error: 'not found' });
     void serveMetrics(metrics, res);
   });
   return listen(server, host, port);

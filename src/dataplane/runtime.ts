@@ -23,6 +23,11 @@ export class ProxyRuntime {
   inbound = new Map<string, InboundTarget>();
   /** SNI -> cluster of an East-West gateway's routes (the `eastwest` listener's filter chains); nothing else forwards. */
   eastWest = new Map<string, string>();
+  /**
+   * Called after each applied state and each outlier ejection (the flight recorder's watcher compares the
+   * balancers then). Must not throw.
+   */
+  onChange: (() => void) | undefined;
 
   /** Applies an accepted xDS state. */
   apply(state: XdsState): void {
@@ -30,6 +35,7 @@ export class ProxyRuntime {
       let b = this.balancers.get(name);
       if (!b) {
         b = new ClusterBalancer(cluster);
+        b.onEjected = () => this.onChange?.();
         this.balancers.set(name, b);
       } else {
         b.cluster = cluster;
@@ -59,6 +65,7 @@ export class ProxyRuntime {
       for (const sni of chain.serverNames) eastWest.set(sni, chain.cluster);
     }
     this.eastWest = eastWest;
+    this.onChange?.();
   }
 
   /** `/clusters` view. */

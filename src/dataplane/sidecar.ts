@@ -5,6 +5,8 @@
 import type http from 'node:http';
 import { startAdmin, startMetrics } from './admin.js';
 import type { ProxyConfig } from './config.js';
+import { FlightRecorder } from './recorder/flight-recorder.js';
+import { BalancerWatcher } from './recorder/watcher.js';
 import { ProxyRuntime } from './runtime.js';
 import type { InboundListener } from './sidecar/inbound.js';
 import { startInbound } from './sidecar/inbound.js';
@@ -21,6 +23,8 @@ export interface Sidecar {
   xds: XdsClient;
   runtime: ProxyRuntime;
   metrics: ProxyMetrics;
+  /** The failover flight recorder (served at `/failover/events`). */
+  recorder: FlightRecorder;
   stop(): Promise<void>;
 }
 
@@ -38,6 +42,13 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
   const tls = new TlsMaterial(config.certDir, options.certPollMs);
   const runtime = new ProxyRuntime();
   const metrics = new ProxyMetrics();
+  const recorder = new FlightRecorder({ cluster: config.cluster });
+  const watcher = new BalancerWatcher({ runtime, recorder });
+  watcher.start();
+  const events = {
+    recorder,
+    source: { cluster: config.cluster, namespace: config.namespace, pod: config.podName, workload: config.workload },
+  };
   const agents = new UpstreamAgents(tls);
   const xds = new XdsClient({ address: config.xdsAddress, node: buildNode(config), token: config.xdsToken });
   xds.on('update', (state) => runtime.apply(state));
@@ -57,6 +68,7 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
           metrics,
           identity: { id: config.nodeId, cluster: config.cluster },
           configSecret: config.proxySecret,
+          events,
           // Ready = traffic ports open and a complete config held.
           ready: () => inbound !== undefined && xds.isReady(),
         },
@@ -65,18 +77,21 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
       ),
     );
     if (config.metricsPort !== config.adminPort)
-      servers.push(await startMetrics(metrics, config.podIp, config.metricsPort));
+      servers.push(await startMetrics(metrics, config.podIp, config.metricsPort, events));
     // Like Envoy's listener warming: the traffic ports open once the first complete config is in, so a TCP
     // readiness probe on 15001 means "routable". Past the deadline they open anyway (and answer 404/503).
     const ready = await waitFor(() => xds.isReady(), options.warmingTimeoutMs ?? 10_000);
     if (!ready) log('starting without a complete xDS config', { waitedMs: options.warmingTimeoutMs ?? 10_000 });
-    servers.push(await startOutbound({ config, runtime, agents, metrics }, config.podIp, config.outboundPort));
+    servers.push(
+      await startOutbound({ config, runtime, agents, metrics, recorder }, config.podIp, config.outboundPort),
+    );
     inbound = await startInbound(
       { config, runtime, tls, metrics, onRefused: (reason, detail) => log('inbound peer refused', { reason, detail }) },
       config.podIp,
       config.inboundPort,
     );
   } catch (err) {
+    watcher.stop();
     xds.stop();
     tls.stop();
     for (const s of servers) s.close();
@@ -87,7 +102,9 @@ export async function startSidecar(config: ProxyConfig, options: SidecarOptions 
     xds,
     runtime,
     metrics,
+    recorder,
     async stop() {
+      watcher.stop();
       xds.stop();
       tls.stop();
       agents.destroy();

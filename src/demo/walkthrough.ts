@@ -12,6 +12,8 @@ import { EXAMPLE_FILES, type ExampleRole } from './examples.js';
 import { Runner } from './runner.js';
 import { entriesByService, grepDetails, showsBookDetails, showsDetailsError, type WorkloadEntryRow } from './checks.js';
 import { fetchPage, startLoad, summarise, type FailoverSummary } from './load.js';
+import { showRecordedFailover } from './history-step.js';
+import type { WireEpisode } from '../cli/commands/history-format.js';
 
 /** Where the walkthrough finds its manifests and keeps its state. */
 export interface WalkthroughOptions {
@@ -45,6 +47,8 @@ export interface WalkthroughReport {
   entries?: Map<string, string[]>;
   gatewayAddresses?: string[];
   failover?: FailoverSummary;
+  /** Step 5's failover as productpage's sidecar recorded it (`meshbridge history details.bookinfo`). */
+  recordedFailover?: WireEpisode;
   sameRegion?: { beforeOverlay: Record<string, number>; afterOverlay: Record<string, number> };
   /** Step 6's gateway rollout: the gateway's pods once the overlay rolled out (the old pod removed). */
   gatewayRollout?: { podsAfterOverlay: GatewayPodState[] };
@@ -318,8 +322,18 @@ export class Walkthrough {
         `${summary.failed} of ${summary.sent} requests failed during failover (${reasons.slice(0, 3).join('; ')})`,
       );
     }
+    const scaledBackAtMs = Date.now();
     await this.scale(C1, 'details-v1', 1);
     await this.waitDeploymentsReady(C1, BOOKINFO);
+    this.report.recordedFailover = await showRecordedFailover({
+      cli: this.cli,
+      say: (line) => this.say(line),
+      fetchDetails: async () => (await fetchPage({ proxy, target: PAGE })).detailsCluster,
+      from: C1,
+      to: C2,
+      measured: summary,
+      scaledBackAtMs,
+    });
   }
 
   /** Counts, over `n` requests, which cluster served details. */

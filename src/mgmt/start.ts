@@ -11,6 +11,7 @@ import { authenticate, ensureAdminToken } from './auth/tokens.js';
 import { buildApp } from './http/app.js';
 import type { AppExtension } from './http/app.js';
 import { publicRoutes } from './extensions.js';
+import { FailoverEventPuller } from './failover/puller.js';
 import { createLogger } from './logger.js';
 import { RevisionNotifier } from './service/notifier.js';
 import type { MgmtDeps } from './service/context.js';
@@ -110,6 +111,7 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
   const uiOptions =
     opts.ui === false || opts.extensions !== undefined ? undefined : (opts.ui ?? defaultUiOptions(opts.home));
   const ui = uiOptions === undefined ? undefined : createUiSources(uiOptions);
+  let puller: FailoverEventPuller | undefined;
   try {
     const adminTokenFile = join(opts.home, 'admin-token');
     const adminTokenWritten = await ensureAdminToken(store, adminTokenFile);
@@ -134,6 +136,15 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
     }
     await app.listen({ host, port });
     ui?.start();
+    if (ui?.eventTargets) {
+      const log = app.log;
+      puller = new FailoverEventPuller({
+        targets: ui.eventTargets,
+        store,
+        onError: (target, err) => log.debug({ target, err: err.message }, 'failover events not pulled'),
+      });
+      puller.start();
+    }
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     const url = `${transport.scheme}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -145,12 +156,14 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
       app,
       deps,
       async close() {
+        await puller?.stop();
         await ui?.stop();
         await app.close();
         await store.close();
       },
     };
   } catch (err) {
+    await puller?.stop();
     await ui?.stop();
     await store.close();
     throw err;

@@ -106,6 +106,25 @@ test('the seed walkthrough works step by step on two local clusters', { timeout:
         assert.ok((f.servedBy[C2] ?? 0) > 0, 'some requests were served by cluster-2');
         assert.ok(f.timeToRemoteMs !== undefined && f.timeToRemoteMs < 1000, `time to remote ${f.timeToRemoteMs} ms`);
       });
+      await t.test("productpage's sidecar recorded the episode: meshbridge history shows it with its figures", () => {
+        const e = walk.report.recordedFailover;
+        assert.ok(e, 'an episode was recorded');
+        assert.deepEqual([e.source.cluster, e.from, e.to, e.open], [C1, C1, C2, false]);
+        assert.match(e.source.pod, /^productpage-v1-/);
+        assert.ok(['priority-shift', 'ejection', 'panic-entered', 'served-remote'].includes(e.trigger.kind));
+        assert.ok(e.timeToFailoverMs >= 0 && e.timeToFailoverMs < 5000, `time to fail over ${e.timeToFailoverMs} ms`);
+        assert.equal(e.requestsFailed, 0, 'no details request failed, as no page did');
+        assert.ok(
+          e.timeToFailbackMs !== undefined && e.timeToFailbackMs >= 0,
+          `time to fail back ${e.timeToFailbackMs}`,
+        );
+        const printed = lines.filter((l) => l.includes('failover episode'));
+        assert.ok(printed.length > 0, 'the demo printed meshbridge history');
+        assert.ok(
+          lines.some((l) => l.includes(`${C1}/${e.source.pod}`) && l.includes(e.trigger.kind)),
+          'the printed history has the episode row',
+        );
+      });
     }
     if (name.startsWith('6.')) {
       await t.test('same region splits traffic; the istio-locality overlay keeps it local', () => {

@@ -72,6 +72,11 @@ const CASES: Record<string, Case> = {
     path: '/v2/status/Workspace/organizations/o/tenants/t/workspaces/w',
   },
   'GET /v2/audit | the latest audit records': { method: 'GET', path: '/v2/audit?limit=5' },
+  "GET /v2/failover/events | a service's failover events and episodes": {
+    method: 'GET',
+    path: '/v2/failover/events?service=details.bookinfo&limit=10',
+  },
+  'GET /v2/failover/metrics | failover metrics (Prometheus text)': { method: 'GET', path: '/v2/failover/metrics' },
   'GET /ui | redirect to the page': { method: 'GET', path: '/ui' },
   'GET /ui/* | the web UI page': { method: 'GET', path: '/ui/' },
   'GET /ui/api/session | who the UI is talking to': { method: 'GET', path: '/ui/api/session' },

@@ -19,6 +19,8 @@ export interface TestEndpoint {
   healthy?: boolean;
   /** SPIFFE IDs this mTLS endpoint may present (default: the service's `identities`). */
   sans?: string[];
+  /** The endpoint's cluster, as Istio's EDS metadata `filter_metadata.istio.cluster` names it. */
+  cluster?: string;
 }
 
 /** One service of the fixture mesh. */
@@ -134,10 +136,14 @@ export function edsFor(services: TestService[]) {
             endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
             health_status: e.healthy === false ? 'UNHEALTHY' : 'HEALTHY',
             load_balancing_weight: { value: 1 },
+            ...(e.cluster && !e.tls
+              ? { metadata: { filter_metadata: { istio: { fields: { cluster: { stringValue: e.cluster } } } } } }
+              : {}),
             ...(e.tls
               ? {
                   metadata: {
                     filter_metadata: {
+                      ...(e.cluster ? { istio: { fields: { cluster: { stringValue: e.cluster } } } } : {}),
                       'envoy.transport_socket_match': { fields: { tlsMode: { stringValue: 'istio' } } },
                       meshbridge: {
                         fields: {

@@ -164,6 +164,25 @@ test('with details-v1 scaled to 0 under load the topology shows the edge to clus
     /productpage-v1 \(cluster-1\) now served by cluster-1.*served remotely for \d+\.\d s/,
   );
   await page.locator('#failover-section').screenshot({ path: join(ARTIFACTS, '6-failover-timeline.png') });
+  // productpage's sidecar recorded the same failover; the management plane pulled it: the pane and the CLI show it.
+  const recorded = page.locator('#failover-episodes li[data-open="false"]').first();
+  await recorded.waitFor({ timeout: 60_000 });
+  assert.match(
+    (await recorded.textContent()) ?? '',
+    /productpage-v1 in cluster-1 failed over cluster-1 -> cluster-2 after [a-z-]+ in \d+(\.\d)? m?s, \d+ requests? failed; failed back \d+(\.\d)? m?s after recovery/,
+  );
+  await page.locator('#failover-section').screenshot({ path: join(ARTIFACTS, '7-failover-recorded.png') });
+  const history = await new Runner({ home, print: () => {} }).meshbridge(
+    ['history', 'details.bookinfo', '--cluster', C1, '-o', 'json'],
+    { quiet: true },
+  );
+  const body = JSON.parse(history.stdout) as {
+    episodes: Array<{ from: string; to: string; open: boolean; timeToFailoverMs: number; timeToFailbackMs?: number }>;
+  };
+  const episode = body.episodes.find((e) => !e.open && e.from === C1 && e.to === C2);
+  assert.ok(episode, history.stdout.slice(0, 2000));
+  assert.ok(episode.timeToFailoverMs >= 0 && episode.timeToFailoverMs < 30_000, `${episode.timeToFailoverMs} ms`);
+  assert.ok(episode.timeToFailbackMs !== undefined && episode.timeToFailbackMs >= 0);
 });
 
 test('a reachability rule added in the UI removes cluster-1 entries, and the view says why', async () => {

@@ -24,6 +24,10 @@ import { REPO_ROOT } from '../support/paths.js';
 import type { Pod } from '../images/support.js';
 import { ensureImagesBuilt, get, randomLoopback, startPod } from '../images/support.js';
 import { federationStandIn } from './federation-stand-in.js';
+import { startMetrics } from '../../src/dataplane/admin.js';
+import { FlightRecorder } from '../../src/dataplane/recorder/flight-recorder.js';
+import { ProxyMetrics } from '../../src/dataplane/sidecar/metrics.js';
+import { FailoverEventPuller } from '../../src/mgmt/failover/puller.js';
 
 requireBrowserAndUi();
 ensureImagesBuilt();
@@ -397,6 +401,46 @@ describe('web UI against live traffic', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  test("the Failover pane lists the failover a sidecar's flight recorder reported, with its figures", async () => {
+    // A sidecar's recorder on a real socket, pulled into this management plane's store as the local clusters' are.
+    const recorder = new FlightRecorder({ cluster: 'cluster-1', settleMs: 0 });
+    const up = 'outbound|9080||details.bookinfo.svc.cluster.local';
+    recorder.answered(up, 200, 'cluster-1');
+    recorder.emit({ kind: 'ejection', upstream: up, priority: 0, locality: 'eu-west-2/eu-west-2a/' });
+    recorder.answered(up, 503, undefined);
+    recorder.answered(up, 200, 'cluster-2');
+    recorder.emit({ kind: 'return', upstream: up, priority: 0, locality: 'eu-west-2/eu-west-2a/' });
+    recorder.answered(up, 200, 'cluster-1');
+    const source = {
+      cluster: 'cluster-1',
+      namespace: 'bookinfo',
+      pod: 'productpage-v1-c1',
+      workload: 'productpage-v1',
+    };
+    const server = await startMetrics(new ProxyMetrics(), randomLoopback(), 0, { recorder, source });
+    try {
+      const address = server.address() as { address: string; port: number };
+      const puller = new FailoverEventPuller({
+        targets: () => [`http://${address.address}:${address.port}/failover/events`],
+        store: mgmt.deps.store,
+      });
+      assert.equal(await puller.pullOnce(), 4);
+    } finally {
+      server.close();
+    }
+    await page.locator('#failover-service option[value="details.bookinfo"]').waitFor({ state: 'attached' });
+    await page.selectOption('#failover-service', 'details.bookinfo');
+    await page.selectOption('#failover-from', 'cluster-1');
+    const item = page.locator('#failover-episodes li[data-open="false"]');
+    await item.first().waitFor({ timeout: 10_000 });
+    assert.match(
+      (await item.first().textContent()) ?? '',
+      /productpage-v1 in cluster-1 failed over cluster-1 -> cluster-2 after ejection in \d+ ms, 1 request failed; failed back \d+ ms after recovery/,
+    );
+    assert.equal(await page.locator('#failover-episodes-empty').isHidden(), true);
+    await page.locator('#failover-section').screenshot({ path: join(ARTIFACTS, '6-failover-recorded.png') });
   });
 
   test('the page logged no script errors along the way', () => {

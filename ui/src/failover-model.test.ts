@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clusterChoices,
+  episodeLines,
   priorityRows,
   seconds,
   serviceChoices,
   serviceTimeline,
   splitWarnings,
 } from './failover-model.js';
-import type { ClusterInventory, FailoverReport, RoutingEvent } from './wire.js';
+import type { ClusterInventory, FailoverReport, RecordedEpisode, RoutingEvent } from './wire.js';
 
 const inv = (name: string, services: string[]): ClusterInventory => ({
   name,
@@ -144,4 +145,47 @@ test("the timeline keeps the service's events, newest first, with the measured t
   );
   assert.equal(serviceTimeline(events, details).length, 4, 'without a client cluster every client counts');
   assert.equal(seconds(12_300), '12.3 s');
+});
+
+test('recorded episodes read as one sentence each, newest first, with their figures', () => {
+  const episode = (startedAtMs: number, over: Partial<RecordedEpisode> = {}): RecordedEpisode => ({
+    service: 'details.bookinfo.svc.cluster.local',
+    source: { cluster: 'cluster-1', namespace: 'bookinfo', pod: 'productpage-v1-a', workload: 'productpage-v1' },
+    trigger: { kind: 'priority-shift', atMs: startedAtMs },
+    from: 'cluster-1',
+    to: 'cluster-2',
+    startedAtMs,
+    failedOverAtMs: startedAtMs + 41,
+    timeToFailoverMs: 41,
+    requestsFailed: 0,
+    failedBackAtMs: startedAtMs + 48_310,
+    timeToFailbackMs: 1020,
+    durationMs: 48_310,
+    open: false,
+    ...over,
+  });
+  const lines = episodeLines([
+    episode(1000),
+    episode(90_000, {
+      open: true,
+      trigger: { kind: 'ejection', atMs: 90_000 },
+      requestsFailed: 1,
+      timeToFailoverMs: 2500,
+    }),
+  ]);
+  assert.deepEqual(
+    lines.map((l) => [l.atMs, l.open, l.text]),
+    [
+      [
+        90_000,
+        true,
+        'productpage-v1 in cluster-1 failed over cluster-1 -> cluster-2 after ejection in 2.5 s, 1 request failed; still served remotely',
+      ],
+      [
+        1000,
+        false,
+        'productpage-v1 in cluster-1 failed over cluster-1 -> cluster-2 after priority-shift in 41 ms, 0 requests failed; failed back 1.0 s after recovery (48.3 s in all)',
+      ],
+    ],
+  );
 });

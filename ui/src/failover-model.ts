@@ -1,9 +1,10 @@
 /**
  * Pure: what the Failover pane shows. The services and clusters to pick from (the inventory), the priority table
- * rows (the federation's explain report as text), which warning is the same-region one, and this service's
- * failover/failback events from the topology with their measured times.
+ * rows (the federation's explain report as text), which warning is the same-region one, this service's
+ * failover/failback events from the topology with their measured times, and the failover episodes the sidecars
+ * recorded.
  */
-import type { ClusterInventory, FailoverReport, RoutingEvent } from './wire.js';
+import type { ClusterInventory, FailoverReport, RecordedEpisode, RoutingEvent } from './wire.js';
 
 /** A service to pick: `name.namespace`. */
 export interface ServiceChoice {
@@ -121,6 +122,36 @@ export function serviceTimeline(
     return entry;
   });
   return out.reverse();
+}
+
+/** One recorded failover episode as the pane lists it. */
+export interface EpisodeLine {
+  atMs: number;
+  open: boolean;
+  text: string;
+}
+
+/** A short duration: `41 ms` under a second, else seconds with one decimal. */
+export function shortDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : seconds(ms);
+}
+
+/**
+ * The failover episodes the sidecars recorded (GET /v2/failover/events), newest first, each as one sentence with
+ * its figures: who failed over where and why, how long it took, what it cost, and how the failback went.
+ */
+export function episodeLines(episodes: readonly RecordedEpisode[]): EpisodeLine[] {
+  return [...episodes]
+    .sort((a, b) => b.startedAtMs - a.startedAtMs)
+    .map((e) => {
+      const head =
+        `${e.source.workload} in ${e.source.cluster} failed over ${e.from} -> ${e.to} after ${e.trigger.kind}` +
+        ` in ${shortDuration(e.timeToFailoverMs)}, ${e.requestsFailed} request${e.requestsFailed === 1 ? '' : 's'} failed`;
+      const tail = e.open
+        ? '; still served remotely'
+        : `; failed back ${shortDuration(e.timeToFailbackMs ?? 0)} after recovery (${seconds(e.durationMs ?? 0)} in all)`;
+      return { atMs: e.startedAtMs, open: e.open, text: head + tail };
+    });
 }
 
 /** Seconds with one decimal, e.g. `12.3 s`. */

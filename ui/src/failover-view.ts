@@ -8,6 +8,7 @@ import { describeError, request } from './api.js';
 import { byId, clock, h } from './dom.js';
 import {
   clusterChoices,
+  episodeLines,
   priorityRows,
   seconds,
   serviceChoices,
@@ -15,7 +16,7 @@ import {
   splitWarnings,
   type ServiceChoice,
 } from './failover-model.js';
-import type { ClusterInventory, FailoverReport, RoutingEvent } from './wire.js';
+import type { ClusterInventory, FailoverEventsView, FailoverReport, RoutingEvent } from './wire.js';
 
 /** Replaces a select's options, keeping the current choice when it still exists (else the first option). */
 function setOptions(select: HTMLSelectElement, values: readonly string[]): void {
@@ -50,10 +51,33 @@ export class FailoverPane {
     if (first && this.services.length > 0) void this.load();
   }
 
-  /** New topology events: redraws the timeline. */
+  /** New topology events: redraws the timeline and asks for the recorded episodes again. */
   setEvents(events: readonly RoutingEvent[]): void {
     this.events = events;
     this.renderTimeline();
+    void this.loadEpisodes();
+  }
+
+  /** The episodes the sidecars recorded for the current choice (GET /v2/failover/events). */
+  async loadEpisodes(): Promise<void> {
+    const svc = this.picked();
+    const from = this.from.value;
+    const empty = byId('failover-episodes-empty');
+    if (svc === undefined) return;
+    const q = new URLSearchParams({ service: `${svc.name}.${svc.namespace}`, ...(from ? { cluster: from } : {}) });
+    const res = await request<FailoverEventsView>('GET', `/v2/failover/events?${q.toString()}`);
+    if (svc.label !== this.service.value || from !== this.from.value) return;
+    if (!res.ok) {
+      empty.hidden = false;
+      empty.textContent = `Cannot read the recorded failovers: ${describeError(res.error).join('; ')}`;
+      return;
+    }
+    const lines = episodeLines(res.body.episodes);
+    byId('failover-episodes').replaceChildren(
+      ...lines.map((l) => h('li', { 'data-open': String(l.open) }, h('time', {}, clock(l.atMs)), ` ${l.text}`)),
+    );
+    empty.textContent = 'No failover of this service recorded yet.';
+    empty.hidden = lines.length > 0;
   }
 
   private picked(): ServiceChoice | undefined {
@@ -79,6 +103,7 @@ export class FailoverPane {
     }
     this.render(res.body);
     this.renderTimeline();
+    void this.loadEpisodes();
   }
 
   private render(r: FailoverReport): void {

@@ -8,6 +8,8 @@ export type {
   EdgeStats,
   FailoverEndpointView as FailoverEndpoint,
   FailoverView as FailoverReport,
+  FailoverEventsView,
+  RecordedEpisodeView as RecordedEpisode,
   RoutingEvent,
   SessionView as Session,
   Topology,

@@ -62,6 +62,8 @@ export class ClusterBalancer {
   private readonly levelPicker = new SmoothWrr();
   private readonly localityPicker = new SmoothWrr();
   private readonly hostPicker = new SmoothWrr();
+  /** Called after outlier detection ejected a host (the flight recorder dates the ejection by it). */
+  onEjected: ((host: Host) => void) | undefined;
 
   constructor(public cluster: ClusterModel) {}
 
@@ -199,13 +201,15 @@ export class ClusterBalancer {
   /** Records an attempt's outcome for outlier detection; returns true when the host got ejected. */
   record(host: Host, outcome: AttemptOutcome, now = Date.now()): boolean {
     const all = [...this.hosts.values()];
-    return recordOutcome(
+    const ejected = recordOutcome(
       host.outlier,
       outcome,
       this.cluster.outlier,
       { ejectedCount: all.filter((h) => isEjected(h.outlier, now)).length, hostCount: all.length },
       now,
     );
+    if (ejected) this.onEjected?.(host);
+    return ejected;
   }
 
   /** Host health for the admin endpoint. */

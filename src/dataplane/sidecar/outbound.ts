@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyConfig } from '../config.js';
 import { capConnections, httpServerOptions } from '../limits.js';
+import type { FlightRecorder } from '../recorder/flight-recorder.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { RequestBody } from './body.js';
 import { clusterFromServedBy, forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
@@ -22,6 +23,8 @@ export interface OutboundDeps {
   runtime: ProxyRuntime;
   agents: UpstreamAgents;
   metrics: ProxyMetrics;
+  /** The flight recorder told of every answer (its status and serving cluster); optional in tests. */
+  recorder?: FlightRecorder;
 }
 
 export { REASONS, retriable } from './retry-loop.js';
@@ -47,6 +50,7 @@ async function handle(deps: OutboundDeps, req: IncomingMessage, res: ServerRespo
   const reply = (code: number, text: string): void => {
     labels.response_code = String(code);
     deps.metrics.observe(labels, performance.now() - start);
+    if (vh) deps.recorder?.answered(vh.cluster, code, undefined);
     if (res.headersSent) return void res.destroy();
     res.writeHead(code, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -81,6 +85,12 @@ async function handle(deps: OutboundDeps, req: IncomingMessage, res: ServerRespo
   labels.response_code = String(upRes.statusCode ?? 0);
   labels.destination_cluster =
     clusterFromServedBy(upRes.headers[SERVED_BY]) ?? result.host.endpoint.clusterId ?? 'unknown';
+  // Dated when the answer's head arrives: that is when the app learns which copy served it.
+  deps.recorder?.answered(
+    vh.cluster,
+    upRes.statusCode ?? 0,
+    labels.destination_cluster === 'unknown' ? undefined : labels.destination_cluster,
+  );
   res.writeHead(upRes.statusCode ?? 502, forwardHeaders(upRes.headers));
   upRes.pipe(res);
   upRes.on('error', () => res.destroy());

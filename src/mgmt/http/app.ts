@@ -12,6 +12,7 @@ import { installAuth } from './auth-hook.js';
 import { installStrictJson } from './body-parser.js';
 import { DEFAULT_LIMITS } from '../limits/settings.js';
 import { swaggerOptions } from './openapi.js';
+import { registerFailoverRoutes } from '../failover/routes.js';
 import { registerAuditRoutes } from './routes-audit.js';
 import { registerConfigRoutes } from './routes-config.js';
 import { registerStatusRoutes } from './routes-status.js';
@@ -93,6 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerWatchRoutes(app, opts.deps);
   registerStatusRoutes(app, opts.deps);
   registerAuditRoutes(app, opts.deps);
+  registerFailoverRoutes(app, opts.deps);
   app.get(
     '/healthz',
     { config: { access: 'public' }, schema: { summary: 'Liveness and store reachability' } },

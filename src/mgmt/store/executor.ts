@@ -41,4 +41,10 @@ export const SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS mb_status (
      kind TEXT NOT NULL, fqn TEXT NOT NULL, cluster TEXT NOT NULL, state TEXT NOT NULL, message TEXT NOT NULL,
      revision BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (kind, fqn, cluster))`,
+  // Failover flight recorder events: a proxy's event is stored once whatever how often it is pulled (the key), and
+  // timelines are read per service in time order (the index).
+  `CREATE TABLE IF NOT EXISTS mb_failover_events (
+     source TEXT NOT NULL, boot TEXT NOT NULL, seq BIGINT NOT NULL, at_ms BIGINT NOT NULL, service TEXT NOT NULL,
+     cluster TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (source, boot, seq))`,
+  `CREATE INDEX IF NOT EXISTS mb_failover_events_service ON mb_failover_events (service, at_ms)`,
 ];

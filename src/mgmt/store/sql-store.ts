@@ -4,6 +4,8 @@
 import type { MgmtObject, ObjectFilter, ObjectRef } from '../model.js';
 import { isMgmtKind } from '../model.js';
 import type { Role } from '../auth/roles.js';
+import { failoverSourceKey } from '../failover/event.js';
+import type { StoredEvent } from '../failover/event.js';
 import type { Backend, Executor, Row } from './executor.js';
 import { SCHEMA } from './executor.js';
 import { SIGN_IN_SCHEMA, signInTable } from './sign-in-sql.js';
@@ -199,6 +201,50 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
       }));
     },
     ...signInTable(backend),
+    async addFailoverEvents(events: readonly StoredEvent[]) {
+      if (events.length === 0) return 0;
+      return backend.transaction(async (ex) => {
+        let added = 0;
+        for (const e of events) {
+          added += await ex.run(
+            `INSERT INTO mb_failover_events (source, boot, seq, at_ms, service, cluster, body)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, boot, seq) DO NOTHING`,
+            [failoverSourceKey(e.source), e.boot, e.seq, e.atMs, e.service, e.source.cluster, JSON.stringify(e)],
+          );
+        }
+        return added;
+      });
+    },
+    async lastFailoverSeq(source, boot) {
+      const rows = await backend.query(`SELECT MAX(seq) AS seq FROM mb_failover_events WHERE source = ? AND boot = ?`, [
+        source,
+        boot,
+      ]);
+      return Number(rows[0]?.seq ?? 0);
+    },
+    async listFailoverEvents(filter) {
+      const clauses: string[] = [];
+      const params: unknown[] = [];
+      if (filter.service !== undefined) {
+        clauses.push('service = ?');
+        params.push(filter.service);
+      }
+      if (filter.cluster !== undefined) {
+        clauses.push('cluster = ?');
+        params.push(filter.cluster);
+      }
+      if (filter.sinceMs !== undefined) {
+        clauses.push('at_ms >= ?');
+        params.push(filter.sinceMs);
+      }
+      const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+      const rows = await backend.query(
+        `SELECT body FROM mb_failover_events ${where} ORDER BY at_ms DESC, source DESC, seq DESC LIMIT ?`,
+        [...params, filter.limit],
+      );
+      return rows.reverse().map((r) => JSON.parse(String(r.body)) as StoredEvent);
+    },
+    pruneFailoverEvents: (beforeMs) => backend.run(`DELETE FROM mb_failover_events WHERE at_ms < ?`, [beforeMs]),
     close: () => backend.close(),
   };
 }

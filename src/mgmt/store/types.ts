@@ -4,6 +4,7 @@
  */
 import type { MgmtObject, ObjectFilter, ObjectRef } from '../model.js';
 import type { Principal, Role } from '../auth/roles.js';
+import type { StoredEvent } from '../failover/event.js';
 
 /** A stored object with the global revision of its last change. */
 export interface StoredObject {
@@ -69,6 +70,18 @@ export interface SignInRecord {
   createdAt: number;
 }
 
+/** Which failover events to list. */
+export interface FailoverEventFilter {
+  /** The service FQDN (`details.bookinfo.svc.cluster.local`). */
+  service?: string;
+  /** The cluster of the proxy that recorded them. */
+  cluster?: string;
+  /** Only events at or after this time (ms since the epoch). */
+  sinceMs?: number;
+  /** The newest `limit` events (returned oldest first). */
+  limit: number;
+}
+
 /** Operations available inside a transaction. */
 export interface StoreTx {
   get(ref: ObjectRef): Promise<StoredObject | undefined>;
@@ -109,5 +122,13 @@ export interface Store {
   takeSignIn(kind: SignInKind, hash: string): Promise<SignInRecord | undefined>;
   getSignIn(kind: SignInKind, hash: string): Promise<SignInRecord | undefined>;
   deleteSignIn(kind: SignInKind, hash: string): Promise<void>;
+  /** Stores events not stored yet (key: proxy, boot, seq); returns how many were new. */
+  addFailoverEvents(events: readonly StoredEvent[]): Promise<number>;
+  /** Highest stored sequence of one proxy's boot (0 when none): where a pull resumes. */
+  lastFailoverSeq(source: string, boot: string): Promise<number>;
+  /** Events matching `filter`, oldest first. */
+  listFailoverEvents(filter: FailoverEventFilter): Promise<StoredEvent[]>;
+  /** Deletes events older than `beforeMs`; returns how many. */
+  pruneFailoverEvents(beforeMs: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -25,8 +25,26 @@ export interface UiSourcesOptions {
 export interface UiSources {
   topology: TopologySource;
   inventory?: () => Promise<ClusterInventory[]>;
+  /**
+   * The sidecars' flight-recorder URLs (`http://<podIP>:15020/failover/events`) when sidecars are scraped directly
+   * (local clusters); the management plane pulls their failover events into its store.
+   */
+  eventTargets?: () => Promise<string[]>;
   start(): void;
   stop(): Promise<void>;
+}
+
+/**
+ * `list` with its last answer reused for `ttlMs`: the metrics collector and the failover event puller ask for the
+ * same pods every round, and each ask lists every cluster's pods through its API.
+ */
+function shared(list: () => Promise<string[]>, ttlMs: number): () => Promise<string[]> {
+  let last: { at: number; value: Promise<string[]> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (last === undefined || now - last.at >= ttlMs) last = { at: now, value: list() };
+    return last.value;
+  };
 }
 
 /** Builds the sources; nothing runs until `start`. */
@@ -39,14 +57,21 @@ export function createUiSources(options: UiSourcesOptions): UiSources {
     const topology = new PrometheusTopology({ url: options.prometheusUrl });
     return { topology, ...(inventory ? { inventory } : {}), start: () => undefined, stop: async () => undefined };
   }
+  const metricsTargets = kube ? shared(kubeMetricsTargets(kube), 1000) : undefined;
   const collector = new MetricsCollector({
-    targets: kube ? kubeMetricsTargets(kube) : () => [],
+    targets: metricsTargets ?? (() => []),
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
     ...(options.windowMs ? { windowMs: options.windowMs } : {}),
   });
   return {
     topology: collector,
     ...(inventory ? { inventory } : {}),
+    ...(metricsTargets
+      ? {
+          eventTargets: async () =>
+            (await metricsTargets()).map((u) => u.replace(/\/stats\/prometheus$/, '/failover/events')),
+        }
+      : {}),
     start: () => collector.start(),
     stop: () => collector.stop(),
   };

@@ -45,6 +45,32 @@ export interface RoutingEvent {
   message: string;
 }
 
+/**
+ * A failover episode as GET /v2/failover/events returns it (src/mgmt/failover/episodes.ts), the fields the page
+ * shows.
+ */
+export interface RecordedEpisodeView {
+  service: string;
+  source: { cluster: string; namespace: string; pod: string; workload: string };
+  trigger: { kind: string; atMs: number };
+  from: string;
+  to: string;
+  startedAtMs: number;
+  failedOverAtMs: number;
+  timeToFailoverMs: number;
+  requestsFailed: number;
+  failedBackAtMs?: number;
+  timeToFailbackMs?: number;
+  durationMs?: number;
+  open: boolean;
+}
+
+/** GET /v2/failover/events: the recorded events (not read by the page) and their episodes. */
+export interface FailoverEventsView {
+  events: unknown[];
+  episodes: RecordedEpisodeView[];
+}
+
 /** Last scrape of one metrics endpoint. */
 export interface TargetHealth {
   url: string;
