@@ -154,6 +154,19 @@ interface CaseResult {
   /** The control plane's own change -> last ACK (its histogram's last value), p50/p99 over the changes. */
   lastAckP50: number;
   lastAckP99: number;
+  /** Heap growth from before the proxies connected to after their initial sync, per proxy (KiB). */
+  heapPerProxyKiB: number;
+}
+
+/**
+ * Heap in use after a full collection (`node --expose-gc`, as the bench scripts run): without one, garbage makes
+ * the difference meaningless, so it is NaN.
+ */
+function settledHeap(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 async function runCase(services: number, proxies: number, changes: number, protocol: Protocol): Promise<CaseResult> {
@@ -161,11 +174,13 @@ async function runCase(services: number, proxies: number, changes: number, proto
   const cp = await startControlPlane({ source, listen: { host, port: 0 }, clusterName: 'bench', debounceMs: 10 });
   const clients: BenchProxy[] = [];
   try {
+    const heapBefore = settledHeap();
     const t0 = performance.now();
     for (let j = 0; j < proxies; j++) clients.push(new BenchProxy(cp.address, j, services, protocol));
     await waitFor(() => clients.every((c) => c.types.size === 4), 300_000);
     const initialMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 200));
+    const heapPerProxyKiB = (settledHeap() - heapBefore) / proxies / 1024;
     const latencies: number[] = [];
     const work: number[] = [];
     const workCpu: number[] = [];
@@ -194,6 +209,7 @@ async function runCase(services: number, proxies: number, changes: number, proto
       workCpuMs: quantile(workCpu, 0.5),
       lastAckP50: quantile(lastAck, 0.5),
       lastAckP99: quantile(lastAck, 0.99),
+      heapPerProxyKiB,
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -232,16 +248,27 @@ export async function runControlPlaneBench(
       row('control-plane CPU per change (rebuild + push)', r.workCpuMs, base.workCpuMs),
       row('change -> last ACK (control plane histogram), p50', r.lastAckP50, base.lastAckP50),
       row('change -> last ACK (control plane histogram), p99', r.lastAckP99, base.lastAckP99),
+      // Server sessions and the light clients share this process, so this is an upper bound for the server's.
+      row('heap per proxy (control plane + its light client)', r.heapPerProxyKiB, base.heapPerProxyKiB, 'KiB'),
     );
   }
   return rows;
 }
 
-/** Scenario object for a bench runner. */
+/**
+ * The small scale rows of `npm run bench` (bench/scenarios/index.ts): 10 and 100 services x 50 proxies, delta and
+ * state of the world side by side. `npm run bench:scale` runs the full grid (10, 100, 1,000 services x 1,000
+ * proxies) from the command line below.
+ */
 export default {
   name: 'control-plane',
-  description: 'ADS scale: services x in-process proxies; change -> every proxy updated; work per change',
-  run: () => runControlPlaneBench([50, 400], 50),
+  description:
+    'ADS scale, 10 and 100 services x 50 in-process proxies, delta and state of the world: initial sync, change -> ' +
+    'every proxy updated and -> last ACK, CPU per change, heap per proxy (ratios to 10 services)',
+  run: async () => [
+    ...(await runControlPlaneBench([10, 100], 50, 5, 'delta')),
+    ...(await runControlPlaneBench([10, 100], 50, 5, 'sotw')),
+  ],
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {

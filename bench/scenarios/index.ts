@@ -3,5 +3,6 @@ import type { Scenario } from '../lib/types.js';
 import failover from './failover.js';
 import hopLadder from './hop-ladder.js';
 import throughput from './throughput.js';
+import controlPlane from '../control-plane.js';
 
-export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput, failover];
+export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput, failover, controlPlane];
