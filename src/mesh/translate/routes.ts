@@ -24,8 +24,11 @@ export const PER_TRY_TIMEOUT_MS = 1_000;
  * - a 1 s per-try timeout (Istio: none): a silent backend (stopped, partitioned) accepts connections and never
  *   answers; after 1 s the try ends and the retry goes to the next level. The clock starts once the connection is
  *   ready (handshake excluded: the cluster's connect timeout bounds that), so only the upstream's own answer time
- *   counts against it. 800 ms failed a silent stop over in 815 ms, but a CI run with it saw rare 504s (every try
- *   timed out) in the walkthrough and a chaos case under load, so the default stays at 1 s. Hedging (`hedge_on_per_try_timeout`,
+ *   counts against it. The same timeout applies to every route, including a front service whose answer waits for
+ *   its own dependencies: 800 ms failed a silent stop over in 815 ms, but then productpage, waiting for a details
+ *   call that was itself failing over, outlived 800 ms, was retried three times and answered 504 (seen in a CI
+ *   run's walkthrough and sidecar-kill chaos case). A faster silent-stop detection has to come from the
+ *   connection (health probes), not from cutting slow answers. Hedging (`hedge_on_per_try_timeout`,
  *   which the sidecar supports) is not on by default: on an overloaded machine, hedges at a short per-try timeout
  *   multiplied the load on slow but live services until pages timed out (measured with the walkthrough at a load
  *   average of 25 on 2 cores).
