@@ -98,6 +98,27 @@ describe('episodesOf', () => {
       expect: [{ trigger: 'served-remote', timeToFailoverMs: 0, timeToFailbackMs: 1000, open: false }],
     },
     {
+      name: 'an ejection long before (another local host kept serving) is not the trigger: the shift that moved load is',
+      events: stream([
+        [1000, 'ejection', 1, { priority: 0 }],
+        [30900, 'priority-shift', 1],
+        [30920, 'served-remote', 1],
+        [31000, 'return', 1],
+        [40000, 'failback', 1],
+      ]),
+      expect: [{ trigger: 'priority-shift', timeToFailoverMs: 20, requestsFailed: 0 }],
+    },
+    {
+      name: 'ejections in quick succession are one run: the first of them is the trigger',
+      events: stream([
+        [1000, 'ejection', 1, { priority: 0 }],
+        [4000, 'ejection', 2, { priority: 0 }],
+        [9000, 'priority-shift', 3],
+        [9100, 'served-remote', 3],
+      ]),
+      expect: [{ trigger: 'ejection', timeToFailoverMs: 8100, requestsFailed: 2 }],
+    },
+    {
       name: 'two episodes: the second trigger is found after the first failback',
       events: stream([
         [1000, 'priority-shift', 0],

@@ -6,7 +6,7 @@
  *
  * | Figure | From | To |
  * | --- | --- | --- |
- * | trigger | the earliest ejection, priority shift or panic entered within `triggerWindowMs` before the first remote answer (none: the remote answer itself) | |
+ * | trigger | the earliest ejection, priority shift or panic entered of the run that leads to the first remote answer: within `triggerWindowMs` before it, and no more than `triggerGapMs` from the next event of the run (none: the remote answer itself) | |
  * | time to fail over | trigger | first answer served by another cluster (`served-remote`) |
  * | requests failed | trigger's failed counter | failback's (or the last event's, while open) |
  * | recovered | the last return, priority shift or panic left between the remote answer and the failback | |
@@ -44,6 +44,12 @@ export interface Episode {
 export interface EpisodeOptions {
   /** How far before the first remote answer a trigger may lie; default 30 s. */
   readonly triggerWindowMs?: number;
+  /**
+   * Longest quiet time inside a trigger run; default 10 s, the route timeout: an ejection followed by nothing for
+   * longer (one local host of several, the others still serving) did not make this failover's requests leave home,
+   * so a later shift, not it, starts the episode.
+   */
+  readonly triggerGapMs?: number;
 }
 
 const TRIGGERS = new Set<StoredEvent['kind']>(['ejection', 'priority-shift', 'panic-entered']);
@@ -54,8 +60,31 @@ const streamKey = (e: StoredEvent): string =>
 
 const byTime = (a: StoredEvent, b: StoredEvent): number => a.atMs - b.atMs || a.seq - b.seq;
 
+/**
+ * The trigger of the remote answer at `remote`: walking back from it over trigger events (from `from` on, inside the
+ * window, after `calmSince`), the earliest one reached without a gap longer than `gapMs`.
+ */
+function triggerOf(
+  events: readonly StoredEvent[],
+  from: number,
+  remote: number,
+  o: { windowMs: number; gapMs: number; calmSince: number },
+): StoredEvent | undefined {
+  const served = events[remote]!;
+  let trigger: StoredEvent | undefined;
+  let next = served.atMs;
+  for (let j = remote - 1; j >= from; j--) {
+    const e = events[j]!;
+    if (!TRIGGERS.has(e.kind)) continue;
+    if (e.atMs < served.atMs - o.windowMs || e.atMs <= o.calmSince || next - e.atMs > o.gapMs) break;
+    trigger = e;
+    next = e.atMs;
+  }
+  return trigger;
+}
+
 /** Episodes of one stream (one proxy, one boot, one upstream), events in time order. */
-function streamEpisodes(events: readonly StoredEvent[], windowMs: number): Episode[] {
+function streamEpisodes(events: readonly StoredEvent[], windowMs: number, gapMs: number): Episode[] {
   const out: Episode[] = [];
   let calmSince = -Infinity;
   let i = 0;
@@ -63,11 +92,7 @@ function streamEpisodes(events: readonly StoredEvent[], windowMs: number): Episo
     const remote = events.findIndex((e, j) => j >= i && e.kind === 'served-remote');
     if (remote < 0) break;
     const served = events[remote]!;
-    const trigger =
-      events.find(
-        (e, j) =>
-          j >= i && j < remote && TRIGGERS.has(e.kind) && e.atMs >= served.atMs - windowMs && e.atMs > calmSince,
-      ) ?? served;
+    const trigger = triggerOf(events, i, remote, { windowMs, gapMs, calmSince }) ?? served;
     const back = events.findIndex((e, j) => j > remote && e.kind === 'failback');
     // The last change before the failback is when home became usable again: earlier ones (a new pod listed in
     // EDS before it is ready) moved no load home.
@@ -110,6 +135,7 @@ function streamEpisodes(events: readonly StoredEvent[], windowMs: number): Episo
 /** Every episode in `events` (any order, any mix of proxies and upstreams), oldest first. */
 export function episodesOf(events: readonly StoredEvent[], options: EpisodeOptions = {}): Episode[] {
   const windowMs = options.triggerWindowMs ?? 30_000;
+  const gapMs = options.triggerGapMs ?? 10_000;
   const streams = new Map<string, StoredEvent[]>();
   for (const e of events) {
     const k = streamKey(e);
@@ -118,6 +144,6 @@ export function episodesOf(events: readonly StoredEvent[], options: EpisodeOptio
     else streams.set(k, [e]);
   }
   const out: Episode[] = [];
-  for (const list of streams.values()) out.push(...streamEpisodes(list.sort(byTime), windowMs));
+  for (const list of streams.values()) out.push(...streamEpisodes(list.sort(byTime), windowMs, gapMs));
   return out.sort((a, b) => a.startedAtMs - b.startedAtMs || a.source.pod.localeCompare(b.source.pod));
 }
