@@ -3,10 +3,10 @@
  * controller. Started by `local up` after the clusters (it registers them), stopped by `local down`; idempotent
  * like the clusters. Once started it is one of the supervisor's targets (supervisor.ts): a crash restarts it.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive, isOwnProcess, signal, spawnDetached, waitUntil } from './processes.js';
+import { isAlive, recordedPid, signal, spawnDetached, terminate, waitUntil } from './processes.js';
 import { pauseSupervision, resumeSupervision, stopSupervision } from './supervisor.js';
 
 const CONTROL_MAIN = fileURLToPath(new URL('../../../dist/local/control-main.js', import.meta.url));
@@ -19,10 +19,7 @@ export const controlPaths = (home: string) => {
 
 /** The shared process's pid when it is alive and really ours. */
 export function controlPid(home: string): number | undefined {
-  const { pid: file } = controlPaths(home);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && isOwnProcess(pid, 'control-main.js', resolve(home)) ? pid : undefined;
+  return recordedPid(controlPaths(home).pid, 'control-main.js', resolve(home));
 }
 
 /** Where the running shared process serves the management plane. */
@@ -99,10 +96,7 @@ export async function stopControl(home: string): Promise<boolean> {
   await stopSupervision(resolve(home));
   const paths = controlPaths(home);
   const pid = controlPid(home);
-  if (pid !== undefined) {
-    signal(pid, 'SIGTERM');
-    if (!(await waitUntil(() => !isAlive(pid), 8000))) signal(pid, 'SIGKILL');
-  }
+  if (pid !== undefined) await terminate(pid, 8000);
   rmSync(paths.pid, { force: true });
   rmSync(paths.ready, { force: true });
   return pid !== undefined;

@@ -8,18 +8,14 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterPaths } from '../config.js';
-import { isAlive, isOwnProcess, signal, spawnDetached, waitUntil } from './processes.js';
+import { isAlive, recordedPid, spawnDetached, terminate, waitUntil } from './processes.js';
 
 /** The compiled load balancer entry (same relative place from src/local/lifecycle and dist/local/lifecycle). */
 export const LB_MAIN = fileURLToPath(new URL('../../../dist/local/lb-main.js', import.meta.url));
 
 /** The pid of the cluster's load balancer process if it is alive and is this home's lb-main. */
 export function lbPid(dir: string): number | undefined {
-  const paths = clusterPaths(dir);
-  if (!existsSync(paths.lbPid)) return undefined;
-  const pid = Number(readFileSync(paths.lbPid, 'utf8').trim());
-  const home = dirname(dirname(resolve(dir)));
-  return Number.isInteger(pid) && pid > 0 && isOwnProcess(pid, 'lb-main.js', home) ? pid : undefined;
+  return recordedPid(clusterPaths(dir).lbPid, 'lb-main.js', dirname(dirname(resolve(dir))));
 }
 
 /** Starts the cluster's load balancer process (does not wait); returns its pid. */
@@ -55,11 +51,7 @@ export async function lbStarted(dir: string, pid: number, timeoutMs: number): Pr
 export async function stopLb(dir: string): Promise<boolean> {
   const pid = lbPid(dir);
   const paths = clusterPaths(dir);
-  if (pid !== undefined) {
-    signal(pid, 'SIGTERM');
-    if (!(await waitUntil(() => !isAlive(pid), 3000))) signal(pid, 'SIGKILL');
-    await waitUntil(() => !isAlive(pid), 2000);
-  }
+  if (pid !== undefined) await terminate(pid);
   rmSync(paths.lbPid, { force: true });
   rmSync(paths.lbReady, { force: true });
   return pid !== undefined;

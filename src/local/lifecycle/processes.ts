@@ -73,6 +73,29 @@ export function isOwnProcess(pid: number, entry: string, home: string): boolean 
   return isAlive(pid) && commandLine(pid).includes(entry) && environOf(pid).get(OWNER_HOME_ENV) === home;
 }
 
+/**
+ * The pid recorded in `pidFile` (as {@link spawnDetached} writes it) when that process is alive and is `home`'s
+ * `entry`; undefined when the file is missing, is not a pid, or names any other process.
+ */
+export function recordedPid(pidFile: string, entry: string, home: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(pidFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // A pid is a few digits: anything longer is not one of our pid files.
+  const pid = text.length <= 32 ? Number(text.trim()) : NaN;
+  return Number.isInteger(pid) && pid > 0 && isOwnProcess(pid, entry, home) ? pid : undefined;
+}
+
+/** SIGTERM, then SIGKILL when `pid` outlives `graceMs`; resolves once it is gone (or 2 s after the SIGKILL). */
+export async function terminate(pid: number, graceMs = 3000): Promise<void> {
+  signal(pid, 'SIGTERM');
+  if (!(await waitUntil(() => !isAlive(pid), graceMs))) signal(pid, 'SIGKILL');
+  await waitUntil(() => !isAlive(pid), 2000);
+}
+
 /** The command line of a process ('' when gone). */
 export function commandLine(pid: number): string {
   try {

@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive, isOwnProcess, signal, spawnDetached, waitUntil } from './processes.js';
+import { recordedPid, spawnDetached, terminate } from './processes.js';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('../../../dist/local/supervisor-main.js', import.meta.url));
 /** How often targets are checked. */
@@ -99,18 +99,14 @@ export function readSupervisorState(home: string): Record<string, TargetRecord> 
 
 /** The supervisor's pid when it runs for this home. */
 export function supervisorPid(home: string): number | undefined {
-  const raw = readJson(supervisorPaths(home).pid);
-  const pid = typeof raw === 'number' ? raw : NaN;
-  return Number.isInteger(pid) && pid > 0 && isOwnProcess(pid, 'supervisor-main.js', home) ? pid : undefined;
+  return recordedPid(supervisorPaths(home).pid, 'supervisor-main.js', home);
 }
 
 /** Stops the supervisor (the processes it watches keep running); true when one was running. */
 export async function pauseSupervision(home: string): Promise<boolean> {
   const pid = supervisorPid(home);
   if (pid === undefined) return false;
-  signal(pid, 'SIGTERM');
-  if (!(await waitUntil(() => !isAlive(pid), 3000))) signal(pid, 'SIGKILL');
-  await waitUntil(() => !isAlive(pid), 2000);
+  await terminate(pid);
   return true;
 }
 

@@ -17,7 +17,7 @@ import { loadOrCreateApiToken, readApiToken } from '../api-token.js';
 import { writeKubeconfig, type KubeconfigCluster } from './kubeconfig.js';
 import { ensurePrivateDir, tightenHome } from './permissions.js';
 import { loadOrCreateRootCA } from '../../identity/index.js';
-import { isAlive, isOwnProcess, signal, spawnDetached, waitUntil } from './processes.js';
+import { isAlive, recordedPid, signal, spawnDetached, waitUntil } from './processes.js';
 import { pauseSupervision, resumeSupervision } from './supervisor.js';
 import { lbPid, lbStarted, spawnLb } from './lb-process.js';
 
@@ -43,11 +43,7 @@ export interface UpResult {
 
 /** The recorded pid of a cluster's process if that process is alive and is this home's cluster-main. */
 export function runningPid(dir: string): number | undefined {
-  const paths = clusterPaths(dir);
-  if (!existsSync(paths.pid)) return undefined;
-  const pid = Number(readFileSync(paths.pid, 'utf8').trim());
-  const home = dirname(dirname(resolve(dir)));
-  return Number.isInteger(pid) && pid > 0 && isOwnProcess(pid, 'cluster-main.js', home) ? pid : undefined;
+  return recordedPid(clusterPaths(dir).pid, 'cluster-main.js', dirname(dirname(resolve(dir))));
 }
 
 async function healthy(apiUrl: string | undefined, caPem: string): Promise<boolean> {
