@@ -41,7 +41,7 @@ const md = [
   '',
   `Run ${new Date().toISOString()} on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ` +
     `${((Date.now() - t0) / 1000).toFixed(0)} s, 1-minute load average ${loadBefore.toFixed(1)} before and ` +
-    `${(os.loadavg()[0] ?? 0).toFixed(1)} after. Ratios are to the same run's baseline (direct call, bare http.Server; failover times: the per-try timeout).`,
+    `${(os.loadavg()[0] ?? 0).toFixed(1)} after. Ratios are to the same run's baseline (direct call, bare http.Server; failover times: the per-try idle timeout).`,
   '',
   '| scenario | metric | value | unit | ratio |',
   '| --- | --- | ---: | --- | ---: |',

@@ -10,9 +10,9 @@
  *   replicas behind the remote East-West gateway's addresses) is killed -9; the other one must take every request.
  * Reported per case: requests sent and failed, time from the break to the first success served by the remote
  * endpoint, time from the restore (EDS pushed / processes listening / SIGCONT sent) to the first success served
- * locally again, and the slowest request. Time ratios are to the per-try timeout. Retry, hedging and timeout
+ * locally again, and the slowest request. Time ratios are to the per-try idle timeout. Retry, hedging and timeout
  * settings are the mesh's route defaults (RETRY_POLICY of src/mesh/translate/routes.ts: 2 retries,
- * previous_hosts + previous_priorities, 1 s per try; 10 s per request); outlier detection is
+ * previous_hosts + previous_priorities, 1 s per-try idle timeout; 10 s per request); outlier detection is
  * the generated DestinationRule's (5 consecutive errors, 100 %) with a 1 s base ejection instead of 30 s so
  * failback fits in a few seconds.
  */
@@ -30,7 +30,7 @@ const durationMs = (d: { seconds: number; nanos: number }): number => d.seconds 
 import type { TestService } from '../../test/support/xds-resources.js';
 
 const RATE = 200;
-const PER_TRY_MS = durationMs(RETRY_POLICY.per_try_timeout);
+const PER_TRY_MS = durationMs(RETRY_POLICY.per_try_idle_timeout);
 const BEFORE_MS = 1000;
 const OUTAGE_MS = 4000;
 const AFTER_MS = 6000;
@@ -223,7 +223,7 @@ const scenario: Scenario = {
   name: 'failover',
   description:
     'graceful / kill -9 / SIGSTOP of every local endpoint, and kill -9 of a remote replica with the local copy ' +
-    `gone, at 200 GET/s: failed requests, time to the remote, time back (ratios to the ${PER_TRY_MS} ms per-try timeout; ` +
+    `gone, at 200 GET/s: failed requests, time to the remote, time back (ratios to the ${PER_TRY_MS} ms per-try idle timeout; ` +
     'NaN = never)',
   async run(): Promise<BenchRow[]> {
     const mesh = await BenchMesh.create();

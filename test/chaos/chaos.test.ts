@@ -4,7 +4,8 @@
  * sent, failed, and its time to recover, and expects 0 failed unless it says why no healthy copy exists.
  * The management plane of the bed runs on PostgreSQL, the production store: `MESHBRIDGE_TEST_PG_URL` when set (CI's
  * server, .ci/run), otherwise a throwaway server made with initdb; with neither the suite fails, naming what is
- * missing (never skipped).
+ * missing (never skipped). `MESHBRIDGE_CHAOS_KEEP_HOME=1` keeps the bed's home (pod logs, cluster stores) for a
+ * post-mortem; its path is printed as `# chaos home: ...`.
  */
 import { test, before, after } from 'node:test';
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { ChaosBed } from './support.js';
 import { CHAOS_CASES } from './cases/index.js';
 
 const home = mkdtempSync(join(tmpdir(), 'mb-chaos-'));
+if (process.env.MESHBRIDGE_CHAOS_KEEP_HOME) console.log(`# chaos home: ${home}`);
 // A loopback block of our own (127.<base+k>.*), so suites running beside this one never share pod addresses.
 process.env.MESHBRIDGE_IP_BLOCK_BASE ??= String(100 + Math.floor(Math.random() * 100));
 const kubectlPath = execFileSync('sh', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
@@ -35,7 +37,7 @@ before(async () => {
 after(async () => {
   await bed.tearDown();
   await postgres?.stop();
-  rmSync(home, { recursive: true, force: true });
+  if (!process.env.MESHBRIDGE_CHAOS_KEEP_HOME) rmSync(home, { recursive: true, force: true });
 });
 
 CHAOS_CASES.forEach((c, i) => {

@@ -23,6 +23,10 @@ import { showsBookDetails } from '../../src/demo/checks.js';
 import { EXAMPLES } from '../support/paths.js';
 import { startSteadyLoad, type LoadReport } from '../support/steady-load.js';
 import { describeFailures, faultTimes } from './fault-times.js';
+import { callClusterApi } from '../../src/local/api-client.js';
+import { readApiToken } from '../../src/local/api-token.js';
+import { clusterPaths, homePaths, type ClusterInfo } from '../../src/local/config.js';
+import { CA_FILES } from '../../src/identity/index.js';
 
 /**
  * Requests per second of the steady load: productpage pages, each of which fans out to details, reviews and ratings
@@ -49,6 +53,13 @@ export interface ChaosContext {
    * loop, and the open-loop load would then send the requests it owed in one burst, a fault of the harness.
    */
   kubectl(cluster: string, ...args: string[]): Promise<string>;
+  /**
+   * One GET on a cluster's API from this process (the home's token and API CA), answering the body text; throws
+   * on any status but 200. For what a case polls while the load runs: a kubectl process every 50 ms kept a core
+   * of a 2-core machine busy during the very window measured (a restarted sidecar then took 7 s to boot, every
+   * hop 0.3-1 s, and pages timed out), a fault of the harness, not of the mesh.
+   */
+  get(cluster: string, path: string): Promise<string>;
   /** The recorded pid of a cluster's process. */
   clusterPid(cluster: string): number;
   /** Runs `meshbridge ARGS` against this bed (asynchronous, like kubectl); resolves with its stdout. */
@@ -170,6 +181,20 @@ export class ChaosBed {
           { encoding: 'utf8' },
         )
       ).stdout,
+    get: async (cluster, path) => {
+      const dir = join(this.home, 'clusters', cluster);
+      const info = JSON.parse(readFileSync(clusterPaths(dir).info, 'utf8')) as ClusterInfo;
+      if (!info.apiUrl) throw new Error(`${cluster}: no API address in cluster.json yet`);
+      const res = await callClusterApi({
+        server: info.apiUrl,
+        path,
+        token: readApiToken(clusterPaths(dir).token),
+        caPem: readFileSync(join(homePaths(this.home).apiCa, CA_FILES.cert), 'utf8'),
+        timeoutMs: 3_000,
+      });
+      if (res.status !== 200) throw new Error(`${cluster}: GET ${path}: ${res.status} ${res.text.slice(0, 200)}`);
+      return res.text;
+    },
     clusterPid: (cluster) => Number(readFileSync(join(this.home, 'clusters', cluster, 'cluster.pid'), 'utf8').trim()),
     meshbridge: async (...args) => (await this.runner.meshbridge(args, { quiet: true })).stdout,
     page: () => {

@@ -23,6 +23,7 @@ import {
   viaProxy,
 } from '../support/proxies.js';
 import { edsFor, serveSidecarConfig } from '../support/xds-resources.js';
+import { PER_TRY_IDLE_TIMEOUT_MS, RETRY_POLICY } from '../../src/mesh/translate/routes.js';
 
 // Topology: client -> sidecar A (outbound :15001) -> mTLS -> sidecar B (inbound :15006) -> app B (:9080).
 let pki: TestPki;
@@ -47,7 +48,14 @@ before(async () => {
     podIp: ipA,
     namespace: 'bookinfo',
     services: [
-      { name: 'details', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipB, port: 15006, tls: true }] },
+      {
+        name: 'details',
+        namespace: 'bookinfo',
+        port: 9080,
+        endpoints: [{ address: ipB, port: 15006, tls: true }],
+        // The mesh's default route policy (1 s per-try idle timeout, 2 retries).
+        routePolicy: { retry_policy: RETRY_POLICY },
+      },
       { name: 'ratings', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipPlain, port: 9080 }] },
     ],
   });
@@ -103,6 +111,17 @@ describe('sidecar to sidecar over mTLS', () => {
     assert.equal(r.status, 200, r.body);
     assert.equal(r.body, 'details-v1');
     assert.equal(r.headers['x-meshbridge-served-by'], 'details-v1-xyz.bookinfo@cluster-2');
+  });
+
+  it('waits for an app slower than the per-try idle timeout: one try, kept alive by the peer 102s', async () => {
+    const before = appB.requests;
+    const slowMs = 2 * PER_TRY_IDLE_TIMEOUT_MS;
+    const started = performance.now();
+    const r = await viaProxy({ host: ipA }, `http://details:9080/delay/${slowMs}`);
+    assert.equal(r.status, 200, r.body);
+    assert.equal(r.body, 'details-v1');
+    assert.ok(performance.now() - started >= slowMs - 50, 'the answer, not a retry, ended the request');
+    assert.equal(appB.requests - before, 1, 'the app saw one request: no try was cut and retried');
   });
 
   it('reaches a plaintext endpoint (no sidecar) directly', async () => {

@@ -176,6 +176,12 @@ export async function startApp(name: string, host: string, port = 0): Promise<Te
           res.writeHead(Number(status[1]));
           return void res.end(name);
         }
+        // `/delay/<ms>`: a slow application.
+        const delay = /^\/delay\/(\d+)/.exec(req.url ?? '');
+        if (delay) {
+          setTimeout(() => res.end(name), Number(delay[1]));
+          return;
+        }
         if (req.url?.startsWith('/echo')) {
           res.writeHead(200, { 'content-type': 'application/octet-stream' });
           return void res.end(Buffer.concat(chunks));

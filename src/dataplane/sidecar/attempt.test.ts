@@ -1,7 +1,8 @@
 /**
  * When one attempt's clocks run: connecting (TCP and the TLS handshake) is bounded by the cluster's connect
  * timeout, the per-try timeout starts once the connection is ready (as Envoy arms it when the pool hands over a
- * connection); the route timeout over all tries is the retry loop's. Real sockets: an mTLS server behind
+ * connection), and so does the per-try idle timeout, which every interim 1xx response restarts; the route timeout
+ * over all tries is the retry loop's. Real sockets: an mTLS server behind
  * a relay that holds each new connection before passing it on, so the handshake is slow and nothing else is.
  */
 import { test, before, after } from 'node:test';
@@ -23,6 +24,8 @@ let server: https.Server;
 let holdMs = 0;
 /** Milliseconds the server waits before answering. */
 let answerAfterMs = 0;
+/** While waiting, the server sends `102 Processing` this often (0 = never), as a peer's inbound listener does. */
+let processingEveryMs = 0;
 let relay: net.Server;
 
 before(async () => {
@@ -30,7 +33,11 @@ before(async () => {
   const serverCert = await pki.issue('cluster-1.local', 'bookinfo', 'details');
   const clientCert = await pki.issue('cluster-1.local', 'bookinfo', 'sleep');
   server = https.createServer({ cert: serverCert.certPem, key: serverCert.keyPem }, (_req, res) => {
-    setTimeout(() => res.end('ok'), answerAfterMs);
+    const ticks = processingEveryMs > 0 ? setInterval(() => res.writeProcessing(), processingEveryMs) : undefined;
+    setTimeout(() => {
+      clearInterval(ticks);
+      res.end('ok');
+    }, answerAfterMs);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const target = (server.address() as AddressInfo).port;
@@ -115,4 +122,49 @@ test('a connection that takes longer than the connect timeout fails as `connect`
     assert.equal(r.reason, 'connect');
     assert.equal(r.connected, false);
   }
+});
+
+test('the per-try idle timeout: a peer that sends 102 Processing while it works is not cut, however slow', async () => {
+  holdMs = 0;
+  answerAfterMs = 900;
+  processingEveryMs = 100;
+  try {
+    const r = await attempt({ timeoutMs: 0, idleTimeoutMs: 300 });
+    assert.equal(r.kind, 'response', JSON.stringify(r.kind === 'failure' ? r.message : ''));
+    if (r.kind === 'response') {
+      assert.equal(r.res.statusCode, 200);
+      r.res.resume();
+    }
+  } finally {
+    processingEveryMs = 0;
+  }
+});
+
+test('the per-try idle timeout: a peer that sends nothing is cut as `timeout`, connected, after the idle time', async () => {
+  holdMs = 0;
+  answerAfterMs = 2_000;
+  const started = performance.now();
+  const r = await attempt({ timeoutMs: 0, idleTimeoutMs: 300 });
+  const took = performance.now() - started;
+  assert.equal(r.kind, 'failure');
+  if (r.kind === 'failure') {
+    assert.equal(r.reason, 'timeout');
+    assert.equal(r.connected, true);
+    assert.match(r.message, /no sign of progress for 300 ms/);
+  }
+  assert.ok(took >= 290 && took < 1_500, `cut by the idle timeout after ${Math.round(took)} ms`);
+});
+
+test('the per-try idle timeout always ends a silent try, even when its timer fires a fraction early', async () => {
+  // Node may run a timer a fraction of a millisecond before performance.now() says it is due: a verdict that
+  // compared clocks then found "not yet" and never fired again, and the try hung until the route timeout.
+  holdMs = 0;
+  answerAfterMs = 3_000;
+  const started = performance.now();
+  const results = await Promise.all(Array.from({ length: 20 }, () => attempt({ timeoutMs: 0, idleTimeoutMs: 50 })));
+  assert.deepEqual(
+    results.map((r) => (r.kind === 'failure' ? r.reason : r.kind)),
+    results.map(() => 'timeout'),
+  );
+  assert.ok(performance.now() - started < 2_000, 'every try was cut by the idle timeout, not the answer');
 });

@@ -38,6 +38,12 @@ export interface AttemptOptions {
    * loop's (retry-loop.ts).
    */
   timeoutMs: number;
+  /**
+   * The per-try idle timeout: time allowed without a sign of progress from the upstream, from the connection being
+   * ready until response headers (0 = none). Every interim (1xx) response restarts it: a meshbridge inbound
+   * listener sends `102 Processing` while its application works, so only a silent peer reaches it.
+   */
+  idleTimeoutMs?: number;
   /** Cancels the attempt (another try won): it resolves as a `reset` failure and its request is destroyed. */
   signal?: AbortSignal;
 }
@@ -75,12 +81,33 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       finish({ kind: 'failure', reason, connected, host: o.host, message });
       req.destroy();
     };
+    const idleMs = o.idleTimeoutMs ?? 0;
+    let idle: NodeJS.Timeout | undefined;
+    let progress = 0;
+    // Timers run before pending I/O: after this process stalled, the timer may fire while the peer's 102 already
+    // waits in the socket. The verdict is taken after the poll phase (setImmediate), which reads it first; a 102
+    // read there counts as progress and has re-armed the timer.
+    const onIdle = (): void => {
+      const seen = progress;
+      setImmediate(() => {
+        if (progress === seen) fail('timeout', `no sign of progress for ${idleMs} ms`);
+      });
+    };
+    const armIdle = (): void => {
+      if (idleMs <= 0 || settled) return;
+      progress++;
+      if (idle) idle.refresh();
+      else timers.push((idle = setTimeout(onIdle, idleMs)));
+    };
     const onReady = (): void => {
       connected = true;
       if (o.timeoutMs > 0 && !settled) {
         timers.push(setTimeout(() => fail('timeout', `no response within ${o.timeoutMs} ms`), o.timeoutMs));
       }
+      armIdle();
     };
+    // Interim responses (102 from a peer's inbound listener) prove the peer alive and working on this request.
+    req.on('information', armIdle);
     req.on('socket', (s: Socket) => {
       if (req.reusedSocket) {
         // A pooled connection was checked against the SANs of its time; the endpoint's may have changed since.

@@ -5,7 +5,8 @@
  * organization's clusters, from the control plane) or, while the control plane names none, the proxy's own.
  * Only then is the connection handed to the HTTP layer, so a refused peer never gets a byte to the application.
  * The listener limits bound handshakes, headers, whole requests, idle keep-alive and the number of connections.
- * Requests go to the app at `<podIP>:<targetPort>`.
+ * Requests go to the app at `<podIP>:<targetPort>`; while the app works on one, the caller gets `102 Processing`
+ * every 250 ms (progress.ts), which keeps its per-try idle timeout from cutting a live but slow peer.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import type { ProxyConfig } from '../config.js';
 import { capConnections, httpServerOptions } from '../limits.js';
 import type { InboundTarget, ProxyRuntime } from '../runtime.js';
 import { hasBody } from './body.js';
+import { ProgressSignals } from './progress.js';
 import { forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
 import type { ProxyMetrics } from './metrics.js';
 import { serviceOfCluster } from './routing.js';
@@ -43,7 +45,10 @@ const targets = new WeakMap<object, { target: InboundTarget; sni: string; peer: 
 export async function startInbound(deps: InboundDeps, host: string, port: number): Promise<InboundListener> {
   const appAgent = new http.Agent({ keepAlive: true, timeout: 4000, scheduling: 'lifo' });
   const limits = deps.config.limits;
-  const httpServer = http.createServer(httpServerOptions(limits), (req, res) => forward(deps, appAgent, req, res));
+  const progress = new ProgressSignals();
+  const httpServer = http.createServer(httpServerOptions(limits), (req, res) =>
+    forward(deps, appAgent, progress, req, res),
+  );
   // This HTTP server never listens itself (the TLS server hands it connections), but Node only starts checking
   // the headers and request timeouts of its connections on 'listening': without this, slow clients never expire.
   httpServer.emit('listening');
@@ -90,6 +95,7 @@ export async function startInbound(deps: InboundDeps, host: string, port: number
     server,
     close: async () => {
       appAgent.destroy();
+      progress.stop();
       httpServer.closeAllConnections();
       httpServer.close();
       await new Promise<void>((r) => server.close(() => r()));
@@ -97,10 +103,17 @@ export async function startInbound(deps: InboundDeps, host: string, port: number
   };
 }
 
-function forward(deps: InboundDeps, agent: http.Agent, req: IncomingMessage, res: ServerResponse): void {
+function forward(
+  deps: InboundDeps,
+  agent: http.Agent,
+  progress: ProgressSignals,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const start = performance.now();
   const info = targets.get(req.socket);
   if (!info) return void res.destroy();
+  progress.track(req, res);
   const headers = forwardHeaders(req.headers);
   const first = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
   const labels = {
@@ -118,6 +131,7 @@ function forward(deps: InboundDeps, agent: http.Agent, req: IncomingMessage, res
   const upstream = http.request(
     { host: info.target.host, port: info.target.port, method: req.method, path: req.url, headers, agent },
     (appRes) => {
+      progress.done(res);
       const out = forwardHeaders(appRes.headers);
       if (deps.config.servedByHeader) out[SERVED_BY] = servedBy;
       labels.response_code = String(appRes.statusCode ?? 0);
@@ -127,6 +141,7 @@ function forward(deps: InboundDeps, agent: http.Agent, req: IncomingMessage, res
     },
   );
   upstream.on('error', () => {
+    progress.done(res);
     labels.response_code = '503';
     if (res.headersSent) return void res.destroy();
     const text = 'upstream connect error or disconnect/reset before headers. reset reason: connection failure';

@@ -11,6 +11,8 @@
  *   beside it; the first usable response wins and the others are cancelled (an error response is discarded while
  *   another try is still running, as Envoy does). Hedges in flight are bounded by a budget (HedgeBudget).
  *   Without hedging the per-try timeout ends the try;
+ * - the per-try idle timeout ends a try whose upstream shows no progress for that long (interim 1xx responses,
+ *   which a peer's inbound listener sends while its application works, count as progress);
  * - every outcome feeds outlier detection: connect failures, resets and timeouts as gateway errors (a hedged try
  *   counts as timed out when another try answered first).
  *
@@ -157,6 +159,7 @@ async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise
       sni: sniForCluster(vh.cluster),
       connectTimeoutMs: balancer.cluster.connectTimeoutMs,
       timeoutMs: Number.isFinite(limit) ? Math.max(1, Math.round(limit)) : 0,
+      idleTimeoutMs: policy?.perTryIdleTimeoutMs ?? 0,
       signal: controller.signal,
     }).then((r) => ({ kind: 'done' as const, id, r }));
     inflight.set(id, { hedge, host, controller, startedAt: performance.now(), done });

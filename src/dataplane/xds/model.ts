@@ -77,6 +77,12 @@ export interface RetryModel {
   retryOn: ReadonlySet<string>;
   numRetries: number;
   perTryTimeoutMs: number;
+  /**
+   * `per_try_idle_timeout`: a try with no sign of progress from its upstream for this long ends (0 = none). The
+   * clock restarts on every interim (1xx) response: a meshbridge inbound listener sends `102 Processing` while its
+   * application works (sidecar/inbound.ts), so a live peer is never cut for being slow, and a silent one is.
+   */
+  perTryIdleTimeoutMs: number;
   retriableStatusCodes: ReadonlySet<number>;
   /** previous_hosts predicate: retry on another host. */
   otherHost: boolean;
@@ -286,6 +292,7 @@ export function parseRouteConfig(r: Obj): Parsed<RouteConfigModel> {
         retryOn: new Set((str(p.retry_on) || DEFAULT_RETRY_ON).split(',').map((s) => s.trim())),
         numRetries: u32(p.num_retries, 1),
         perTryTimeoutMs: durationMs(p.per_try_timeout, 0),
+        perTryIdleTimeoutMs: durationMs(p.per_try_idle_timeout, 0),
         retriableStatusCodes: new Set(arr(p.retriable_status_codes).map((c) => num(c, 0))),
         otherHost: arr(p.retry_host_predicate).some((h) => str(obj(h).name).includes('previous_hosts')),
         hostSelectionAttempts: Math.min(MAX_HOST_SELECTION_ATTEMPTS, num(p.host_selection_retry_max_attempts, 1)),

@@ -21,7 +21,7 @@ function killClusterProcess(cluster: string, role: string): ChaosCase {
           const ready = JSON.parse(readFileSync(join(ctx.home, 'clusters', cluster, 'ready.json'), 'utf8')) as {
             pid: number;
           };
-          return ready.pid !== old && (await ctx.kubectl(cluster, 'get', '--raw', '/readyz')) === 'ok';
+          return ready.pid !== old && (await ctx.get(cluster, '/readyz')) === 'ok';
         }),
       );
     },

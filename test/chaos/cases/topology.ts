@@ -1,7 +1,8 @@
 /**
  * What the gateway and sidecar cases need to shape the bed and find their target: pods and their processes (the
  * pod runner's `pod-pids.json`), scaling cluster-1's details and cluster-2's East-West gateway, and waiting until
- * product pages show which cluster served details. Everything goes through real kubectl and the runner's files.
+ * product pages show which cluster served details. Changes go through real kubectl, polls through the API
+ * (ChaosContext.get), and processes are found in the runner's files.
  */
 import { join } from 'node:path';
 import { C1, C2 } from '../../../src/demo/walkthrough.js';
@@ -37,9 +38,9 @@ interface PodJson {
 
 /** The pods of `app` in the bookinfo namespace of `cluster`. */
 export async function pods(ctx: ChaosContext, cluster: string, app: string): Promise<PodView[]> {
-  const list = JSON.parse(await ctx.kubectl(cluster, 'get', 'pods', '-n', NS, '-l', `app=${app}`, '-o', 'json')) as {
-    items: PodJson[];
-  };
+  // Through the API, not kubectl: cases poll this every 50 ms while the load runs (ChaosContext.get).
+  const path = `/api/v1/namespaces/${NS}/pods?labelSelector=${encodeURIComponent(`app=${app}`)}`;
+  const list = JSON.parse(await ctx.get(cluster, path)) as { items: PodJson[] };
   return list.items.map((p) => ({
     name: p.metadata.name,
     uid: p.metadata.uid,
