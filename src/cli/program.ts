@@ -15,6 +15,7 @@ import { registerMgmtGet } from './commands/mgmt-get.js';
 import { registerMgmtStatus } from './commands/mgmt-status.js';
 import { registerServer } from './commands/server.js';
 import { registerInstall } from './commands/install.js';
+import { registerDrill } from './commands/drill.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -37,6 +38,7 @@ const modules: CommandModule[] = [
   registerHistory,
   registerController,
   registerInstall,
+  registerDrill,
 ];
 
 export function buildProgram(): Command {

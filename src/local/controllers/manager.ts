@@ -1,12 +1,13 @@
 /**
  * Runs the cluster's controllers: one synchronous pass over node, gateways, load balancers, deployments, replica
- * sets, garbage collection, endpoints and endpoint slices, triggered (coalesced) by store changes and by a periodic
+ * sets, garbage collection, endpoints, endpoint slices and expired failover drills, triggered (coalesced) by store changes and by a periodic
  * resync. A pass never awaits, so it sees one consistent state; each controller writes only what changed, so passes
  * converge (the Events they record are written only when they act).
  */
 import type { ClusterInfo } from '../config.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import { reconcileDeployments } from './deployments.js';
+import { reconcileDrills } from './drills.js';
 import { reconcileEndpointSlices } from './endpoint-slices.js';
 import { reconcileEndpoints } from './endpoints.js';
 import { collectGarbage } from './gc.js';
@@ -50,6 +51,7 @@ export function startControllers(options: ControllerOptions): Controllers {
       collectGarbage(store);
       reconcileEndpoints(store);
       reconcileEndpointSlices(store);
+      reconcileDrills(store, events);
     } catch (err) {
       (options.onError ?? ((e) => process.stderr.write(`controllers: ${String(e)}\n`)))(err);
     }

@@ -26,6 +26,8 @@ export interface MeshEndpoint {
   /** `istio`: reached with mesh mTLS (a sidecar or an East-West gateway); `disabled`: plaintext. */
   readonly tlsMode: 'istio' | 'disabled';
   readonly healthy: boolean;
+  /** In a failover drill (src/mesh/drill.ts): sent as `DRAINING`, not healthy, while the pod stays untouched. */
+  readonly draining?: boolean;
   readonly weight: number;
   readonly origin: 'pod' | 'workloadEntry' | 'serviceEntry';
   /**

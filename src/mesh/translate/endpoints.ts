@@ -67,7 +67,7 @@ function byAddress(a: MeshEndpoint, b: MeshEndpoint): number {
 function lbEndpoint(e: MeshEndpoint): XdsObject {
   const out: Record<string, unknown> = {
     endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
-    health_status: e.healthy ? 'HEALTHY' : 'UNHEALTHY',
+    health_status: e.draining ? 'DRAINING' : e.healthy ? 'HEALTHY' : 'UNHEALTHY',
     load_balancing_weight: { value: e.weight },
   };
   // The client picks its transport socket by this metadata (Istio's tlsMode-istio transport_socket_match).

@@ -15,6 +15,7 @@ import {
 
 export { SIDECAR_INBOUND_PORT, TLS_MODE_LABEL, type MeshEndpoint } from './endpoint-sources.js';
 import { podLocality } from '../locality.js';
+import { drillActive, drillOf } from '../drill.js';
 import { objectKey, podIsReady, selectorCandidates, selectorMatches, serviceFqdn, type Snapshot } from '../snapshot.js';
 
 /** How the mesh speaks to a port: HTTP (HCM) or opaque TCP (tcp_proxy). */
@@ -135,8 +136,11 @@ function kubeServicePort(
   const namespace = svc.metadata.namespace ?? 'default';
   const endpoints: MeshEndpoint[] = [];
   const eps = snapshot.endpoints.get(objectKey(svc));
-  if (eps) endpoints.push(...fromEndpointsObject(snapshot, svc, port));
-  else endpoints.push(...fromSelectedPods(snapshot, svc, port));
+  const local = eps ? fromEndpointsObject(snapshot, svc, port) : fromSelectedPods(snapshot, svc, port);
+  // A drill drains this cluster's copy (its pods), never the remote entries the federation wrote beside them.
+  // An expired drill (its CLI died) drains nothing; the drill controller removes it, which re-translates.
+  const drilled = drillActive(drillOf(svc.metadata.annotations), Date.now());
+  endpoints.push(...(drilled ? local.map((e) => ({ ...e, healthy: false, draining: true })) : local));
   if (!options.localOnly) {
     for (const we of selectorCandidates(snapshot.workloadEntriesByLabel, namespace, svc.spec?.selector)) {
       if (!selectorMatches(svc.spec?.selector, we.spec?.labels)) continue;

@@ -2,7 +2,8 @@
  * Every chaos case, in the order the suite runs them on its one pair of clusters: first the same load without a
  * fault (baseline.ts), so a machine too busy to carry the load shows as such; then one module per fault:
  * `process-kill.ts` (the platform's processes: both cluster processes, the control process), `sidecar-kill.ts` (a
- * details sidecar in cluster-1, with cluster-2's copy healthy), `mgmt-restart.ts` (the management plane restarted
+ * details sidecar in cluster-1, with cluster-2's copy healthy), `drill.ts` (a failover drill of details in
+ * cluster-1: the mesh drains it, no pod is touched), `mgmt-restart.ts` (the management plane restarted
  * on PostgreSQL), then the cases that need details to go through cluster-2's East-West gateway (topology.ts,
  * THROUGH_GATEWAY): kill -9 and SIGSTOP of one of its two replicas (`gateway-kill.ts`, `gateway-stop.ts`) and its
  * rollout (`gateway-rollout.ts`). Cases sharing a topology run one after the other, so the bed enters it once and
@@ -13,6 +14,7 @@ import { baselineCase } from './baseline.js';
 import { processKillCases } from './process-kill.js';
 import { sidecarKillCase } from './sidecar-kill.js';
 import { mgmtRestartCase } from './mgmt-restart.js';
+import { drillCase } from './drill.js';
 import { gatewayKillCase } from './gateway-kill.js';
 import { gatewayStopCase } from './gateway-stop.js';
 import { gatewayRolloutCase } from './gateway-rollout.js';
@@ -21,6 +23,7 @@ export const CHAOS_CASES: readonly ChaosCase[] = [
   baselineCase,
   ...processKillCases,
   sidecarKillCase,
+  drillCase,
   mgmtRestartCase,
   gatewayKillCase,
   gatewayStopCase,

@@ -1,0 +1,141 @@
+/**
+ * `meshbridge drill start SERVICE.NS --cluster C [--duration 60s]` and `meshbridge drill stop SERVICE.NS --cluster
+ * C`: a failover drill (src/mesh/drill.ts). `start` annotates the Service in cluster C, so the mesh sends its
+ * endpoints there as DRAINING and clients in C fail over to the other clusters while no pod is touched; it stays in
+ * the foreground renewing the drill's lease, ends it after the duration or on Ctrl-C, and points at the episode
+ * the flight recorder kept. If the CLI dies, the lease runs out and the cluster's drill controller ends the drill.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { resolveKindName } from '../../api/index.js';
+import {
+  DRILL_LEASE_MS,
+  DRILL_RENEW_MS,
+  drillActive,
+  drillAnnotations,
+  drillOf,
+  endDrillPatch,
+  parseDrillDuration,
+} from '../../mesh/drill.js';
+import type { KubeRest } from '../../kube/rest.js';
+import { clusterClient, kindPath } from './cluster-client.js';
+import { clusterOf, runClusterCommand } from './cluster-shared.js';
+
+/** Pure: `details.bookinfo` -> name and namespace. */
+export function parseServiceRef(text: string): { name: string; namespace: string } {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.exec(text);
+  if (!m) throw new Error(`invalid service "${text}": expected SERVICE.NAMESPACE, e.g. details.bookinfo`);
+  return { name: m[1] as string, namespace: m[3] as string };
+}
+
+type ServiceJson = { metadata?: { annotations?: Record<string, string> } };
+
+function servicePath(ref: { name: string; namespace: string }): string {
+  const kind = resolveKindName('service');
+  if (!kind) throw new Error('the service kind is not known');
+  return kindPath(kind, ref.namespace, ref.name);
+}
+
+async function currentDrill(client: KubeRest, path: string) {
+  const svc = await client.request<ServiceJson>('GET', path);
+  return drillOf(svc.metadata?.annotations);
+}
+
+const patch = (client: KubeRest, path: string, body: unknown) =>
+  client.request('PATCH', path, { body, contentType: 'application/merge-patch+json' });
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function startDrill(serviceArg: string, opts: { duration: string }, cmd: Command): Promise<void> {
+  const cluster = clusterOf(cmd, 'drill start');
+  const ref = parseServiceRef(serviceArg);
+  const durationMs = parseDrillDuration(opts.duration);
+  const client = clusterClient(cluster);
+  const path = servicePath(ref);
+  const label = `${ref.name}.${ref.namespace} in ${cluster}`;
+  const running = await currentDrill(client, path);
+  if (running && drillActive(running, Date.now())) {
+    throw new Error(
+      `a drill (${running.id || 'unnamed'}) of ${label} runs until ${running.until.toISOString()}: ` +
+        `end it with \`meshbridge drill stop ${ref.name}.${ref.namespace} --cluster ${cluster}\``,
+    );
+  }
+  const id = `drill-${randomBytes(4).toString('hex')}`;
+  const startedAt = Date.now();
+  const end = startedAt + durationMs;
+  const lease = () => ({
+    metadata: { annotations: drillAnnotations(id, new Date(Math.min(end, Date.now() + DRILL_LEASE_MS))) },
+  });
+  await patch(client, path, lease());
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`${id}: ${label} drained until ${new Date(end).toISOString()} (no pod is touched)`);
+  out('  clients in that cluster now fail over to the other clusters; Ctrl-C ends the drill early');
+  let interrupted = false;
+  const onSignal = () => (interrupted = true);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let reason = 'its duration passed';
+  let renewAt = startedAt + DRILL_RENEW_MS;
+  try {
+    while (!interrupted && Date.now() < end) {
+      await sleep(Math.min(200, end - Date.now()));
+      if (interrupted || Date.now() >= end || Date.now() < renewAt) continue;
+      renewAt = Date.now() + DRILL_RENEW_MS;
+      try {
+        const now = await currentDrill(client, path);
+        if (!now || now.id !== id) {
+          reason = 'it was stopped by `meshbridge drill stop`';
+          return;
+        }
+        await patch(client, path, lease());
+      } catch (err) {
+        // The API may be restarting; the lease leaves 10 s to try again.
+        process.stderr.write(`warning: could not renew ${id}: ${(err as Error).message}\n`);
+      }
+    }
+    if (interrupted) reason = 'it was interrupted';
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    const now = await currentDrill(client, path).catch(() => undefined);
+    if (now?.id === id) await patch(client, path, endDrillPatch());
+    const seconds = Math.round((Date.now() - startedAt) / 100) / 10;
+    out(`${id} ended after ${seconds} s (${reason}): ${label} takes its traffic back`);
+    out(`  its episode: meshbridge history ${ref.name}.${ref.namespace} --cluster ${cluster}`);
+  }
+}
+
+async function stopDrill(serviceArg: string, cmd: Command): Promise<void> {
+  const cluster = clusterOf(cmd, 'drill stop');
+  const ref = parseServiceRef(serviceArg);
+  const client = clusterClient(cluster);
+  const path = servicePath(ref);
+  const running = await currentDrill(client, path);
+  if (!running) {
+    process.stdout.write(`no drill of ${ref.name}.${ref.namespace} in ${cluster}\n`);
+    return;
+  }
+  await patch(client, path, endDrillPatch());
+  process.stdout.write(
+    `${running.id || 'drill'} stopped: ${ref.name}.${ref.namespace} in ${cluster} takes its traffic back\n`,
+  );
+}
+
+export function registerDrill(program: Command): void {
+  const drill = program
+    .command('drill')
+    .description('rehearse a failover: drain a service in one cluster at the mesh level, no pod touched');
+  drill
+    .command('start')
+    .description('drain SERVICE.NS in the cluster given with --cluster for a while, then give its traffic back')
+    .argument('<service>', 'SERVICE.NAMESPACE, e.g. details.bookinfo')
+    .option('--duration <duration>', 'how long the drill lasts (e.g. 60s, 2m, 1m30s)', '60s')
+    .action((service: string, opts: { duration: string }, cmd: Command) =>
+      runClusterCommand(() => startDrill(service, opts, cmd)),
+    );
+  drill
+    .command('stop')
+    .description('end the drill of SERVICE.NS in the cluster given with --cluster')
+    .argument('<service>', 'SERVICE.NAMESPACE')
+    .action((service: string, _opts: unknown, cmd: Command) => runClusterCommand(() => stopDrill(service, cmd)));
+}
