@@ -12,7 +12,7 @@
  * endpoint, time from the restore (EDS pushed / processes listening / SIGCONT sent) to the first success served
  * locally again, and the slowest request. Time ratios are to the per-try idle timeout. Retry, hedging and timeout
  * settings are the mesh's route defaults (RETRY_POLICY of src/mesh/translate/routes.ts: 2 retries,
- * previous_hosts + previous_priorities, 1 s per-try idle timeout; 10 s per request); outlier detection is
+ * previous_hosts + previous_priorities, 750 ms per-try idle timeout; 10 s per request); outlier detection is
  * the generated DestinationRule's (5 consecutive errors, 100 %) with a 1 s base ejection instead of 30 s so
  * failback fits in a few seconds.
  */

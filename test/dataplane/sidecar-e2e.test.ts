@@ -53,7 +53,7 @@ before(async () => {
         namespace: 'bookinfo',
         port: 9080,
         endpoints: [{ address: ipB, port: 15006, tls: true }],
-        // The mesh's default route policy (1 s per-try idle timeout, 2 retries).
+        // The mesh's default route policy (750 ms per-try idle timeout, 2 retries).
         routePolicy: { retry_policy: RETRY_POLICY },
       },
       { name: 'ratings', namespace: 'bookinfo', port: 9080, endpoints: [{ address: ipPlain, port: 9080 }] },

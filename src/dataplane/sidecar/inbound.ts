@@ -6,7 +6,7 @@
  * Only then is the connection handed to the HTTP layer, so a refused peer never gets a byte to the application.
  * The listener limits bound handshakes, headers, whole requests, idle keep-alive and the number of connections.
  * Requests go to the app at `<podIP>:<targetPort>`; while the app works on one, the caller gets `102 Processing`
- * every 250 ms (progress.ts), which keeps its per-try idle timeout from cutting a live but slow peer.
+ * every 150 ms (progress.ts), which keeps its per-try idle timeout from cutting a live but slow peer.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';

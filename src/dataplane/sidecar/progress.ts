@@ -8,8 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** How often a pending request is acknowledged; well under the mesh's 1 s per-try idle timeout. */
-export const PROGRESS_INTERVAL_MS = 250;
+/** How often a pending request is acknowledged; well under the mesh's 750 ms per-try idle timeout. */
+export const PROGRESS_INTERVAL_MS = 150;
 
 /** The pending requests of one listener and the timer that acknowledges them. */
 export class ProgressSignals {
