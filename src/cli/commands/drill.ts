@@ -3,7 +3,8 @@
  * C`: a failover drill (src/mesh/drill.ts). `start` annotates the Service in cluster C, so the mesh sends its
  * endpoints there as DRAINING and clients in C fail over to the other clusters while no pod is touched; it stays in
  * the foreground renewing the drill's lease, ends it after the duration or on Ctrl-C, and points at the episode
- * the flight recorder kept. If the CLI dies, the lease runs out and the cluster's drill controller ends the drill.
+ * the flight recorder kept: its report (time to fail over, requests failed, time to fail back), read from the
+ * management plane once the proxies' records reach it. If the CLI dies, the lease runs out and the cluster's drill controller ends the drill.
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
@@ -19,6 +20,8 @@ import {
 } from '../../mesh/drill.js';
 import type { KubeRest } from '../../kube/rest.js';
 import { clusterClient, kindPath } from './cluster-client.js';
+import { formatHistory, type WireEpisode } from './history-format.js';
+import { connect, withMgmtConnection, type MgmtConnectionOptions } from './mgmt-client.js';
 import { clusterOf, runClusterCommand } from './cluster-shared.js';
 
 /** Pure: `details.bookinfo` -> name and namespace. */
@@ -46,7 +49,54 @@ const patch = (client: KubeRest, path: string, body: unknown) =>
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function startDrill(serviceArg: string, opts: { duration: string }, cmd: Command): Promise<void> {
+/** How long the report waits for the proxies' records to reach the management plane (pulled every 2 s). */
+const REPORT_WAIT_MS = 15_000;
+
+/**
+ * The drill's report: the closed episode the flight recorders of clients in `cluster` recorded for the service
+ * since the drill started, as `meshbridge history` prints it. Undefined when there is no management plane to ask
+ * or no episode came (no client called the service during the drill).
+ */
+async function drillReport(
+  service: string,
+  cluster: string,
+  startedAt: number,
+  opts: MgmtConnectionOptions,
+): Promise<string | undefined> {
+  let client: ReturnType<typeof connect>;
+  try {
+    client = connect(opts);
+  } catch {
+    return undefined;
+  }
+  const query = new URLSearchParams({ service, cluster }).toString();
+  const deadline = Date.now() + REPORT_WAIT_MS;
+  let open: WireEpisode | undefined;
+  for (;;) {
+    const body = await client
+      .request<{ episodes: WireEpisode[] }>('GET', `/v2/failover/events?${query}`)
+      .catch(() => undefined);
+    // The recorders' clocks are the machine's, the drill's too; a second of slack for the first event's timing.
+    const since = body?.episodes.filter((e) => e.startedAtMs >= startedAt - 1000) ?? [];
+    const closed = since.filter((e) => !e.open).pop();
+    open = since.filter((e) => e.open).pop() ?? open;
+    // Still failed over at the deadline (e.g. an ejection outlasting the drill): the open episode says so.
+    const episode = closed ?? (Date.now() >= deadline ? open : undefined);
+    if (episode) {
+      // The table of `meshbridge history`, under a head of its own.
+      const table = formatHistory(service, [episode], 0).split('\n').slice(1).join('\n');
+      return `drill report (${service}, clients in ${cluster}):\n${table}`;
+    }
+    if (Date.now() >= deadline) return undefined;
+    await sleep(1000);
+  }
+}
+
+async function startDrill(
+  serviceArg: string,
+  opts: { duration: string } & MgmtConnectionOptions,
+  cmd: Command,
+): Promise<void> {
   const cluster = clusterOf(cmd, 'drill start');
   const ref = parseServiceRef(serviceArg);
   const durationMs = parseDrillDuration(opts.duration);
@@ -85,7 +135,7 @@ async function startDrill(serviceArg: string, opts: { duration: string }, cmd: C
         const now = await currentDrill(client, path);
         if (!now || now.id !== id) {
           reason = 'it was stopped by `meshbridge drill stop`';
-          return;
+          break;
         }
         await patch(client, path, lease());
       } catch (err) {
@@ -101,8 +151,14 @@ async function startDrill(serviceArg: string, opts: { duration: string }, cmd: C
     if (now?.id === id) await patch(client, path, endDrillPatch());
     const seconds = Math.round((Date.now() - startedAt) / 100) / 10;
     out(`${id} ended after ${seconds} s (${reason}): ${label} takes its traffic back`);
-    out(`  its episode: meshbridge history ${ref.name}.${ref.namespace} --cluster ${cluster}`);
   }
+  const service = `${ref.name}.${ref.namespace}`;
+  const report = await drillReport(service, cluster, startedAt, opts);
+  if (report) out(report);
+  else
+    out(
+      `  no episode recorded yet (did a client call it during the drill?): meshbridge history ${service} --cluster ${cluster}`,
+    );
 }
 
 async function stopDrill(serviceArg: string, cmd: Command): Promise<void> {
@@ -125,14 +181,15 @@ export function registerDrill(program: Command): void {
   const drill = program
     .command('drill')
     .description('rehearse a failover: drain a service in one cluster at the mesh level, no pod touched');
-  drill
-    .command('start')
-    .description('drain SERVICE.NS in the cluster given with --cluster for a while, then give its traffic back')
-    .argument('<service>', 'SERVICE.NAMESPACE, e.g. details.bookinfo')
-    .option('--duration <duration>', 'how long the drill lasts (e.g. 60s, 2m, 1m30s)', '60s')
-    .action((service: string, opts: { duration: string }, cmd: Command) =>
-      runClusterCommand(() => startDrill(service, opts, cmd)),
-    );
+  withMgmtConnection(
+    drill
+      .command('start')
+      .description('drain SERVICE.NS in the cluster given with --cluster for a while, then give its traffic back')
+      .argument('<service>', 'SERVICE.NAMESPACE, e.g. details.bookinfo')
+      .option('--duration <duration>', 'how long the drill lasts (e.g. 60s, 2m, 1m30s)', '60s'),
+  ).action((service: string, opts: { duration: string } & MgmtConnectionOptions, cmd: Command) =>
+    runClusterCommand(() => startDrill(service, opts, cmd)),
+  );
   drill
     .command('stop')
     .description('end the drill of SERVICE.NS in the cluster given with --cluster')
