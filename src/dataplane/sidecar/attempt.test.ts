@@ -7,6 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import type { Host } from '../balancer/cluster-balancer.js';
 import type { RequestBody } from './body.js';
 import type { UpstreamAgents } from './upstream.js';
 import { runAttempt, type AttemptOptions, type AttemptResult } from './attempt.js';
+import { outcomeOf } from './retry-loop.js';
 
 const SAN = 'spiffe://cluster-1.local/ns/bookinfo/sa/details';
 let agent: https.Agent;
@@ -167,4 +169,56 @@ test('the per-try idle timeout always ends a silent try, even when its timer fir
     results.map(() => 'timeout'),
   );
   assert.ok(performance.now() - started < 2_000, 'every try was cut by the idle timeout, not the answer');
+});
+
+test('a reset on a pooled connection before any answer is stale (the host is not to blame); on a new one it is not', async () => {
+  let requests = 0;
+  // Answers the first request of a connection and resets the connection on the next, as a server whose keep-alive
+  // timeout closed it does to a request that was already on its way.
+  const server = http.createServer((req, res) => {
+    requests++;
+    if (requests === 2) return void req.socket.resetAndDestroy();
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const plain = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const host = {
+    key: 'p',
+    endpoint: { host: '127.0.0.1', port: (server.address() as AddressInfo).port, healthy: true, weight: 1 },
+  } as unknown as Host;
+  const run = () =>
+    runAttempt({
+      host,
+      method: 'GET',
+      path: '/',
+      headers: {},
+      body: { attach: (req: ClientRequest) => req.end(), detach: () => {} } as unknown as RequestBody,
+      agents: { plain } as unknown as UpstreamAgents,
+      sni: undefined,
+      connectTimeoutMs: 2_000,
+      timeoutMs: 2_000,
+    });
+  try {
+    const first = await run();
+    assert.equal(first.kind, 'response');
+    if (first.kind === 'response') await new Promise((r) => first.res.resume().on('end', r));
+    await new Promise((r) => setImmediate(r));
+    const second = await run();
+    assert.equal(second.kind, 'failure');
+    if (second.kind === 'failure') {
+      assert.equal(second.reason, 'reset');
+      assert.equal(second.stale, true, second.message);
+    }
+    assert.equal(outcomeOf(second), undefined, 'not held against the host by outlier detection');
+    // A reset on a connection made for this request is the host's doing.
+    requests = 1;
+    plain.destroy();
+    const third = await run();
+    assert.equal(third.kind, 'failure');
+    if (third.kind === 'failure') assert.equal(third.stale, undefined, third.message);
+    assert.equal(outcomeOf(third), 'local-origin');
+  } finally {
+    plain.destroy();
+    server.close();
+  }
 });

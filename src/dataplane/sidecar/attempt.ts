@@ -18,7 +18,19 @@ const provenIdentity = new WeakMap<Socket, string>();
 /** Outcome of an attempt. */
 export type AttemptResult =
   | { kind: 'response'; res: IncomingMessage; host: Host }
-  | { kind: 'failure'; reason: 'connect' | 'reset' | 'timeout'; connected: boolean; host: Host; message: string };
+  | {
+      kind: 'failure';
+      reason: 'connect' | 'reset' | 'timeout';
+      connected: boolean;
+      host: Host;
+      message: string;
+      /**
+       * A pooled keep-alive connection the server had already closed (reset or closed before any byte of an
+       * answer): the race every HTTP/1.1 client pool has with the server's keep-alive timeout. The request never
+       * reached the application, and the failure says nothing about the host's health.
+       */
+      stale?: boolean;
+    };
 
 /** Inputs of {@link runAttempt}. */
 export interface AttemptOptions {
@@ -77,8 +89,8 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
           checkServerIdentity: o.agents.checkServerFor(o.host.endpoint.subjectAltNames),
         })
       : http.request({ ...common, agent: o.agents.plain });
-    const fail = (reason: 'connect' | 'reset' | 'timeout', message: string): void => {
-      finish({ kind: 'failure', reason, connected, host: o.host, message });
+    const fail = (reason: 'connect' | 'reset' | 'timeout', message: string, stale = false): void => {
+      finish({ kind: 'failure', reason, connected, host: o.host, message, ...(stale ? { stale } : {}) });
       req.destroy();
     };
     const idleMs = o.idleTimeoutMs ?? 0;
@@ -136,7 +148,9 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
     req.on('error', (err: NodeJS.ErrnoException) => {
       const reason = !connected ? 'connect' : 'reset';
-      fail(reason, `${err.code ?? 'error'}: ${err.message}`);
+      // Errors after a response fired do not reach here (finish already settled), so this is before any answer.
+      const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      fail(reason, `${err.code ?? 'error'}: ${err.message}`, stale);
     });
     o.body.attach(req);
   });

@@ -51,9 +51,14 @@ export function retriable(r: AttemptResult, policy: RetryModel): boolean {
   return on.has(String(code));
 }
 
-/** The outlier detection outcome of an attempt's result. */
-export function outcomeOf(r: AttemptResult): AttemptOutcome {
-  if (r.kind === 'failure') return 'local-origin';
+/**
+ * The outlier detection outcome of an attempt's result; undefined when it says nothing about the host: a stale
+ * pooled connection (the server's keep-alive timeout won the race) is retried, not held against the host. Counted,
+ * a burst of them after a pause in traffic (every pooled connection closed by the server at once) can reach the
+ * consecutive errors that eject a healthy host for the base ejection time (30 s).
+ */
+export function outcomeOf(r: AttemptResult): AttemptOutcome | undefined {
+  if (r.kind === 'failure') return r.stale ? undefined : 'local-origin';
   const code = r.res.statusCode ?? 0;
   if (code >= 502 && code <= 504) return 'gateway';
   return code >= 500 ? 'http5xx' : 'success';
@@ -218,7 +223,8 @@ async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise
     if (!attempt) continue;
     ended(attempt);
     const r = wake.r;
-    balancer.record(attempt.host, outcomeOf(r));
+    const outcome = outcomeOf(r);
+    if (outcome) balancer.record(attempt.host, outcome);
     const retry = policy !== undefined && retriable(r, policy);
     if (r.kind === 'response' && !retry) {
       cancelAll();
