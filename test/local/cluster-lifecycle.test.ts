@@ -292,7 +292,12 @@ test('an East-West IngressGateway gets a Deployment with overlaid pod labels and
     c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     c.on('close', () => resolve('closed'));
   });
-  assert.equal(lbAnswer, 'closed', 'accepted by the load balancer, closed by the gateway with nothing answered');
+  // Closed either way with nothing answered: a FIN, or a reset when the gateway drops the connection with the
+  // client's plaintext bytes still unread (a CI run saw ECONNRESET).
+  assert.ok(
+    lbAnswer === 'closed' || lbAnswer === 'ECONNRESET',
+    `accepted by the load balancer, closed by the gateway with nothing answered (got ${lbAnswer})`,
+  );
   const template = kubectlJson<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>(
     'get',
     'deploy',
