@@ -25,9 +25,10 @@ export type AttemptResult =
       host: Host;
       message: string;
       /**
-       * A pooled keep-alive connection the server had already closed (reset or closed before any byte of an
-       * answer): the race every HTTP/1.1 client pool has with the server's keep-alive timeout. The request never
-       * reached the application, and the failure says nothing about the host's health.
+       * Reset on a pooled keep-alive connection before any byte of an answer. Most often the race every HTTP/1.1
+       * client pool has with the server's keep-alive timeout (the request never reached the application), but a
+       * peer that died while holding the request looks the same: the failure alone says nothing sure about the
+       * host. A dead peer still shows itself through its refused new connections.
        */
       stale?: boolean;
     };
@@ -148,7 +149,7 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
     req.on('error', (err: NodeJS.ErrnoException) => {
       const reason = !connected ? 'connect' : 'reset';
-      // Errors after a response fired do not reach here (finish already settled), so this is before any answer.
+      // After a response (or a cancel) `finish` has settled and ignores this: what counts is before any answer.
       const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
       fail(reason, `${err.code ?? 'error'}: ${err.message}`, stale);
     });

@@ -52,10 +52,11 @@ export function retriable(r: AttemptResult, policy: RetryModel): boolean {
 }
 
 /**
- * The outlier detection outcome of an attempt's result; undefined when it says nothing about the host: a stale
- * pooled connection (the server's keep-alive timeout won the race) is retried, not held against the host. Counted,
- * a burst of them after a pause in traffic (every pooled connection closed by the server at once) can reach the
- * consecutive errors that eject a healthy host for the base ejection time (30 s).
+ * The outlier detection outcome of an attempt's result; undefined when it says nothing sure about the host: a
+ * reset on a pooled connection before any answer (`stale`: usually the server's keep-alive timeout winning the
+ * race) is retried, not held against the host. Counted, a burst of them after a pause in traffic (every pooled
+ * connection closed by the server at once) can reach the consecutive errors that eject a healthy host for the base
+ * ejection time (30 s). A peer that really died is still ejected: its new connections are refused.
  */
 export function outcomeOf(r: AttemptResult): AttemptOutcome | undefined {
   if (r.kind === 'failure') return r.stale ? undefined : 'local-origin';
