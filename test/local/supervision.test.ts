@@ -371,11 +371,27 @@ test(`an orphaned pod exits by itself ${ORPHAN_EXIT_MS / 1000} s after its clust
   );
 });
 
+/**
+ * The home's processes keep writing logs and stores while it is removed, as they would under a user's rm -rf: a
+ * directory can gain a file between its listing and its rmdir (ENOTEMPTY in a CI run). Node's own retry only
+ * retries the rmdir, so the whole removal is retried.
+ */
+function removeWhileWritten(dir: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt === 20) throw err;
+    }
+  }
+}
+
 test('local down stops every process of a home whose directory was removed', async () => {
   const marked = processesWithEnv(OWNER_HOME_ENV, home);
   // supervisor, cluster and control processes, and 8 pods' processes.
   assert.ok(marked.length >= 17, `processes of the home (${marked.length})`);
-  rmSync(home, { recursive: true, force: true });
+  removeWhileWritten(home);
   const stray: number[] = [];
   const results = await localDown(home, { onStrays: (n) => stray.push(n) });
   assert.deepEqual(results, [], 'no state left to read');
