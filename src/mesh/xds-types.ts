@@ -5,6 +5,7 @@
  * The type URLs and the Any codec are contract C's, in src/xds.
  */
 import type { XdsObject } from '../xds/index.js';
+import { durationToMs } from '../api/duration.js';
 
 export type { XdsObject };
 
@@ -45,11 +46,9 @@ export class DurationError extends Error {
   }
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** Parses an Istio/Go duration (`10s`, `1.5s`, `100ms`, `1m`, `1h`) into milliseconds; throws {@link DurationError}. */
 export function parseDurationMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m || m[1] === undefined || m[2] === undefined) throw new DurationError(text);
-  return Number(m[1]) * (UNIT_MS[m[2]] ?? 1);
+  const ms = durationToMs(text);
+  if (ms === undefined) throw new DurationError(text);
+  return ms;
 }

@@ -46,3 +46,4 @@ export {
   type LocalityParts,
 } from './locality.js';
 export { appProxyEnv, proxyEnv, PROXY_PORTS, type AppProxyEnvOptions, type ProxyEnvOptions } from './pod-env.js';
+export { FAILBACK_METADATA_KEY } from './failback.js';

@@ -7,6 +7,7 @@ import type { DestinationRule, TrafficPolicy } from '../kinds/istio/destination-
 import type { WorkspaceSetting } from '../kinds/tsb/workspace-setting.js';
 import type { ServiceEntry } from '../kinds/istio/service-entry.js';
 import { formatPath, type PathSegment } from '../path.js';
+import { parseFailoverAnnotations } from '../failover-policy.js';
 
 type Who = { kind: string; name?: string | undefined };
 
@@ -29,6 +30,11 @@ function policyFailover(policy: TrafficPolicy | undefined, at: PathSegment[], wh
 /** Checks a DestinationRule: locality failover needs outlier detection; subset names unique. */
 export function checkDestinationRule(dr: DestinationRule, who: Who): Issue[] {
   const out = policyFailover(dr.spec.trafficPolicy, ['spec', 'trafficPolicy'], who);
+  // meshbridge's failover annotations (a FailoverPolicy's, or written by hand): a bad one is refused here rather
+  // than silently ignored by the mesh.
+  for (const e of parseFailoverAnnotations(dr.metadata?.annotations).errors) {
+    out.push(makeIssue('INVALID_VALUE', formatPath(['metadata', 'annotations', e.annotation]), e.message, who));
+  }
   const seen = new Set<string>();
   (dr.spec.subsets ?? []).forEach((s, i) => {
     if (seen.has(s.name))

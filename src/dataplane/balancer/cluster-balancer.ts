@@ -9,7 +9,12 @@
  *    hosts of the chosen class, then a host of that class by weighted round robin.
  *
  * A host is healthy when EDS says HEALTHY/UNKNOWN and outlier detection has not ejected it; degraded when EDS says
- * DEGRADED and it is not ejected; unhealthy otherwise. Retries: `exclude` is Envoy's `previous_hosts` predicate
+ * DEGRADED and it is not ejected; unhealthy otherwise.
+ *
+ * Failback hysteresis (meshbridge's, only with a cluster's `failback` policy; see failback.ts): a host that has
+ * just become available again (EDS healthy after not, new after the first assignment, or back from an ejection)
+ * is held out of its level for `delayMs`, then counts as a growing fraction of a host in its level's health for
+ * `rampMs`, so the level's share of the load grows instead of jumping back to 100 %. Retries: `exclude` is Envoy's `previous_hosts` predicate
  * (a rejected pick is drawn again up to `selectionAttempts` times, then the last pick stands, as in Envoy's
  * `chooseHost`), and `excludePriorities` is its `previous_priorities` retry priority (retryPriorityLoad).
  */
@@ -19,6 +24,7 @@ import { isEjected, newOutlierState, recordOutcome } from './outlier.js';
 import type { LevelHealth, PriorityLoad } from './priority-math.js';
 import { effectiveLocalityWeight, priorityLoad, retryPriorityLoad } from './priority-math.js';
 import { SmoothWrr } from './wrr.js';
+import { hysteresisOf, type Hysteresis } from './failback.js';
 
 /** A host as the balancer tracks it. */
 export interface Host {
@@ -27,6 +33,12 @@ export interface Host {
   priority: number;
   localityKey: string;
   outlier: OutlierState;
+  /**
+   * When EDS last made the host available (healthy after not healthy, or new); -Infinity for hosts of the first
+   * assignment, which are settled. Failback hysteresis counts from the later of this and the end of its last
+   * ejection.
+   */
+  availableSince: number;
 }
 
 /** Health of a host as `/clusters` shows it. */
@@ -39,6 +51,10 @@ export interface HostStatus {
   ejected: boolean;
   ejections: number;
   tlsMode: string;
+  /** Held back by the failback delay (available, but takes no load while anything else can). */
+  held: boolean;
+  /** During the failback ramp, the share of a host it counts as in its level's health (percent); else 100. */
+  rampPercent: number;
 }
 
 /** Options of one pick. */
@@ -52,11 +68,13 @@ export interface PickOptions {
   now?: number;
 }
 
-type HostClass = 'healthy' | 'degraded' | 'unhealthy';
+type HostClass = 'healthy' | 'degraded' | 'unhealthy' | 'held';
 
 /** The balancer of one cluster. Keeps host state (outlier counters) across EDS updates by address. */
 export class ClusterBalancer {
   private hosts = new Map<string, Host>();
+  /** Whether an assignment was applied before: hosts of the first one are settled (no failback hysteresis). */
+  private assigned = false;
   private overprovisioning = 1.4;
   private localityWeights = new Map<string, number>();
   private readonly levelPicker = new SmoothWrr();
@@ -68,7 +86,7 @@ export class ClusterBalancer {
   constructor(public cluster: ClusterModel) {}
 
   /** Replaces the endpoint set. */
-  setEndpoints(assignment: EndpointsModel): void {
+  setEndpoints(assignment: EndpointsModel, now = Date.now()): void {
     const next = new Map<string, Host>();
     this.localityWeights.clear();
     for (const loc of assignment.localities) {
@@ -77,40 +95,63 @@ export class ClusterBalancer {
       for (const endpoint of loc.endpoints) {
         const key = `${endpoint.host}:${endpoint.port}`;
         const prev = this.hosts.get(key);
+        const becameAvailable = endpoint.healthy && (prev === undefined || !prev.endpoint.healthy);
         next.set(key, {
           key,
           endpoint,
           priority: loc.priority,
           localityKey,
           outlier: prev?.outlier ?? newOutlierState(),
+          availableSince: !this.assigned ? -Infinity : becameAvailable ? now : (prev?.availableSince ?? now),
         });
       }
     }
     this.hosts = next;
     this.overprovisioning = assignment.overprovisioning;
+    this.assigned = true;
   }
 
-  private classOf(h: Host, now: number): HostClass {
+  /** The failback hysteresis of `h` at `now` (none without the cluster's failback policy). */
+  private hysteresis(h: Host, now: number): Hysteresis {
+    return hysteresisOf(this.cluster.failback, Math.max(h.availableSince, h.outlier.ejectedUntil), now);
+  }
+
+  private classOf(h: Host, now: number, hold = true): HostClass {
     if (isEjected(h.outlier, now)) return 'unhealthy';
-    if (h.endpoint.healthy) return 'healthy';
+    if (h.endpoint.healthy) return hold && this.hysteresis(h, now).held ? 'held' : 'healthy';
     return h.endpoint.degraded ? 'degraded' : 'unhealthy';
   }
 
-  /** Hosts per priority level (levels 0..max, possibly empty) and the level health Envoy's rules take. */
-  private levels(now: number): { hosts: Host[]; health: LevelHealth }[] {
+  /**
+   * Hosts per priority level and the level health Envoy's rules take, with the failback hysteresis: a held host
+   * is left out of its level (neither healthy nor counted), a ramping one counts as its fraction of a host. When
+   * that leaves nothing available anywhere, the hysteresis is dropped: holding back never causes an outage.
+   */
+  private levels(now: number): { levels: { hosts: Host[]; health: LevelHealth }[]; hold: boolean } {
+    const held = this.levelsWith(now, true);
+    if (!held.some((l) => (l.health.heldHosts ?? 0) > 0)) return { levels: held, hold: true };
+    const anyAvailable = held.some((l) => l.health.healthy > 0 || (l.health.degraded ?? 0) > 0);
+    return anyAvailable ? { levels: held, hold: true } : { levels: this.levelsWith(now, false), hold: false };
+  }
+
+  private levelsWith(now: number, hold: boolean): { hosts: Host[]; health: LevelHealth & { heldHosts?: number } }[] {
     const all = [...this.hosts.values()];
     const count = all.length === 0 ? 0 : Math.max(...all.map((h) => h.priority)) + 1;
     const levels = Array.from({ length: count }, () => ({
       hosts: [] as Host[],
-      health: { healthy: 0, degraded: 0, total: 0 },
+      health: { healthy: 0, degraded: 0, total: 0, heldHosts: 0 },
     }));
     for (const h of all) {
       const level = levels[h.priority]!;
       level.hosts.push(h);
+      const c = this.classOf(h, now, hold);
+      if (c === 'held') {
+        level.health.heldHosts++;
+        continue;
+      }
       level.health.total++;
-      const c = this.classOf(h, now);
-      if (c === 'healthy') level.health.healthy++;
-      else if (c === 'degraded') level.health.degraded = (level.health.degraded ?? 0) + 1;
+      if (c === 'healthy') level.health.healthy += hold ? this.hysteresis(h, now).weight : 1;
+      else if (c === 'degraded') level.health.degraded++;
     }
     return levels;
   }
@@ -118,7 +159,7 @@ export class ClusterBalancer {
   /** The per-priority load and panic state at `now` (what `/clusters` and tests inspect). */
   priorityState(now = Date.now()): PriorityLoad {
     return priorityLoad(
-      this.levels(now).map((l) => l.health),
+      this.levels(now).levels.map((l) => l.health),
       { overprovisioning: this.overprovisioning },
     );
   }
@@ -130,7 +171,7 @@ export class ClusterBalancer {
    */
   pick(options: PickOptions = {}): Host | undefined {
     const now = options.now ?? Date.now();
-    const levels = this.levels(now);
+    const { levels, hold } = this.levels(now);
     if (levels.length === 0) return undefined;
     const state = priorityLoad(
       levels.map((l) => l.health),
@@ -141,7 +182,7 @@ export class ClusterBalancer {
     const draws = exclude && exclude.size > 0 ? 1 + (options.selectionAttempts ?? 5) : 1;
     let host: Host | undefined;
     for (let i = 0; i < draws; i++) {
-      host = this.pickOnce(levels, state.panic, load, now);
+      host = this.pickOnce(levels, state.panic, load, now, hold);
       if (!host || !exclude?.has(host.key)) return host;
     }
     return host;
@@ -152,6 +193,7 @@ export class ClusterBalancer {
     panic: readonly boolean[],
     load: { healthyLoad: readonly number[]; degradedLoad: readonly number[] },
     now: number,
+    hold: boolean,
   ): Host | undefined {
     const slots = [
       ...load.healthyLoad.map((w, p) => ({ p, cls: 'healthy' as const, w })),
@@ -166,7 +208,7 @@ export class ClusterBalancer {
     const level = levels[slot.p];
     if (!level) return undefined;
     if (panic[slot.p]) return this.pickHost(level.hosts);
-    const eligible = level.hosts.filter((h) => this.classOf(h, now) === slot.cls);
+    const eligible = level.hosts.filter((h) => this.classOf(h, now, hold) === slot.cls);
     if (eligible.length === 0) return undefined;
     const byLocality = new Map<string, Host[]>();
     for (const h of eligible) byLocality.set(h.localityKey, [...(byLocality.get(h.localityKey) ?? []), h]);
@@ -223,6 +265,8 @@ export class ClusterBalancer {
       ejected: isEjected(h.outlier, now),
       ejections: h.outlier.ejections,
       tlsMode: h.endpoint.tlsMode,
+      held: h.endpoint.healthy && !isEjected(h.outlier, now) && this.hysteresis(h, now).held,
+      rampPercent: Math.round(this.hysteresis(h, now).weight * 100),
     }));
   }
 }

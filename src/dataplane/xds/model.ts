@@ -4,6 +4,8 @@
  * field path, not just the first), so an update can be NACKed with a useful error_detail.
  */
 import { parseSpiffeId } from '../../identity/spiffe.js';
+import { MAX_FAILBACK_MS } from '../../api/failover-policy.js';
+import { FAILBACK_METADATA_KEY } from '../../xds/index.js';
 
 /** Outlier detection settings (Envoy names, milliseconds). */
 export interface OutlierModel {
@@ -23,12 +25,23 @@ export interface OutlierModel {
   enforcingConsecutiveLocalOrigin?: number;
 }
 
+/**
+ * meshbridge's failback hysteresis of a cluster (balancer/failback.ts), from the cluster's
+ * `metadata.filter_metadata["meshbridge.io/failback"]` (`delayMs`, `rampMs` as decimal strings). Envoy has no such
+ * field; a proxy that does not know the key ignores it.
+ */
+export interface FailbackModel {
+  delayMs: number;
+  rampMs: number;
+}
+
 /** A CDS cluster. */
 export interface ClusterModel {
   name: string;
   discovery: 'EDS' | 'STATIC';
   connectTimeoutMs: number;
   outlier?: OutlierModel;
+  failback?: FailbackModel;
   /** Inline endpoints of a STATIC cluster. */
   loadAssignment?: EndpointsModel;
 }
@@ -194,6 +207,22 @@ export function parseCluster(c: Obj): Parsed<ClusterModel> {
       enforcingConsecutiveLocalOrigin: u32(o.enforcing_consecutive_local_origin_failure, 100),
     };
     if (model.outlier.maxEjectionPercent > 100) errors.push(`${name}: outlier_detection.max_ejection_percent > 100`);
+  }
+  const failback = obj(obj(obj(c.metadata).filter_metadata)[FAILBACK_METADATA_KEY]);
+  if (Object.keys(failback).length > 0) {
+    const field = (key: 'delayMs' | 'rampMs'): number => {
+      const text = structString(failback, key) || '0';
+      const ms = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+      if (!(ms <= MAX_FAILBACK_MS)) {
+        errors.push(
+          `${name}: metadata.${FAILBACK_METADATA_KEY}.${key}: ${JSON.stringify(text)} is not 0..${MAX_FAILBACK_MS} ms`,
+        );
+      }
+      return ms;
+    };
+    const delayMs = field('delayMs');
+    const rampMs = field('rampMs');
+    if (delayMs > 0 || rampMs > 0) model.failback = { delayMs, rampMs };
   }
   if (model.discovery === 'STATIC') {
     const la = parseEndpoints({ ...obj(c.load_assignment), cluster_name: name });

@@ -1,7 +1,7 @@
 /** CDS: one EDS cluster per service port, plus a sidecar's STATIC inbound clusters. */
 import type { MeshServicePort, InboundPort } from './services.js';
 import { inboundClusterName, sniFor } from './names.js';
-import { EXTENSION_TYPE_URLS } from '../../xds/index.js';
+import { EXTENSION_TYPE_URLS, FAILBACK_METADATA_KEY } from '../../xds/index.js';
 import { duration, stringStruct, type XdsObject } from '../xds-types.js';
 
 /** Inputs of {@link outboundCluster} besides the service port. */
@@ -9,6 +9,8 @@ export interface OutboundClusterOptions {
   readonly name: string;
   readonly connectTimeoutMs: number;
   readonly outlierDetection: XdsObject | undefined;
+  /** The service's failback hysteresis (a FailoverPolicy's), for meshbridge's sidecars. */
+  readonly failback?: { readonly delayMs: number; readonly rampMs: number } | undefined;
 }
 
 /**
@@ -42,6 +44,17 @@ export function outboundCluster(sp: MeshServicePort, o: OutboundClusterOptions):
     ],
   };
   if (o.outlierDetection) cluster['outlier_detection'] = o.outlierDetection;
+  if (o.failback && (o.failback.delayMs > 0 || o.failback.rampMs > 0)) {
+    // Envoy has no failback hysteresis: it travels as metadata, which a proxy that does not know it ignores.
+    cluster['metadata'] = {
+      filter_metadata: {
+        [FAILBACK_METADATA_KEY]: stringStruct({
+          delayMs: String(o.failback.delayMs),
+          rampMs: String(o.failback.rampMs),
+        }),
+      },
+    };
+  }
   return cluster;
 }
 

@@ -6,6 +6,8 @@ import type { DestinationRule, OutlierDetection } from '../inputs.js';
 import { decidePolicy, selectDestinationRule, type PrioritiesOff, type PriorityPolicy } from '../../priority/index.js';
 import type { Snapshot } from '../snapshot.js';
 import { duration, parseDurationMs, type XdsObject } from '../xds-types.js';
+import { overprovisioningFactorFor, parseFailoverAnnotations } from '../../api/failover-policy.js';
+import { OVERPROVISIONING_FACTOR } from './endpoints.js';
 
 /** The host a rule applies to, fully qualified (the priority engine's rule, shared with `explain`). */
 export { ruleHost } from '../../priority/index.js';
@@ -79,4 +81,25 @@ function lenientDurationMs(text: string | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A rule's failover behaviour beyond Istio's fields (a FailoverPolicy's, as annotations; src/api/failover-policy.ts):
+ * the EDS overprovisioning factor and the failback hysteresis. A malformed annotation (one written past our
+ * validator) is left out, keeping Envoy's behaviour for that part.
+ */
+export function failoverBehaviour(dr: DestinationRule | undefined): {
+  overprovisioningFactor: number;
+  failback: { delayMs: number; rampMs: number } | undefined;
+} {
+  const { behaviour } = parseFailoverAnnotations(dr?.metadata?.annotations);
+  const delayMs = behaviour.failbackDelayMs ?? 0;
+  const rampMs = behaviour.failbackRampMs ?? 0;
+  return {
+    overprovisioningFactor:
+      behaviour.minHealthyPercent === undefined
+        ? OVERPROVISIONING_FACTOR
+        : overprovisioningFactorFor(behaviour.minHealthyPercent),
+    failback: delayMs > 0 || rampMs > 0 ? { delayMs, rampMs } : undefined,
+  };
 }

@@ -23,13 +23,15 @@ export const OVERPROVISIONING_FACTOR = 140;
  * (the engine's decision, with its reason) every endpoint is priority 0.
  * Every locality carries `load_balancing_weight` (the sum of its endpoints' weights) because grpc-js-xds drops
  * localities without one; unhealthy endpoints are kept with `health_status: UNHEALTHY` so a level's health is
- * ready/all, which is what the 1.4 overprovisioning rule is defined on.
+ * ready/all, which is what the 1.4 overprovisioning rule is defined on. A FailoverPolicy's `minHealthyPercent`
+ * sets another factor (`overprovisioningFactorFor`).
  */
 export function loadAssignment(
   clusterName: string,
   sp: MeshServicePort,
   proxy: Proxy,
   policy: PriorityPolicy | PrioritiesOff,
+  overprovisioningFactor = OVERPROVISIONING_FACTOR,
 ): XdsObject {
   const client: PriorityPeer = { locality: proxy.locality, labels: proxy.labels };
   const priorities = assignPriorities(client, sp.endpoints, policy).map((p) => p.priority);
@@ -54,7 +56,7 @@ export function loadAssignment(
       load_balancing_weight: { value: g.members.reduce((n, e) => n + e.weight, 0) },
       lb_endpoints: [...g.members].sort(byAddress).map(lbEndpoint),
     })),
-    policy: { overprovisioning_factor: { value: OVERPROVISIONING_FACTOR } },
+    policy: { overprovisioning_factor: { value: overprovisioningFactor } },
   };
 }
 

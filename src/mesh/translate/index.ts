@@ -7,7 +7,13 @@ import type { Proxy } from '../proxy.js';
 import type { Snapshot } from '../snapshot.js';
 import { resourceName, type XdsObject, type XdsResources } from '../xds-types.js';
 import { inboundCluster, outboundCluster } from './clusters.js';
-import { connectTimeoutMs, findDestinationRule, outlierDetection, priorityPolicy } from './destination-rule.js';
+import {
+  connectTimeoutMs,
+  failoverBehaviour,
+  findDestinationRule,
+  outlierDetection,
+  priorityPolicy,
+} from './destination-rule.js';
 import { loadAssignment } from './endpoints.js';
 import {
   LISTENER_NAMES,
@@ -147,18 +153,26 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
   for (const sp of ports) {
     const name = outboundClusterName(sp.port, sp.host);
     const dr = findDestinationRule(snapshot, sp.host, proxy.namespace, sp.namespace);
-    const drPrint = dr ? fingerprintOf(dr.spec ?? {}) : '';
+    const behaviour = failoverBehaviour(dr);
+    const drPrint = dr ? fingerprintOf([dr.spec ?? {}, behaviour]) : '';
     const connectTimeout = connectTimeoutMs(dr);
     clusters.push(
       reuse(`cluster|${name}|${drPrint}`, () =>
-        outboundCluster(sp, { name, connectTimeoutMs: connectTimeout, outlierDetection: outlierDetection(dr) }),
+        outboundCluster(sp, {
+          name,
+          connectTimeoutMs: connectTimeout,
+          outlierDetection: outlierDetection(dr),
+          failback: behaviour.failback,
+        }),
       ),
     );
     const policy = priorityPolicy(dr);
     // The proxy's labels only matter to priorities through failoverPriority.
     const client = typeof policy === 'string' ? '' : `${locality}|${policy.failoverPriority.length ? labels : ''}`;
     endpoints.push(
-      reuse(`cla|${name}|${fingerprintOf(sp)}|${drPrint}|${client}`, () => loadAssignment(name, sp, proxy, policy)),
+      reuse(`cla|${name}|${fingerprintOf(sp)}|${drPrint}|${client}`, () =>
+        loadAssignment(name, sp, proxy, policy, behaviour.overprovisioningFactor),
+      ),
     );
   }
   const isRouter = proxy.type === 'router';
