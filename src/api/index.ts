@@ -54,3 +54,5 @@ export * from './kinds/tsb/workspace.js';
 export * from './kinds/tsb/workspace-setting.js';
 export * from './kinds/tsb/organization-setting.js';
 export * from './kinds/tsb/cluster.js';
+export * from './kinds/meshbridge/failover-policy.js';
+export * from './failover-policy.js';

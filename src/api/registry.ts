@@ -90,6 +90,17 @@ export const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: false,
     scope: 'mgmt',
   }),
+  // meshbridge's own (failover.meshbridge.io/v1alpha1)
+  k({
+    group: 'failover.meshbridge.io',
+    versions: ['v1alpha1'],
+    kind: 'FailoverPolicy',
+    plural: 'failoverpolicies',
+    singular: 'failoverpolicy',
+    shortNames: ['fp'],
+    namespaced: false,
+    scope: 'mgmt',
+  }),
   // Install (install.tetrate.io/v1alpha1)
   k({
     group: 'install.tetrate.io',

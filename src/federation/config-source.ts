@@ -23,7 +23,13 @@ export interface ConfigSource {
 
 /** Splits TSB objects (any order, any kinds) into the configuration the plan reads; other kinds are ignored. */
 export function configFromObjects(objects: readonly unknown[]): FederationConfig {
-  const config: FederationConfig = { workspaces: [], workspaceSettings: [], organizationSettings: [], clusters: [] };
+  const config: FederationConfig = {
+    workspaces: [],
+    workspaceSettings: [],
+    organizationSettings: [],
+    clusters: [],
+    failoverPolicies: [],
+  };
   for (const o of objects) {
     const obj = o as { kind?: string; metadata?: { name?: string } };
     if (!obj?.metadata?.name) continue;
@@ -39,6 +45,9 @@ export function configFromObjects(objects: readonly unknown[]): FederationConfig
         break;
       case 'Cluster':
         config.clusters.push(obj as FederationConfig['clusters'][number]);
+        break;
+      case 'FailoverPolicy':
+        config.failoverPolicies?.push(obj as NonNullable<FederationConfig['failoverPolicies']>[number]);
         break;
       default:
         break;

@@ -16,10 +16,12 @@ import {
   MULTICLUSTER_NAMESPACE,
   SOURCE_CLUSTER_LABEL,
   TRUST_DOMAIN_LABEL,
+  type FailoverPolicy,
   type GeneratedMeta,
   type GeneratedObject,
   type WorkloadEntrySpec,
 } from './types.js';
+import { FAILOVER_ANNOTATIONS, failoverAnnotations } from '../api/index.js';
 
 type Target = Extract<TargetDecision, { target: true }>;
 const API = 'networking.istio.io/v1' as const;
@@ -196,7 +198,10 @@ export function serviceEntry(opts: {
 
 /**
  * The DestinationRule of a failover service: outlier detection is what makes Envoy leave priority 0 (without it
- * locality priorities never shift), and the ejection cap must allow ejecting a whole locality (100 %).
+ * locality priorities never shift), and the ejection cap must allow ejecting a whole locality (100 %). A
+ * FailoverPolicy for the service adds its `failoverPriority` (over the WorkspaceSetting's), its failback ramp as
+ * Istio's `warmupDurationSecs` (Envoy's slow start: the ramp of a host's weight inside its locality) and the rest
+ * as meshbridge's annotations (src/api/failover-policy.ts), which the embedded mesh applies and Istio ignores.
  */
 export function destinationRule(opts: {
   namespace: string;
@@ -204,19 +209,31 @@ export function destinationRule(opts: {
   name: string;
   inNamespace?: string;
   decisions: readonly Target[];
+  policy?: { fqn: string; policy: FailoverPolicy } | undefined;
 }): GeneratedObject {
   const fo = opts.decisions[0]?.failover;
+  const spec = opts.policy?.policy.spec;
+  const failoverPriority = spec?.failoverPriority ?? fo?.failoverPriority;
+  const metadata = meta({ name: opts.name, namespace: opts.inNamespace ?? opts.namespace, decisions: opts.decisions });
+  if (opts.policy && spec) {
+    metadata.annotations = sortKeys({
+      ...(metadata.annotations ?? {}),
+      ...failoverAnnotations(spec),
+      [FAILOVER_ANNOTATIONS.policy]: opts.policy.fqn,
+    });
+  }
   return {
     apiVersion: API,
     kind: 'DestinationRule',
-    metadata: meta({ name: opts.name, namespace: opts.inNamespace ?? opts.namespace, decisions: opts.decisions }),
+    metadata,
     spec: {
       host: `${opts.service}.${opts.namespace}.svc.cluster.local`,
       trafficPolicy: {
         loadBalancer: {
+          ...(spec?.failbackRamp !== undefined ? { warmupDurationSecs: spec.failbackRamp } : {}),
           localityLbSetting: {
             enabled: true,
-            ...(fo?.failoverPriority?.length ? { failoverPriority: fo.failoverPriority } : {}),
+            ...(failoverPriority?.length ? { failoverPriority } : {}),
           },
         },
         outlierDetection: {

@@ -5,7 +5,7 @@
  */
 import type { ClusterInventory } from './inventory.js';
 import { parseLocality, type Locality } from './locality.js';
-import { fqnOf, reachabilityOf, workspaceOf, byString } from './selection.js';
+import { failoverPolicyFor, fqnOf, reachabilityOf, workspaceOf, byString } from './selection.js';
 import { decideTarget, type ClusterFacts, type TargetDecision } from './targets.js';
 import { destinationRule, eastWestGateway, multiclusterNamespace, serviceEntry, workloadEntries } from './generate.js';
 import { exposureOf } from './exposure.js';
@@ -155,7 +155,15 @@ function objectsFor(client: ClusterFacts, ctx: PlanContext): GeneratedObject[] {
         });
       }
       for (const t of targets) out.push(...workloadEntries({ decision: t, local, trustDomains }));
-      out.push(destinationRule({ namespace, service, name: `meshbridge-failover-${service}`, decisions: targets }));
+      out.push(
+        destinationRule({
+          namespace,
+          service,
+          name: `meshbridge-failover-${service}`,
+          decisions: targets,
+          policy: failoverPolicyFor(config, client.inventory.cluster, namespace, service),
+        }),
+      );
     } else {
       out.push(serviceEntry({ decisions: targets, trustDomains }));
       out.push(
@@ -165,6 +173,7 @@ function objectsFor(client: ClusterFacts, ctx: PlanContext): GeneratedObject[] {
           name: `meshbridge-failover-${service}-${namespace}`,
           inNamespace: multiclusterNamespaceName(),
           decisions: targets,
+          policy: failoverPolicyFor(config, client.inventory.cluster, namespace, service),
         }),
       );
     }

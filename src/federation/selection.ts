@@ -4,6 +4,7 @@
  */
 import type {
   EastWestGatewaySetting,
+  FailoverPolicy,
   FederationConfig,
   OrganizationSetting,
   Workspace,
@@ -45,12 +46,14 @@ export function fqnOf(
   const parts: string[] = [];
   if (m.organization) parts.push(`organizations/${m.organization}`);
   if (m.tenant) parts.push(`tenants/${m.tenant}`);
-  if (kind === 'WorkspaceSetting' && m.workspace) parts.push(`workspaces/${m.workspace}`);
+  if ((kind === 'WorkspaceSetting' || kind === 'FailoverPolicy') && m.workspace)
+    parts.push(`workspaces/${m.workspace}`);
   const leaf: Record<string, string> = {
     Workspace: 'workspaces',
     WorkspaceSetting: 'settings',
     OrganizationSetting: 'settings',
     Cluster: 'clusters',
+    FailoverPolicy: 'failoverpolicies',
     Tenant: 'tenants',
     Organization: 'organizations',
   };
@@ -58,8 +61,31 @@ export function fqnOf(
   return parts.join('/');
 }
 
-/** The workspace a WorkspaceSetting belongs to (same organization, tenant and workspace name), if stored. */
-export function workspaceOf(config: FederationConfig, setting: WorkspaceSetting): Workspace | undefined {
+/**
+ * The FailoverPolicy for `namespace/service` as seen from `cluster`: one naming the service whose workspace is
+ * stored and spans the namespace in that cluster; the first by fqn when several do.
+ */
+export function failoverPolicyFor(
+  config: FederationConfig,
+  cluster: string,
+  namespace: string,
+  service: string,
+): { fqn: string; policy: FailoverPolicy } | undefined {
+  return (config.failoverPolicies ?? [])
+    .filter((p) => p.spec.service === `${namespace}/${service}`)
+    .filter((p) => {
+      const ws = workspaceOf(config, p);
+      return ws !== undefined && workspaceSpans(ws, cluster, namespace);
+    })
+    .map((policy) => ({ fqn: fqnOf('FailoverPolicy', policy.metadata), policy }))
+    .sort((a, b) => byString(a.fqn, b.fqn))[0];
+}
+
+/** The workspace a WorkspaceSetting or FailoverPolicy belongs to (same organization, tenant, workspace), if stored. */
+export function workspaceOf(
+  config: FederationConfig,
+  setting: Pick<WorkspaceSetting, 'metadata'>,
+): Workspace | undefined {
   const m = setting.metadata;
   return config.workspaces.find(
     (w) =>

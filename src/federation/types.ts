@@ -24,9 +24,10 @@ export interface KubeObject {
 
 // ---- TSB management-plane objects: the resource model's types (contract A) ----
 
-import type { Cluster, OrganizationSetting, Workspace, WorkspaceSetting } from '../api/index.js';
+import type { Cluster, FailoverPolicy, OrganizationSetting, Workspace, WorkspaceSetting } from '../api/index.js';
 export type {
   Cluster,
+  FailoverPolicy,
   EastWestGatewaySetting,
   OrganizationSetting,
   Workspace,
@@ -42,6 +43,8 @@ export interface FederationConfig {
   workspaceSettings: WorkspaceSetting[];
   organizationSettings: OrganizationSetting[];
   clusters: Cluster[];
+  /** Per-service failover policies (absent in configurations written before the kind existed). */
+  failoverPolicies?: FailoverPolicy[];
 }
 
 // ---- Istio objects the controller writes (networking.istio.io/v1) ----
@@ -81,6 +84,7 @@ export interface DestinationRuleSpec {
   exportTo?: string[];
   trafficPolicy?: {
     loadBalancer?: {
+      warmupDurationSecs?: string;
       localityLbSetting?: {
         enabled?: boolean;
         failover?: { from?: string; to?: string }[];

@@ -11,12 +11,10 @@ export const MGMT_KINDS = [
   'WorkspaceSetting',
   'OrganizationSetting',
   'Cluster',
+  'FailoverPolicy',
 ] as const;
 
 export type MgmtKind = (typeof MGMT_KINDS)[number];
-
-/** The apiVersion every management-plane object carries. */
-export const MGMT_API_VERSION = 'api.tsb.tetrate.io/v2';
 
 /** Whether a string names a management-plane kind. */
 export function isMgmtKind(kind: unknown): kind is MgmtKind {
@@ -62,6 +60,7 @@ export const PARENT_FIELDS: Readonly<Record<MgmtKind, readonly ('organization' |
   WorkspaceSetting: ['organization', 'tenant', 'workspace'],
   OrganizationSetting: ['organization'],
   Cluster: ['organization'],
+  FailoverPolicy: ['organization', 'tenant', 'workspace'],
 };
 
 /** Depth in the hierarchy; deletes run deepest first so a batch may remove a parent together with its children. */
@@ -96,6 +95,7 @@ export function parentOf(ref: ObjectRef): ObjectRef | undefined {
     case 'Workspace':
       return { ...base, kind: 'Tenant', name: ref.tenant };
     case 'WorkspaceSetting':
+    case 'FailoverPolicy':
       return { ...base, kind: 'Workspace', tenant: ref.tenant, name: ref.workspace };
   }
 }
@@ -108,7 +108,7 @@ export function childKindsOf(kind: MgmtKind): readonly MgmtKind[] {
     case 'Tenant':
       return ['Workspace'];
     case 'Workspace':
-      return ['WorkspaceSetting'];
+      return ['WorkspaceSetting', 'FailoverPolicy'];
     default:
       return [];
   }
@@ -142,6 +142,7 @@ const FQN_SEGMENT: Readonly<Record<MgmtKind, string>> = {
   WorkspaceSetting: 'settings',
   OrganizationSetting: 'settings',
   Cluster: 'clusters',
+  FailoverPolicy: 'failoverpolicies',
 };
 
 /**
@@ -158,7 +159,8 @@ export function fqnOf(ref: ObjectRef): string {
     case 'Workspace':
       return `${org}/tenants/${ref.tenant}/workspaces/${ref.name}`;
     case 'WorkspaceSetting':
-      return `${org}/tenants/${ref.tenant}/workspaces/${ref.workspace}/settings/${ref.name}`;
+    case 'FailoverPolicy':
+      return `${org}/tenants/${ref.tenant}/workspaces/${ref.workspace}/${FQN_SEGMENT[ref.kind]}/${ref.name}`;
     case 'OrganizationSetting':
     case 'Cluster':
       return `${org}/${FQN_SEGMENT[ref.kind]}/${ref.name}`;

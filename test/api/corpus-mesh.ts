@@ -189,6 +189,21 @@ export const meshKinds = {
       }),
     }),
   }),
+  FailoverPolicy: fc.record({
+    apiVersion: fc.constant('failover.meshbridge.io/v1alpha1'),
+    kind: fc.constant('FailoverPolicy'),
+    metadata: fc.record({ organization: dnsName, tenant: dnsName, workspace: dnsName, name: dnsName }),
+    spec: fc.record(
+      {
+        service: fc.tuple(dnsName, dnsName).map(([ns, name]) => `${ns}/${name}`),
+        minHealthyPercent: fc.integer({ min: 1, max: 100 }),
+        failbackDelay: fc.constantFrom('0s', '500ms', '30s', '1m', '1h'),
+        failbackRamp: fc.constantFrom('0s', '10s', '1.5s', '5m'),
+        failoverPriority: fc.array(fc.constantFrom('topology.istio.io/network', 'app'), { maxLength: 2 }),
+      },
+      { requiredKeys: ['service'] },
+    ),
+  }),
   OrganizationSetting: fc.record({
     apiVersion: fc.constant(tsb),
     kind: fc.constant('OrganizationSetting'),

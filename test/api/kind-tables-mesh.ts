@@ -227,6 +227,57 @@ export const MESH_TABLES: Table[] = [
     ],
   },
   {
+    kind: 'FailoverPolicy',
+    valid: {
+      ...tsb(
+        'FailoverPolicy',
+        { ...ten, workspace: 'ws' },
+        {
+          spec: {
+            service: 'bookinfo/details',
+            minHealthyPercent: 80,
+            failbackDelay: '30s',
+            failbackRamp: '1m',
+            failoverPriority: ['topology.istio.io/network'],
+          },
+        },
+      ),
+      apiVersion: 'failover.meshbridge.io/v1alpha1',
+    },
+    invalid: [
+      {
+        change: set('spec.service', 'details'),
+        code: 'MB0107',
+        path: 'spec.service',
+        why: 'a service is namespace/name',
+      },
+      {
+        change: set('spec.minHealthyPercent', 0),
+        code: 'MB0105',
+        path: 'spec.minHealthyPercent',
+        why: 'a percentage from 1 to 100',
+      },
+      {
+        change: set('spec.failbackDelay', '2h'),
+        code: 'MB0105',
+        path: 'spec.failbackDelay',
+        why: 'at most an hour',
+      },
+      {
+        change: set('spec.failbackRamp', 'soon'),
+        code: 'MB0105',
+        path: 'spec.failbackRamp',
+        why: 'a duration',
+      },
+      {
+        change: del('metadata.workspace'),
+        code: 'MB0102',
+        path: 'metadata.workspace',
+        why: 'a policy names its workspace',
+      },
+    ],
+  },
+  {
     kind: 'OrganizationSetting',
     valid: tsb('OrganizationSetting', org, {
       spec: { networkSettings: { networkReachability: { 'cluster-1-network': 'cluster-2-network' } } },

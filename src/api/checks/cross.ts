@@ -96,7 +96,7 @@ export function crossChecks(members: readonly SetMember[]): MemberIssue[] {
         ),
       });
     if (
-      object.kind === 'WorkspaceSetting' &&
+      (object.kind === 'WorkspaceSetting' || object.kind === 'FailoverPolicy') &&
       workspaces.size > 0 &&
       !workspaces.has(`${m.organization}/${m.tenant}/${m.workspace}`)
     )

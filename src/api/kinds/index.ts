@@ -38,6 +38,7 @@ import { organizationSchema, type Organization } from './tsb/organization.js';
 import { tenantSchema, type Tenant } from './tsb/tenant.js';
 import { workspaceSettingSchema, type WorkspaceSetting } from './tsb/workspace-setting.js';
 import { workspaceSchema, type Workspace } from './tsb/workspace.js';
+import { failoverPolicySchema, type FailoverPolicy } from './meshbridge/failover-policy.js';
 
 /** Kind name -> its object type. */
 export interface KindTypes {
@@ -47,6 +48,7 @@ export interface KindTypes {
   WorkspaceSetting: WorkspaceSetting;
   OrganizationSetting: OrganizationSetting;
   Cluster: Cluster;
+  FailoverPolicy: FailoverPolicy;
   IngressGateway: IngressGateway;
   Namespace: Namespace;
   Service: Service;
@@ -80,7 +82,8 @@ export type KindName = keyof KindTypes;
 export type ApiObject = KindTypes[KindName];
 
 /** Objects of the management plane (TSB metadata). */
-export type TsbObject = Organization | Tenant | Workspace | WorkspaceSetting | OrganizationSetting | Cluster;
+export type TsbObject =
+  Organization | Tenant | Workspace | WorkspaceSetting | OrganizationSetting | Cluster | FailoverPolicy;
 
 /** Objects that live in a cluster (Kubernetes metadata). */
 export type ClusterObject = Exclude<ApiObject, TsbObject>;
@@ -93,6 +96,7 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   WorkspaceSetting: workspaceSettingSchema,
   OrganizationSetting: organizationSettingSchema,
   Cluster: clusterSchema,
+  FailoverPolicy: failoverPolicySchema,
   IngressGateway: ingressGatewaySchema,
   Namespace: namespaceSchema,
   Service: serviceSchema,

@@ -40,10 +40,13 @@ export function canWrite(p: Principal, ref: ObjectRef): boolean {
     case 'tenant-admin':
       if (s.organization !== ref.organization) return false;
       if (ref.kind === 'Tenant') return ref.name === s.tenant;
-      return (ref.kind === 'Workspace' || ref.kind === 'WorkspaceSetting') && ref.tenant === s.tenant;
+      return (
+        (ref.kind === 'Workspace' || ref.kind === 'WorkspaceSetting' || ref.kind === 'FailoverPolicy') &&
+        ref.tenant === s.tenant
+      );
     case 'workspace-writer':
       return (
-        ref.kind === 'WorkspaceSetting' &&
+        (ref.kind === 'WorkspaceSetting' || ref.kind === 'FailoverPolicy') &&
         ref.organization === s.organization &&
         ref.tenant === s.tenant &&
         ref.workspace === s.workspace

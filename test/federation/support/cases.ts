@@ -129,6 +129,8 @@ export function loadCase(file: string): { case: PlanCase; expanded: ExpandedCase
     else if (kind === 'OrganizationSetting')
       config.organizationSettings.push(o as FederationConfig['organizationSettings'][number]);
     else if (kind === 'Cluster') config.clusters.push(o as FederationConfig['clusters'][number]);
+    else if (kind === 'FailoverPolicy')
+      (config.failoverPolicies ??= []).push(o as NonNullable<FederationConfig['failoverPolicies']>[number]);
     else if (kind !== 'Organization' && kind !== 'Tenant') throw new Error(`unexpected config kind ${kind}`);
   }
   const raw: Record<string, RawClusterObjects> = {};
