@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import type { EndpointModel, EndpointsModel } from '../xds/model.js';
 import { ClusterBalancer } from './cluster-balancer.js';
 import { hysteresisOf } from './failback.js';
+import { parseCluster } from '../xds/model.js';
+import { FAILBACK_METADATA_KEY } from '../../xds/index.js';
 
 const ep = (host: string, healthy = true): EndpointModel => ({
   host,
@@ -129,5 +131,32 @@ describe('cluster balancer with a failback policy', () => {
     b.setEndpoints(assignment([ep('a'), ep('b'), ep('c')], [ep('remote')]), T0 + 1000);
     assert.deepEqual(spread(b, 100, T0 + 1000), { a: 50, b: 50 }, 'c held, the level still at 100 %');
     assert.deepEqual(spread(b, 99, T0 + 6000), { a: 33, b: 33, c: 33 });
+  });
+});
+
+describe('the failback policy in CDS metadata', () => {
+  const cluster = (fields: Record<string, string>) =>
+    parseCluster({
+      name: 'outbound|9080||details.bookinfo.svc.cluster.local',
+      type: 'EDS',
+      metadata: {
+        filter_metadata: {
+          [FAILBACK_METADATA_KEY]: {
+            fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { stringValue: v }])),
+          },
+        },
+      },
+    });
+  it('is read from meshbridge.io/failback', () => {
+    const parsed = cluster({ delayMs: '30000', rampMs: '1500' });
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.value.failback, { delayMs: 30_000, rampMs: 1500 });
+  });
+  it('is refused (NACK) when a value is not a bounded number of milliseconds', () => {
+    for (const bad of ['-1', '1e3', '3600001', 'soon']) {
+      const parsed = cluster({ delayMs: bad });
+      assert.equal(parsed.ok, false, bad);
+      assert.match(parsed.ok ? '' : parsed.errors.join(), /meshbridge\.io\/failback\.delayMs/);
+    }
   });
 });
