@@ -88,6 +88,22 @@ export function toWritable(o: GeneratedObject): KObject {
   } as KObject;
 }
 
+/** Annotations in meshbridge's domain (`meshbridge.io/...`, `failover.meshbridge.io/...`): only we write them. */
+const OURS = /^([a-z0-9-]+\.)*meshbridge\.io\//;
+
+/**
+ * The annotations an update writes: those others added (kubectl, operators) are kept, ours overwrite, and ours
+ * that the desired object no longer has are dropped (a deleted FailoverPolicy's annotations must not outlive it).
+ * Pure.
+ */
+export function mergedAnnotations(
+  current: Readonly<Record<string, string>> | undefined,
+  desired: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const kept = Object.entries(current ?? {}).filter(([k]) => !OURS.test(k));
+  return { ...Object.fromEntries(kept), ...(desired ?? {}) };
+}
+
 /**
  * Computes the changes that make `actual` equal `desired`. Pure. An object is up to date when its hash annotation
  * matches and it still holds every desired field (so a hand edit of a generated field is repaired).
@@ -190,11 +206,7 @@ export async function applyChanges(client: ClusterClient, changes: readonly Chan
             ...change.object,
             metadata: {
               ...change.object.metadata,
-              // Keep annotations others added (kubectl, operators); ours overwrite.
-              annotations: {
-                ...(change.current.metadata?.annotations ?? {}),
-                ...(change.object.metadata?.annotations ?? {}),
-              },
+              annotations: mergedAnnotations(change.current.metadata?.annotations, change.object.metadata?.annotations),
               resourceVersion: change.current.metadata?.resourceVersion,
             },
           });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
 import { loadCase } from './support/cases.js';
 import { createClusterClient, loadKubeConfig, type ClusterClient, type KObject } from '../../src/kube/client.js';
-import { applyChanges, diff, MANAGED_SELECTOR, OWNED_KINDS } from '../../src/federation/apply.js';
+import { applyChanges, diff, MANAGED_SELECTOR, mergedAnnotations, OWNED_KINDS } from '../../src/federation/apply.js';
 import { plan } from '../../src/federation/plan.js';
 import type { GeneratedObject } from '../../src/federation/types.js';
 
@@ -250,4 +250,23 @@ test('an object invalid against Istio schema is not written, the others are, and
   assert.deepEqual((writtenRule?.spec as typeof rule.spec).trafficPolicy?.outlierDetection, {
     consecutive5xxErrors: 7,
   });
+});
+
+test('an update keeps annotations others added and drops those of ours the plan no longer has', () => {
+  const current = {
+    'kubectl.kubernetes.io/last-applied-configuration': '{}',
+    'team.example/owner': 'payments',
+    'meshbridge.io/desired-hash': 'old',
+    'failover.meshbridge.io/failback-delay': '30s',
+    'failover.meshbridge.io/policy': 'organizations/o/tenants/t/workspaces/w/failoverpolicies/p',
+  };
+  const desired = { 'meshbridge.io/desired-hash': 'new' };
+  assert.deepEqual(mergedAnnotations(current, desired), {
+    'kubectl.kubernetes.io/last-applied-configuration': '{}',
+    'team.example/owner': 'payments',
+    'meshbridge.io/desired-hash': 'new',
+  });
+  assert.deepEqual(mergedAnnotations(undefined, undefined), {});
+  // A look-alike domain is not ours.
+  assert.deepEqual(mergedAnnotations({ 'notmeshbridge.io/x': '1' }, {}), { 'notmeshbridge.io/x': '1' });
 });

@@ -1,7 +1,8 @@
 /**
  * Every chaos case, in the order the suite runs them on its one pair of clusters: first the same load without a
  * fault (baseline.ts), so a machine too busy to carry the load shows as such; a failover drill of details in
- * cluster-1 (`drill.ts`: the mesh drains it, no pod is touched); then one module per fault:
+ * cluster-1 (`drill.ts`: the mesh drains it, no pod is touched) and its failback held back and ramped by a
+ * FailoverPolicy (`failback-policy.ts`); then one module per fault:
  * `process-kill.ts` (the platform's processes: both cluster processes, the control process), `sidecar-kill.ts` (a
  * details sidecar in cluster-1, with cluster-2's copy healthy), `mgmt-restart.ts` (the management plane restarted
  * on PostgreSQL), then the cases that need details to go through cluster-2's East-West gateway (topology.ts,
@@ -15,6 +16,7 @@ import { processKillCases } from './process-kill.js';
 import { sidecarKillCase } from './sidecar-kill.js';
 import { mgmtRestartCase } from './mgmt-restart.js';
 import { drillCase } from './drill.js';
+import { failbackPolicyCase } from './failback-policy.js';
 import { gatewayKillCase } from './gateway-kill.js';
 import { gatewayStopCase } from './gateway-stop.js';
 import { gatewayRolloutCase } from './gateway-rollout.js';
@@ -24,6 +26,8 @@ export const CHAOS_CASES: readonly ChaosCase[] = [
   // Before the faults: a host an earlier case got ejected stays ejected for its ejection time, which holds the
   // failback back (run after the sidecar-kill case, pages came home 20.4 s after the drill started; first, 7.6 s).
   drillCase,
+  // Right after the drill for the same reason, and before any fault for the same reason again.
+  failbackPolicyCase,
   ...processKillCases,
   sidecarKillCase,
   mgmtRestartCase,
