@@ -8,6 +8,10 @@
  * - silent-stop: every local process is SIGSTOPped (connections open, nothing answers), then SIGCONTed.
  * - remote-kill: the local endpoints are gone (as in graceful) and then one of the two remote endpoints (the
  *   replicas behind the remote East-West gateway's addresses) is killed -9; the other one must take every request.
+ * - flapping-readiness / flapping-kill (and -hysteresis): every local endpoint goes down for 2 s and up for 2 s,
+ *   four times (marked UNHEALTHY by the control plane, or killed -9 and started again), without and with a
+ *   failback policy (hold 5 s, ramp 2 s): requests failed, failbacks counted, the local share while flapping, and
+ *   the time from the end of the last up phase to the first local answer.
  * Reported per case: requests sent and failed, time from the break to the first success served by the remote
  * endpoint, time from the restore (EDS pushed / processes listening / SIGCONT sent) to the first success served
  * locally again, and the slowest request. Time ratios are to the per-try idle timeout. Retry, hedging and timeout
@@ -173,6 +177,128 @@ async function runCase(mesh: BenchMesh, c: FailoverCase): Promise<BenchRow[]> {
   }
 }
 
+/**
+ * Flapping: every local endpoint goes down for FLAP_DOWN_MS, then up again for FLAP_UP_MS, FLAP_CYCLES times.
+ * `readiness`: the control plane marks them UNHEALTHY and HEALTHY again (a flapping readiness probe: no request
+ * fails, but Envoy hands the whole load back at every HEALTHY); `kill`: the processes are killed -9 and started
+ * again (outlier detection's growing ejection times already damp this one).
+ */
+const FLAP_DOWN_MS = 2000;
+const FLAP_UP_MS = 2000;
+const FLAP_CYCLES = 4;
+/** The hysteresis of the flapping-hysteresis row: a returning host must stay up 5 s, then ramps over 2 s. */
+const FLAP_FAILBACK = { delayMs: 5000, rampMs: 2000 };
+/** At 200 GET/s a live local level answers every 5 ms or so; a gap this long means the traffic had left. */
+const FAILBACK_GAP_MS = 500;
+
+/**
+ * Local endpoints that flap (up 2 s, down 2 s, 4 times, then up for good), with and without meshbridge's failback
+ * hysteresis: requests failed, how often traffic came back to the local endpoints (a failback: an answer served
+ * locally right after one served remotely, in completion order), and the share served locally while flapping.
+ */
+async function runFlapping(mesh: BenchMesh, mode: 'readiness' | 'kill', hysteresis: boolean): Promise<BenchRow[]> {
+  const name = `flapping-${mode}${hysteresis ? '-hysteresis' : ''}`;
+  const p0 = await Promise.all([0, 1, 2].map((i) => spawnApp(`${name}-local-${i + 1}`, randomLoopback(), 9080)));
+  const p1 = await spawnApp(`${name}-remote`, randomLoopback(), 9080);
+  const ads = await mesh.adsServer();
+  const svc: TestService = {
+    name: 'details',
+    namespace: 'bench',
+    port: 9080,
+    timeoutMs: ROUTE_TIMEOUT_MS,
+    routePolicy: { retry_policy: RETRY_POLICY },
+    outlier: { consecutive5xx: 5, baseEjectionMs: 1000, maxEjectionPercent: 100 },
+    ...(hysteresis ? { failback: FLAP_FAILBACK } : {}),
+    endpoints: [
+      ...p0.map((a) => ({ address: a.host, port: a.port, priority: 0, locality: { region: 'eu-west-2' } })),
+      { address: p1.host, port: p1.port, priority: 1, locality: { region: 'eu-west-1' } },
+    ],
+  };
+  const ip = randomLoopback();
+  serveSidecarConfig(ads, { podIp: ip, namespace: 'bench', services: [svc] });
+  const sidecar = await mesh.sidecar(ip, ads.address, `client-${name}`, 'cluster-1');
+  let locals = p0;
+  try {
+    const first = await viaProxy({ host: ip }, URL, { timeoutMs: 5000 });
+    if (first.status !== 200 || !first.body.startsWith(`${name}-local-`)) {
+      throw new Error(`failover/${name}: before any flap, got ${first.status} ${first.body}`);
+    }
+    const flapMs = FLAP_CYCLES * (FLAP_DOWN_MS + FLAP_UP_MS);
+    const load = startOpenLoad({
+      proxyHost: ip,
+      url: URL,
+      ratePerSecond: RATE,
+      clientTimeoutMs: ROUTE_TIMEOUT_MS + 2000,
+      maxDurationMs: BEFORE_MS + flapMs + AFTER_MS + 10_000,
+    });
+    let samples: LoadSample[];
+    let flapStart = NaN;
+    let flapEnd = NaN;
+    try {
+      await sleep(BEFORE_MS);
+      flapStart = performance.now();
+      const withLocal = (healthy: boolean): TestService => ({
+        ...svc,
+        endpoints: svc.endpoints.map((e) => (e.priority === 0 ? { ...e, healthy } : e)),
+      });
+      for (let cycle = 0; cycle < FLAP_CYCLES; cycle++) {
+        if (mode === 'kill') await Promise.all(locals.map((a) => a.kill('SIGKILL')));
+        else ads.set('endpoint', edsFor([withLocal(false)]));
+        await sleep(FLAP_DOWN_MS);
+        if (mode === 'kill') {
+          locals = await Promise.all(locals.map((a, i) => spawnApp(`${name}-local-${i + 1}`, a.host, a.port)));
+        } else ads.set('endpoint', edsFor([withLocal(true)]));
+        await sleep(FLAP_UP_MS);
+      }
+      flapEnd = performance.now();
+      await sleep(AFTER_MS + FLAP_FAILBACK.delayMs + FLAP_FAILBACK.rampMs);
+    } finally {
+      samples = await load.stop();
+    }
+    const scenario = `failover/${name}`;
+    const ok = samples.filter((s) => s.status === 200).sort((a, b) => a.doneAt - b.doneAt);
+    const isLocal = (s: LoadSample): boolean => s.body.startsWith(`${name}-local-`);
+    // A failback: a local answer after at least FAILBACK_GAP_MS without any (during a ramp, local and remote
+    // answers interleave: that is one failback, not many).
+    let failbacks = 0;
+    let lastLocal = -Infinity;
+    for (const cur of ok) {
+      if (!isLocal(cur)) continue;
+      if (cur.doneAt >= flapStart && cur.doneAt - lastLocal > FAILBACK_GAP_MS) failbacks++;
+      lastLocal = cur.doneAt;
+    }
+    const during = ok.filter((s) => s.doneAt >= flapStart && s.doneAt < flapEnd);
+    const localShare = during.length ? (100 * during.filter(isLocal).length) / during.length : NaN;
+    const failed = samples.filter((s) => s.status !== 200);
+    for (const [k, n] of countBy(failed.map((f) => `${f.status} ${f.body.slice(0, 60)}`))) {
+      process.stdout.write(`  ${scenario}: ${n} x ${k}\n`);
+    }
+    return [
+      { scenario, metric: 'requests_sent', value: samples.length, unit: 'requests', ratio: null },
+      { scenario, metric: 'requests_failed', value: failed.length, unit: 'requests', ratio: null },
+      { scenario, metric: 'failbacks', value: failbacks, unit: 'count', ratio: null },
+      { scenario, metric: 'local_share_while_flapping', value: round(localShare), unit: '%', ratio: null },
+      {
+        scenario,
+        metric: 'first_local_after_flapping',
+        value: round(firstSuccess(samples, flapEnd, (body) => body.startsWith(`${name}-local-`))),
+        unit: 'ms',
+        ratio: null,
+      },
+    ];
+  } finally {
+    sidecar.kill('SIGKILL');
+    const alive = [...locals, p1].filter((a) => a.child.exitCode === null && a.child.signalCode === null);
+    await Promise.all(alive.map((a) => a.kill('SIGKILL')));
+  }
+}
+
+function countBy(keys: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k of keys) out.set(k, (out.get(k) ?? 0) + 1);
+  return out;
+}
+
 /** Milliseconds from `from` to the first successful answer by a matching app completed at or after `from`. */
 function firstSuccess(samples: LoadSample[], from: number, match: (body: string) => boolean): number {
   const done = samples.filter((s) => s.status === 200 && match(s.body) && s.doneAt >= from).map((s) => s.doneAt);
@@ -222,14 +348,19 @@ function round(x: number, digits = 1): number {
 const scenario: Scenario = {
   name: 'failover',
   description:
-    'graceful / kill -9 / SIGSTOP of every local endpoint, and kill -9 of a remote replica with the local copy ' +
-    `gone, at 200 GET/s: failed requests, time to the remote, time back (ratios to the ${PER_TRY_MS} ms per-try idle timeout; ` +
+    'graceful / kill -9 / SIGSTOP of every local endpoint, kill -9 of a remote replica with the local copy ' +
+    'gone, and local endpoints flapping (down 2 s, up 2 s, x4: UNHEALTHY in EDS, or kill -9) without and with a ' +
+    '5 s + 2 s failback policy, ' +
+    `at 200 GET/s: failed requests, time to the remote, time back (ratios to the ${PER_TRY_MS} ms per-try idle timeout; ` +
     'NaN = never)',
   async run(): Promise<BenchRow[]> {
     const mesh = await BenchMesh.create();
     try {
       const rows: BenchRow[] = [];
       for (const c of CASES) rows.push(...(await runCase(mesh, c)));
+      for (const mode of ['readiness', 'kill'] as const) {
+        for (const hysteresis of [false, true]) rows.push(...(await runFlapping(mesh, mode, hysteresis)));
+      }
       return rows;
     } finally {
       await mesh.close();

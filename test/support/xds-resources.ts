@@ -1,7 +1,7 @@
 /**
  * Builders for contract-C resources (what the mesh control plane serves), used by data-plane tests and benches.
  */
-import type { ResourceKind } from '../../src/xds/index.js';
+import { FAILBACK_METADATA_KEY, type ResourceKind } from '../../src/xds/index.js';
 
 const HCM = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const ROUTER = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
@@ -43,6 +43,8 @@ export interface TestService {
    * fixtures give a server, `spiffe://cluster-2.local/ns/<namespace>/sa/bookinfo-<name>`.
    */
   identities?: string[];
+  /** meshbridge's failback hysteresis for the service's cluster (CDS metadata `meshbridge.io/failback`). */
+  failback?: { delayMs: number; rampMs: number };
 }
 
 /** Trust domains of the fixture organization (cluster-1 and cluster-2), accepted by inbound listeners. */
@@ -97,6 +99,20 @@ export function cdsFor(services: TestService[], inbound: Array<{ port: number; a
               base_ejection_time: dur(s.outlier.baseEjectionMs ?? 30_000),
               max_ejection_percent: { value: s.outlier.maxEjectionPercent ?? 100 },
               enforcing_success_rate: { value: 0 },
+            },
+          }
+        : {}),
+      ...(s.failback
+        ? {
+            metadata: {
+              filter_metadata: {
+                [FAILBACK_METADATA_KEY]: {
+                  fields: {
+                    delayMs: { stringValue: String(s.failback.delayMs) },
+                    rampMs: { stringValue: String(s.failback.rampMs) },
+                  },
+                },
+              },
             },
           }
         : {}),
