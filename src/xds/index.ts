@@ -47,3 +47,4 @@ export {
 } from './locality.js';
 export { appProxyEnv, proxyEnv, PROXY_PORTS, type AppProxyEnvOptions, type ProxyEnvOptions } from './pod-env.js';
 export { FAILBACK_METADATA_KEY } from './failback.js';
+export { PROBE_HEADER, PROBE_SERVICE_ACCOUNT, PROBE_VALUE } from './probe.js';

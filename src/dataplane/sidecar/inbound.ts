@@ -6,7 +6,8 @@
  * Only then is the connection handed to the HTTP layer, so a refused peer never gets a byte to the application.
  * The listener limits bound handshakes, headers, whole requests, idle keep-alive and the number of connections.
  * Requests go to the app at `<podIP>:<targetPort>`; while the app works on one, the caller gets `102 Processing`
- * every 150 ms (progress.ts), which keeps its per-try idle timeout from cutting a live but slow peer.
+ * every 150 ms (progress.ts), which keeps its per-try idle timeout from cutting a live but slow peer. A probe of
+ * the remote-service prober is answered by the sidecar itself (probe-answer.ts).
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +23,7 @@ import { forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
 import type { ProxyMetrics } from './metrics.js';
 import { serviceOfCluster } from './routing.js';
 import type { TlsMaterial } from './tls-material.js';
+import { answerProbe, isProbe } from './probe-answer.js';
 
 /** Dependencies of the inbound listener. */
 export interface InboundDeps {
@@ -113,6 +115,11 @@ function forward(
   const start = performance.now();
   const info = targets.get(req.socket);
   if (!info) return void res.destroy();
+  // A remote-service probe (src/xds/probe.ts) is answered here: the app only sees a TCP connect, no request.
+  if (isProbe(req)) {
+    req.resume();
+    return answerProbe(info.target, res);
+  }
   progress.track(req, res);
   const headers = forwardHeaders(req.headers);
   const first = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
