@@ -18,6 +18,8 @@ import { gatewayAddresses, waitForGatewayAddresses } from './gateway-addresses.j
 import { podCertificates } from './mesh-certificates.js';
 import type { MeshContext, MeshIntegration, PodContext, ProcessSpec } from './mesh-integration.js';
 import { injected, meshProxyEnv } from './mesh-proxy-env.js';
+import { probeIntervalMs, startRemoteProbes, type RemoteProbes } from './remote-probes.js';
+import { eventRecorder } from './events/recorder.js';
 
 const isGatewayPod = (ctx: PodContext): boolean => ctx.pod.metadata.labels?.['istio'] === 'eastwestgateway';
 
@@ -39,6 +41,7 @@ async function listenControlPlane(ctx: MeshContext, source: ObjectSource, token:
 export function embeddedMesh(): MeshIntegration {
   const certificates = podCertificates();
   let plane: ControlPlane | undefined;
+  let probes: RemoteProbes | undefined;
   let source: ObjectSource | undefined;
   let mesh: MeshContext | undefined;
   /**
@@ -73,12 +76,22 @@ export function embeddedMesh(): MeshIntegration {
 
   return {
     async start(ctx) {
-      await loadOrCreateRootCA(join(ctx.home, 'ca'));
+      const ca = await loadOrCreateRootCA(join(ctx.home, 'ca'));
       mesh = ctx;
       // The control plane reads this cluster's store directly, in-process.
       source = createStoreSource(ctx.store);
       xdsToken = loadOrCreateApiToken(join(ctx.dir, 'xds-token'));
       plane = await listenControlPlane(ctx, source, xdsToken);
+      const intervalMs = probeIntervalMs();
+      if (intervalMs > 0) {
+        probes = startRemoteProbes({
+          store: ctx.store,
+          ca,
+          trustDomain: ctx.cluster.trustDomain,
+          events: eventRecorder({ store: ctx.store }),
+          intervalMs,
+        });
+      }
       return { xdsAddress: plane.address };
     },
 
@@ -135,6 +148,7 @@ export function embeddedMesh(): MeshIntegration {
     },
 
     async stop() {
+      probes?.stop();
       certificates.stopAll();
       proxySecrets.clear();
       await plane?.close();

@@ -84,7 +84,8 @@ export function podEndpoint(
 
 /**
  * A WorkloadEntry (or ServiceEntry inline endpoint) as an endpoint; `undefined` when its address is not an IP.
- * `identities` are the SPIFFE IDs its server may present (see {@link workloadEntryIdentities}).
+ * `identities` are the SPIFFE IDs its server may present (see {@link workloadEntryIdentities}); `healthy` is false
+ * for an entry whose `Healthy` condition is `False` (the remote-service prober's verdict, Istio's convention).
  */
 export function fromWorkloadEntrySpec(
   spec: WorkloadEntrySpec,
@@ -92,6 +93,7 @@ export function fromWorkloadEntrySpec(
   defaultPort: number,
   origin: MeshEndpoint['origin'],
   identities: readonly string[],
+  healthy = true,
 ): MeshEndpoint | undefined {
   // xDS endpoints must be IP addresses (grpc-js-xds and Envoy's EDS reject names); DNS names are not resolved here.
   if (!spec.address || !isEndpointAddress(spec.address)) return undefined;
@@ -102,7 +104,7 @@ export function fromWorkloadEntrySpec(
     labels,
     locality: parseLocality(spec.locality),
     tlsMode: labels[TLS_MODE_LABEL] === 'istio' ? 'istio' : 'disabled',
-    healthy: true,
+    healthy,
     weight: spec.weight && spec.weight > 0 ? spec.weight : 1,
     origin,
     identities: labels[TLS_MODE_LABEL] === 'istio' ? identities : [],

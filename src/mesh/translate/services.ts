@@ -16,6 +16,7 @@ import {
 export { SIDECAR_INBOUND_PORT, TLS_MODE_LABEL, type MeshEndpoint } from './endpoint-sources.js';
 import { podLocality } from '../locality.js';
 import { drillActive, drillOf } from '../drill.js';
+import { entryUnhealthy } from '../probe/verdict.js';
 import { objectKey, podIsReady, selectorCandidates, selectorMatches, serviceFqdn, type Snapshot } from '../snapshot.js';
 
 /** How the mesh speaks to a port: HTTP (HCM) or opaque TCP (tcp_proxy). */
@@ -147,7 +148,15 @@ function kubeServicePort(
       const numericTarget = typeof port.targetPort === 'number' ? port.targetPort : undefined;
       const spec = we.spec ?? {};
       const ids = workloadEntryIdentities(snapshot, we.metadata.namespace ?? 'default', spec);
-      const ep = fromWorkloadEntrySpec(spec, port.name ?? '', numericTarget ?? port.port, 'workloadEntry', ids);
+      const healthy = !entryUnhealthy(we.status);
+      const ep = fromWorkloadEntrySpec(
+        spec,
+        port.name ?? '',
+        numericTarget ?? port.port,
+        'workloadEntry',
+        ids,
+        healthy,
+      );
       if (ep) endpoints.push(ep);
     }
   }
@@ -222,7 +231,8 @@ function serviceEntryPorts(snapshot: Snapshot, serviceHosts: ReadonlySet<string>
             if (!selectorMatches(selector, we.spec?.labels)) continue;
             const weSpec = we.spec ?? {};
             const ids = workloadEntryIdentities(snapshot, we.metadata.namespace ?? 'default', weSpec);
-            const ep = fromWorkloadEntrySpec(weSpec, port.name, defaultPort, 'workloadEntry', ids);
+            const healthy = !entryUnhealthy(we.status);
+            const ep = fromWorkloadEntrySpec(weSpec, port.name, defaultPort, 'workloadEntry', ids, healthy);
             if (ep) endpoints.push(ep);
           }
           for (const pod of selectorCandidates(snapshot.podsByLabel, namespace, selector)) {
