@@ -19,8 +19,8 @@ export function kubeconfigConnector(defaultKubeconfig?: string): (cluster: Clust
 
 /** Lists a cluster's inventory kinds once (no watch) and builds its inventory. */
 export async function readInventory(client: ClusterClient): Promise<ClusterInventory> {
-  const [namespaces, nodes, pods, services, ingressGateways] = await Promise.all(
-    ['Namespace', 'Node', 'Pod', 'Service', 'IngressGateway'].map((k) => client.list(k)),
+  const [namespaces, nodes, pods, services, ingressGateways, workloadEntries] = await Promise.all(
+    ['Namespace', 'Node', 'Pod', 'Service', 'IngressGateway', 'WorkloadEntry'].map((k) => client.list(k)),
   );
   const objects: RawClusterObjects = {
     namespaces: namespaces ?? [],
@@ -28,6 +28,7 @@ export async function readInventory(client: ClusterClient): Promise<ClusterInven
     pods: pods ?? [],
     services: services ?? [],
     ingressGateways: ingressGateways ?? [],
+    workloadEntries: workloadEntries ?? [],
   };
   return buildInventory({ cluster: client.name, objects });
 }

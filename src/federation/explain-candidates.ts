@@ -9,7 +9,7 @@
  * - Addresses that are not IPs are never endpoints (xDS takes IPs only); they are reported, not ranked.
  */
 import { isEndpointAddress, selectorMatches } from '../priority/index.js';
-import type { InventoryService } from './inventory.js';
+import type { EntryHealth, InventoryService } from './inventory.js';
 import { formatLocality } from './locality.js';
 import { SOURCE_CLUSTER_LABEL, type GeneratedObject } from './types.js';
 
@@ -23,6 +23,8 @@ export interface Candidate {
   locality: string;
   labels: Record<string, string>;
   ready: boolean | undefined;
+  /** A WorkloadEntry's probe verdict, when the cluster's prober has one. */
+  probe?: EntryHealth;
 }
 
 /** Options of {@link candidatesOf}. */
@@ -35,6 +37,8 @@ export interface CandidateInput {
   local: InventoryService | undefined;
   /** The objects the federation writes into the client's cluster. */
   desired: readonly GeneratedObject[];
+  /** Probe verdicts of the client cluster's entries, by `namespace/name` (its inventory's). */
+  entryHealth?: Readonly<Record<string, EntryHealth>>;
 }
 
 /** The candidates, and a sentence for each object that looked like one but is not an endpoint. */
@@ -70,6 +74,7 @@ export function candidatesOf(input: CandidateInput): { candidates: Candidate[]; 
         notEndpoints.push(`WorkloadEntry ${o.metadata.name} has address ${o.spec.address || '(none)'}, not an IP`);
         continue;
       }
+      const probe = input.entryHealth?.[`${namespace}/${o.metadata.name}`];
       candidates.push({
         cluster: o.metadata.labels[SOURCE_CLUSTER_LABEL] ?? labels[SOURCE_CLUSTER_LABEL] ?? '?',
         kind: 'WorkloadEntry',
@@ -77,7 +82,8 @@ export function candidatesOf(input: CandidateInput): { candidates: Candidate[]; 
         address: `${o.spec.address}${port(o.spec.ports)}`,
         locality: o.spec.locality ?? '',
         labels,
-        ready: undefined,
+        ready: probe?.healthy,
+        ...(probe ? { probe } : {}),
       });
     }
     if (!local && o.kind === 'ServiceEntry' && o.spec.hosts.includes(input.host)) {

@@ -15,7 +15,7 @@ import {
 } from '../priority/index.js';
 import { byString } from './selection.js';
 import { candidatesOf } from './explain-candidates.js';
-import type { ClusterInventory } from './inventory.js';
+import type { ClusterInventory, EntryHealth } from './inventory.js';
 import { formatLocality } from './locality.js';
 import type { PlanOutput } from './plan.js';
 import type { FederationConfig, GeneratedObject } from './types.js';
@@ -28,6 +28,13 @@ export interface ExplainEndpoint {
   address: string;
   locality: string;
   ready: boolean | undefined;
+  /**
+   * In words: `ready` / `not ready` (a pod), `outlier-checked` (an entry nobody probes: only failing requests
+   * eject it), or a probed entry's verdict: `probe ok`, `gateway down`, `remote service down`, `remote app down`.
+   */
+  health: EndpointHealth;
+  /** A WorkloadEntry's probe verdict (the remote-service prober's `Healthy` condition). */
+  probe?: EntryHealth;
   /** The engine's rank before compaction. */
   rawPriority: number;
   priority: number;
@@ -91,7 +98,14 @@ export function explainFailover(input: ExplainInput): ExplainReport {
   const decision = decidePolicy(dr?.spec.trafficPolicy, dr !== undefined);
 
   const local = inv?.services.find((s) => s.namespace === namespace && s.name === service);
-  const { candidates, notEndpoints } = candidatesOf({ host, namespace, from, local, desired });
+  const { candidates, notEndpoints } = candidatesOf({
+    host,
+    namespace,
+    from,
+    local,
+    desired,
+    ...(inv?.entryHealth ? { entryHealth: inv.entryHealth } : {}),
+  });
   const ranked = assignPriorities(
     { locality: client, labels: input.client?.labels ?? {} },
     candidates.map((c) => ({ locality: parseLocality(c.locality), labels: c.labels })),
@@ -101,7 +115,14 @@ export function explainFailover(input: ExplainInput): ExplainReport {
     .map(({ labels: _labels, ...c }, i) => {
       // The engine returns one result per endpoint, in order.
       const r = ranked[i] ?? { priority: 0, rank: 0, reason: { code: 'other' as const } };
-      return { ...c, rawPriority: r.rank, priority: r.priority, why: r.reason.code, reason: reasonText(r.reason) };
+      return {
+        ...c,
+        health: healthOf(c),
+        rawPriority: r.rank,
+        priority: r.priority,
+        why: r.reason.code,
+        reason: reasonText(r.reason),
+      };
     })
     .sort((a, b) => a.priority - b.priority || byString(a.cluster, b.cluster) || byString(a.name, b.name));
 
@@ -156,9 +177,23 @@ export function explainFailover(input: ExplainInput): ExplainReport {
         `Fix: give ${t.cluster}'s East-West gateway pods a custom locality with an IngressGateway overlay (spec.kubeSpec.overlays: patch spec.template.metadata.labels.istio-locality, e.g. "eu-remote-1") and re-apply the gateway.`,
     );
   }
+  // Probes tell a dead gateway from a dead remote service before any request has to find out.
+  for (const cluster of [...new Set(endpoints.filter((e) => e.probe).map((e) => e.cluster))].sort(byString)) {
+    const probed = endpoints.filter((e) => e.cluster === cluster && e.probe);
+    const down = probed.filter((e) => e.probe?.healthy === false);
+    if (down.length === 0) continue;
+    const what = [...new Set(down.map((e) => e.health))].join(', ');
+    warnings.push(
+      down.length === probed.length
+        ? `${cluster}'s entries fail their probes (${what}: ${down[0]?.probe?.message}): clients skip them, so failover to ${cluster} is not available`
+        : `${down.length} of ${probed.length} of ${cluster}'s entries fail their probes (${what}): clients skip those`,
+    );
+  }
   warnings.push(...notEndpoints);
   if (local && local.workloads.filter((w) => w.ready).length === 0) {
-    warnings.push(`${from} has no ready ${service} pod: every request goes to the next priority level`);
+    warnings.push(
+      `${from} has no ready ${service} pod (local service down): every request goes to the next priority level`,
+    );
   }
   return {
     service,
@@ -170,6 +205,21 @@ export function explainFailover(input: ExplainInput): ExplainReport {
     notTargets,
     warnings,
   };
+}
+
+/** An endpoint's health in words (see {@link ExplainEndpoint.health}). */
+export type EndpointHealth =
+  'ready' | 'not ready' | 'outlier-checked' | 'probe ok' | 'gateway down' | 'remote service down' | 'remote app down';
+
+function healthOf(c: { kind: string; ready: boolean | undefined; probe?: EntryHealth }): EndpointHealth {
+  if (c.probe) {
+    if (c.probe.healthy) return 'probe ok';
+    if (c.probe.reason === 'GatewayUnreachable') return 'gateway down';
+    if (c.probe.reason === 'RemoteApplicationDown') return 'remote app down';
+    return 'remote service down';
+  }
+  if (c.kind !== 'pod' || c.ready === undefined) return 'outlier-checked';
+  return c.ready ? 'ready' : 'not ready';
 }
 
 /** Renders the report as text (what the CLI prints). */
@@ -189,7 +239,7 @@ export function formatExplain(r: ExplainReport): string {
         `${e.kind === 'pod' ? 'pod' : e.kind === 'WorkloadEntry' ? 'we' : 'se'}/${e.name}`,
         e.address,
         e.locality || '(none)',
-        e.ready === undefined ? 'outlier-checked' : e.ready ? 'ready' : 'not ready',
+        e.health,
         `${e.reason} (raw P${e.rawPriority})`,
       ]);
     }

@@ -83,6 +83,20 @@ export interface ClusterInventory {
   namespaces: { name: string; labels: Record<string, string> }[];
   services: InventoryService[];
   gateways: InventoryGateway[];
+  /**
+   * The remote-service prober's verdict on the WorkloadEntries the federation wrote here (Istio's `Healthy`
+   * condition on their status), by `namespace/name`; entries without one are absent.
+   */
+  entryHealth?: Record<string, EntryHealth>;
+}
+
+/** A WorkloadEntry's `Healthy` condition, as explain shows it. */
+export interface EntryHealth {
+  healthy: boolean;
+  /** `ProbeSucceeded`, `GatewayUnreachable`, `RemoteServiceUnavailable` or `RemoteApplicationDown`. */
+  reason: string;
+  message: string;
+  since?: string;
 }
 
 // ---- raw object shapes (structural subsets of the Kubernetes kinds) ----
@@ -125,6 +139,14 @@ export interface RawIngressGateway {
   spec?: { eastWestOnly?: boolean; kubeSpec?: { service?: { annotations?: Record<string, string> } } };
 }
 
+/** Istio `WorkloadEntry` subset: its status conditions. */
+export interface RawWorkloadEntry {
+  metadata?: Meta;
+  status?: {
+    conditions?: { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }[];
+  };
+}
+
 /** The raw objects of one cluster. */
 export interface RawClusterObjects {
   namespaces: RawNamespace[];
@@ -132,6 +154,8 @@ export interface RawClusterObjects {
   pods: RawPod[];
   services: RawService[];
   ingressGateways: RawIngressGateway[];
+  /** Optional: WorkloadEntries, for their probe verdicts. */
+  workloadEntries?: RawWorkloadEntry[];
 }
 
 const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
@@ -199,7 +223,24 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
       .sort((a, b) => byString(a.name, b.name)),
     services: inventoryServices(objects, pods),
     gateways: inventoryGateways(objects, pods),
+    ...entryHealthOf(objects.workloadEntries ?? []),
   };
+}
+
+/** The `Healthy` conditions of WorkloadEntries (the remote-service prober's), by `namespace/name`. */
+function entryHealthOf(entries: readonly RawWorkloadEntry[]): { entryHealth?: Record<string, EntryHealth> } {
+  const out: Record<string, EntryHealth> = {};
+  for (const we of entries) {
+    const c = we.status?.conditions?.find((x) => x.type === 'Healthy');
+    if (!c || !we.metadata?.name) continue;
+    out[`${we.metadata.namespace ?? 'default'}/${we.metadata.name}`] = {
+      healthy: c.status !== 'False',
+      reason: c.reason ?? '',
+      message: c.message ?? '',
+      ...(c.lastTransitionTime ? { since: c.lastTransitionTime } : {}),
+    };
+  }
+  return Object.keys(out).length > 0 ? { entryHealth: out } : {};
 }
 
 /** What the inventory knows of a cluster's pods, shared by its services and gateways. */

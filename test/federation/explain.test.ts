@@ -177,3 +177,48 @@ function withFailoverPriority(out: ReturnType<typeof plan>, failoverPriority: st
       : o;
   return { ...out, clusters: { ...out.clusters, 'cluster-1': (out.clusters['cluster-1'] ?? []).map(patch) } };
 }
+
+test('probed entries: explain tells gateway down, remote service down and local service down apart', () => {
+  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
+  const out = plan({ config: expanded.config, inventories: expanded.inventories, resolved: expanded.resolved });
+  const entries = (out.clusters['cluster-1'] ?? []).filter(
+    (o) => o.kind === 'WorkloadEntry' && o.metadata.name.startsWith('k-details-'),
+  );
+  assert.equal(entries.length, 3);
+  const [a, b, c] = entries.map((o) => `bookinfo/${o.metadata.name}`);
+  const inventories = expanded.inventories.map((inv) =>
+    inv.cluster !== 'cluster-1'
+      ? inv
+      : {
+          ...inv,
+          // cluster-1's details pod is gone as well.
+          services: inv.services.map((s) => (s.name === 'details' ? { ...s, workloads: [] } : s)),
+          entryHealth: {
+            [a!]: { healthy: false, reason: 'GatewayUnreachable', message: '18.133.97.238:15443: ECONNREFUSED' },
+            [b!]: {
+              healthy: false,
+              reason: 'RemoteServiceUnavailable',
+              message: 'no mTLS session through the gateway',
+            },
+            [c!]: { healthy: true, reason: 'ProbeSucceeded', message: 'ok' },
+          },
+        },
+  );
+  const r = explainFailover({
+    service: 'details',
+    namespace: 'bookinfo',
+    from: 'cluster-1',
+    config: expanded.config,
+    inventories,
+    plan: out,
+  });
+  assert.deepEqual(r.endpoints.map((e) => e.health).sort(), ['gateway down', 'probe ok', 'remote service down']);
+  assert.ok(
+    r.warnings.includes(
+      "2 of 3 of cluster-2's entries fail their probes (gateway down, remote service down): clients skip those",
+    ),
+    r.warnings.join('\n'),
+  );
+  assert.ok(r.warnings.some((w) => /cluster-1 has no ready details pod \(local service down\)/.test(w)));
+  assert.match(formatExplain(r), /gateway down/);
+});

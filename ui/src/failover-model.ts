@@ -37,7 +37,10 @@ export interface PriorityRow {
   endpoint: string;
   address: string;
   locality: string;
-  health: 'ready' | 'not ready' | 'outlier-checked';
+  /** `ready`, `not ready`, `outlier-checked`, or a probed entry's verdict (`probe ok`, `gateway down`, ...). */
+  health: string;
+  /** Why a probe failed, for the row's title. */
+  probeMessage?: string;
   why: string;
   /** True when the row is a remote cluster's entry (a failover target), not a local pod. */
   remote: boolean;
@@ -53,7 +56,8 @@ export function priorityRows(report: FailoverReport): PriorityRow[] {
       endpoint: `${e.kind === 'pod' ? 'pod' : e.kind === 'WorkloadEntry' ? 'we' : 'se'}/${e.name}`,
       address: e.address,
       locality: e.locality || '(none)',
-      health: e.ready === undefined ? 'outlier-checked' : e.ready ? 'ready' : 'not ready',
+      health: e.health ?? (e.ready === undefined ? 'outlier-checked' : e.ready ? 'ready' : 'not ready'),
+      ...(e.probe && !e.probe.healthy ? { probeMessage: e.probe.message } : {}),
       why: `${e.reason || e.why} (raw P${e.rawPriority})`,
       remote: e.kind !== 'pod',
     }));

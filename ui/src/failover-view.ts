@@ -136,7 +136,14 @@ export class FailoverPane {
               h('td', {}, row.endpoint),
               h('td', {}, row.address),
               h('td', {}, row.locality),
-              h('td', { class: `health-${row.health.replace(' ', '-')}` }, row.health),
+              h(
+                'td',
+                {
+                  class: `health-${row.health.replaceAll(' ', '-')}`,
+                  ...(row.probeMessage ? { title: row.probeMessage } : {}),
+                },
+                row.health,
+              ),
               h('td', {}, row.why),
             ),
           )),

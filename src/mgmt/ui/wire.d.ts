@@ -140,8 +140,15 @@ export interface FailoverEndpointView {
   name: string;
   address: string;
   locality: string;
-  /** Pod readiness; absent for remote entries (outlier detection checks those). */
+  /** Pod readiness, or a probed remote entry's verdict; absent for entries nobody probes (outlier-checked). */
   ready?: boolean;
+  /**
+   * In words: `ready`, `not ready`, `outlier-checked`, or a probed entry's `probe ok`, `gateway down`,
+   * `remote service down`, `remote app down` (absent from servers older than the prober).
+   */
+  health?: string;
+  /** A probed entry's verdict: the remote-service prober's `Healthy` condition. */
+  probe?: { healthy: boolean; reason: string; message: string; since?: string };
   /** The priority engine's rank before compaction. */
   rawPriority: number;
   priority: number;
