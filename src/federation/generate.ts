@@ -199,9 +199,10 @@ export function serviceEntry(opts: {
 /**
  * The DestinationRule of a failover service: outlier detection is what makes Envoy leave priority 0 (without it
  * locality priorities never shift), and the ejection cap must allow ejecting a whole locality (100 %). A
- * FailoverPolicy for the service adds its `failoverPriority` (over the WorkspaceSetting's), its failback ramp as
- * Istio's `warmupDurationSecs` (Envoy's slow start: the ramp of a host's weight inside its locality) and the rest
- * as meshbridge's annotations (src/api/failover-policy.ts), which the embedded mesh applies and Istio ignores.
+ * FailoverPolicy for the service adds its `failoverPriority` (over the WorkspaceSetting's) and the rest as
+ * meshbridge's annotations (src/api/failover-policy.ts), which the embedded mesh applies and Istio ignores. The
+ * ramp is not written as Istio's `warmup`: Envoy's slow start ramps a host's weight inside its locality, not the
+ * locality's share of the load, and turning it on for every new pod would be a change nobody asked for.
  */
 export function destinationRule(opts: {
   namespace: string;
@@ -230,7 +231,6 @@ export function destinationRule(opts: {
       host: `${opts.service}.${opts.namespace}.svc.cluster.local`,
       trafficPolicy: {
         loadBalancer: {
-          ...(spec?.failbackRamp !== undefined ? { warmupDurationSecs: spec.failbackRamp } : {}),
           localityLbSetting: {
             enabled: true,
             ...(failoverPriority?.length ? { failoverPriority } : {}),

@@ -84,7 +84,6 @@ export interface DestinationRuleSpec {
   exportTo?: string[];
   trafficPolicy?: {
     loadBalancer?: {
-      warmupDurationSecs?: string;
       localityLbSetting?: {
         enabled?: boolean;
         failover?: { from?: string; to?: string }[];
