@@ -11,6 +11,8 @@ export const FAILOVER_ANNOTATIONS = Object.freeze({
   minHealthyPercent: 'failover.meshbridge.io/min-healthy-percent',
   failbackDelay: 'failover.meshbridge.io/failback-delay',
   failbackRamp: 'failover.meshbridge.io/failback-ramp',
+  /** The policy's `failoverOrder`, comma-separated. */
+  order: 'failover.meshbridge.io/order',
   /** The fqn of the FailoverPolicy the rule was generated from (information only). */
   policy: 'failover.meshbridge.io/policy',
 });
@@ -24,6 +26,31 @@ export interface FailoverBehaviour {
   minHealthyPercent?: number;
   failbackDelayMs?: number;
   failbackRampMs?: number;
+  /** Where to fail over to, in order (`cluster=NAME`, `locality=REGION[/ZONE[/SUBZONE]]`). */
+  failoverOrder?: string[];
+}
+
+/** At most this many `failoverOrder` entries. */
+export const MAX_FAILOVER_ORDER = 16;
+
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const LOCALITY_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Why a `failoverOrder` entry is not `cluster=NAME` or `locality=REGION[/ZONE[/SUBZONE]]`, or undefined. */
+export function failoverOrderEntryError(entry: string): string | undefined {
+  const eq = entry.indexOf('=');
+  const key = entry.slice(0, Math.max(0, eq));
+  const value = entry.slice(eq + 1);
+  if (eq < 0 || (key !== 'cluster' && key !== 'locality')) {
+    return `${JSON.stringify(entry)} is not cluster=NAME or locality=REGION[/ZONE[/SUBZONE]]`;
+  }
+  if (key === 'cluster') {
+    return CLUSTER_NAME.test(value) ? undefined : `${JSON.stringify(value)} is not a cluster name`;
+  }
+  const parts = value.split('/');
+  return parts.length <= 3 && parts.every((p) => LOCALITY_PART.test(p))
+    ? undefined
+    : `${JSON.stringify(value)} is not a locality such as eu-west-1 or eu-west-1/eu-west-1a`;
 }
 
 /** One annotation that does not parse, with the reason. */
@@ -68,6 +95,16 @@ export function parseFailoverAnnotations(annotations: Readonly<Record<string, st
     if (problem) errors.push({ annotation: key, message: problem });
     else behaviour[field] = Math.round(durationToMs(text) ?? 0);
   }
+  const order = annotations?.[FAILOVER_ANNOTATIONS.order];
+  if (order !== undefined) {
+    const entries = order.split(',').map((e) => e.trim());
+    const problem =
+      entries.length > MAX_FAILOVER_ORDER
+        ? `at most ${MAX_FAILOVER_ORDER} entries`
+        : entries.map(failoverOrderEntryError).find((e) => e !== undefined);
+    if (problem) errors.push({ annotation: FAILOVER_ANNOTATIONS.order, message: problem });
+    else behaviour.failoverOrder = entries;
+  }
   return { behaviour, errors };
 }
 
@@ -76,12 +113,14 @@ export function failoverAnnotations(spec: {
   minHealthyPercent?: number | undefined;
   failbackDelay?: string | undefined;
   failbackRamp?: string | undefined;
+  failoverOrder?: readonly string[] | undefined;
 }): Record<string, string> {
   const out: Record<string, string> = {};
   if (spec.minHealthyPercent !== undefined)
     out[FAILOVER_ANNOTATIONS.minHealthyPercent] = String(spec.minHealthyPercent);
   if (spec.failbackDelay !== undefined) out[FAILOVER_ANNOTATIONS.failbackDelay] = spec.failbackDelay;
   if (spec.failbackRamp !== undefined) out[FAILOVER_ANNOTATIONS.failbackRamp] = spec.failbackRamp;
+  if (spec.failoverOrder?.length) out[FAILOVER_ANNOTATIONS.order] = spec.failoverOrder.join(',');
   return out;
 }
 

@@ -14,6 +14,7 @@ import {
   type PriorityReasonCode,
 } from '../priority/index.js';
 import { byString } from './selection.js';
+import { parseFailoverAnnotations } from '../api/index.js';
 import { candidatesOf } from './explain-candidates.js';
 import type { ClusterInventory, EntryHealth } from './inventory.js';
 import { formatLocality } from './locality.js';
@@ -95,7 +96,9 @@ export function explainFailover(input: ExplainInput): ExplainReport {
     (o): o is Extract<GeneratedObject, { kind: 'DestinationRule' }> => o.kind === 'DestinationRule',
   );
   const dr = selectDestinationRule(rules, host, input.client?.namespace ?? namespace, namespace);
-  const decision = decidePolicy(dr?.spec.trafficPolicy, dr !== undefined);
+  const decision = decidePolicy(dr?.spec.trafficPolicy, dr !== undefined, {
+    failoverOrder: parseFailoverAnnotations(dr?.metadata.annotations).behaviour.failoverOrder,
+  });
 
   const local = inv?.services.find((s) => s.namespace === namespace && s.name === service);
   const { candidates, notEndpoints } = candidatesOf({

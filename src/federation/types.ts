@@ -143,7 +143,7 @@ export type GeneratedKind = GeneratedObject['kind'];
 /** Labels and names of contract E. */
 export const MANAGED_BY_LABEL = 'meshbridge.io/managed-by';
 export const MANAGED_BY_VALUE = 'meshbridge-federation';
-export const SOURCE_CLUSTER_LABEL = 'meshbridge.io/source-cluster';
+export { SOURCE_CLUSTER_LABEL } from '../priority/index.js';
 export const GATEWAY_LABEL = 'meshbridge.io/gateway';
 /** Label of generated entries: the trust domain of the remote workloads behind them (read by the embedded mesh). */
 export const TRUST_DOMAIN_LABEL = 'meshbridge.io/trust-domain';

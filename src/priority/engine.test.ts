@@ -219,3 +219,45 @@ test('candidates: a non-empty selector must match every label; only IP addresses
   assert.equal(isEndpointAddress('gw.example.com'), false);
   assert.equal(isEndpointAddress(''), false);
 });
+
+test('failoverOrder: own cluster first, then the listed clusters and localities in order, then the rest', () => {
+  const client = at('eu-west-2/eu-west-2a');
+  const from = (cluster: string, locality: string) => at(locality, { 'meshbridge.io/source-cluster': cluster });
+  const endpoints = [
+    from('cluster-2', 'eu-west-1/eu-west-1a'), // the region rules would put this first among the remotes
+    from('cluster-3', 'us-east-1/us-east-1a'),
+    from('cluster-4', 'ap-south-1/ap-south-1a'),
+    at('eu-west-2/eu-west-2a'), // a local pod (no source cluster)
+    from('cluster-5', 'eu-west-2/eu-west-2b'), // same region as the client: only the order decides
+  ];
+  const result = assignPriorities(
+    client,
+    endpoints,
+    policy({ failoverOrder: ['cluster=cluster-3', 'locality=ap-south-1'] }),
+  );
+  assert.deepEqual(
+    result.map((r) => r.priority),
+    [4, 1, 2, 0, 3],
+    'the local pod, cluster-3, ap-south-1, then the rest by the locality table (same region before other region)',
+  );
+  assert.equal(reasonText(result[1]!.reason), 'failover order 1 (cluster=cluster-3); then other region');
+  assert.equal(reasonText(result[2]!.reason), 'failover order 2 (locality=ap-south-1); then other region');
+  assert.equal(reasonText(result[0]!.reason), 'after the failover order; then other region');
+  assert.equal(reasonText(result[3]!.reason), 'same region, zone and subzone');
+  assert.equal(reasonText(result[4]!.reason), 'after the failover order; then same region, other zone');
+  // Without the order the same endpoints follow the locality table: the same-region remote shares level 1.
+  assert.deepEqual(
+    assignPriorities(client, endpoints, policy({})).map((r) => r.priority),
+    [2, 2, 2, 0, 1],
+  );
+});
+
+test('decidePolicy carries a failoverOrder only when priorities apply', () => {
+  const tp = { outlierDetection: {}, loadBalancer: { localityLbSetting: {} } };
+  const on = decidePolicy(tp, true, { failoverOrder: ['cluster=c3'] });
+  assert.deepEqual(on, { on: true, policy: { failover: [], failoverPriority: [], failoverOrder: ['cluster=c3'] } });
+  assert.deepEqual(decidePolicy({}, true, { failoverOrder: ['cluster=c3'] }), {
+    on: false,
+    off: 'no-outlier-detection',
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { LOCALITY_LABELS, type Locality } from './locality.js';
 import type { PriorityPolicy, PrioritiesOff, FailoverRule } from './policy.js';
+import { orderTier } from './order.js';
 
 /** A client proxy or a candidate endpoint, as far as priorities go. */
 export interface PriorityPeer {
@@ -32,7 +33,16 @@ export type PriorityReason =
       /** With `failover` rules as well: the locality rule that orders endpoints matching the same labels. */
       readonly then?: LocalityReason;
     }
-  | { readonly code: 'priorities-off'; readonly off: PrioritiesOff };
+  | { readonly code: 'priorities-off'; readonly off: PrioritiesOff }
+  | {
+      readonly code: 'failover-order';
+      /** 1-based position in `failoverOrder`; its length + 1 when the endpoint matches no entry. */
+      readonly position: number;
+      /** The entry matched, when one is. */
+      readonly entry?: string;
+      /** The rule that orders endpoints at the same position. */
+      readonly then: PriorityReason;
+    };
 
 /** The stable reason codes (the `why` of `explain`). */
 export type PriorityReasonCode = PriorityReason['code'];
@@ -128,6 +138,8 @@ function labelOf(peer: PriorityPeer, key: string): string | undefined {
  * - Without `failoverPriority`: the {@link localityRank} table.
  * - With `failoverPriority` only: the {@link labelRank}; locality does not matter.
  * - With both: label rank first, locality rank breaks ties (Istio applies failoverPriority, then failover).
+ * - With `failoverOrder` (meshbridge's, order.ts): the client cluster's own endpoints first, then those of each
+ *   listed cluster or locality in turn, then the rest; the rules above order endpoints at the same position.
  */
 export function assignPriorities(
   client: PriorityPeer,
@@ -144,6 +156,24 @@ export function assignPriorities(
 }
 
 function rankOne(
+  client: PriorityPeer,
+  endpoint: PriorityPeer,
+  policy: PriorityPolicy,
+): { rank: number; reason: PriorityReason } {
+  const base = rankByRules(client, endpoint, policy);
+  const order = policy.failoverOrder ?? [];
+  if (order.length === 0) return base;
+  const { tier, entry } = orderTier(order, endpoint);
+  if (tier === 0) return base;
+  // Every rank of the rules fits below one position's stride, so positions never interleave.
+  const stride = (policy.failoverPriority.length + 1) * LOCALITY_LEVELS;
+  return {
+    rank: tier * stride + base.rank,
+    reason: { code: 'failover-order', position: tier, ...(entry ? { entry } : {}), then: base.reason },
+  };
+}
+
+function rankByRules(
   client: PriorityPeer,
   endpoint: PriorityPeer,
   policy: PriorityPolicy,

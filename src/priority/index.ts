@@ -35,5 +35,6 @@ export {
   type PriorityReasonCode,
 } from './engine.js';
 export { reasonText } from './reason-text.js';
+export { SOURCE_CLUSTER_LABEL, orderTier } from './order.js';
 export { isEndpointAddress, selectorMatches } from './selection.js';
 export { SERVICE_DOMAIN, ruleHost, selectDestinationRule, type HostRule } from './rule-selection.js';

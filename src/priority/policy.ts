@@ -14,6 +14,8 @@ export interface PriorityPolicy {
   readonly failover: readonly FailoverRule[];
   /** `failoverPriority` entries: label keys (`tier`) or keys with the value to compare with (`tier=gold`). */
   readonly failoverPriority: readonly string[];
+  /** A FailoverPolicy's `failoverOrder` (order.ts): where to fail over to, in order, after the own cluster. */
+  readonly failoverOrder?: readonly string[];
 }
 
 /** The fields of a DestinationRule's `trafficPolicy` the priority rules read. */
@@ -38,9 +40,14 @@ export type PolicyDecision =
 /**
  * Istio's rule: priorities need outlier detection on the rule (without it Envoy never sees priority-0 endpoints
  * fail, so traffic would never leave them) and `localityLbSetting.enabled` not `false`. `trafficPolicy` is
- * `undefined` when no DestinationRule applies to the host. `distribute` is not supported (ignored).
+ * `undefined` when no DestinationRule applies to the host. `distribute` is not supported (ignored). `extra` carries
+ * what the rule's meshbridge annotations add (a FailoverPolicy's `failoverOrder`).
  */
-export function decidePolicy(trafficPolicy: PriorityTrafficPolicy | undefined, hasRule: boolean): PolicyDecision {
+export function decidePolicy(
+  trafficPolicy: PriorityTrafficPolicy | undefined,
+  hasRule: boolean,
+  extra: { readonly failoverOrder?: readonly string[] | undefined } = {},
+): PolicyDecision {
   if (!hasRule) return { on: false, off: 'no-destination-rule' };
   if (!trafficPolicy?.outlierDetection) return { on: false, off: 'no-outlier-detection' };
   const lb = trafficPolicy.loadBalancer?.localityLbSetting;
@@ -50,6 +57,7 @@ export function decidePolicy(trafficPolicy: PriorityTrafficPolicy | undefined, h
     policy: {
       failover: (lb?.failover ?? []).map((r) => ({ from: r.from ?? '', to: r.to ?? '' })),
       failoverPriority: lb?.failoverPriority ?? [],
+      ...(extra.failoverOrder?.length ? { failoverOrder: extra.failoverOrder } : {}),
     },
   };
 }

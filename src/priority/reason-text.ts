@@ -22,6 +22,8 @@ export function reasonText(r: PriorityReason): string {
       return `failover from ${r.from} to ${r.to}`;
     case 'priorities-off':
       return OFF_TEXT[r.off];
+    case 'failover-order':
+      return `${r.entry ? `failover order ${r.position} (${r.entry})` : 'after the failover order'}; then ${reasonText(r.then)}`;
     case 'failover-priority': {
       const labels = (xs: readonly string[]): string => xs.join(', ');
       const head =

@@ -239,6 +239,7 @@ export const MESH_TABLES: Table[] = [
             failbackDelay: '30s',
             failbackRamp: '1m',
             failoverPriority: ['topology.istio.io/network'],
+            failoverOrder: ['cluster=cluster-3', 'locality=eu-west-1/eu-west-1a'],
           },
         },
       ),
@@ -262,6 +263,12 @@ export const MESH_TABLES: Table[] = [
         code: 'MB0105',
         path: 'spec.failbackDelay',
         why: 'at most an hour',
+      },
+      {
+        change: set('spec.failoverOrder', ['cluster-3']),
+        code: 'MB0105',
+        path: 'spec.failoverOrder[0]',
+        why: 'an entry is cluster=NAME or locality=...',
       },
       {
         change: set('spec.failbackRamp', 'soon'),

@@ -58,6 +58,8 @@ const entry = fc.record({
   tier,
   dns: fc.constantFrom(false, false, false, false, true),
   weight: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+  /** The cluster the entry came from (the federation's label); none: an entry the user wrote, a local one. */
+  source: fc.constantFrom<string | undefined>('cluster-2', 'cluster-2', 'cluster-3', undefined),
 });
 
 const rule = fc.option(
@@ -72,6 +74,14 @@ const rule = fc.option(
     failoverPriority: fc.oneof(
       fc.constant([] as string[]),
       fc.uniqueArray(fc.constantFrom(...PRIORITY_LABELS), { minLength: 1, maxLength: 4 }),
+    ),
+    /** A FailoverPolicy's failoverOrder, as the federation writes it (an annotation on the rule). */
+    failoverOrder: fc.oneof(
+      fc.constant([] as string[]),
+      fc.uniqueArray(
+        fc.constantFrom('cluster=cluster-3', 'cluster=cluster-2', ...REGIONS.map((r) => `locality=${r}`)),
+        { minLength: 1, maxLength: 3 },
+      ),
     ),
   }),
   { nil: undefined },
@@ -151,7 +161,12 @@ function objectsOf(t: Topology): { cluster: MeshObject[]; generated: GeneratedOb
     spec: {
       address: e.dns ? `gw-${i}.example.com` : `10.2.0.${i + 1}`,
       ports: { http: 15443 },
-      labels: withOptional({ app: e.selected, tier: e.tier, 'security.istio.io/tlsMode': 'istio' }),
+      labels: withOptional({
+        app: e.selected,
+        tier: e.tier,
+        'security.istio.io/tlsMode': 'istio',
+        'meshbridge.io/source-cluster': e.source,
+      }),
       ...(e.locality ? { locality: [e.locality.region, e.locality.zone, e.locality.subzone].join('/') } : {}),
       ...(e.weight ? { weight: e.weight } : {}),
     },
@@ -162,7 +177,14 @@ function objectsOf(t: Topology): { cluster: MeshObject[]; generated: GeneratedOb
     generated.push({
       apiVersion: 'networking.istio.io/v1',
       kind: 'DestinationRule',
-      metadata: { name: 'details', namespace: NS, labels: {} },
+      metadata: {
+        name: 'details',
+        namespace: NS,
+        labels: {},
+        ...(r.failoverOrder.length
+          ? { annotations: { 'failover.meshbridge.io/order': r.failoverOrder.join(',') } }
+          : {}),
+      },
       spec: {
         host: r.host,
         trafficPolicy: {
@@ -241,10 +263,11 @@ test('explain gives every endpoint the priority the mesh sends in EDS, over 400 
 });
 
 test('the generator reaches the cases that matter (else the property above proves little)', () => {
-  const seen = { failoverPriority: 0, failoverRule: 0, off: 0, unselected: 0, dns: 0, levels3: 0 };
+  const seen = { failoverPriority: 0, failoverRule: 0, failoverOrder: 0, off: 0, unselected: 0, dns: 0, levels3: 0 };
   for (const t of fc.sample(topology, { numRuns: 400, seed: 1313 })) {
     if (t.rule?.failoverPriority.length && t.rule.outlierDetection) seen.failoverPriority += 1;
     if (t.rule?.failover.length && t.rule.outlierDetection) seen.failoverRule += 1;
+    if (t.rule?.failoverOrder.length && t.rule.outlierDetection) seen.failoverOrder += 1;
     if (!t.rule || !t.rule.outlierDetection || t.rule.enabled === false) seen.off += 1;
     if (t.entries.some((e) => e.selected !== 'details' || e.namespace !== NS)) seen.unselected += 1;
     if (t.entries.some((e) => e.dns)) seen.dns += 1;

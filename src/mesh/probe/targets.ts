@@ -3,13 +3,10 @@
  * (labelled with its source cluster, mTLS), once per port of each Service that selects it, at the entry's address
  * and port with the SNI a client sidecar would send. Pure.
  */
-import { selectorMatches } from '../../priority/index.js';
+import { SOURCE_CLUSTER_LABEL, selectorMatches } from '../../priority/index.js';
 import type { Service, WorkloadEntry } from '../inputs.js';
 import { sniFor } from '../translate/names.js';
 import { TLS_MODE_LABEL } from '../translate/endpoint-sources.js';
-
-/** The label the federation puts on the entries it writes for a remote copy (its source cluster). */
-export const SOURCE_CLUSTER_LABEL = 'meshbridge.io/source-cluster';
 
 /** One probe to make. */
 export interface ProbeTarget {

@@ -60,7 +60,10 @@ export function outlierDetection(dr: DestinationRule | undefined): XdsObject | u
  * case every endpoint is priority 0.
  */
 export function priorityPolicy(dr: DestinationRule | undefined): PriorityPolicy | PrioritiesOff {
-  const decision = decidePolicy(dr?.spec?.trafficPolicy, dr !== undefined);
+  const { behaviour } = parseFailoverAnnotations(dr?.metadata?.annotations);
+  const decision = decidePolicy(dr?.spec?.trafficPolicy, dr !== undefined, {
+    failoverOrder: behaviour.failoverOrder,
+  });
   return decision.on ? decision.policy : decision.off;
 }
 

@@ -154,7 +154,8 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
     const name = outboundClusterName(sp.port, sp.host);
     const dr = findDestinationRule(snapshot, sp.host, proxy.namespace, sp.namespace);
     const behaviour = failoverBehaviour(dr);
-    const drPrint = dr ? fingerprintOf([dr.spec ?? {}, behaviour]) : '';
+    const policy = priorityPolicy(dr);
+    const drPrint = dr ? fingerprintOf([dr.spec ?? {}, behaviour, policy]) : '';
     const connectTimeout = connectTimeoutMs(dr);
     clusters.push(
       reuse(`cluster|${name}|${drPrint}`, () =>
@@ -166,7 +167,6 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
         }),
       ),
     );
-    const policy = priorityPolicy(dr);
     // The proxy's labels only matter to priorities through failoverPriority.
     const client = typeof policy === 'string' ? '' : `${locality}|${policy.failoverPriority.length ? labels : ''}`;
     endpoints.push(

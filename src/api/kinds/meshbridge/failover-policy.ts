@@ -8,7 +8,12 @@ import { z } from 'zod';
 import { duration } from '../../schema/common.js';
 import { tsbWorkspaceMetaSchema } from '../../schema/meta.js';
 import { apiVersionSchema } from '../../schema/object.js';
-import { failbackDurationError, minHealthyPercentError } from '../../failover-policy.js';
+import {
+  failbackDurationError,
+  failoverOrderEntryError,
+  MAX_FAILOVER_ORDER,
+  minHealthyPercentError,
+} from '../../failover-policy.js';
 
 /** `failover.meshbridge.io/v1alpha1`. */
 export const failoverApiVersion = apiVersionSchema('failover.meshbridge.io', ['v1alpha1']);
@@ -35,6 +40,19 @@ export const failoverPolicySchema = z.strictObject({
      * service).
      */
     failoverPriority: z.array(z.string().min(1).max(317)).max(16).optional(),
+    /**
+     * Where to fail over to, in order, after the client's own cluster: `cluster=NAME` or
+     * `locality=REGION[/ZONE[/SUBZONE]]`; what matches no entry comes last (meshbridge's; Istio has no equivalent).
+     */
+    failoverOrder: z
+      .array(
+        z.string().superRefine((entry, ctx) => {
+          const problem = failoverOrderEntryError(entry);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
+      .max(MAX_FAILOVER_ORDER)
+      .optional(),
     /** Below this share of healthy endpoints a locality starts failing over part of its load (Envoy: 72). */
     minHealthyPercent: z
       .number()
