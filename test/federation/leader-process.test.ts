@@ -103,7 +103,12 @@ test('two controller processes: one leads, kill -9 hands over within the lease, 
   const released = Date.now();
   b.child.kill('SIGTERM');
   await until('b to exit', () => b.child.exitCode !== null, 10_000);
-  assert.equal(holder()?.holderIdentity, '', 'b released the lease on its way out');
+  // Released: empty, or already c's (c may take a released lease before this line reads it; a CI run saw that).
+  const after = holder()?.holderIdentity ?? '';
+  assert.ok(
+    after === '' || after.endsWith(`_${c.child.pid}`),
+    `b released the lease on its way out (holder now ${JSON.stringify(after)}, b is ${b.child.pid})`,
+  );
   const handover = await until('c leading after the release', () => leading(c), 10_000);
   process.stdout.write(`# leader stopped (SIGTERM): the standby led ${Date.now() - released} ms after the signal\n`);
   assert.ok(Date.now() - released < 15_000, `c led ${handover} ms after b exited, without waiting out the lease`);
