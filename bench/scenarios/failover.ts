@@ -110,42 +110,71 @@ const CASES: FailoverCase[] = [
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function runCase(mesh: BenchMesh, c: FailoverCase): Promise<BenchRow[]> {
-  const p0 = await Promise.all([0, 1, 2].map((i) => spawnApp(`${c.name}-local-${i + 1}`, randomLoopback(), 9080)));
-  const p1 = await spawnApp(`${c.name}-remote`, randomLoopback(), 9080);
-  const p1b = c.name === 'remote-kill' ? await spawnApp(`${c.name}-remote`, randomLoopback(), 9080) : undefined;
-  const ads = await mesh.adsServer();
-  const svc: TestService = {
+/**
+ * The bench's details service (the mesh's route policy, the generated outlier detection with a 1 s ejection): the
+ * `local` processes at priority 0, the `remote` ones at priority 1.
+ */
+function detailsService(
+  local: readonly AppProcess[],
+  remote: readonly AppProcess[],
+  failback?: { delayMs: number; rampMs: number },
+): TestService {
+  return {
     name: 'details',
     namespace: 'bench',
     port: 9080,
     timeoutMs: ROUTE_TIMEOUT_MS,
     routePolicy: { retry_policy: RETRY_POLICY },
     outlier: { consecutive5xx: 5, baseEjectionMs: 1000, maxEjectionPercent: 100 },
+    ...(failback ? { failback } : {}),
     endpoints: [
-      ...p0.map((a) => ({ address: a.host, port: a.port, priority: 0, locality: { region: 'eu-west-2' } })),
-      ...[p1, p1b].flatMap((a) =>
-        a ? [{ address: a.host, port: a.port, priority: 1, locality: { region: 'eu-west-1' } }] : [],
-      ),
+      ...local.map((a) => ({ address: a.host, port: a.port, priority: 0, locality: { region: 'eu-west-2' } })),
+      ...remote.map((a) => ({ address: a.host, port: a.port, priority: 1, locality: { region: 'eu-west-1' } })),
     ],
   };
-  const t: Topology = { name: c.name, p0, p1, ...(p1b ? { p1b } : {}), ads, svc };
+}
+
+/** Starts the client sidecar for `svc` and proves the local path (one local answer) before the clock starts. */
+async function startClient(
+  mesh: BenchMesh,
+  ads: TestAdsServer,
+  svc: TestService,
+  name: string,
+): Promise<{ ip: string; sidecar: Awaited<ReturnType<BenchMesh['sidecar']>> }> {
   const ip = randomLoopback();
   serveSidecarConfig(ads, { podIp: ip, namespace: 'bench', services: [svc] });
-  const sidecar = await mesh.sidecar(ip, ads.address, `client-${c.name}`, 'cluster-1');
+  const sidecar = await mesh.sidecar(ip, ads.address, `client-${name}`, 'cluster-1');
+  const first = await viaProxy({ host: ip }, URL, { timeoutMs: 5000 }).catch((err: Error) => ({
+    status: 0,
+    body: err.message,
+  }));
+  if (first.status !== 200 || !first.body.startsWith(`${name}-local-`)) {
+    sidecar.kill('SIGKILL');
+    throw new Error(`failover/${name}: before the fault, got ${first.status} ${first.body}`);
+  }
+  return { ip, sidecar };
+}
+
+/** The open-loop load of a case through the client sidecar at `ip`, stopped by the case or after `durationMs`. */
+const loadThrough = (ip: string, durationMs: number) =>
+  startOpenLoad({
+    proxyHost: ip,
+    url: URL,
+    ratePerSecond: RATE,
+    clientTimeoutMs: ROUTE_TIMEOUT_MS + 2000,
+    maxDurationMs: durationMs,
+  });
+
+async function runCase(mesh: BenchMesh, c: FailoverCase): Promise<BenchRow[]> {
+  const p0 = await Promise.all([0, 1, 2].map((i) => spawnApp(`${c.name}-local-${i + 1}`, randomLoopback(), 9080)));
+  const p1 = await spawnApp(`${c.name}-remote`, randomLoopback(), 9080);
+  const p1b = c.name === 'remote-kill' ? await spawnApp(`${c.name}-remote`, randomLoopback(), 9080) : undefined;
+  const ads = await mesh.adsServer();
+  const svc = detailsService(p0, p1b ? [p1, p1b] : [p1]);
+  const t: Topology = { name: c.name, p0, p1, ...(p1b ? { p1b } : {}), ads, svc };
+  const { ip, sidecar } = await startClient(mesh, ads, svc, c.name);
   try {
-    // The sidecar is ready once it has its config; one local answer proves the path before the clock starts.
-    const first = await viaProxy({ host: ip }, URL, { timeoutMs: 5000 });
-    if (first.status !== 200 || !first.body.startsWith(`${c.name}-local-`)) {
-      throw new Error(`failover/${c.name}: before any break, got ${first.status} ${first.body}`);
-    }
-    const load = startOpenLoad({
-      proxyHost: ip,
-      url: URL,
-      ratePerSecond: RATE,
-      clientTimeoutMs: ROUTE_TIMEOUT_MS + 2000,
-      maxDurationMs: BEFORE_MS + OUTAGE_MS + AFTER_MS + 5000,
-    });
+    const load = loadThrough(ip, BEFORE_MS + OUTAGE_MS + AFTER_MS + 5000);
     let samples: LoadSample[];
     let brokeAt = NaN;
     let restoredAt = NaN;
@@ -201,36 +230,12 @@ async function runFlapping(mesh: BenchMesh, mode: 'readiness' | 'kill', hysteres
   const p0 = await Promise.all([0, 1, 2].map((i) => spawnApp(`${name}-local-${i + 1}`, randomLoopback(), 9080)));
   const p1 = await spawnApp(`${name}-remote`, randomLoopback(), 9080);
   const ads = await mesh.adsServer();
-  const svc: TestService = {
-    name: 'details',
-    namespace: 'bench',
-    port: 9080,
-    timeoutMs: ROUTE_TIMEOUT_MS,
-    routePolicy: { retry_policy: RETRY_POLICY },
-    outlier: { consecutive5xx: 5, baseEjectionMs: 1000, maxEjectionPercent: 100 },
-    ...(hysteresis ? { failback: FLAP_FAILBACK } : {}),
-    endpoints: [
-      ...p0.map((a) => ({ address: a.host, port: a.port, priority: 0, locality: { region: 'eu-west-2' } })),
-      { address: p1.host, port: p1.port, priority: 1, locality: { region: 'eu-west-1' } },
-    ],
-  };
-  const ip = randomLoopback();
-  serveSidecarConfig(ads, { podIp: ip, namespace: 'bench', services: [svc] });
-  const sidecar = await mesh.sidecar(ip, ads.address, `client-${name}`, 'cluster-1');
+  const svc = detailsService(p0, [p1], hysteresis ? FLAP_FAILBACK : undefined);
   let locals = p0;
+  const { ip, sidecar } = await startClient(mesh, ads, svc, name);
   try {
-    const first = await viaProxy({ host: ip }, URL, { timeoutMs: 5000 });
-    if (first.status !== 200 || !first.body.startsWith(`${name}-local-`)) {
-      throw new Error(`failover/${name}: before any flap, got ${first.status} ${first.body}`);
-    }
     const flapMs = FLAP_CYCLES * (FLAP_DOWN_MS + FLAP_UP_MS);
-    const load = startOpenLoad({
-      proxyHost: ip,
-      url: URL,
-      ratePerSecond: RATE,
-      clientTimeoutMs: ROUTE_TIMEOUT_MS + 2000,
-      maxDurationMs: BEFORE_MS + flapMs + AFTER_MS + 10_000,
-    });
+    const load = loadThrough(ip, BEFORE_MS + flapMs + AFTER_MS + 10_000);
     let samples: LoadSample[];
     let flapStart = NaN;
     let flapEnd = NaN;
