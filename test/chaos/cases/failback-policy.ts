@@ -1,6 +1,6 @@
 /**
  * Chaos case: failback hysteresis. With the example FailoverPolicy for details (applied through the management
- * plane, shortened to a 4 s failbackDelay and a 4 s failbackRamp), a drill moves details to cluster-2 and
+ * plane, shortened to a 4 s failbackDelay and an 8 s failbackRamp), a drill moves details to cluster-2 and
  * `meshbridge drill stop` ends it: cluster-1's details pod is healthy again at once, yet productpage's sidecar
  * keeps sending details to cluster-2 for the delay, then shifts the load back over the ramp (pages served by both
  * clusters for a while), and finally only by cluster-1. No request fails. Without the policy the drill case's
@@ -18,7 +18,7 @@ import type { ChaosCase, ChaosContext } from '../support.js';
 import { eventually, until } from '../support.js';
 
 const DELAY_MS = 4000;
-const RAMP_MS = 4000;
+const RAMP_MS = 8000;
 const RULE = '/apis/networking.istio.io/v1/namespaces/bookinfo/destinationrules/meshbridge-failover-details';
 
 let dir: string | undefined;
@@ -39,11 +39,15 @@ async function detailsFrom(ctx: ChaosContext, cluster: string): Promise<boolean>
   return page.ok && page.detailsCluster === cluster;
 }
 
-/** Pages every 100 ms, outside the steady load, each with the cluster that served details. */
+/**
+ * A page every 300 ms, outside the steady load, each with the cluster that served details. Sparse on purpose: every
+ * page is four mTLS hops, and a 2-core machine under the steady load has little to spare (at a page every 100 ms a
+ * CI run's pages timed out).
+ */
 async function samplePages(ctx: ChaosContext): Promise<void> {
   while (sample) {
     samples.push(await ctx.page());
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
   }
 }
 

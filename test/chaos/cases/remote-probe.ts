@@ -43,6 +43,11 @@ export const remoteProbeCase: ChaosCase = {
     '0 failed requests, and the entries recover when it is back',
   async prepare(ctx) {
     await until(() => all(ctx, 'True'), 20_000);
+    // cluster-1's own details serves (no ejection or hold left by an earlier case): the fault must not matter.
+    await until(async () => {
+      const page = await ctx.page();
+      return page.ok && page.detailsCluster === C1;
+    }, 30_000);
   },
   async inject(ctx) {
     faultAt = Date.now();
