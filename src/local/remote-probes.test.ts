@@ -49,6 +49,7 @@ test('the prober writes the Healthy condition on a change of verdict only, with 
     trustDomain: 'cluster-1.local',
     events: { record: (e) => events.push(e) },
     intervalMs: 3_600_000,
+    spreadMs: 0,
     probe,
   });
   try {

@@ -30,8 +30,13 @@ import type { ResourceRef, StoredObject } from './store/types.js';
 import { rec, recs, SERVICES } from './controllers/refs.js';
 
 const WORKLOAD_ENTRIES: ResourceRef = { group: 'networking.istio.io', plural: 'workloadentries' };
-/** At most this many probes in flight (a round over many entries must not open hundreds of sockets at once). */
-const CONCURRENCY = 16;
+/**
+ * At most this many probes in flight: each is a TLS handshake here, at the remote gateway's pod and at a remote
+ * sidecar, and a round that starts them all at once is a burst of CPU on every side (on a 2-core machine under
+ * load, bursts like it pushed requests past their timeouts). A round over many entries may outlast the interval;
+ * rounds never overlap.
+ */
+const CONCURRENCY = 4;
 const CERT_LIFETIME_MS = 24 * 3_600_000;
 
 /** The probe interval from the environment: milliseconds, 0 when probing is off. */
@@ -55,6 +60,11 @@ export interface RemoteProbeOptions {
   readonly intervalMs: number;
   /** Per-probe timeout (default: the interval, at most 2 s). */
   readonly timeoutMs?: number;
+  /**
+   * Over how long a round spreads its probes (default: half the interval), so they never arrive as one burst.
+   * Tests pass 0.
+   */
+  readonly spreadMs?: number;
   /** The probe itself (tests substitute a fake; default the real one). */
   readonly probe?: (target: ProbeTarget, tls: ProbeTls, timeoutMs: number) => Promise<ProbeResult>;
 }
@@ -99,9 +109,15 @@ export function startRemoteProbes(o: RemoteProbeOptions): RemoteProbes {
     const tls = await tlsMaterial();
     const results = new Map<string, ProbeResult>();
     let next = 0;
+    const started = Date.now();
+    const spread = o.spreadMs ?? o.intervalMs / 2;
     const worker = async (): Promise<void> => {
       while (next < targets.length && !stopped) {
-        const t = targets[next++]!;
+        const i = next++;
+        const t = targets[i]!;
+        const wait = started + (spread * i) / targets.length - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref());
+        if (stopped) return;
         const r = await probe(t, tls, timeoutMs);
         // An entry is healthy when every port's probe passes; the first failure is the one reported.
         const seen = results.get(t.entry);
