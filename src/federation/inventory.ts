@@ -4,6 +4,7 @@
  * tests.
  */
 import { sidecarInjected } from '../api/injection.js';
+import { healthyCondition } from '../api/index.js';
 import { byString } from './selection.js';
 import { EXTERNAL_ADDRESSES_ANNOTATION } from './types.js';
 import { localityOfPod, type Locality } from './locality.js';
@@ -231,7 +232,7 @@ export function buildInventory(options: BuildInventoryOptions): ClusterInventory
 function entryHealthOf(entries: readonly RawWorkloadEntry[]): { entryHealth?: Record<string, EntryHealth> } {
   const out: Record<string, EntryHealth> = {};
   for (const we of entries) {
-    const c = we.status?.conditions?.find((x) => x.type === 'Healthy');
+    const c = healthyCondition(we.status);
     if (!c || !we.metadata?.name) continue;
     out[`${we.metadata.namespace ?? 'default'}/${we.metadata.name}`] = {
       healthy: c.status !== 'False',

@@ -18,7 +18,6 @@ import {
   HEALTHY_CONDITION,
   initialState,
   nextState,
-  type HealthCondition,
   type ProbeResult,
   type ProbeState,
 } from '../mesh/probe/verdict.js';
@@ -26,10 +25,10 @@ import { PROBE_SERVICE_ACCOUNT } from '../xds/index.js';
 import type { EventSink } from './events/recorder.js';
 import { regardingOf } from './events/recorder.js';
 import type { ClusterStore } from './store/cluster-store.js';
-import type { ResourceRef, StoredObject } from './store/types.js';
-import { rec, recs, SERVICES } from './controllers/refs.js';
+import type { StoredObject } from './store/types.js';
+import { rec, recs, SERVICES, WORKLOAD_ENTRIES } from './controllers/refs.js';
+import { healthyCondition } from '../api/index.js';
 
-const WORKLOAD_ENTRIES: ResourceRef = { group: 'networking.istio.io', plural: 'workloadentries' };
 /**
  * At most this many probes in flight: each is a TLS handshake here, at the remote gateway's pod and at a remote
  * sidecar, and a round that starts them all at once is a burst of CPU on every side (on a 2-core machine under
@@ -140,7 +139,7 @@ export function startRemoteProbes(o: RemoteProbeOptions): RemoteProbes {
       if (!current) return;
       const status = rec(current['status']);
       const conditions = recs(status['conditions']);
-      const previous = conditions.find((c) => c['type'] === HEALTHY_CONDITION) as Partial<HealthCondition> | undefined;
+      const previous = healthyCondition(status);
       const condition = conditionFor(after, result, previous, new Date());
       // Only a change of verdict (or of its reason) is written: probe times alone would re-translate the mesh.
       if (previous && previous.status === condition.status && previous.reason === condition.reason) return;

@@ -14,9 +14,11 @@
  * Failback hysteresis (meshbridge's, only with a cluster's `failback` policy; see failback.ts): a host that has
  * just become available again (EDS healthy after not, new after the first assignment, or back from an ejection)
  * is held out of its level for `delayMs`, then counts as a growing fraction of a host in its level's health for
- * `rampMs`, so the level's share of the load grows instead of jumping back to 100 %. Retries: `exclude` is Envoy's `previous_hosts` predicate
- * (a rejected pick is drawn again up to `selectionAttempts` times, then the last pick stands, as in Envoy's
- * `chooseHost`), and `excludePriorities` is its `previous_priorities` retry priority (retryPriorityLoad).
+ * `rampMs`, so the level's share of the load grows instead of jumping back to 100 %.
+ *
+ * Retries: `exclude` is Envoy's `previous_hosts` predicate (a rejected pick is drawn again up to
+ * `selectionAttempts` times, then the last pick stands, as in Envoy's `chooseHost`), and `excludePriorities` is its
+ * `previous_priorities` retry priority (retryPriorityLoad).
  */
 import type { ClusterModel, EndpointModel, EndpointsModel } from '../xds/model.js';
 import type { AttemptOutcome, OutlierState } from './outlier.js';

@@ -9,6 +9,7 @@ export const ENDPOINTS: ResourceRef = { group: '', plural: 'endpoints' };
 export const NODES: ResourceRef = { group: '', plural: 'nodes' };
 export const NAMESPACES: ResourceRef = { group: '', plural: 'namespaces' };
 export const INGRESS_GATEWAYS: ResourceRef = { group: 'install.tetrate.io', plural: 'ingressgateways' };
+export const WORKLOAD_ENTRIES: ResourceRef = { group: 'networking.istio.io', plural: 'workloadentries' };
 
 /** A loosely typed JSON record. */
 export type Rec = Record<string, unknown>;

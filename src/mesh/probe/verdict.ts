@@ -4,6 +4,9 @@
  * `unhealthyThreshold` failed probes in a row (2) and healthy again after `healthyThreshold` good ones (1), so one
  * lost probe does not move traffic and a recovered service is used again at the next round. Pure.
  */
+import { HEALTHY_CONDITION, healthyCondition, type HealthyConditionView } from '../../api/index.js';
+
+export { HEALTHY_CONDITION };
 
 /** Why a probe failed, from the outside in. */
 export type ProbeFailure =
@@ -16,9 +19,6 @@ export type ProbeFailure =
 
 /** One probe's result. */
 export type ProbeResult = { ok: true } | { ok: false; reason: ProbeFailure; message: string };
-
-/** The condition type (Istio's, on WorkloadEntry status). */
-export const HEALTHY_CONDITION = 'Healthy';
 
 /** A `Healthy` condition as written on the entry. */
 export interface HealthCondition {
@@ -60,7 +60,7 @@ export function nextState(state: ProbeState, ok: boolean, t: Thresholds = DEFAUL
 export function conditionFor(
   state: ProbeState,
   result: ProbeResult,
-  previous: Partial<HealthCondition> | undefined,
+  previous: HealthyConditionView | undefined,
   now: Date,
 ): HealthCondition {
   const status = state.healthy ? 'True' : 'False';
@@ -83,13 +83,5 @@ export function conditionFor(
 
 /** Whether an entry's status says it is unhealthy (a `Healthy` condition with status `False`). */
 export function entryUnhealthy(status: unknown): boolean {
-  const conditions = (status as { conditions?: unknown } | undefined)?.conditions;
-  if (!Array.isArray(conditions)) return false;
-  return conditions.some(
-    (c) =>
-      typeof c === 'object' &&
-      c !== null &&
-      (c as { type?: unknown }).type === HEALTHY_CONDITION &&
-      (c as { status?: unknown }).status === 'False',
-  );
+  return healthyCondition(status)?.status === 'False';
 }

@@ -34,3 +34,40 @@ export const workloadEntrySchema = z.strictObject({
 export type WorkloadEntry = z.infer<typeof workloadEntrySchema>;
 /** The spec of a WorkloadEntry. */
 export type WorkloadEntrySpec = z.infer<typeof workloadEntrySpecSchema>;
+
+/**
+ * The type of the condition a WorkloadEntry's health is written as (Istio's workload-entry health checks; the
+ * remote-service prober writes it too), on `status.conditions`.
+ */
+export const HEALTHY_CONDITION = 'Healthy';
+
+/** A WorkloadEntry's `Healthy` condition, as far as its fields are strings. */
+export interface HealthyConditionView {
+  readonly status?: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+}
+
+/**
+ * The `Healthy` condition of a WorkloadEntry's `status`, or undefined when it has none: the one reader the mesh
+ * (EDS health), the federation (explain) and the prober (its previous verdict) share. Tolerates any shape.
+ */
+export function healthyCondition(status: unknown): HealthyConditionView | undefined {
+  const conditions = (status as { conditions?: unknown } | null | undefined)?.conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  const found: unknown = conditions.find(
+    (c: unknown) => typeof c === 'object' && c !== null && (c as { type?: unknown }).type === HEALTHY_CONDITION,
+  );
+  if (found === undefined) return undefined;
+  const text = (k: string): string | undefined => {
+    const v = (found as Record<string, unknown>)[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const view: { -readonly [K in keyof HealthyConditionView]: string } = {};
+  for (const k of ['status', 'reason', 'message', 'lastTransitionTime'] as const) {
+    const v = text(k);
+    if (v !== undefined) view[k] = v;
+  }
+  return view;
+}
