@@ -12,6 +12,9 @@ import { verifyPeer } from '../../identity/index.js';
 import { PROBE_HEADER, PROBE_VALUE } from '../../xds/index.js';
 import type { ProbeResult } from './verdict.js';
 
+/** How much of a probe's answer is kept (for the verdict's message). */
+const MAX_ANSWER_CHARS = 512;
+
 /** The prober's TLS material. */
 export interface ProbeTls {
   readonly certPem: string;
@@ -110,27 +113,34 @@ function handshake(socket: net.Socket, sni: string, m: ProbeTls, timeoutMs: numb
 
 function request(socket: tls.TLSSocket, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: { status: number; text: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    // A deadline for the whole answer, not an idle timeout: a peer trickling bytes must not hold the round.
+    const timer = setTimeout(() => {
+      req.destroy();
+      done({ status: 0, text: `no complete answer within ${timeoutMs} ms` });
+    }, timeoutMs);
     const req = http.request({
       createConnection: () => socket,
       method: 'GET',
       path: '/',
       headers: { host: 'probe', [PROBE_HEADER]: PROBE_VALUE, connection: 'close' },
-      timeout: timeoutMs,
     });
     req.once('response', (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        if (text.length < 512) text += chunk;
+        if (text.length < MAX_ANSWER_CHARS) text += chunk.slice(0, MAX_ANSWER_CHARS - text.length);
       });
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, text: text.trim() }));
-      res.once('error', () => resolve({ status: res.statusCode ?? 0, text: text.trim() }));
+      res.once('end', () => done({ status: res.statusCode ?? 0, text: text.trim() }));
+      res.once('error', () => done({ status: 0, text: text.trim() || 'the answer broke off' }));
     });
-    req.once('timeout', () => {
-      req.destroy();
-      resolve({ status: 0, text: `no answer within ${timeoutMs} ms` });
-    });
-    req.once('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, text: err.code ?? err.message }));
+    req.once('error', (err: NodeJS.ErrnoException) => done({ status: 0, text: err.code ?? err.message }));
     req.end();
   });
 }
