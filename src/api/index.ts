@@ -56,3 +56,6 @@ export * from './kinds/tsb/organization-setting.js';
 export * from './kinds/tsb/cluster.js';
 export * from './kinds/meshbridge/failover-policy.js';
 export * from './failover-policy.js';
+export * from './kinds/meshbridge/failover-drill.js';
+export * from './failover-drill.js';
+export * from './fqn.js';

@@ -101,6 +101,16 @@ export const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: false,
     scope: 'mgmt',
   }),
+  k({
+    group: 'failover.meshbridge.io',
+    versions: ['v1alpha1'],
+    kind: 'FailoverDrill',
+    plural: 'failoverdrills',
+    singular: 'failoverdrill',
+    shortNames: ['fd'],
+    namespaced: false,
+    scope: 'mgmt',
+  }),
   // Install (install.tetrate.io/v1alpha1)
   k({
     group: 'install.tetrate.io',

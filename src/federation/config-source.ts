@@ -29,6 +29,7 @@ export function configFromObjects(objects: readonly unknown[]): FederationConfig
     organizationSettings: [],
     clusters: [],
     failoverPolicies: [],
+    failoverDrills: [],
   };
   for (const o of objects) {
     const obj = o as { kind?: string; metadata?: { name?: string } };
@@ -48,6 +49,9 @@ export function configFromObjects(objects: readonly unknown[]): FederationConfig
         break;
       case 'FailoverPolicy':
         config.failoverPolicies?.push(obj as NonNullable<FederationConfig['failoverPolicies']>[number]);
+        break;
+      case 'FailoverDrill':
+        config.failoverDrills?.push(obj as NonNullable<FederationConfig['failoverDrills']>[number]);
         break;
       default:
         break;

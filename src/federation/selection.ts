@@ -2,6 +2,7 @@
  * Pure selection rules of the management-plane configuration (SEMANTICS.md section 1): which workspace spans a
  * `cluster/namespace`, which networks reach which, which gateway settings item exposes a service.
  */
+import { tsbFqn, type TsbKindName } from '../api/fqn.js';
 import type {
   EastWestGatewaySetting,
   FailoverPolicy,
@@ -40,25 +41,10 @@ export function workspaceSpans(ws: Workspace, cluster: string, namespace: string
 
 /** Stable identity of a TSB object: `organizations/o/tenants/t/workspaces/w/settings/n` style fqn. */
 export function fqnOf(
-  kind: string,
+  kind: TsbKindName,
   m: { organization?: string; tenant?: string; workspace?: string; name: string },
 ): string {
-  const parts: string[] = [];
-  if (m.organization) parts.push(`organizations/${m.organization}`);
-  if (m.tenant) parts.push(`tenants/${m.tenant}`);
-  if ((kind === 'WorkspaceSetting' || kind === 'FailoverPolicy') && m.workspace)
-    parts.push(`workspaces/${m.workspace}`);
-  const leaf: Record<string, string> = {
-    Workspace: 'workspaces',
-    WorkspaceSetting: 'settings',
-    OrganizationSetting: 'settings',
-    Cluster: 'clusters',
-    FailoverPolicy: 'failoverpolicies',
-    Tenant: 'tenants',
-    Organization: 'organizations',
-  };
-  parts.push(`${leaf[kind] ?? kind.toLowerCase()}/${m.name}`);
-  return parts.join('/');
+  return tsbFqn(kind, m);
 }
 
 /**

@@ -24,9 +24,17 @@ export interface KubeObject {
 
 // ---- TSB management-plane objects: the resource model's types (contract A) ----
 
-import type { Cluster, FailoverPolicy, OrganizationSetting, Workspace, WorkspaceSetting } from '../api/index.js';
+import type {
+  Cluster,
+  FailoverDrill,
+  FailoverPolicy,
+  OrganizationSetting,
+  Workspace,
+  WorkspaceSetting,
+} from '../api/index.js';
 export type {
   Cluster,
+  FailoverDrill,
   FailoverPolicy,
   EastWestGatewaySetting,
   OrganizationSetting,
@@ -45,6 +53,8 @@ export interface FederationConfig {
   clusters: Cluster[];
   /** Per-service failover policies (absent in configurations written before the kind existed). */
   failoverPolicies?: FailoverPolicy[];
+  /** Scheduled failover drills (run by the drill runner, not planned). */
+  failoverDrills?: FailoverDrill[];
 }
 
 // ---- Istio objects the controller writes (networking.istio.io/v1) ----

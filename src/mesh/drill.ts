@@ -48,19 +48,3 @@ export function drillAnnotations(id: string, until: Date): Record<string, string
 export function endDrillPatch(): { metadata: { annotations: Record<string, null> } } {
   return { metadata: { annotations: { [DRILL_ANNOTATIONS.id]: null, [DRILL_ANNOTATIONS.until]: null } } };
 }
-
-/**
- * Parses a drill duration: `90s`, `2m`, `1m30s`, or plain seconds. Between 1 s and 24 h; throws with the reason.
- */
-export function parseDrillDuration(text: string): number {
-  const trimmed = text.trim();
-  let ms: number;
-  if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1000;
-  else {
-    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
-    if (!m || trimmed === '') throw new Error(`invalid duration "${text}": use e.g. 60s, 2m or 1m30s`);
-    ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
-  }
-  if (ms < 1000 || ms > 24 * 3600_000) throw new Error(`invalid duration "${text}": between 1s and 24h`);
-  return ms;
-}

@@ -3,6 +3,8 @@
  * the Organization > Tenant > Workspace hierarchy, and its TSB-style fully qualified name (fqn). Pure.
  */
 
+import { PARENT_LEVELS, tsbFqn, type HierarchyLevel, type TsbKindName } from '../api/fqn.js';
+
 /** The kinds the management plane serves (the `mgmt` scope of the kind registry). */
 export const MGMT_KINDS = [
   'Organization',
@@ -12,7 +14,8 @@ export const MGMT_KINDS = [
   'OrganizationSetting',
   'Cluster',
   'FailoverPolicy',
-] as const;
+  'FailoverDrill',
+] as const satisfies readonly TsbKindName[];
 
 export type MgmtKind = (typeof MGMT_KINDS)[number];
 
@@ -53,15 +56,7 @@ export interface MgmtMetadata {
 }
 
 /** Which hierarchy fields a kind's metadata must carry, outermost first. */
-export const PARENT_FIELDS: Readonly<Record<MgmtKind, readonly ('organization' | 'tenant' | 'workspace')[]>> = {
-  Organization: [],
-  Tenant: ['organization'],
-  Workspace: ['organization', 'tenant'],
-  WorkspaceSetting: ['organization', 'tenant', 'workspace'],
-  OrganizationSetting: ['organization'],
-  Cluster: ['organization'],
-  FailoverPolicy: ['organization', 'tenant', 'workspace'],
-};
+export const PARENT_FIELDS: Readonly<Record<MgmtKind, readonly HierarchyLevel[]>> = PARENT_LEVELS;
 
 /** Depth in the hierarchy; deletes run deepest first so a batch may remove a parent together with its children. */
 export function depthOf(kind: MgmtKind): number {
@@ -96,6 +91,7 @@ export function parentOf(ref: ObjectRef): ObjectRef | undefined {
       return { ...base, kind: 'Tenant', name: ref.tenant };
     case 'WorkspaceSetting':
     case 'FailoverPolicy':
+    case 'FailoverDrill':
       return { ...base, kind: 'Workspace', tenant: ref.tenant, name: ref.workspace };
   }
 }
@@ -108,7 +104,7 @@ export function childKindsOf(kind: MgmtKind): readonly MgmtKind[] {
     case 'Tenant':
       return ['Workspace'];
     case 'Workspace':
-      return ['WorkspaceSetting', 'FailoverPolicy'];
+      return ['WorkspaceSetting', 'FailoverPolicy', 'FailoverDrill'];
     default:
       return [];
   }
@@ -135,36 +131,12 @@ export interface ObjectFilter {
   name?: string;
 }
 
-const FQN_SEGMENT: Readonly<Record<MgmtKind, string>> = {
-  Organization: 'organizations',
-  Tenant: 'tenants',
-  Workspace: 'workspaces',
-  WorkspaceSetting: 'settings',
-  OrganizationSetting: 'settings',
-  Cluster: 'clusters',
-  FailoverPolicy: 'failoverpolicies',
-};
-
 /**
  * TSB-style fully qualified name, e.g. `organizations/o/tenants/t/workspaces/w/settings/s` for a WorkspaceSetting,
  * `organizations/o/clusters/c` for a Cluster. Together with the kind it identifies an object (status reports use it).
  */
 export function fqnOf(ref: ObjectRef): string {
-  const org = `organizations/${ref.organization}`;
-  switch (ref.kind) {
-    case 'Organization':
-      return org;
-    case 'Tenant':
-      return `${org}/tenants/${ref.name}`;
-    case 'Workspace':
-      return `${org}/tenants/${ref.tenant}/workspaces/${ref.name}`;
-    case 'WorkspaceSetting':
-    case 'FailoverPolicy':
-      return `${org}/tenants/${ref.tenant}/workspaces/${ref.workspace}/${FQN_SEGMENT[ref.kind]}/${ref.name}`;
-    case 'OrganizationSetting':
-    case 'Cluster':
-      return `${org}/${FQN_SEGMENT[ref.kind]}/${ref.name}`;
-  }
+  return tsbFqn(ref.kind, ref);
 }
 
 /** Parses an fqn back into a ref of `kind`; undefined when it does not have that kind's shape. */

@@ -204,6 +204,26 @@ export const meshKinds = {
       { requiredKeys: ['service'] },
     ),
   }),
+  FailoverDrill: fc.record({
+    apiVersion: fc.constant('failover.meshbridge.io/v1alpha1'),
+    kind: fc.constant('FailoverDrill'),
+    metadata: fc.record({ organization: dnsName, tenant: dnsName, workspace: dnsName, name: dnsName }),
+    spec: fc.oneof(
+      fc.record({
+        service: fc.tuple(dnsName, dnsName).map(([ns, name]) => `${ns}/${name}`),
+        cluster: dnsName,
+        duration: fc.constantFrom('1s', '90s', '1m30s', '24h'),
+        schedule: fc.constantFrom('0 3 * * 1', '*/15 * * * *', '@daily'),
+      }),
+      fc.record({
+        service: fc.tuple(dnsName, dnsName).map(([ns, name]) => `${ns}/${name}`),
+        cluster: dnsName,
+        duration: fc.constantFrom('5s', '2m'),
+        startAt: fc.constantFrom('2026-12-06T03:00:00Z', '2027-01-01T00:00:00.5+01:00'),
+        suspend: fc.boolean(),
+      }),
+    ),
+  }),
   OrganizationSetting: fc.record({
     apiVersion: fc.constant(tsb),
     kind: fc.constant('OrganizationSetting'),

@@ -285,6 +285,61 @@ export const MESH_TABLES: Table[] = [
     ],
   },
   {
+    kind: 'FailoverDrill',
+    valid: {
+      ...tsb(
+        'FailoverDrill',
+        { ...ten, workspace: 'ws' },
+        { spec: { service: 'bookinfo/details', cluster: 'cluster-1', duration: '1m30s', schedule: '0 3 * * 1' } },
+      ),
+      apiVersion: 'failover.meshbridge.io/v1alpha1',
+    },
+    invalid: [
+      {
+        change: set('spec.schedule', '0 3 * *'),
+        code: 'MB0105',
+        path: 'spec.schedule',
+        why: 'five cron fields',
+      },
+      {
+        change: set('spec.schedule', '* * * * * *'),
+        code: 'MB0105',
+        path: 'spec.schedule',
+        why: 'no seconds field: a drill every second is no rehearsal',
+      },
+      {
+        change: set('spec.schedule', '61 3 * * 1'),
+        code: 'MB0105',
+        path: 'spec.schedule',
+        why: 'minutes go to 59',
+      },
+      {
+        change: set('spec.duration', '25h'),
+        code: 'MB0105',
+        path: 'spec.duration',
+        why: 'a day at most',
+      },
+      {
+        change: set('spec.startAt', '2026-12-06T03:00:00Z'),
+        code: 'MB0105',
+        path: 'spec.schedule',
+        why: 'a schedule or one start, not both',
+      },
+      {
+        change: set('spec.cluster', 'Cluster 1'),
+        code: 'MB0107',
+        path: 'spec.cluster',
+        why: 'a cluster name',
+      },
+      {
+        change: del('spec.duration'),
+        code: 'MB0102',
+        path: 'spec.duration',
+        why: 'a drill says how long it lasts',
+      },
+    ],
+  },
+  {
     kind: 'OrganizationSetting',
     valid: tsb('OrganizationSetting', org, {
       spec: { networkSettings: { networkReachability: { 'cluster-1-network': 'cluster-2-network' } } },

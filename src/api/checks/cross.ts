@@ -3,6 +3,7 @@
  * when the set defines objects of the parent kind: a WorkspaceSetting alone may well target a workspace that
  * already exists on the server, but when the same set defines workspaces, one it does not define is a typo.
  */
+import { isWorkspaceKind } from '../fqn.js';
 import { makeIssue, type Issue } from '../issues.js';
 import type { ApiObject, TsbObject } from '../kinds/index.js';
 import type { IngressGateway } from '../kinds/install/ingress-gateway.js';
@@ -96,7 +97,7 @@ export function crossChecks(members: readonly SetMember[]): MemberIssue[] {
         ),
       });
     if (
-      (object.kind === 'WorkspaceSetting' || object.kind === 'FailoverPolicy') &&
+      isWorkspaceKind(object.kind) &&
       workspaces.size > 0 &&
       !workspaces.has(`${m.organization}/${m.tenant}/${m.workspace}`)
     )

@@ -39,6 +39,7 @@ import { tenantSchema, type Tenant } from './tsb/tenant.js';
 import { workspaceSettingSchema, type WorkspaceSetting } from './tsb/workspace-setting.js';
 import { workspaceSchema, type Workspace } from './tsb/workspace.js';
 import { failoverPolicySchema, type FailoverPolicy } from './meshbridge/failover-policy.js';
+import { failoverDrillSchema, type FailoverDrill } from './meshbridge/failover-drill.js';
 
 /** Kind name -> its object type. */
 export interface KindTypes {
@@ -49,6 +50,7 @@ export interface KindTypes {
   OrganizationSetting: OrganizationSetting;
   Cluster: Cluster;
   FailoverPolicy: FailoverPolicy;
+  FailoverDrill: FailoverDrill;
   IngressGateway: IngressGateway;
   Namespace: Namespace;
   Service: Service;
@@ -83,7 +85,7 @@ export type ApiObject = KindTypes[KindName];
 
 /** Objects of the management plane (TSB metadata). */
 export type TsbObject =
-  Organization | Tenant | Workspace | WorkspaceSetting | OrganizationSetting | Cluster | FailoverPolicy;
+  Organization | Tenant | Workspace | WorkspaceSetting | OrganizationSetting | Cluster | FailoverPolicy | FailoverDrill;
 
 /** Objects that live in a cluster (Kubernetes metadata). */
 export type ClusterObject = Exclude<ApiObject, TsbObject>;
@@ -97,6 +99,7 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   OrganizationSetting: organizationSettingSchema,
   Cluster: clusterSchema,
   FailoverPolicy: failoverPolicySchema,
+  FailoverDrill: failoverDrillSchema,
   IngressGateway: ingressGatewaySchema,
   Namespace: namespaceSchema,
   Service: serviceSchema,

@@ -16,8 +16,8 @@ import {
   drillAnnotations,
   drillOf,
   endDrillPatch,
-  parseDrillDuration,
 } from '../../mesh/drill.js';
+import { parseDrillDuration } from '../../api/failover-drill.js';
 import type { KubeRest } from '../../kube/rest.js';
 import { clusterClient, kindPath } from './cluster-client.js';
 import { formatHistory, type WireEpisode } from './history-format.js';

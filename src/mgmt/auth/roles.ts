@@ -6,6 +6,7 @@
  * - `reader`: reads only.
  * Every authenticated role may read; anonymous callers get 401 everywhere but /healthz and /openapi.json.
  */
+import { isWorkspaceKind } from '../../api/fqn.js';
 import type { ObjectRef } from '../model.js';
 
 export const ROLES = ['org-admin', 'tenant-admin', 'workspace-writer', 'reader'] as const;
@@ -40,13 +41,10 @@ export function canWrite(p: Principal, ref: ObjectRef): boolean {
     case 'tenant-admin':
       if (s.organization !== ref.organization) return false;
       if (ref.kind === 'Tenant') return ref.name === s.tenant;
-      return (
-        (ref.kind === 'Workspace' || ref.kind === 'WorkspaceSetting' || ref.kind === 'FailoverPolicy') &&
-        ref.tenant === s.tenant
-      );
+      return (ref.kind === 'Workspace' || isWorkspaceKind(ref.kind)) && ref.tenant === s.tenant;
     case 'workspace-writer':
       return (
-        (ref.kind === 'WorkspaceSetting' || ref.kind === 'FailoverPolicy') &&
+        isWorkspaceKind(ref.kind) &&
         ref.organization === s.organization &&
         ref.tenant === s.tenant &&
         ref.workspace === s.workspace

@@ -23,6 +23,13 @@ const failbackDuration = duration.superRefine((text, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** A service as `namespace/name`, e.g. `bookinfo/details`. */
+export const serviceRefSchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: 'expected namespace/name, e.g. bookinfo/details',
+  });
+
 /** Schema of a FailoverPolicy. */
 export const failoverPolicySchema = z.strictObject({
   apiVersion: failoverApiVersion,
@@ -32,9 +39,7 @@ export const failoverPolicySchema = z.strictObject({
     displayName: z.string().optional(),
     description: z.string().optional(),
     /** The service, `namespace/name`, in a namespace the workspace spans. */
-    service: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-      error: 'expected namespace/name, e.g. bookinfo/details',
-    }),
+    service: serviceRefSchema,
     /**
      * Ordered labels to prefer endpoints by (Istio's `failoverPriority`; replaces the WorkspaceSetting's for this
      * service).
