@@ -101,6 +101,8 @@ export class FailoverEventPuller {
     if (now - this.prunedAt >= 60_000) {
       this.prunedAt = now;
       await this.o.store.pruneFailoverEvents(now - this.o.retentionMs);
+      // A drill's report is read from these events: its run goes with them.
+      await this.o.store.pruneDrillRuns(now - this.o.retentionMs);
     }
     return added.reduce((a, b) => a + b, 0);
   }

@@ -13,6 +13,7 @@ import { installStrictJson } from './body-parser.js';
 import { DEFAULT_LIMITS } from '../limits/settings.js';
 import { swaggerOptions } from './openapi.js';
 import { registerFailoverRoutes } from '../failover/routes.js';
+import { registerDrillRoutes } from '../failover/drill-routes.js';
 import { registerAuditRoutes } from './routes-audit.js';
 import { registerConfigRoutes } from './routes-config.js';
 import { registerStatusRoutes } from './routes-status.js';
@@ -95,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerStatusRoutes(app, opts.deps);
   registerAuditRoutes(app, opts.deps);
   registerFailoverRoutes(app, opts.deps);
+  registerDrillRoutes(app, opts.deps);
   app.get(
     '/healthz',
     { config: { access: 'public' }, schema: { summary: 'Liveness and store reachability' } },

@@ -47,4 +47,8 @@ export const SCHEMA: readonly string[] = [
      source TEXT NOT NULL, boot TEXT NOT NULL, seq BIGINT NOT NULL, at_ms BIGINT NOT NULL, service TEXT NOT NULL,
      cluster TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (source, boot, seq))`,
   `CREATE INDEX IF NOT EXISTS mb_failover_events_service ON mb_failover_events (service, at_ms)`,
+  // Failover drill runs, listed newest first.
+  `CREATE TABLE IF NOT EXISTS mb_drill_runs (
+     id TEXT PRIMARY KEY, service TEXT NOT NULL, cluster TEXT NOT NULL, started_ms BIGINT NOT NULL, body TEXT NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS mb_drill_runs_started ON mb_drill_runs (started_ms)`,
 ];

@@ -6,6 +6,7 @@ import { isMgmtKind } from '../model.js';
 import type { Role } from '../auth/roles.js';
 import { failoverSourceKey } from '../failover/event.js';
 import type { StoredEvent } from '../failover/event.js';
+import type { DrillRun } from '../failover/drill-run.js';
 import type { Backend, Executor, Row } from './executor.js';
 import { SCHEMA } from './executor.js';
 import { SIGN_IN_SCHEMA, signInTable } from './sign-in-sql.js';
@@ -237,6 +238,10 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
         clauses.push('at_ms >= ?');
         params.push(filter.sinceMs);
       }
+      if (filter.untilMs !== undefined) {
+        clauses.push('at_ms < ?');
+        params.push(filter.untilMs);
+      }
       const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
       const rows = await backend.query(
         `SELECT body FROM mb_failover_events ${where} ORDER BY at_ms DESC, source DESC, seq DESC LIMIT ?`,
@@ -245,6 +250,37 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
       return rows.reverse().map((r) => JSON.parse(String(r.body)) as StoredEvent);
     },
     pruneFailoverEvents: (beforeMs) => backend.run(`DELETE FROM mb_failover_events WHERE at_ms < ?`, [beforeMs]),
+    async putDrillRun(run: DrillRun) {
+      await backend.run(
+        `INSERT INTO mb_drill_runs (id, service, cluster, started_ms, body) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET service = excluded.service, cluster = excluded.cluster,
+           started_ms = excluded.started_ms, body = excluded.body`,
+        [run.id, run.service, run.cluster, run.startedAtMs, JSON.stringify(run)],
+      );
+    },
+    async getDrillRun(id) {
+      const rows = await backend.query(`SELECT body FROM mb_drill_runs WHERE id = ?`, [id]);
+      return rows[0] === undefined ? undefined : (JSON.parse(String(rows[0].body)) as DrillRun);
+    },
+    async listDrillRuns(filter) {
+      const clauses: string[] = [];
+      const params: unknown[] = [];
+      if (filter.service !== undefined) {
+        clauses.push('service = ?');
+        params.push(filter.service);
+      }
+      if (filter.cluster !== undefined) {
+        clauses.push('cluster = ?');
+        params.push(filter.cluster);
+      }
+      const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+      const rows = await backend.query(
+        `SELECT body FROM mb_drill_runs ${where} ORDER BY started_ms DESC, id DESC LIMIT ?`,
+        [...params, filter.limit],
+      );
+      return rows.map((r) => JSON.parse(String(r.body)) as DrillRun);
+    },
+    pruneDrillRuns: (beforeMs) => backend.run(`DELETE FROM mb_drill_runs WHERE started_ms < ?`, [beforeMs]),
     close: () => backend.close(),
   };
 }

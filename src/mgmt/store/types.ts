@@ -5,6 +5,7 @@
 import type { MgmtObject, ObjectFilter, ObjectRef } from '../model.js';
 import type { Principal, Role } from '../auth/roles.js';
 import type { StoredEvent } from '../failover/event.js';
+import type { DrillRun } from '../failover/drill-run.js';
 
 /** A stored object with the global revision of its last change. */
 export interface StoredObject {
@@ -78,6 +79,8 @@ export interface FailoverEventFilter {
   cluster?: string;
   /** Only events at or after this time (ms since the epoch). */
   sinceMs?: number;
+  /** Only events before this time. */
+  untilMs?: number;
   /** The newest `limit` events (returned oldest first). */
   limit: number;
 }
@@ -130,5 +133,12 @@ export interface Store {
   listFailoverEvents(filter: FailoverEventFilter): Promise<StoredEvent[]>;
   /** Deletes events older than `beforeMs`; returns how many. */
   pruneFailoverEvents(beforeMs: number): Promise<number>;
+  /** Inserts or replaces a drill run (key: its id). */
+  putDrillRun(run: DrillRun): Promise<void>;
+  getDrillRun(id: string): Promise<DrillRun | undefined>;
+  /** The newest `limit` runs matching the filter, newest first. */
+  listDrillRuns(filter: { service?: string; cluster?: string; limit: number }): Promise<DrillRun[]>;
+  /** Deletes runs started before `beforeMs`; returns how many. */
+  pruneDrillRuns(beforeMs: number): Promise<number>;
   close(): Promise<void>;
 }
