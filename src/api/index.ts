@@ -58,4 +58,5 @@ export * from './kinds/meshbridge/failover-policy.js';
 export * from './failover-policy.js';
 export * from './kinds/meshbridge/failover-drill.js';
 export * from './failover-drill.js';
+export * from './drill-lease.js';
 export * from './fqn.js';

@@ -7,6 +7,7 @@ import { HttpConfigSource } from './config-source.js';
 import { kubeconfigConnector } from './connect.js';
 import { FederationController } from './controller.js';
 import { HttpStatusSink } from './status.js';
+import { HttpDrillRunSink } from './drill-runner.js';
 
 /** Options of `startFederation`. */
 export interface FederationOptions {
@@ -30,6 +31,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationC
     config: new HttpConfigSource({ url, token, fetch, onError: (e) => log(`management plane: ${e.message}`) }),
     connect: kubeconfigConnector(o.kubeconfig),
     status: new HttpStatusSink({ url, token, fetch, onError: (e) => log(`status: ${e.message}`) }),
+    drillRuns: new HttpDrillRunSink({ url, token, fetch, onError: (e) => log(`drill runs: ${e.message}`) }),
     debounceMs: o.debounceMs,
     log,
   });

@@ -8,6 +8,7 @@ import type { ClusterClient } from '../kube/client.js';
 import { applyChanges, diff, type ApplyResult } from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
 import { describeRefusal } from './istio-schema.js';
+import { DrillRunner, type DrillRunSink } from './drill-runner.js';
 import type { ConfigSource } from './config-source.js';
 import { buildInventory } from './inventory.js';
 import { plan } from './plan.js';
@@ -25,6 +26,8 @@ export interface FederationControllerOptions {
   /** Opens a client for a registered cluster (e.g. from its `spec.kubeconfig`). */
   connect: (cluster: Cluster) => ClusterClient;
   status?: StatusSink;
+  /** Where scheduled drills' runs are reported; without it no FailoverDrill runs. */
+  drillRuns?: DrillRunSink;
   resolver?: Resolver;
   /** Quiet time before a reconcile after a change, ms (default 100). */
   debounceMs?: number;
@@ -45,6 +48,7 @@ export class FederationController extends EventEmitter {
   private dirty = false;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
+  private drills: DrillRunner | undefined;
   /** The last reconcile's result. */
   last: ReconcileResult | undefined;
 
@@ -57,6 +61,19 @@ export class FederationController extends EventEmitter {
     this.unsubscribe = this.options.config.subscribe(() => this.schedule());
     await this.options.config.start();
     this.schedule();
+    if (this.options.drillRuns) {
+      this.drills = new DrillRunner({
+        config: () => this.options.config.current()?.config,
+        client: (name) => {
+          const w = this.watches.get(name)?.watch;
+          return w?.synced() ? w.client : undefined;
+        },
+        runs: this.options.drillRuns,
+        ...(this.options.status ? { status: this.options.status } : {}),
+        ...(this.options.log ? { log: this.options.log } : {}),
+      });
+      this.drills.start();
+    }
   }
 
   async stop(): Promise<void> {
@@ -64,6 +81,8 @@ export class FederationController extends EventEmitter {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    // Before the watches go: ending a held drill writes through their clients.
+    await this.drills?.stop();
     await this.options.config.stop();
     await Promise.all([...this.watches.values()].map((w) => w.watch.stop()));
     this.watches.clear();

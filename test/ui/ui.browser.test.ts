@@ -78,7 +78,7 @@ describe('web UI against live traffic', () => {
 
   /** Calls the real management API with the admin's token. */
   const api = async (
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; json: unknown }> => {
@@ -441,6 +441,47 @@ describe('web UI against live traffic', () => {
     );
     assert.equal(await page.locator('#failover-episodes-empty').isHidden(), true);
     await page.locator('#failover-section').screenshot({ path: join(ARTIFACTS, '6-failover-recorded.png') });
+  });
+
+  test('the Drills section lists a drill run reported to the management plane, its end reason as text', async () => {
+    // Two hours ago: none of the episodes recorded above falls inside it, so no client of cluster-1 called details.
+    const startedAtMs = Date.now() - 2 * 3_600_000;
+    const run = (id: string, offsetMs: number, endReason: string) =>
+      api('PUT', `/v2/failover/drills/${id}`, {
+        service: 'details.bookinfo',
+        cluster: 'cluster-1',
+        startedAtMs: startedAtMs + offsetMs,
+        endsAtMs: startedAtMs + offsetMs + 60_000,
+        endedAtMs: startedAtMs + offsetMs + 30_000,
+        endReason,
+      });
+    const plain = await run('ui-drill-manual', 0, 'stopped by the test');
+    assert.equal(plain.status, 200, JSON.stringify(plain.json));
+    // Hostile: markup in a reason must show as these characters, never become an element that runs script.
+    const hostileReason = '<img src=x onerror="window.__drillInjected=1">';
+    const hostile = await run('ui-drill-hostile', 1000, hostileReason);
+    assert.equal(hostile.status, 200, JSON.stringify(hostile.json));
+
+    const field = (id: string, name: string): Promise<string | null> =>
+      page.locator(`#drills-body tr[data-drill-id="${id}"] td[data-field="${name}"]`).textContent();
+    await page.locator('#drills-body tr[data-drill-id="ui-drill-manual"]').waitFor({ timeout: 15_000 });
+    await page.locator('#drills-body tr[data-drill-id="ui-drill-hostile"]').waitFor({ timeout: 15_000 });
+    assert.equal(await field('ui-drill-manual', 'service'), 'details.bookinfo');
+    assert.equal(await field('ui-drill-manual', 'cluster'), 'cluster-1');
+    assert.equal(await field('ui-drill-manual', 'drill'), 'manual');
+    assert.equal(await field('ui-drill-manual', 'state'), 'ended: stopped by the test');
+    assert.equal(await field('ui-drill-manual', 'timeToFailover'), 'no client called it');
+    assert.equal(await field('ui-drill-manual', 'requestsFailed'), '0');
+    // Newest first: the hostile run started a second later.
+    const order = await page
+      .locator('#drills-body tr[data-drill-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-drill-id')));
+    assert.deepEqual(order.slice(0, 2), ['ui-drill-hostile', 'ui-drill-manual']);
+
+    assert.equal(await field('ui-drill-hostile', 'state'), `ended: ${hostileReason}`);
+    assert.equal(await page.locator('#drills-section img').count(), 0);
+    assert.equal(await page.evaluate(() => (globalThis as { __drillInjected?: unknown }).__drillInjected), undefined);
+    await page.locator('#drills-section').screenshot({ path: join(ARTIFACTS, '9-drills.png') });
   });
 
   test('the page logged no script errors along the way', () => {

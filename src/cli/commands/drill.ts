@@ -16,7 +16,7 @@ import {
   drillAnnotations,
   drillOf,
   endDrillPatch,
-} from '../../mesh/drill.js';
+} from '../../api/drill-lease.js';
 import { parseDrillDuration } from '../../api/failover-drill.js';
 import type { KubeRest } from '../../kube/rest.js';
 import { clusterClient, kindPath } from './cluster-client.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterStore } from '../store/cluster-store.js';
 import type { EventInput } from '../events/plan.js';
-import { DRILL_ANNOTATIONS, drillAnnotations } from '../../mesh/drill.js';
+import { DRILL_ANNOTATIONS, drillAnnotations } from '../../api/drill-lease.js';
 import { SERVICES } from './refs.js';
 import { reconcileDrills } from './drills.js';
 

@@ -4,7 +4,7 @@
  * renews it, and this controller removes the annotations at the next pass after `until`, so the service takes
  * its traffic back by itself. It records a Normal event `DrillExpired` on the Service.
  */
-import { DRILL_ANNOTATIONS, drillActive, drillOf } from '../../mesh/drill.js';
+import { DRILL_ANNOTATIONS, drillActive, drillOf } from '../../api/drill-lease.js';
 import type { EventSink } from '../events/recorder.js';
 import { regardingOf } from '../events/recorder.js';
 import type { ClusterStore } from '../store/cluster-store.js';

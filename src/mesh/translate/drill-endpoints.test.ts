@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createSnapshot } from '../snapshot.js';
 import type { MeshObject } from '../inputs.js';
 import { NO_LOCALITY } from '../../priority/index.js';
-import { drillAnnotations } from '../drill.js';
+import { drillAnnotations } from '../../api/drill-lease.js';
 import { loadAssignment } from './endpoints.js';
 import { servicePorts } from './services.js';
 

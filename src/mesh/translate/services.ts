@@ -15,7 +15,7 @@ import {
 
 export { SIDECAR_INBOUND_PORT, TLS_MODE_LABEL, type MeshEndpoint } from './endpoint-sources.js';
 import { podLocality } from '../locality.js';
-import { drillActive, drillOf } from '../drill.js';
+import { drillActive, drillOf } from '../../api/drill-lease.js';
 import { entryUnhealthy } from '../probe/verdict.js';
 import { objectKey, podIsReady, selectorCandidates, selectorMatches, serviceFqdn, type Snapshot } from '../snapshot.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DRILL_ANNOTATIONS, drillActive, drillAnnotations, drillOf, endDrillPatch } from './drill.js';
+import { DRILL_ANNOTATIONS, drillActive, drillAnnotations, drillOf, endDrillPatch } from './drill-lease.js';
 
 test('a drill is read back from the annotations that start it, and is active until its time', () => {
   const until = new Date('2026-12-05T12:00:00Z');

@@ -1,10 +1,11 @@
 /**
- * Failover drills: a Service annotated with an unexpired drill has its endpoints in that cluster sent as
- * `DRAINING` (Envoy's health status for hosts being taken out of service), so clients move to the next priority,
- * the remote copy, exactly as if the local copy had failed, while no pod is touched. The drill is a lease: the CLI
- * that runs it renews `until` every few seconds, and the cluster's drill controller removes an expired one, so a
- * drill whose CLI died ends by itself. With no other copy anywhere, Envoy's panic rule still sends requests to the
- * draining hosts: a drill never causes an outage. Pure functions; the annotations are the whole state.
+ * A failover drill's lease on a Service, the whole state of a drill: a Service annotated with an unexpired drill has
+ * its endpoints in that cluster sent as `DRAINING` (Envoy's health status for hosts being taken out of service), so
+ * clients move to the next priority, the remote copy, exactly as if the local copy had failed, while no pod is
+ * touched. The drill is a lease: whoever runs it (the CLI, or the federation controller for a scheduled
+ * FailoverDrill) renews `until` every few seconds, and the cluster's drill controller removes an expired one, so a
+ * drill whose runner died ends by itself. With no other copy anywhere, Envoy's panic rule still sends requests to
+ * the draining hosts: a drill never causes an outage. Pure functions.
  */
 
 /** The annotations of a drill on a Service. */
