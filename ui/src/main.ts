@@ -1,12 +1,13 @@
 /// <reference lib="dom" />
 /**
  * Entry of the web UI: token handling, then polling — topology every 2 s, clusters and reachability every 3 s,
- * the failover priority table every 4 s.
+ * the failover priority table every 4 s, the drill runs every 5 s.
  */
 import { adoptTokenFromHash, describeError, listOf, request, setCsrf, setToken, token } from './api.js';
 import { clusterRows } from './clusters-model.js';
 import { renderClusters } from './clusters-view.js';
 import { byId } from './dom.js';
+import { loadDrills } from './drills-view.js';
 import { FailoverPane } from './failover-view.js';
 import { ReachabilityView } from './reachability-view.js';
 import { TopologyView } from './topology-view.js';
@@ -89,3 +90,5 @@ every(2000, refreshTopology);
 every(3000, refreshClusters);
 // The priority table re-reads every cluster on the server: a little slower than the rest.
 every(4000, () => failoverPane.load());
+// Each drill run's report is read from the recorded events on the server: the least urgent pane.
+every(5000, loadDrills);
