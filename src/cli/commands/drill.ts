@@ -21,6 +21,7 @@ import { parseDrillDuration } from '../../api/failover-drill.js';
 import type { KubeRest } from '../../kube/rest.js';
 import { clusterClient, kindPath } from './cluster-client.js';
 import { formatHistory, type WireEpisode } from './history-format.js';
+import { formatDrillRuns, type WireDrillRun } from './drill-format.js';
 import { connect, withMgmtConnection, type MgmtConnectionOptions } from './mgmt-client.js';
 import { clusterOf, runClusterCommand } from './cluster-shared.js';
 
@@ -92,6 +93,38 @@ async function drillReport(
   }
 }
 
+/**
+ * Reports the run to the management plane, where `meshbridge drill list` and the UI keep it with its report. Best
+ * effort: a drill runs without a management plane (or with a token that may not record runs), and says so.
+ */
+async function recordRun(id: string, run: object, opts: MgmtConnectionOptions): Promise<void> {
+  try {
+    await connect(opts).request('PUT', `/v2/failover/drills/${id}`, run);
+  } catch (err) {
+    process.stderr.write(`note: the run is not recorded in the management plane: ${(err as Error).message}\n`);
+  }
+}
+
+interface ListOptions extends MgmtConnectionOptions {
+  cluster?: string;
+  limit?: string;
+  output?: string;
+}
+
+async function listDrills(serviceArg: string | undefined, opts: ListOptions): Promise<void> {
+  if (opts.output !== undefined && opts.output !== 'json') throw new Error(`-o must be json, got ${opts.output}`);
+  const query = new URLSearchParams();
+  if (serviceArg !== undefined) {
+    const ref = parseServiceRef(serviceArg);
+    query.set('service', `${ref.name}.${ref.namespace}`);
+  }
+  if (opts.cluster !== undefined) query.set('cluster', opts.cluster);
+  if (opts.limit !== undefined) query.set('limit', opts.limit);
+  const body = await connect(opts).request<{ drills: WireDrillRun[] }>('GET', `/v2/failover/drills?${query}`);
+  if (opts.output === 'json') process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  else process.stdout.write(`${formatDrillRuns(body.drills, Date.now())}\n`);
+}
+
 async function startDrill(
   serviceArg: string,
   opts: { duration: string } & MgmtConnectionOptions,
@@ -117,6 +150,9 @@ async function startDrill(
     metadata: { annotations: drillAnnotations(id, new Date(Math.min(end, Date.now() + DRILL_LEASE_MS))) },
   });
   await patch(client, path, lease());
+  const service = `${ref.name}.${ref.namespace}`;
+  const record = { service, cluster, startedAtMs: startedAt, endsAtMs: end };
+  await recordRun(id, record, opts);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`${id}: ${label} drained until ${new Date(end).toISOString()} (no pod is touched)`);
   out('  clients in that cluster now fail over to the other clusters; Ctrl-C ends the drill early');
@@ -149,10 +185,11 @@ async function startDrill(
     process.removeListener('SIGTERM', onSignal);
     const now = await currentDrill(client, path).catch(() => undefined);
     if (now?.id === id) await patch(client, path, endDrillPatch());
-    const seconds = Math.round((Date.now() - startedAt) / 100) / 10;
+    const endedAtMs = Date.now();
+    const seconds = Math.round((endedAtMs - startedAt) / 100) / 10;
     out(`${id} ended after ${seconds} s (${reason}): ${label} takes its traffic back`);
+    await recordRun(id, { ...record, endedAtMs, endReason: reason }, opts);
   }
-  const service = `${ref.name}.${ref.namespace}`;
   const report = await drillReport(service, cluster, startedAt, opts);
   if (report) out(report);
   else
@@ -190,6 +227,15 @@ export function registerDrill(program: Command): void {
   ).action((service: string, opts: { duration: string } & MgmtConnectionOptions, cmd: Command) =>
     runClusterCommand(() => startDrill(service, opts, cmd)),
   );
+  withMgmtConnection(
+    drill
+      .command('list')
+      .description('drill runs, newest first, with their reports (time to fail over, requests failed, failback)')
+      .argument('[service]', 'only runs of SERVICE.NAMESPACE')
+      .option('--cluster <name>', 'only runs that drained this cluster')
+      .option('--limit <n>', 'the newest N runs (1-200, default 20)')
+      .option('-o, --output <format>', 'json for the runs as the API returns them'),
+  ).action((service: string | undefined, opts: ListOptions) => listDrills(service, opts));
   drill
     .command('stop')
     .description('end the drill of SERVICE.NS in the cluster given with --cluster')

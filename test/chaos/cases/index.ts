@@ -17,6 +17,7 @@ import { processKillCases } from './process-kill.js';
 import { sidecarKillCase } from './sidecar-kill.js';
 import { mgmtRestartCase } from './mgmt-restart.js';
 import { drillCase } from './drill.js';
+import { scheduledDrillCase } from './scheduled-drill.js';
 import { failbackPolicyCase } from './failback-policy.js';
 import { remoteProbeCase } from './remote-probe.js';
 import { gatewayKillCase } from './gateway-kill.js';
@@ -28,7 +29,8 @@ export const CHAOS_CASES: readonly ChaosCase[] = [
   // Before the faults: a host an earlier case got ejected stays ejected for its ejection time, which holds the
   // failback back (run after the sidecar-kill case, pages came home 20.4 s after the drill started; first, 7.6 s).
   drillCase,
-  // Right after the drill for the same reason, and before any fault for the same reason again.
+  scheduledDrillCase,
+  // Right after the drills for the same reason, and before any fault for the same reason again.
   failbackPolicyCase,
   remoteProbeCase,
   ...processKillCases,
