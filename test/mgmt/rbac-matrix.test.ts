@@ -77,6 +77,12 @@ const CASES: Record<string, Case> = {
     path: '/v2/failover/events?service=details.bookinfo&limit=10',
   },
   'GET /v2/failover/metrics | failover metrics (Prometheus text)': { method: 'GET', path: '/v2/failover/metrics' },
+  'GET /v2/failover/drills | drill runs and their reports': { method: 'GET', path: '/v2/failover/drills?limit=5' },
+  'PUT /v2/failover/drills/:id | a drill run started by the CLI': {
+    method: 'PUT',
+    path: '/v2/failover/drills/drill-0a1b2c3d',
+    body: { service: 'details.bookinfo', cluster: 'c1', startedAtMs: Date.now(), endsAtMs: Date.now() + 60_000 },
+  },
   'GET /ui | redirect to the page': { method: 'GET', path: '/ui' },
   'GET /ui/* | the web UI page': { method: 'GET', path: '/ui/' },
   'GET /ui/api/session | who the UI is talking to': { method: 'GET', path: '/ui/api/session' },

@@ -55,8 +55,8 @@ export const scheduledDrillCase: ChaosCase = {
     // Far enough ahead for the apply and the controller's next pass (every second) on a loaded machine.
     startAt = Math.ceil((Date.now() + 4000) / 1000) * 1000;
     const once = example
-      .replace(/^  schedule: .*$/m, `  startAt: ${new Date(startAt).toISOString()}`)
-      .replace(/^  duration: \S+$/m, `  duration: ${RUN_SECONDS}s`);
+      .replace(/^ {2}schedule: .*$/m, `  startAt: ${new Date(startAt).toISOString()}`)
+      .replace(/^ {2}duration: \S+$/m, `  duration: ${RUN_SECONDS}s`);
     assert.notEqual(once, example, 'the example has a schedule and a duration');
     writeFileSync(file, once);
     await ctx.meshbridge('apply', '-f', file);
