@@ -45,6 +45,17 @@ function spread(b: ClusterBalancer, n: number, options: PickOptions = {}): Recor
 }
 
 describe('cluster balancer', () => {
+  it('counts the tries that ended on each host and the failed ones, across EDS updates (/clusters)', () => {
+    const b = newBalancer();
+    b.setEndpoints(assignment([ep('a')], [ep('gw')]));
+    const a = b.pick()!;
+    b.record(a, 'success');
+    b.record(a, 'http5xx');
+    b.setEndpoints(assignment([ep('a', false)], [ep('gw')]));
+    const byHost = Object.fromEntries(b.status().map((h) => [h.address, [h.attempts, h.failedAttempts]]));
+    assert.deepEqual(byHost, { 'a:15006': [2, 1], 'gw:15006': [0, 0] });
+  });
+
   it('keeps all traffic on healthy P0 hosts, round robin', () => {
     const b = newBalancer();
     b.setEndpoints(assignment([ep('a'), ep('b'), ep('c')], [ep('gw')]));

@@ -35,6 +35,8 @@ export interface Host {
   priority: number;
   localityKey: string;
   outlier: OutlierState;
+  /** Tries whose outcome was recorded on this host, and how many failed (Envoy's per-host rq_total, rq_error). */
+  attempts: { total: number; failed: number };
   /**
    * When EDS last made the host available (healthy after not healthy, or new); -Infinity for hosts of the first
    * assignment, which are settled. Failback hysteresis counts from the later of this and the end of its last
@@ -57,6 +59,10 @@ export interface HostStatus {
   held: boolean;
   /** During the failback ramp, the share of a host it counts as in its level's health (percent); else 100. */
   rampPercent: number;
+  /** Tries that ended on this host (answered, failed or timed out), like Envoy's per-host `rq_total`. */
+  attempts: number;
+  /** Of those, the ones that failed (5xx, gateway error, connection or timeout), like `rq_error`. */
+  failedAttempts: number;
 }
 
 /** Options of one pick. */
@@ -104,6 +110,7 @@ export class ClusterBalancer {
           priority: loc.priority,
           localityKey,
           outlier: prev?.outlier ?? newOutlierState(),
+          attempts: prev?.attempts ?? { total: 0, failed: 0 },
           availableSince: !this.assigned ? -Infinity : becameAvailable ? now : (prev?.availableSince ?? now),
         });
       }
@@ -244,6 +251,8 @@ export class ClusterBalancer {
 
   /** Records an attempt's outcome for outlier detection; returns true when the host got ejected. */
   record(host: Host, outcome: AttemptOutcome, now = Date.now()): boolean {
+    host.attempts.total++;
+    if (outcome !== 'success') host.attempts.failed++;
     const all = [...this.hosts.values()];
     const ejected = recordOutcome(
       host.outlier,
@@ -269,6 +278,8 @@ export class ClusterBalancer {
       tlsMode: h.endpoint.tlsMode,
       held: h.endpoint.healthy && !isEjected(h.outlier, now) && this.hysteresis(h, now).held,
       rampPercent: Math.round(this.hysteresis(h, now).weight * 100),
+      attempts: h.attempts.total,
+      failedAttempts: h.attempts.failed,
     }));
   }
 }
