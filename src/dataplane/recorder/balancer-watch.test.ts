@@ -138,3 +138,74 @@ describe('viewOf a real balancer', () => {
     );
   });
 });
+
+describe('shifts during a failback ramp', () => {
+  const ramp = (load: number[], ramping = true): BalancerView => ({ ...view([...local(), ...remote], load), ramping });
+  const cases: Array<{ name: string; before: BalancerView; after: BalancerView; kinds: string[] }> = [
+    { name: 'a step within a quarter is not a shift', before: ramp([40, 60]), after: ramp([45, 55]), kinds: [] },
+    {
+      name: 'crossing a quarter is',
+      before: ramp([45, 55]),
+      after: ramp([52, 48]),
+      kinds: ['priority-shift'],
+    },
+    { name: 'the ramp ending is', before: ramp([95, 5]), after: ramp([100, 0], false), kinds: ['priority-shift'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(
+        diffViews(UP, c.before, c.after).map((e) => e.kind),
+        c.kinds,
+      );
+    });
+  }
+
+  it('a 10 s ramp viewed every 500 ms records a handful of shifts, not one per view', () => {
+    const ep = (host: string, healthy = true): EndpointModel => ({
+      host,
+      port: 9080,
+      healthy,
+      weight: 1,
+      tlsMode: 'istio',
+    });
+    const assignment = (localHealthy: boolean) => ({
+      clusterName: UP,
+      overprovisioning: 1.4,
+      localities: [
+        {
+          locality: { region: 'r1', zone: 'z1', subZone: '' },
+          priority: 0,
+          weight: 1,
+          endpoints: [ep('l', localHealthy)],
+        },
+        { locality: { region: 'r2', zone: '', subZone: '' }, priority: 1, weight: 1, endpoints: [ep('r')] },
+      ],
+    });
+    const b = new ClusterBalancer({
+      name: UP,
+      discovery: 'EDS',
+      connectTimeoutMs: 1000,
+      outlier: {
+        consecutive5xx: 5,
+        consecutiveGatewayErrors: 5,
+        intervalMs: 1000,
+        baseEjectionMs: 1000,
+        maxEjectionPercent: 100,
+      },
+      failback: { delayMs: 0, rampMs: 10_000 },
+    });
+    const T = 1_000_000;
+    b.setEndpoints(assignment(false), T);
+    let before = viewOf(b, T);
+    b.setEndpoints(assignment(true), T + 1);
+    const shifts: number[][] = [];
+    for (let t = T + 1; t <= T + 12_000; t += 500) {
+      const after = viewOf(b, t);
+      for (const e of diffViews(UP, before, after))
+        if (e.kind === 'priority-shift') shifts.push([...(e.loadAfter ?? [])]);
+      before = after;
+    }
+    assert.ok(shifts.length >= 2 && shifts.length <= 6, `shifts: ${JSON.stringify(shifts)}`);
+    assert.deepEqual(shifts.at(-1), [100, 0], 'the last shift is the ramp ending with all load home');
+  });
+});

@@ -9,6 +9,10 @@
  *   ejected), or level 0 now holds entirely other hosts (when the local endpoints leave EDS, the levels are
  *   compacted and the remote ones become level 0 with the same [100]);
  * - `panic-entered` / `panic-left`: a level's panic state, per Envoy's rules (priority-math.ts).
+ *
+ * During a failback ramp (a FailoverPolicy's `failbackRamp`) the load moves a little at every view; a shift is then
+ * recorded only when the ramp starts or ends or a level's share crosses a multiple of 25 %, so an hour-long ramp
+ * records a handful of shifts, not one per view, and cannot push the episode's own events out of the ring.
  */
 import type { ClusterBalancer } from '../balancer/cluster-balancer.js';
 import type { EventInput } from './flight-recorder.js';
@@ -19,17 +23,19 @@ export interface BalancerView {
   readonly hosts: ReadonlyMap<string, { priority: number; locality: string; ejected: boolean }>;
   readonly healthyLoad: readonly number[];
   readonly panic: readonly boolean[];
+  /** A host is held back or ramping up (failback hysteresis). */
+  readonly ramping?: boolean;
 }
 
 /** The view of `balancer` at `now`. */
 export function viewOf(balancer: ClusterBalancer, now: number): BalancerView {
   const state = balancer.priorityState(now);
+  const status = balancer.status(now);
   const hosts = new Map(
-    balancer
-      .status(now)
-      .map((h) => [h.address, { priority: h.priority, locality: h.locality, ejected: h.ejected }] as const),
+    status.map((h) => [h.address, { priority: h.priority, locality: h.locality, ejected: h.ejected }] as const),
   );
-  return { hosts, healthyLoad: [...state.healthyLoad], panic: [...state.panic] };
+  const ramping = status.some((h) => h.held || h.rampPercent < 100);
+  return { hosts, healthyLoad: [...state.healthyLoad], panic: [...state.panic], ramping };
 }
 
 const level0 = (v: BalancerView): Set<string> =>
@@ -40,6 +46,13 @@ const sameLoad = (a: readonly number[], b: readonly number[]): boolean => {
   for (let i = 0; i < n; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return false;
   return true;
 };
+
+/** Which quarter each level's share is in (0-25 %, ..., 100 %). */
+const quarters = (load: readonly number[]): string => load.map((x) => Math.floor(x / 25)).join(',');
+
+/** Whether a load change during a ramp is worth a shift: the ramp started or ended, or a share crossed a quarter. */
+const rampMilestone = (before: BalancerView, after: BalancerView): boolean =>
+  (before.ramping ?? false) !== (after.ramping ?? false) || quarters(before.healthyLoad) !== quarters(after.healthyLoad);
 
 /**
  * Events that turn `before` into `after` for `upstream`, in a stable order (host events by host key, then the
@@ -59,7 +72,9 @@ export function diffViews(upstream: string, before: BalancerView | undefined, af
   const zeroBefore = level0(before);
   const zeroAfter = level0(after);
   const replaced = zeroBefore.size > 0 && zeroAfter.size > 0 && [...zeroAfter].every((k) => !zeroBefore.has(k));
-  if (!sameLoad(before.healthyLoad, after.healthyLoad) || replaced) {
+  const moved = !sameLoad(before.healthyLoad, after.healthyLoad);
+  const ramping = before.ramping === true || after.ramping === true;
+  if (replaced || (moved && (!ramping || rampMilestone(before, after)))) {
     out.push({ kind: 'priority-shift', upstream, loadBefore: before.healthyLoad, loadAfter: after.healthyLoad });
   }
   const levels = Math.max(before.panic.length, after.panic.length);
