@@ -52,7 +52,8 @@ const quarters = (load: readonly number[]): string => load.map((x) => Math.floor
 
 /** Whether a load change during a ramp is worth a shift: the ramp started or ended, or a share crossed a quarter. */
 const rampMilestone = (before: BalancerView, after: BalancerView): boolean =>
-  (before.ramping ?? false) !== (after.ramping ?? false) || quarters(before.healthyLoad) !== quarters(after.healthyLoad);
+  (before.ramping ?? false) !== (after.ramping ?? false) ||
+  quarters(before.healthyLoad) !== quarters(after.healthyLoad);
 
 /**
  * Events that turn `before` into `after` for `upstream`, in a stable order (host events by host key, then the
