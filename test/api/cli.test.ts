@@ -112,7 +112,7 @@ test('-o json gives every issue with its location, and the documents', () => {
 
 test('a directory and stdin are read too', () => {
   const r = cli(['-f', '.', '-o', 'json']);
-  assert.equal(JSON.parse(r.stdout).documents.length, 26);
+  assert.equal(JSON.parse(r.stdout).documents.length, 27);
   const stdin = cli(['-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  bogus: 1\n');
   assert.equal(stdin.code, 1);
   assert.match(stdin.stdout, /^<stdin>:5:3 error \[MB0104\] Namespace\/x: metadata\.bogus: unknown field$/m);

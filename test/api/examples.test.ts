@@ -26,7 +26,7 @@ test('the examples validate together as one set, warning only that the gateway a
   const sources = exampleFiles().map((file) => ({ file, text: readExample(file) }));
   const result = validateSources(sources);
   assert.equal(result.ok, true);
-  assert.equal(result.results.length, 25);
+  assert.equal(result.results.length, 26);
   assert.deepEqual(
     result.warnings.map((w) => `${w.code} ${w.kind}/${w.name} ${w.path}`),
     [
