@@ -35,28 +35,36 @@ export class CommandFailed extends Error {
 }
 
 /** Runs meshbridge commands against one state directory. */
+/** Options of one command. */
+export interface RunOptions {
+  readonly quiet?: boolean;
+  readonly allowFail?: boolean;
+  readonly stdin?: string;
+  /**
+   * Run at a low CPU priority (`nice -n 15`): a tool a test runs beside a measured data plane (a CLI, kubectl) must
+   * not take the CPU the measurement needs. Never for `local up`: its processes would inherit the priority.
+   */
+  readonly nice?: boolean;
+}
+
 export class Runner {
   constructor(private readonly options: RunnerOptions) {}
 
   /** Runs `meshbridge ARGS`, echoing it; rejects with CommandFailed on a non-zero exit unless `allowFail`. */
-  async meshbridge(args: readonly string[], opts: { quiet?: boolean; allowFail?: boolean; stdin?: string } = {}) {
+  async meshbridge(args: readonly string[], opts: RunOptions = {}) {
     return this.run(process.execPath, [BIN, ...args], `meshbridge ${args.map(quote).join(' ')}`, opts);
   }
 
   /** Runs an arbitrary program (e.g. kubectl) with MESHBRIDGE_HOME and KUBECONFIG pointing at the local clusters. */
-  async program(file: string, args: readonly string[], opts: { quiet?: boolean; allowFail?: boolean } = {}) {
+  async program(file: string, args: readonly string[], opts: RunOptions = {}) {
     return this.run(file, args, `${file.split('/').pop()} ${args.map(quote).join(' ')}`, opts);
   }
 
-  private run(
-    file: string,
-    args: readonly string[],
-    display: string,
-    opts: { quiet?: boolean; allowFail?: boolean; stdin?: string },
-  ): Promise<CommandResult> {
+  private run(file: string, args: readonly string[], display: string, opts: RunOptions): Promise<CommandResult> {
     if (!opts.quiet) this.options.print(`$ ${display}`);
     return new Promise((resolve, reject) => {
-      const child = spawn(file, args, {
+      const [command, argv] = opts.nice ? ['nice', ['-n', '15', file, ...args]] : [file, args];
+      const child = spawn(command, argv, {
         env: { ...process.env, MESHBRIDGE_HOME: this.options.home, KUBECONFIG: join(this.options.home, 'kubeconfig') },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
