@@ -7,6 +7,6 @@ export { installOptions, remoteOptions, type InstallOptions, type RemoteOptions 
 export { managementManifests, SECRETS, MGMT_PORT } from './management.js';
 export { remoteManifests, REMOTE_ACCOUNT } from './remote.js';
 export { controllerRules, type PolicyRule } from './rbac.js';
-export { crdFor } from './crds.js';
+export { crdFor, gitOpsCrdFor, gitOpsCrds } from './crds.js';
 export { renderManifests, type Manifest } from './manifest.js';
 export { InstallError } from './errors.js';

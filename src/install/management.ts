@@ -4,6 +4,8 @@
  * clusters through the kubeconfigs in a Secret and writes their Istio objects. Every secret input is a Secret the
  * operator creates (docs/production.md, "Install"), referenced here, never generated into the output.
  */
+import { gitOpsCrds } from './crds.js';
+import { gitopsRules } from './rbac.js';
 import { controllerManifests } from './controller.js';
 import type { Manifest } from './manifest.js';
 import type { InstallOptions } from './options.js';
@@ -29,9 +31,32 @@ const HOME = '/var/lib/meshbridge';
 export function managementManifests(o: InstallOptions): Manifest[] {
   const ns = o.namespace;
   const mgmt = 'meshbridge-mgmt';
+  const gitops = o.gitopsNamespace !== undefined;
   return [
+    // The CRDs of the management plane's own kinds, for GitOps tools (docs/production.md, "GitOps").
+    ...(gitops ? gitOpsCrds() : []),
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: labels('namespace') } },
-    serviceAccount(mgmt, ns, 'management-plane'),
+    ...(gitops && o.gitopsNamespace !== ns
+      ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.gitopsNamespace, labels: labels('namespace') } }]
+      : []),
+    { ...serviceAccount(mgmt, ns, 'management-plane'), ...(gitops ? { automountServiceAccountToken: true } : {}) },
+    ...(gitops
+      ? [
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRole',
+            metadata: { name: `${mgmt}-gitops`, labels: labels('management-plane') },
+            rules: gitopsRules(),
+          },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRoleBinding',
+            metadata: { name: `${mgmt}-gitops`, labels: labels('management-plane') },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${mgmt}-gitops` },
+            subjects: [{ kind: 'ServiceAccount', name: mgmt, namespace: ns }],
+          },
+        ]
+      : []),
     serviceAccount('meshbridge-controller', ns, 'controller'),
     ...(o.store === 'sqlite'
       ? [
@@ -73,7 +98,7 @@ function serviceAccount(name: string, namespace: string, component: string): Man
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: { name, namespace, labels: labels(component) },
-    // Neither component calls the management cluster's own API.
+    // Neither component calls the management cluster's own API (the GitOps sync's account overrides this).
     automountServiceAccountToken: false,
   };
 }
@@ -98,7 +123,8 @@ function mgmtDeployment(o: InstallOptions): Manifest {
         metadata: { labels: labels('management-plane') },
         spec: {
           serviceAccountName: 'meshbridge-mgmt',
-          automountServiceAccountToken: false,
+          // The GitOps sync reads and writes the CRs through this cluster's API with the pod's own account.
+          automountServiceAccountToken: o.gitopsNamespace !== undefined,
           securityContext: POD_SECURITY,
           containers: [
             {
@@ -114,6 +140,7 @@ function mgmtDeployment(o: InstallOptions): Manifest {
                 '/etc/meshbridge/tls/tls.key',
                 '--home',
                 HOME,
+                ...(o.gitopsNamespace === undefined ? [] : ['--gitops', o.gitopsNamespace]),
               ],
               env: store,
               ports: [{ name: 'https', containerPort: MGMT_PORT, protocol: 'TCP' }],

@@ -19,6 +19,11 @@ export interface InstallOptions {
   readonly mgmtReplicas: number;
   /** Controller replicas (one leads, the others stand by). */
   readonly controllerReplicas: number;
+  /**
+   * Where the management plane writes the custom resources of objects made through its API (GitOps sync, both
+   * ways, with CRs in any namespace); undefined: no sync.
+   */
+  readonly gitopsNamespace?: string;
 }
 
 /** Options of a workload cluster's manifests. */
@@ -39,6 +44,8 @@ export function installOptions(raw: {
   store?: string;
   mgmtReplicas?: string | number;
   controllerReplicas?: string | number;
+  /** `false` (from `--no-gitops`) turns the sync off; a string names the CRs' namespace; default on. */
+  gitops?: string | boolean;
 }): InstallOptions {
   const namespace = checkNamespace(raw.namespace ?? 'meshbridge');
   if (!IMAGE.test(raw.image)) throw new InstallError('MB1201', `--image ${raw.image} is not an image reference`);
@@ -66,7 +73,19 @@ export function installOptions(raw: {
       `--controller-replicas must be an integer from 1 to 5, got ${String(raw.controllerReplicas)}`,
     );
   }
-  return { image: raw.image, namespace, store, mgmtReplicas: replicas, controllerReplicas: controllers };
+  // Default: on, with the CRs beside everything else.
+  const gitops = raw.gitops === false ? undefined : typeof raw.gitops === 'string' ? raw.gitops : namespace;
+  if (gitops !== undefined && !DNS_LABEL.test(gitops)) {
+    throw new InstallError('MB1201', `--gitops-namespace ${gitops} must be a DNS label`);
+  }
+  return {
+    image: raw.image,
+    namespace,
+    store,
+    mgmtReplicas: replicas,
+    controllerReplicas: controllers,
+    ...(gitops === undefined ? {} : { gitopsNamespace: gitops }),
+  };
 }
 
 /** Checks the `install remote` flags. */

@@ -36,6 +36,23 @@ export function controllerRules(): PolicyRule[] {
   ];
 }
 
+/**
+ * The management plane's permissions in its own cluster for the GitOps sync: its custom resources in every namespace
+ * (read, write, and their status), nothing else.
+ */
+export function gitopsRules(): PolicyRule[] {
+  const byGroup = new Map<string, string[]>();
+  for (const info of KINDS.filter((k) => k.scope === 'mgmt')) {
+    byGroup.set(info.group, [...(byGroup.get(info.group) ?? []), info.plural]);
+  }
+  return [...byGroup.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([group, plurals]) => [
+      { apiGroups: [group], resources: plurals.sort(), verbs: [...READ, ...WRITE] },
+      { apiGroups: [group], resources: plurals.map((p) => `${p}/status`).sort(), verbs: ['get', 'update'] },
+    ]);
+}
+
 function groupRules(kinds: readonly string[], verbs: readonly string[]): PolicyRule[] {
   const byGroup = new Map<string, string[]>();
   for (const kind of kinds) {

@@ -4,6 +4,7 @@
  * kind registry of `src/api`, so no per-kind code is needed.
  */
 import {
+  CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
   makeInformer,
@@ -47,6 +48,11 @@ export interface ClusterClient {
   create(object: KObject): Promise<KObject>;
   /** Replaces an object (optimistic: `metadata.resourceVersion` must be the current one). */
   replace(object: KObject): Promise<KObject>;
+  /**
+   * Replaces the `status` subresource of a namespaced custom resource (optimistic like `replace`); a kind whose CRD
+   * declares the subresource ignores `status` in `replace`.
+   */
+  replaceStatus(object: KObject): Promise<KObject>;
   delete(ref: ObjectRef): Promise<void>;
   /** A list/watch cache of a kind; `start()` resolves after the first list (check `synced`). */
   informer(kind: string, options?: { labelSelector?: string }): WatchedKind;
@@ -202,6 +208,7 @@ function makeLister(
 export function createClusterClient(options: ClusterClientOptions): ClusterClient {
   const { name, kubeConfig } = options;
   const api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const describe = (o: KObject | ObjectRef): string => {
     const m = 'metadata' in o ? o.metadata : (o as ObjectRef);
     return `${name}: ${o.kind} ${m?.namespace ? `${m.namespace}/` : ''}${m?.name}`;
@@ -238,6 +245,28 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
         return (await api.replace(object as KObject & { metadata: object })) as KObject;
       } catch (err) {
         throw toKubeError(err, `replace ${describe(object)}`);
+      }
+    },
+    async replaceStatus(object) {
+      const [group = '', version = ''] = (object.apiVersion ?? '').split('/');
+      const info = KINDS.find((k) => k.kind === object.kind && k.group === group);
+      if (!info || !object.metadata?.namespace || !object.metadata.name) {
+        throw new KubeError(
+          'MB7101',
+          `replaceStatus needs a namespaced custom resource of a known kind: ${describe(object)}`,
+        );
+      }
+      try {
+        return (await custom.replaceNamespacedCustomObjectStatus({
+          group,
+          version,
+          namespace: object.metadata.namespace,
+          plural: info.plural,
+          name: object.metadata.name,
+          body: object,
+        })) as KObject;
+      } catch (err) {
+        throw toKubeError(err, `replace status of ${describe(object)}`);
       }
     },
     async delete(ref) {

@@ -3,6 +3,8 @@
  * (HTTPS, or plain HTTP on loopback when asked) and writes `<home>/mgmt.json` `{url, ca?}` so the CLI finds it and
  * knows which CA to trust. Used by `meshbridge server` and `local up`.
  */
+import type { ClusterClient } from '../kube/client.js';
+import { GitOpsSyncer } from './gitops/syncer.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -52,6 +54,11 @@ export interface StartOptions {
   limits?: Partial<MgmtLimits>;
   /** Settings of the sign-in codes and sessions, kept in the store (defaults; tests pass short expiries). */
   signIn?: SignInOptions;
+  /**
+   * Keep the objects in sync with custom resources in a management cluster (GitOps, docs/production.md): the
+   * cluster's client and the namespace where CRs of objects made through the API are written.
+   */
+  gitops?: { client: ClusterClient; namespace: string; intervalMs?: number };
 }
 
 /** The UI's default data sources for a home: its kubeconfig's clusters when `local up` has written one. */
@@ -112,6 +119,7 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
     opts.ui === false || opts.extensions !== undefined ? undefined : (opts.ui ?? defaultUiOptions(opts.home));
   const ui = uiOptions === undefined ? undefined : createUiSources(uiOptions);
   let puller: FailoverEventPuller | undefined;
+  let gitops: GitOpsSyncer | undefined;
   try {
     const adminTokenFile = join(opts.home, 'admin-token');
     const adminTokenWritten = await ensureAdminToken(store, adminTokenFile);
@@ -145,6 +153,17 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
       });
       puller.start();
     }
+    if (opts.gitops) {
+      const log = app.log;
+      gitops = new GitOpsSyncer({
+        deps,
+        client: opts.gitops.client,
+        namespace: opts.gitops.namespace,
+        ...(opts.gitops.intervalMs === undefined ? {} : { intervalMs: opts.gitops.intervalMs }),
+        log: (line) => log.info(line),
+      });
+      gitops.start();
+    }
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     const url = `${transport.scheme}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -156,6 +175,7 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
       app,
       deps,
       async close() {
+        await gitops?.stop();
         await puller?.stop();
         await ui?.stop();
         await app.close();
@@ -163,6 +183,7 @@ export async function startMgmt(opts: StartOptions): Promise<RunningMgmt> {
       },
     };
   } catch (err) {
+    await gitops?.stop();
     await puller?.stop();
     await ui?.stop();
     await store.close();

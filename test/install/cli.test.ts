@@ -22,8 +22,11 @@ test('install prints a YAML stream of the management cluster manifests', () => {
   assert.deepEqual(
     docs.map((d) => d.kind),
     [
+      ...Array<string>(8).fill('CustomResourceDefinition'),
       'Namespace',
       'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
       'ServiceAccount',
       'PersistentVolumeClaim',
       'Deployment',
@@ -35,6 +38,13 @@ test('install prints a YAML stream of the management cluster manifests', () => {
     ],
   );
   assert.ok(r.stdout.includes('image: registry.example/meshbridge:1.2.3'));
+  const off = meshbridge('install', '--store', 'sqlite', '--no-gitops');
+  assert.equal(off.status, 0, off.stderr);
+  const kinds = parseAllDocuments(off.stdout).map((d) => (d.toJS() as { kind: string }).kind);
+  assert.ok(!kinds.includes('CustomResourceDefinition') && !kinds.includes('ClusterRole'), kinds.join(', '));
+  const bad = meshbridge('install', '--gitops-namespace', 'Not_A_Namespace');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--gitops-namespace Not_A_Namespace must be a DNS label/);
 });
 
 test('install remote prints the CRD and the access of one workload cluster', () => {

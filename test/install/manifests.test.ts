@@ -87,8 +87,9 @@ test('every pod runs non-root, read-only, without privilege escalation, capabili
         securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
         containers: { securityContext: Record<string, unknown>; resources: { requests: object } }[];
       };
-      // Only the controller talks to the management cluster's API (its leader Lease).
-      assert.equal(pod.automountServiceAccountToken, d.metadata.name === 'meshbridge-controller', d.metadata.name);
+      // Only the controller (its leader Lease) and the management plane (the GitOps sync, on by default) talk to
+      // the management cluster's API.
+      assert.equal(pod.automountServiceAccountToken, true, d.metadata.name);
       assert.equal(pod.securityContext.runAsNonRoot, true);
       assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
       for (const c of pod.containers) {
@@ -101,6 +102,33 @@ test('every pod runs non-root, read-only, without privilege escalation, capabili
       }
     }
   }
+});
+
+test("the management plane's GitOps access: its custom resources and their status in every namespace, nothing else", () => {
+  const ms = CASES['management-postgres']!;
+  const role = ms.find((m) => m.kind === 'ClusterRole') as unknown as {
+    rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  };
+  assert.deepEqual(
+    role.rules.map((r) => `${r.apiGroups.join()} ${r.resources.join()} ${r.verbs.join()}`),
+    [
+      'api.tsb.tetrate.io clusters,organizations,organizationsettings,tenants,workspaces,workspacesettings get,list,watch,create,update,delete',
+      'api.tsb.tetrate.io clusters/status,organizations/status,organizationsettings/status,tenants/status,workspaces/status,workspacesettings/status get,update',
+      'failover.meshbridge.io failoverdrills,failoverpolicies get,list,watch,create,update,delete',
+      'failover.meshbridge.io failoverdrills/status,failoverpolicies/status get,update',
+    ],
+  );
+  const binding = ms.find((m) => m.kind === 'ClusterRoleBinding') as unknown as { subjects: { name: string }[] };
+  assert.deepEqual(
+    binding.subjects.map((s) => s.name),
+    ['meshbridge-mgmt'],
+  );
+  const mgmt = ms.find((m) => m.kind === 'Deployment' && m.metadata.name === 'meshbridge-mgmt') as unknown as {
+    spec: { template: { spec: { containers: { args: string[] }[] } } };
+  };
+  assert.deepEqual(mgmt.spec.template.spec.containers[0]?.args.slice(-2), ['--gitops', 'meshbridge']);
+  const without = managementManifests(installOptions({ image: 'registry.example/meshbridge:1', gitops: false }));
+  assert.ok(!without.some((m) => m.kind === 'ClusterRole' || m.kind === 'CustomResourceDefinition'));
 });
 
 test('the controller runs 2 replicas that elect a leader, with access to their one Lease and nothing else', () => {

@@ -27,6 +27,8 @@ export function registerInstall(program: Command): void {
     .option('--store <kind>', 'postgres (URL from a Secret, 2 replicas) or sqlite (1 replica on a volume)', 'postgres')
     .option('--mgmt-replicas <n>', 'management plane replicas (default 2 on postgres, 1 on sqlite)')
     .option('--controller-replicas <n>', 'controller replicas: one leads (Lease), the others stand by', '2')
+    .option('--gitops-namespace <ns>', 'where CRs of objects made through the API are written (default: --namespace)')
+    .option('--no-gitops', 'no CRDs for the management-plane kinds and no sync with them')
     .action(
       (opts: {
         image: string;
@@ -34,8 +36,13 @@ export function registerInstall(program: Command): void {
         store: string;
         mgmtReplicas?: string;
         controllerReplicas: string;
+        gitops: boolean;
+        gitopsNamespace?: string;
       }) => {
-        const o = installOptions(opts);
+        const o = installOptions({
+          ...opts,
+          gitops: opts.gitops === false ? false : (opts.gitopsNamespace ?? true),
+        });
         const secrets = [
           `${SECRETS.tls} (tls.crt, tls.key, ca.crt)`,
           ...(o.store === 'postgres' ? [`${SECRETS.store} (url)`] : []),

@@ -4,6 +4,7 @@
  * First start writes `<home>/admin-token` (0600); every start writes `<home>/mgmt.json` `{url}`.
  * Also `meshbridge token create --role R --name N`, which writes a new token to a 0600 file.
  */
+import { createClusterClient, inClusterKubeConfig, loadKubeConfig, type ClusterClient } from '../../kube/client.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -26,6 +27,9 @@ interface ServerOptions {
   plainHttp?: boolean;
   orgMaxObjects?: string;
   orgMaxBytes?: string;
+  gitops?: string;
+  gitopsKubeconfig?: string;
+  gitopsContext?: string;
 }
 
 interface TokenOptions {
@@ -78,6 +82,21 @@ function limitsOf(opts: ServerOptions): Partial<MgmtLimits> {
   };
 }
 
+/** The management cluster's client for `--gitops`: a kubeconfig, or the pod's own service account. */
+function gitopsOf(opts: ServerOptions, namespace: string): { client: ClusterClient; namespace: string } {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+    throw new Error(`--gitops ${namespace} must be a namespace name (a DNS label)`);
+  }
+  const kubeConfig =
+    opts.gitopsKubeconfig === undefined
+      ? inClusterKubeConfig().kubeConfig
+      : loadKubeConfig({
+          path: resolve(opts.gitopsKubeconfig),
+          ...(opts.gitopsContext === undefined ? {} : { context: opts.gitopsContext }),
+        });
+  return { client: createClusterClient({ name: 'management cluster', kubeConfig }), namespace };
+}
+
 /** Registers `server` and `token create`. */
 export function registerServer(program: Command): void {
   program
@@ -94,6 +113,12 @@ export function registerServer(program: Command): void {
     .option('--plain-http', 'serve plain HTTP instead of HTTPS (refused unless --listen is a loopback address)')
     .option('--org-max-objects <n>', 'most objects per organization (or $MESHBRIDGE_ORG_MAX_OBJECTS; default 5000)')
     .option('--org-max-bytes <n>', 'most stored bytes per organization, e.g. 32Mi (or $MESHBRIDGE_ORG_MAX_BYTES)')
+    .option(
+      '--gitops <namespace>',
+      'keep the objects in sync with custom resources in the management cluster; CRs of objects made through the API go to this namespace',
+    )
+    .option('--gitops-kubeconfig <file>', "the management cluster for --gitops (default: the pod's own cluster)")
+    .option('--gitops-context <name>', 'the context of --gitops-kubeconfig (default: its current context)')
     .action(async (opts: ServerOptions) => {
       const home = homeOf(opts.home);
       const ui =
@@ -114,6 +139,7 @@ export function registerServer(program: Command): void {
         limits: limitsOf(opts),
         ...storeOf(opts.store),
         ...(ui === undefined ? {} : { ui }),
+        ...(opts.gitops === undefined ? {} : { gitops: gitopsOf(opts, opts.gitops) }),
       });
       process.stderr.write(`management plane listening on ${running.url} (store ${running.storeUrl}, home ${home})\n`);
       await new Promise<void>((done) => {

@@ -3,7 +3,8 @@
  * created is served at once, a CRD deleted stops being served), each a `KindInfo` like the built-in ones plus
  * what its CRD says about validation and the status subresource. A CRD that names a built-in kind
  * (IngressGateway, the Istio kinds: the production manifests ship their CRDs) changes nothing: the built-in
- * kind keeps being served with its own schema.
+ * kind keeps being served with its own schema. The management plane's kinds are not built in here: their CRDs
+ * (`meshbridge install`) are served like any other.
  */
 import { KINDS, type KindInfo } from '../../api/index.js';
 import { objectMetaSchema } from '../../api/schema/meta.js';
@@ -43,7 +44,8 @@ export function customKinds(store: ClusterStore): CustomKind[] {
     const names = rec(spec.names);
     const group = String(spec.group ?? '');
     const plural = String(names.plural ?? '');
-    if (KINDS.some((k) => k.group === group && k.plural === plural)) continue;
+    // Management-plane kinds are not served by a cluster: their CRDs (GitOps, docs/production.md) define them here.
+    if (KINDS.some((k) => k.scope === 'cluster' && k.group === group && k.plural === plural)) continue;
     const versions = (Array.isArray(spec.versions) ? spec.versions : []).map(rec).filter((v) => v.served === true);
     if (versions.length === 0) continue;
     // The storage version first: it is the preferred version and the one objects are stored under.

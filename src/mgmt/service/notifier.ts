@@ -13,6 +13,7 @@ interface Waiter {
 export class RevisionNotifier {
   private latest: number;
   private readonly waiters = new Set<Waiter>();
+  private readonly listeners = new Set<(revision: number) => void>();
 
   constructor(initial: number) {
     this.latest = initial;
@@ -22,6 +23,7 @@ export class RevisionNotifier {
   publish(revision: number): void {
     if (revision <= this.latest) return;
     this.latest = revision;
+    for (const l of this.listeners) queueMicrotask(() => l(revision));
     for (const w of [...this.waiters]) {
       if (revision > w.after) {
         this.waiters.delete(w);
@@ -45,6 +47,12 @@ export class RevisionNotifier {
       signal?.addEventListener('abort', done, { once: true });
       this.waiters.add(waiter);
     });
+  }
+
+  /** Calls `listener` after every newer revision (asynchronously); returns the unsubscribe. */
+  subscribe(listener: (revision: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Number of pending long polls (for tests and metrics). */
