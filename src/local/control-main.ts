@@ -6,7 +6,8 @@
  *
  * The management plane's store is SQLite under `<home>` unless `MESHBRIDGE_STORE` (`sqlite:PATH` or
  * `postgres://...`) names another. It is read from the environment, like the address block: `local up` passes its
- * environment to the supervisor, so a restarted control process opens the same store.
+ * environment to the supervisor, so a restarted control process opens the same store. `MESHBRIDGE_GITOPS` likewise
+ * (./gitops.ts).
  */
 import { readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { localServingTls } from '../mgmt/tls/local-cert.js';
 import { startFederation } from '../federation/index.js';
 import { clusterPaths, homePaths, type ClusterInfo } from './config.js';
 import { controlPaths } from './lifecycle/control.js';
+import { gitopsClient, gitopsTarget, installGitOpsCrds } from './gitops.js';
 import { OWNER_ONLY_UMASK } from './lifecycle/permissions.js';
 
 // Everything this process and its pods write under the home is owner-only (lifecycle/permissions.ts).
@@ -62,8 +64,22 @@ function clusterObjects(): unknown[] {
 const { tls, caFile } = await localServingTls(home, '127.0.0.1');
 const fetch = mgmtFetch(readFileSync(caFile, 'utf8'));
 const store = process.env.MESHBRIDGE_STORE?.trim() || undefined;
+// GitOps (MESHBRIDGE_GITOPS=CLUSTER/NAMESPACE): CRs in that local cluster are synced with the store.
+const gitopsAt = gitopsTarget();
+const gitops = gitopsAt && {
+  client: gitopsClient(homePaths(home).kubeconfig, gitopsAt),
+  namespace: gitopsAt.namespace,
+};
+if (gitops) void installGitOpsCrds(gitops.client, gitops.namespace, log);
 const listen = (port: number) =>
-  startMgmt({ listen: `127.0.0.1:${port}`, home, tls, caFile, ...(store ? { store } : {}) });
+  startMgmt({
+    listen: `127.0.0.1:${port}`,
+    home,
+    tls,
+    caFile,
+    ...(store ? { store } : {}),
+    ...(gitops ? { gitops } : {}),
+  });
 const mgmt = await listen(previousPort()).catch(() => listen(0));
 const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
 const register = await fetch(`${mgmt.url}/v2/apply`, {
