@@ -162,13 +162,21 @@ describe('GitOps sync of management-plane objects and custom resources', () => {
     assert.equal(back?.metadata?.annotations?.[CR_ANNOTATIONS.description], 'from the API');
     assert.equal(back?.metadata?.namespace, 'team-a', 'the CR stays where it was applied');
 
-    // Nothing changed: a pass (or a restarted syncer's first) does nothing.
+    // Nothing changed: a pass (or a restarted syncer's first) does nothing, and rewrites no CR, status included.
+    await syncer.pass();
+    const versions = async () =>
+      (await Promise.all(['Organization', 'Tenant', 'Workspace', 'WorkspaceSetting'].map(crs)))
+        .flat()
+        .map((c) => `${c.kind}/${c.metadata?.name}@${c.metadata?.resourceVersion}`)
+        .sort();
+    const before = await versions();
     const restarted = new GitOpsSyncer({ deps: m.running.deps, client, namespace: NS, intervalMs: 3_600_000 });
     const idle = await restarted.pass();
     assert.deepEqual(
       idle.actions.map((a) => `${a.op} ${a.key}`),
       [],
     );
+    assert.deepEqual(await versions(), before, 'no CR was written');
   });
 
   it('a deletion on either side deletes on the other', async () => {
@@ -213,6 +221,12 @@ describe('GitOps sync of management-plane objects and custom resources', () => {
     assert.match(condition(orphan, 'Stalled')?.message ?? '', /annotation tsb\.tetrate\.io\/organization is required/);
     assert.equal(await stored('Tenant', 'orphan'), undefined);
     assert.equal(result.failures.size, 2);
+    // A refused CR that did not change is not applied again at every pass: one audit record, not one a pass.
+    const audits = async () => (await m.running.deps.store.listAudit()).filter((r) => r.actor === 'gitops').length;
+    const count = await audits();
+    const again = await syncer.pass();
+    assert.equal(await audits(), count);
+    assert.equal(again.failures.size, 2, 'still refused, and still said');
     assert.equal((await stored('Workspace', 'w'))?.metadata.name, 'w', 'the rest is untouched');
   });
 });

@@ -8,6 +8,7 @@
  *   it FAILED somewhere, with its message.
  * - Other kinds are configuration only, so stored is ready; the message still says how their children fare.
  */
+import { canonicalJson } from '../service/present.js';
 import type { ObjectStatus } from '../service/status-aggregate.js';
 
 /** One condition. */
@@ -89,7 +90,10 @@ export function crStatus(input: {
   };
 }
 
-/** Whether two statuses say the same (times included): the sync writes a status only when it changes. */
+/**
+ * Whether two statuses say the same (times included): the sync writes a status only when it changes. Key order
+ * does not count: a real API server returns a custom resource's fields sorted.
+ */
 export function sameStatus(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }

@@ -44,6 +44,9 @@ export interface GitOpsSyncerOptions {
   readonly log?: (line: string) => void;
 }
 
+/** How long a refused CR that did not change waits before it is tried again. */
+const RETRY_REFUSED_MS = 60_000;
+
 /** The principal CR changes are applied as. */
 const GITOPS_PRINCIPAL: Principal = { name: 'gitops', role: 'org-admin', scope: {} };
 
@@ -65,6 +68,12 @@ export class GitOpsSyncer {
   private unsubscribe: (() => void) | undefined;
   /** Why a CR was refused at its last pass (`Kind ns/name` -> message), shown in its status. */
   private readonly refused = new Map<string, string>();
+  /**
+   * CRs the management plane refused, by the content refused: not applied again until it changes or
+   * RETRY_REFUSED_MS pass (a missing parent may appear meanwhile), so a bad CR costs one audit record a minute,
+   * not one a pass.
+   */
+  private readonly refusedVersions = new Map<string, { content: string; at: number; message: string }>();
 
   constructor(private readonly o: GitOpsSyncerOptions) {}
 
@@ -119,14 +128,25 @@ export class GitOpsSyncer {
     // Parents before children when creating, children before parents when deleting.
     const depth = (o: MgmtObject) => depthOf(o.kind);
     const applies = actions.filter((a) => a.op === 'apply').sort((a, b) => depth(a.object) - depth(b.object));
+    const now = Date.now();
     for (const a of applies) {
+      const id = crName(a.cr);
+      const last = this.refusedVersions.get(id);
+      if (last && last.content === contentHash(a.object) && now - last.at < RETRY_REFUSED_MS) {
+        this.refused.set(id, last.message);
+        failures.set(id, last.message);
+        continue;
+      }
       try {
         await applyObjects(this.ctx, [markMirrored(a.object)]);
-        const now = (await this.storedObject(a.key)) ?? a.object;
-        await this.writeCr({ ...a.cr, metadata: withSynced(a.cr, contentHash(a.object), contentHash(now)) });
+        const stored = (await this.storedObject(a.key)) ?? a.object;
+        await this.writeCr({ ...a.cr, metadata: withSynced(a.cr, contentHash(a.object), contentHash(stored)) });
+        this.refusedVersions.delete(id);
       } catch (err) {
-        fail(crName(a.cr), err);
-        this.refused.set(crName(a.cr), failures.get(crName(a.cr)) ?? '');
+        fail(id, err);
+        const message = failures.get(id) ?? '';
+        this.refused.set(id, message);
+        this.refusedVersions.set(id, { content: contentHash(a.object), at: now, message });
       }
     }
     for (const a of actions) {
@@ -149,8 +169,11 @@ export class GitOpsSyncer {
           }
           case 'record': {
             if (!isMirrored(a.object)) await applyObjects(this.ctx, [markMirrored(a.object)]);
-            const now = (await this.storedObject(a.key)) ?? a.object;
-            await this.writeCr({ ...a.cr, metadata: withSynced(a.cr, contentHash(objectOf(a.cr)), contentHash(now)) });
+            const stored = (await this.storedObject(a.key)) ?? a.object;
+            await this.writeCr({
+              ...a.cr,
+              metadata: withSynced(a.cr, contentHash(objectOf(a.cr)), contentHash(stored)),
+            });
             break;
           }
           case 'delete-cr':
