@@ -112,8 +112,11 @@ describe('the flight recorder in a sidecar process', () => {
     const kinds = page.events.filter((e) => e.upstream === UP).map((e) => e.kind);
     const at = (k: string) => kinds.indexOf(k as never);
     assert.ok(kinds.filter((k) => k === 'ejection').length === 2, `two ejections in ${kinds.join(', ')}`);
-    assert.ok(at('ejection') < at('served-remote'), kinds.join(', '));
-    assert.ok(at('priority-shift') < at('served-remote'), kinds.join(', '));
+    // The first request after the kill may be answered by the remote copy through a retry (each local host failed
+    // once, too few to eject it) before the second failures eject them: then the remote answer comes first and is
+    // itself the trigger, with a time to fail over of 0. Otherwise the ejections and the shift come first.
+    const retriedFirst = at('served-remote') < at('ejection');
+    if (!retriedFirst) assert.ok(at('priority-shift') < at('served-remote'), kinds.join(', '));
     assert.ok(at('served-remote') < at('return') && at('return') < at('failback'), kinds.join(', '));
     assert.equal(kinds.filter((k) => k === 'served-remote').length, 1, kinds.join(', '));
     assert.equal(kinds.filter((k) => k === 'failback').length, 1, kinds.join(', '));
@@ -123,7 +126,11 @@ describe('the flight recorder in a sidecar process', () => {
     const episodes = episodesOf(page.events);
     assert.equal(episodes.length, 1);
     const ep = episodes[0]!;
-    assert.deepEqual([ep.trigger.kind, ep.from, ep.to, ep.open], ['ejection', 'cluster-1', 'cluster-2', false]);
+    assert.deepEqual(
+      [ep.trigger.kind, ep.from, ep.to, ep.open],
+      [retriedFirst ? 'served-remote' : 'ejection', 'cluster-1', 'cluster-2', false],
+      kinds.join(', '),
+    );
     assert.equal(ep.requestsFailed, failed, 'requests failed equals the 5xx answers the client got');
     assert.ok(ep.startedAtMs >= killedAt, 'the trigger follows the kill');
     assert.ok(ep.timeToFailoverMs >= 0 && ep.timeToFailoverMs < 2000, `time to fail over ${ep.timeToFailoverMs} ms`);

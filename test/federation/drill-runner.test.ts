@@ -164,8 +164,9 @@ test('a scheduled drill holds its lease on the Service while its run is due, and
   await waitFor('the deleted drill running', () => /^gone-/.test(annotationsOf('details')[DRILL_ANNOTATIONS.id] ?? ''));
   config.set({ ...base, failoverDrills: [] });
   await waitFor('the deleted drill ended', () => annotationsOf('details')[DRILL_ANNOTATIONS.id] === undefined);
-  assert.equal(
-    runs.records.find((r) => r.drill === `${FQN}gone` && r.endedAtMs)?.endReason,
-    'its FailoverDrill was deleted',
+  // The lease goes first, then the end is reported.
+  const deleted = await waitFor('the deletion reported', () =>
+    runs.records.find((r) => r.drill === `${FQN}gone` && r.endedAtMs),
   );
+  assert.equal(deleted.endReason, 'its FailoverDrill was deleted');
 });
