@@ -1,7 +1,8 @@
 /**
  * Where embedded clusters keep their state and how their addresses are chosen. The only module of src/local that
- * reads the environment: `MESHBRIDGE_HOME` (default `./.meshbridge`) and `MESHBRIDGE_IP_BLOCK_BASE` (default 0;
- * cluster k uses loopback block `127.<base+k>.*`, so parallel test suites can pick disjoint blocks).
+ * reads the environment: `MESHBRIDGE_HOME` (default `./.meshbridge`), `MESHBRIDGE_IP_BLOCK_BASE` (default 0;
+ * cluster k uses loopback block `127.<base+k>.*`, so parallel test suites can pick disjoint blocks) and
+ * `MESHBRIDGE_GITOPS` (a local cluster playing the management cluster, ./gitops.ts).
  */
 import { resolve, join } from 'node:path';
 
@@ -135,4 +136,23 @@ export function imageMapFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
 export function podBaseEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TZ', 'MESHBRIDGE_ORPHAN_EXIT_MS'];
   return Object.fromEntries(keep.filter((k) => env[k] !== undefined).map((k) => [k, env[k] as string]));
+}
+
+/** Where the CRs live: a local cluster and a namespace. */
+export interface GitOpsTarget {
+  readonly cluster: string;
+  readonly namespace: string;
+}
+
+const GITOPS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Reads `MESHBRIDGE_GITOPS` (`CLUSTER/NAMESPACE`); undefined when unset; throws naming the variable when malformed. */
+export function gitopsTarget(env: NodeJS.ProcessEnv = process.env): GitOpsTarget | undefined {
+  const text = env.MESHBRIDGE_GITOPS?.trim();
+  if (!text) return undefined;
+  const [cluster = '', namespace = '', ...rest] = text.split('/');
+  if (rest.length > 0 || !GITOPS_LABEL.test(cluster) || !GITOPS_LABEL.test(namespace)) {
+    throw new Error(`MESHBRIDGE_GITOPS must be CLUSTER/NAMESPACE, e.g. cluster-1/meshbridge-config, got ${text}`);
+  }
+  return { cluster, namespace };
 }

@@ -15,9 +15,9 @@ import { startMgmt } from '../mgmt/start.js';
 import { mgmtFetch } from '../mgmt/tls/client-fetch.js';
 import { localServingTls } from '../mgmt/tls/local-cert.js';
 import { startFederation } from '../federation/index.js';
-import { clusterPaths, homePaths, type ClusterInfo } from './config.js';
+import { clusterPaths, gitopsTarget, homePaths, type ClusterInfo } from './config.js';
 import { controlPaths } from './lifecycle/control.js';
-import { gitopsClient, gitopsTarget, installGitOpsCrds } from './gitops.js';
+import { gitopsClient, installGitOpsCrds } from './gitops.js';
 import { OWNER_ONLY_UMASK } from './lifecycle/permissions.js';
 
 // Everything this process and its pods write under the home is owner-only (lifecycle/permissions.ts).

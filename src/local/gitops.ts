@@ -6,25 +6,7 @@
  */
 import { gitOpsCrds } from '../install/index.js';
 import { createClusterClient, loadKubeConfig, type ClusterClient } from '../kube/client.js';
-
-/** Where the CRs live: a local cluster and a namespace. */
-export interface GitOpsTarget {
-  readonly cluster: string;
-  readonly namespace: string;
-}
-
-const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** Reads `MESHBRIDGE_GITOPS` (`CLUSTER/NAMESPACE`); undefined when unset; throws naming the variable when malformed. */
-export function gitopsTarget(env: NodeJS.ProcessEnv = process.env): GitOpsTarget | undefined {
-  const text = env.MESHBRIDGE_GITOPS?.trim();
-  if (!text) return undefined;
-  const [cluster = '', namespace = '', ...rest] = text.split('/');
-  if (rest.length > 0 || !LABEL.test(cluster) || !LABEL.test(namespace)) {
-    throw new Error(`MESHBRIDGE_GITOPS must be CLUSTER/NAMESPACE, e.g. cluster-1/meshbridge-config, got ${text}`);
-  }
-  return { cluster, namespace };
-}
+import type { GitOpsTarget } from './config.js';
 
 /** The client of the target cluster (through the home's kubeconfig). */
 export function gitopsClient(kubeconfig: string, target: GitOpsTarget): ClusterClient {
