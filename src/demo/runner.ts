@@ -41,8 +41,9 @@ export interface RunOptions {
   readonly allowFail?: boolean;
   readonly stdin?: string;
   /**
-   * Run at a low CPU priority (`nice -n 15`): a tool a test runs beside a measured data plane (a CLI, kubectl) must
-   * not take the CPU the measurement needs. Never for `local up`: its processes would inherit the priority.
+   * Run at a lower CPU priority (`nice -n 5`): a tool a test runs beside a measured data plane (a CLI, kubectl) must
+   * not take the CPU the measurement needs, nor starve (a drill's CLI must still end its drill on time). Never for
+   * `local up`: its processes would inherit the priority.
    */
   readonly nice?: boolean;
 }
@@ -63,7 +64,7 @@ export class Runner {
   private run(file: string, args: readonly string[], display: string, opts: RunOptions): Promise<CommandResult> {
     if (!opts.quiet) this.options.print(`$ ${display}`);
     return new Promise((resolve, reject) => {
-      const [command, argv] = opts.nice ? ['nice', ['-n', '15', file, ...args]] : [file, args];
+      const [command, argv] = opts.nice ? ['nice', ['-n', '5', file, ...args]] : [file, args];
       const child = spawn(command, argv, {
         env: { ...process.env, MESHBRIDGE_HOME: this.options.home, KUBECONFIG: join(this.options.home, 'kubeconfig') },
         stdio: ['pipe', 'pipe', 'pipe'],
