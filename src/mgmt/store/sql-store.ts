@@ -47,17 +47,20 @@ function toObject(row: Row): StoredObject {
   };
 }
 
-function whereOf(filter: ObjectFilter): { sql: string; params: string[] } {
-  const clauses: string[] = [];
-  const params: string[] = [];
-  for (const c of KEY_COLUMNS) {
-    const v = filter[c];
-    if (v !== undefined) {
-      clauses.push(`${c} = ?`);
-      params.push(v);
-    }
-  }
-  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+/** A WHERE clause of the conditions whose value is given (ANDed), and their parameters in order. */
+function whereClause(conditions: readonly (readonly [sql: string, value: unknown])[]): {
+  sql: string;
+  params: unknown[];
+} {
+  const given = conditions.filter(([, value]) => value !== undefined);
+  return {
+    sql: given.length === 0 ? '' : `WHERE ${given.map(([sql]) => sql).join(' AND ')}`,
+    params: given.map(([, value]) => value),
+  };
+}
+
+function whereOf(filter: ObjectFilter): { sql: string; params: unknown[] } {
+  return whereClause(KEY_COLUMNS.map((c) => [`${c} = ?`, filter[c]] as const));
 }
 
 async function getOn(ex: Executor, ref: ObjectRef): Promise<StoredObject | undefined> {
@@ -224,25 +227,12 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
       return Number(rows[0]?.seq ?? 0);
     },
     async listFailoverEvents(filter) {
-      const clauses: string[] = [];
-      const params: unknown[] = [];
-      if (filter.service !== undefined) {
-        clauses.push('service = ?');
-        params.push(filter.service);
-      }
-      if (filter.cluster !== undefined) {
-        clauses.push('cluster = ?');
-        params.push(filter.cluster);
-      }
-      if (filter.sinceMs !== undefined) {
-        clauses.push('at_ms >= ?');
-        params.push(filter.sinceMs);
-      }
-      if (filter.untilMs !== undefined) {
-        clauses.push('at_ms < ?');
-        params.push(filter.untilMs);
-      }
-      const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+      const { sql: where, params } = whereClause([
+        ['service = ?', filter.service],
+        ['cluster = ?', filter.cluster],
+        ['at_ms >= ?', filter.sinceMs],
+        ['at_ms < ?', filter.untilMs],
+      ]);
       const rows = await backend.query(
         `SELECT body FROM mb_failover_events ${where} ORDER BY at_ms DESC, source DESC, seq DESC LIMIT ?`,
         [...params, filter.limit],
@@ -263,17 +253,10 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
       return rows[0] === undefined ? undefined : (JSON.parse(String(rows[0].body)) as DrillRun);
     },
     async listDrillRuns(filter) {
-      const clauses: string[] = [];
-      const params: unknown[] = [];
-      if (filter.service !== undefined) {
-        clauses.push('service = ?');
-        params.push(filter.service);
-      }
-      if (filter.cluster !== undefined) {
-        clauses.push('cluster = ?');
-        params.push(filter.cluster);
-      }
-      const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+      const { sql: where, params } = whereClause([
+        ['service = ?', filter.service],
+        ['cluster = ?', filter.cluster],
+      ]);
       const rows = await backend.query(
         `SELECT body FROM mb_drill_runs ${where} ORDER BY started_ms DESC, id DESC LIMIT ?`,
         [...params, filter.limit],
