@@ -22,23 +22,10 @@ export function crdFor(kind: string): Manifest {
       ...(props.status ? { status: toStructuralSchema(props.status) } : {}),
     },
   };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${info.plural}.${info.group}`, labels: { 'app.kubernetes.io/part-of': 'meshbridge' } },
-    spec: {
-      group: info.group,
-      names: names(info),
-      scope: info.namespaced ? 'Namespaced' : 'Cluster',
-      versions: info.versions.map((name, i) => ({
-        name,
-        served: true,
-        storage: i === 0,
-        schema: { openAPIV3Schema },
-        ...(props.status ? { subresources: { status: {} } } : {}),
-      })),
-    },
-  };
+  return crdManifest(info, info.namespaced ? 'Namespaced' : 'Cluster', {
+    schema: { openAPIV3Schema },
+    ...(props.status ? { subresources: { status: {} } } : {}),
+  });
 }
 
 /** kstatus: what the GitOps sync writes in a management-plane CR's status (src/mgmt/gitops/conditions.ts). */
@@ -84,6 +71,19 @@ export function gitOpsCrdFor(kind: string): Manifest {
       status: GITOPS_STATUS,
     },
   };
+  return crdManifest(info, 'Namespaced', {
+    schema: { openAPIV3Schema },
+    subresources: { status: {} },
+    additionalPrinterColumns: [
+      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+      { name: 'Message', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].message', priority: 1 },
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+  });
+}
+
+/** A CRD of a registry kind: its names and group, each served version with `perVersion` (the first stores). */
+function crdManifest(info: KindInfo, scope: 'Namespaced' | 'Cluster', perVersion: Record<string, unknown>): Manifest {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -91,19 +91,8 @@ export function gitOpsCrdFor(kind: string): Manifest {
     spec: {
       group: info.group,
       names: names(info),
-      scope: 'Namespaced',
-      versions: info.versions.map((name, i) => ({
-        name,
-        served: true,
-        storage: i === 0,
-        schema: { openAPIV3Schema },
-        subresources: { status: {} },
-        additionalPrinterColumns: [
-          { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-          { name: 'Message', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].message', priority: 1 },
-          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-        ],
-      })),
+      scope,
+      versions: info.versions.map((name, i) => ({ name, served: true, storage: i === 0, ...perVersion })),
     },
   };
 }
