@@ -9,7 +9,7 @@ import { KINDS } from '../../api/index.js';
 import type { ClusterClient, KObject } from '../../kube/client.js';
 import type { Principal } from '../auth/roles.js';
 import { MgmtError } from '../errors.js';
-import { depthOf, type MgmtObject } from '../model.js';
+import { depthOf, refOf, type MgmtObject } from '../model.js';
 import { applyObjects } from '../service/apply.js';
 import type { CallContext, MgmtDeps } from '../service/context.js';
 import { deleteObjects } from '../service/delete.js';
@@ -139,7 +139,7 @@ export class GitOpsSyncer {
       }
       try {
         await applyObjects(this.ctx, [markMirrored(a.object)]);
-        const stored = (await this.storedObject(a.key)) ?? a.object;
+        const stored = (await this.storedObject(a.object)) ?? a.object;
         await this.writeCr({ ...a.cr, metadata: withSynced(a.cr, contentHash(a.object), contentHash(stored)) });
         this.refusedVersions.delete(id);
       } catch (err) {
@@ -169,7 +169,7 @@ export class GitOpsSyncer {
           }
           case 'record': {
             if (!isMirrored(a.object)) await applyObjects(this.ctx, [markMirrored(a.object)]);
-            const stored = (await this.storedObject(a.key)) ?? a.object;
+            const stored = (await this.storedObject(a.object)) ?? a.object;
             await this.writeCr({
               ...a.cr,
               metadata: withSynced(a.cr, contentHash(objectOf(a.cr)), contentHash(stored)),
@@ -224,9 +224,10 @@ export class GitOpsSyncer {
     return lists.flat();
   }
 
-  private async storedObject(key: string): Promise<MgmtObject | undefined> {
-    const { objects } = await this.o.deps.store.snapshot();
-    return objects.map(presentObject).find((o) => keyOf(o) === key);
+  /** The stored form of an object just applied (one read by its ref, not a snapshot of the store). */
+  private async storedObject(object: MgmtObject): Promise<MgmtObject | undefined> {
+    const stored = await this.o.deps.store.get(refOf(object));
+    return stored === undefined ? undefined : presentObject(stored);
   }
 
   /** Creates or replaces a CR, keeping its status. */
