@@ -1,7 +1,8 @@
 /**
  * The Kubernetes-compatible API of one embedded cluster (`node:https` on loopback for a cluster, `node:http` for
- * in-process tests). Every request first passes the guard (guard.ts: own Host, bearer token, body media type);
- * then the routes: `/version`, `/healthz`, discovery, and the resource paths `/api/v1/...` and
+ * in-process tests). Every request first passes the guard (guard.ts: own Host, bearer token, body media type), which
+ * names the caller (the admin, or a ServiceAccount); then RBAC decides whether that caller may do what the request
+ * asks (authorization.ts, before any route, so a denied request learns nothing of what exists); then the routes: `/version`, `/healthz`, discovery, and the resource paths `/api/v1/...` and
  * `/apis/<group>/<version>/...` for every served kind, including watch, Table output and the `status` / `scale`
  * subresources, and a schema-less OpenAPI v3 index (see openapi.ts); `/openapi/v2` is 404. Connection upgrades
  * (the pod `exec` subresource over WebSocket) pass the same guard and are served by upgrade.ts. Resource requests
@@ -15,6 +16,10 @@ import { customKinds } from './custom-kinds.js';
 import { notFoundRoute, route } from './request.js';
 import { Resources } from './resources.js';
 import { createGuard } from './guard.js';
+import { AUTHORIZATION_GROUP, serveAccessReview } from './access-review.js';
+import { storeAuthorizer } from './authorization.js';
+import { requestAttributes } from './request-attributes.js';
+import type { ServiceAccountTokens } from './service-account-tokens.js';
 import { ApiError } from './status.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
 import { send } from './reply.js';
@@ -29,6 +34,11 @@ export interface ApiServerOptions {
    * `newApiToken`). There is no way to turn authentication off.
    */
   readonly token: string;
+  /**
+   * Authenticates ServiceAccount tokens (service-account-tokens.ts); their requests are then allowed only what RBAC
+   * grants. Without it the admin token is the only credential.
+   */
+  readonly serviceAccountTokens?: ServiceAccountTokens;
   /**
    * Serve HTTPS with this certificate (tls.ts). A cluster always does (kubectl sends tokens over TLS only);
    * without it the server speaks plain HTTP, which in-process tests with client-node use.
@@ -108,21 +118,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { store } = options;
   const resources = new Resources(store);
   const watches = new Set<() => void>();
-  const guard = createGuard({ token: options.token });
+  const guard = createGuard({ token: options.token, serviceAccounts: options.serviceAccountTokens });
+  const authorizer = storeAuthorizer(store);
   let serverAddress = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     const q = url.searchParams;
     const path = url.pathname;
-    guard(req, path, serverAddress);
+    const user = guard(req, path, serverAddress);
+    if (!user) {
+      // Only the health paths pass the guard unauthenticated; they answer `ok` and nothing else.
+      if (!serveFixedPath(res, path, options)) throw new ApiError('Unauthorized', 'Unauthorized');
+      return;
+    }
+    authorizer.check(user, requestAttributes(req.method ?? 'GET', path, q));
+    if (await serveAccessReview({ req, res, path, user, authorizer })) return;
     if (options.extension?.(req, res, url)) return;
     if (isStreamPath(path)) throw new ApiError('BadRequest', 'Upgrade request required');
     if (serveFixedPath(res, path, options)) return;
     const r = route(path, serverAddress, customKinds(store));
     if (r.type === 'doc') {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'method not allowed');
-      const extra = path === '/apis' ? (options.extraApiGroups ?? []) : [];
+      const extra = path === '/apis' ? [...(options.extraApiGroups ?? []), AUTHORIZATION_GROUP] : [];
       const body = r.body as { groups?: unknown[] };
       send(res, 200, extra.length > 0 ? { ...body, groups: [...(body.groups ?? []), ...extra] } : r.body);
       return;
@@ -152,7 +170,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onRequest)
     : createServer(onRequest);
   server.keepAliveTimeout = 30_000;
-  const upgrades = createUpgradeHandler({ guard, backend: options.streams ?? noStreams, address: () => serverAddress });
+  const upgrades = createUpgradeHandler({
+    guard,
+    authorizer,
+    backend: options.streams ?? noStreams,
+    address: () => serverAddress,
+  });
   server.on('upgrade', upgrades);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

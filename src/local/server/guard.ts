@@ -3,8 +3,11 @@
  *
  * 1. `Host` names the API's own address (`ip:port`, or `localhost:port`): a browser sends the attacker's host
  *    name after a DNS rebinding, so such a request never reaches the API even if it carries no credential at all.
- * 2. The bearer token of the cluster's kubeconfig, compared in constant time; the health endpoints are the only
- *    exception (they answer `ok` and nothing else, as kube-apiserver lets anyone read `/readyz`).
+ * 2. A bearer token, which names the caller (user-info.ts): the admin token of the cluster's kubeconfig (compared in
+ *    constant time) is user `admin` in `system:masters`; a ServiceAccount token (service-account-tokens.ts) is
+ *    `system:serviceaccount:<namespace>:<name>`; anything else is 401. The health endpoints are the only exception
+ *    (they answer `ok` and nothing else, as kube-apiserver lets anyone read `/readyz`). What the caller may do is
+ *    decided after the guard, by RBAC (authorization.ts).
  * 3. A body in one of the formats kubectl and client-node send (JSON, YAML, Kubernetes protobuf on POST/PUT and
  *    DELETE; the four patch formats on PATCH). A `text/plain` or form body is what a cross-site `<form>` or
  *    no-CORS `fetch` can send, so it is refused with 415 before it is read.
@@ -13,7 +16,9 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isServiceAccountToken } from './service-account-tokens.js';
 import { ApiError } from './status.js';
+import { ADMIN_USER, type UserInfo } from './user-info.js';
 
 /** Paths anyone on loopback may read (they answer `ok`). */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/livez']);
@@ -46,13 +51,23 @@ const PATCH_TYPES: ReadonlySet<string> = new Set([
 export interface GuardOptions {
   /** The bearer token every request must carry (at least MIN_TOKEN_LENGTH characters). */
   readonly token: string;
+  /**
+   * Authenticates ServiceAccount tokens (service-account-tokens.ts); without it only the admin token is accepted.
+   */
+  readonly serviceAccounts?: { authenticate(token: string): UserInfo | undefined };
 }
 
 /**
- * Checks one request; throws ApiError (403, 401 or 415) when it must not be served. A connection upgrade
- * (`{ upgrade: true }`: exec over WebSocket) passes the Host and token checks and must carry no body at all.
+ * Checks one request and returns who sent it (undefined only for the public health paths); throws ApiError (403,
+ * 401 or 415) when it must not be served. A connection upgrade (`{ upgrade: true }`: exec over WebSocket) passes the
+ * Host and token checks and must carry no body at all.
  */
-export type Guard = (req: IncomingMessage, path: string, ownAddress: string, kind?: { upgrade: boolean }) => void;
+export type Guard = (
+  req: IncomingMessage,
+  path: string,
+  ownAddress: string,
+  kind?: { upgrade: boolean },
+) => UserInfo | undefined;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -82,21 +97,30 @@ export function createGuard(options: GuardOptions): Guard {
   }
   // Comparing digests keeps the comparison constant-time whatever length the presented token has.
   const expected = digest(options.token);
+  const serviceAccounts = options.serviceAccounts;
+  const authenticate = (token: string): UserInfo | undefined => {
+    if (timingSafeEqual(digest(token), expected)) return ADMIN_USER;
+    // The admin token is base64url only; a ServiceAccount token has its own prefix and dots, so neither can be
+    // taken for the other.
+    if (serviceAccounts && isServiceAccountToken(token)) return serviceAccounts.authenticate(token);
+    return undefined;
+  };
   return (req, path, ownAddress, kind) => {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts(ownAddress).has(host)) {
       throw new ApiError('Forbidden', `host ${JSON.stringify(host.slice(0, 100))} is not this API server's address`);
     }
-    if (PUBLIC_PATHS.has(path)) return;
+    if (PUBLIC_PATHS.has(path)) return undefined;
     const auth = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!auth || !timingSafeEqual(digest(auth[1] ?? ''), expected)) throw new ApiError('Unauthorized', 'Unauthorized');
+    const user = auth ? authenticate(auth[1] ?? '') : undefined;
+    if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
     if (kind?.upgrade) {
       if (hasBody(req)) throw new ApiError('BadRequest', 'an upgrade request carries no body');
-      return;
+      return user;
     }
     const method = req.method ?? '';
     const bodyMethod = method === 'POST' || method === 'PUT' || method === 'PATCH';
-    if (!bodyMethod && !hasBody(req)) return;
+    if (!bodyMethod && !hasBody(req)) return user;
     const type = mediaType(req.headers['content-type']);
     const allowed = method === 'PATCH' ? PATCH_TYPES : OBJECT_TYPES;
     if (!allowed.has(type)) {
@@ -106,5 +130,6 @@ export function createGuard(options: GuardOptions): Guard {
           `(accepted for ${method}: ${[...allowed].join(', ')})`,
       );
     }
+    return user;
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Connection upgrades of the embedded API: the pod `exec` subresource over WebSocket (exec-protocol.ts,
  * exec-session.ts) and the pod `portforward` subresource, SPDY/3.1 tunnelled in a WebSocket (spdy.ts,
- * portforward-session.ts). An upgrade passes the same guard as every request (own Host, bearer token) before
- * anything else, then:
+ * portforward-session.ts). An upgrade passes the same guard as every request (own Host, bearer token) and RBAC
+ * before anything else (`create` on `pods/exec` or `pods/portforward`, as kube-apiserver asks of WebSocket
+ * upgrades), then:
  *
  * - an `Origin` header is refused (403): kubectl and client libraries send none; a web page's WebSocket always does,
  *   and must never reach a process or a pod even if it somehow held the token;
@@ -18,7 +19,9 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { Authorizer } from './authorization.js';
 import type { Guard } from './guard.js';
+import { requestAttributes } from './request-attributes.js';
 import { chooseProtocol, EXEC_PROTOCOLS, offeredProtocols, parseExecQuery } from './exec-protocol.js';
 import { runExecSession, type ExecTarget } from './exec-session.js';
 import { runPortForwardSession } from './portforward-session.js';
@@ -47,6 +50,7 @@ const PORT_FORWARD_TOKEN = 'portforward.k8s.io';
 /** Options of the upgrade handler. */
 export interface UpgradeOptions {
   readonly guard: Guard;
+  readonly authorizer: Authorizer;
   readonly backend: StreamBackend;
   /** The API's own `ip:port` (for the Host check), known once it listens. */
   readonly address: () => string;
@@ -88,7 +92,10 @@ export function createUpgradeHandler(
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://local');
-    options.guard(req, url.pathname, options.address(), { upgrade: true });
+    const user = options.guard(req, url.pathname, options.address(), { upgrade: true });
+    if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
+    // The upgrade is a GET, but what it does is create a session: kube-apiserver checks `create` on the subresource.
+    options.authorizer.check(user, requestAttributes('POST', url.pathname, url.searchParams));
     if (req.headers.origin !== undefined) {
       throw new ApiError('Forbidden', 'WebSocket requests from web pages (with an Origin header) are refused');
     }
