@@ -29,6 +29,7 @@ const cluster = await startCluster({
   dir,
   home,
   tls: await issueServingCertificate(apiCa, '127.0.0.1'),
+  apiCaPem: apiCa.certPem,
   port: previousPort,
   token: loadOrCreateApiToken(paths.token),
   resolveImage: mapResolver(imageMapFromEnv(), await builtInResolver()),

@@ -16,6 +16,11 @@ import { storeSource } from './network/lb-sources.js';
 import type { ImageResolver } from './runner/images.js';
 import { PodRunner } from './runner/pod-runner.js';
 import { startApiServer } from './server/api-server.js';
+import {
+  createServiceAccountTokens,
+  loadOrCreateSigningKey,
+  type ServiceAccountTokens,
+} from './server/service-account-tokens.js';
 import { ApiError } from './server/status.js';
 import type { StreamBackend } from './server/upgrade.js';
 import { PODS, rec, recs } from './controllers/refs.js';
@@ -31,6 +36,11 @@ export interface ClusterOptions {
   readonly token: string;
   /** The API's serving certificate (server/tls.ts); without it the API speaks plain HTTP (in-process tests). */
   readonly tls?: { readonly certPem: string; readonly keyPem: string };
+  /**
+   * The CA certificate (PEM) that issued `tls`, written as `ca.crt` into ServiceAccount token Secrets so clients
+   * that read one can verify the API.
+   */
+  readonly apiCaPem?: string;
   /** API port to try first (the previous run's, so kubeconfigs stay valid); 0 or busy means any free port. */
   readonly port?: number;
   readonly mesh?: MeshIntegration;
@@ -55,6 +65,11 @@ export interface RunningCluster {
    * ingress addresses. Undefined when it runs as its own process.
    */
   readonly loadBalancer: RunningLoadBalancer | undefined;
+  /**
+   * Mints and checks the cluster's ServiceAccount tokens (`issue(namespace, name)`); signed with the key in the
+   * cluster's state directory (`service-account-key`).
+   */
+  readonly serviceAccountTokens: ServiceAccountTokens;
   /** Stops pods (grace capped at `graceMs`), controllers, API server, mesh; closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -89,6 +104,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     convergence(req, res, url) ||
     (late.runner !== undefined && (podExtension(late.runner, req, res, url) || metrics(req, res, url)));
   const streams = podStreams(store, () => late.runner);
+  const serviceAccountTokens = createServiceAccountTokens({
+    key: loadOrCreateSigningKey(paths.serviceAccountKey),
+    serviceAccounts: store,
+  });
   const listen = (port: number) =>
     startApiServer({
       store,
@@ -97,6 +116,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       streams,
       extraApiGroups: [METRICS_GROUP],
       token: options.token,
+      serviceAccountTokens,
       tls: options.tls,
     });
   const api = await listen(options.port ?? 0).catch((err: NodeJS.ErrnoException) => {
@@ -107,7 +127,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const { xdsAddress } = await mesh.start({ cluster: options.info, store, dir: options.dir, home: options.home });
   const info: ClusterInfo = { ...options.info, apiUrl: api.url, ...(xdsAddress ? { xdsAddress } : {}) };
   const events = eventRecorder({ store });
-  const controllers = startControllers({ store, info, events });
+  const controllers = startControllers({
+    store,
+    info,
+    events,
+    tokenSecrets: { tokens: serviceAccountTokens, caPem: options.apiCaPem },
+  });
   // The LoadBalancer Services' addresses belong to the cluster, not to a pod, so gateways can scale and roll out.
   const loadBalancer =
     options.loadBalancer === 'external'
@@ -137,6 +162,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     store,
     runner,
     loadBalancer,
+    serviceAccountTokens,
     stop: async (graceMs = 2000) => {
       controllers.stop();
       await runner.stop(graceMs);

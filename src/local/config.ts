@@ -98,6 +98,8 @@ export const clusterPaths = (dir: string) => ({
   pid: join(dir, 'cluster.pid'),
   /** The API's bearer token (api-token.ts). */
   token: join(dir, 'api-token'),
+  /** The key ServiceAccount tokens are signed with (server/service-account-tokens.ts). */
+  serviceAccountKey: join(dir, 'service-account-key'),
   log: join(dir, 'cluster.log'),
   /** The cluster's L4 load balancer process (lb-main.ts): pid, log and the file it writes once serving. */
   lbPid: join(dir, 'lb.pid'),
@@ -110,7 +112,7 @@ export const clusterPaths = (dir: string) => ({
 /** One entry of an injected image map: the compiled JS file to run, and whether it is an app or a sleep pod. */
 export interface ImageMapEntry {
   readonly entry: string;
-  readonly kind: 'app' | 'sleep';
+  readonly kind: 'app' | 'sleep' | 'meshbridge';
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Runs the cluster's controllers: one synchronous pass over node, gateways, load balancers, deployments, replica
- * sets, garbage collection, endpoints, endpoint slices and expired failover drills, triggered (coalesced) by store changes and by a periodic
+ * sets, garbage collection, endpoints, endpoint slices, expired failover drills and ServiceAccount token Secrets,
+ * triggered (coalesced) by store changes and by a periodic
  * resync. A pass never awaits, so it sees one consistent state; each controller writes only what changed, so passes
  * converge (the Events they record are written only when they act).
  */
@@ -14,6 +15,7 @@ import { collectGarbage } from './gc.js';
 import { reconcileGateways, reconcileLoadBalancers } from './gateways.js';
 import { reconcileNode } from './node.js';
 import { reconcileReplicaSets } from './replica-sets.js';
+import { reconcileTokenSecrets, type TokenControllerOptions } from './token-secrets.js';
 import { eventRecorder, type EventSink } from '../events/recorder.js';
 
 /** Options of the controller manager. */
@@ -24,6 +26,8 @@ export interface ControllerOptions {
   readonly resyncMs?: number;
   /** Where controllers record Events (default: the cluster's store). */
   readonly events?: EventSink;
+  /** Fills `kubernetes.io/service-account-token` Secrets (token-secrets.ts); without it they stay empty. */
+  readonly tokenSecrets?: TokenControllerOptions;
   /** Called with a pass's error (the next pass retries). */
   readonly onError?: (err: unknown) => void;
 }
@@ -52,6 +56,7 @@ export function startControllers(options: ControllerOptions): Controllers {
       reconcileEndpoints(store);
       reconcileEndpointSlices(store);
       reconcileDrills(store, events);
+      if (options.tokenSecrets) reconcileTokenSecrets(store, options.tokenSecrets);
     } catch (err) {
       (options.onError ?? ((e) => process.stderr.write(`controllers: ${String(e)}\n`)))(err);
     }
