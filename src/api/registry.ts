@@ -253,6 +253,26 @@ export const KINDS: readonly KindInfo[] = Object.freeze([
     namespaced: true,
     scope: 'cluster',
   }),
+  k({
+    group: '',
+    versions: ['v1'],
+    kind: 'PersistentVolumeClaim',
+    plural: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    shortNames: ['pvc'],
+    namespaced: true,
+    scope: 'cluster',
+  }),
+  k({
+    group: 'policy',
+    versions: ['v1'],
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    singular: 'poddisruptionbudget',
+    shortNames: ['pdb'],
+    namespaced: true,
+    scope: 'cluster',
+  }),
   // RBAC: stored and served so manifests apply as they are; the local clusters do not enforce them
   k({
     group: 'rbac.authorization.k8s.io',

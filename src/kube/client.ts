@@ -131,19 +131,27 @@ export function directKubeConfig(ref: DirectApiRef): KubeConfig {
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /**
+ * The directory a pod's volumes are mounted under: `/` in a real container. Local clusters run pods as processes
+ * without a mount namespace, so their runner materialises the volumes under a directory of the pod's own and names
+ * it in `MESHBRIDGE_POD_ROOT` (a pod spec cannot set it: the pod policy refuses `MESHBRIDGE_*` variables).
+ */
+function podRoot(): string {
+  return process.env.MESHBRIDGE_POD_ROOT ?? '';
+}
+
+/**
  * The API of the cluster this process runs in, as its pod's service account (throws MB7104 outside a pod), and
  * that account's namespace.
  */
 export function inClusterKubeConfig(): { kubeConfig: KubeConfig; namespace: string } {
-  if (!process.env.KUBERNETES_SERVICE_HOST || !existsSync(join(SERVICE_ACCOUNT_DIR, 'token'))) {
-    throw new KubeError(
-      'MB7104',
-      `not in a pod: no KUBERNETES_SERVICE_HOST or no service account token in ${SERVICE_ACCOUNT_DIR}`,
-    );
+  const root = podRoot();
+  const dir = `${root}${SERVICE_ACCOUNT_DIR}`;
+  if (!process.env.KUBERNETES_SERVICE_HOST || !existsSync(join(dir, 'token'))) {
+    throw new KubeError('MB7104', `not in a pod: no KUBERNETES_SERVICE_HOST or no service account token in ${dir}`);
   }
   const kc = new KubeConfig();
-  kc.loadFromCluster();
-  const namespace = readFileSync(join(SERVICE_ACCOUNT_DIR, 'namespace'), 'utf8').trim();
+  kc.loadFromCluster(root);
+  const namespace = readFileSync(join(dir, 'namespace'), 'utf8').trim();
   return { kubeConfig: kc, namespace };
 }
 

@@ -4,6 +4,7 @@
  */
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { clusterPaths, type ClusterInfo } from './config.js';
 import { startControllers } from './controllers/manager.js';
 import { eventRecorder } from './events/recorder.js';
@@ -15,6 +16,7 @@ import { startLoadBalancer, type RunningLoadBalancer } from './network/load-bala
 import { storeSource } from './network/lb-sources.js';
 import type { ImageResolver } from './runner/images.js';
 import { PodRunner } from './runner/pod-runner.js';
+import { execArgv } from './runner/meshbridge-container.js';
 import { startApiServer } from './server/api-server.js';
 import {
   createServiceAccountTokens,
@@ -27,6 +29,9 @@ import { PODS, rec, recs } from './controllers/refs.js';
 import { ClusterStore } from './store/cluster-store.js';
 
 /** Options of a cluster; frozen at construction. */
+/** This build's command line entry, what `meshbridge` in an exec into a meshbridge pod runs. */
+const MESHBRIDGE_CLI = fileURLToPath(new URL('../../bin/meshbridge.js', import.meta.url));
+
 export interface ClusterOptions {
   readonly info: ClusterInfo;
   /** The cluster's state directory (`$MESHBRIDGE_HOME/clusters/<name>`). */
@@ -154,6 +159,22 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     baseEnv: options.baseEnv,
     baseBackoffMs: options.baseBackoffMs,
     events,
+    // Pods of the meshbridge image reach this API as a pod would: its address, its CA, their account's token.
+    ...(options.apiCaPem !== undefined
+      ? {
+          meshbridge: {
+            store,
+            api: {
+              host: new URL(api.url).hostname,
+              port: Number(new URL(api.url).port),
+              caPem: options.apiCaPem,
+              token: (namespace: string, account: string) => serviceAccountTokens.issue(namespace, account),
+            },
+            claimsDir: paths.claims,
+            dnsFile: paths.clusterDns,
+          },
+        }
+      : {}),
   });
   late.runner = runner;
   runner.start();
@@ -193,7 +214,12 @@ function podStreams(store: ClusterStore, runner: () => PodRunner | undefined): S
       if (!ctx?.running) {
         throw new ApiError('BadRequest', `container ${wanted} is not running in pod ${namespace}/${name}`);
       }
-      return { env: ctx.env, cwd: ctx.cwd };
+      const mounts = ctx.mounts;
+      return {
+        env: ctx.env,
+        cwd: ctx.cwd,
+        ...(mounts ? { command: (argv: readonly string[]) => execArgv(argv, mounts, MESHBRIDGE_CLI) } : {}),
+      };
     },
     portForwardTarget(namespace, name) {
       const pod = store.get(PODS, namespace, name);

@@ -107,6 +107,10 @@ export const clusterPaths = (dir: string) => ({
   lbReady: join(dir, 'lb-ready.json'),
   pods: join(dir, 'pods'),
   podPids: join(dir, 'pod-pids.json'),
+  /** Persistent volume claims, a directory each (runner/volumes.ts). */
+  claims: join(dir, 'claims'),
+  /** The Service names pods of the meshbridge image resolve (runner/cluster-dns.ts). */
+  clusterDns: join(dir, 'cluster-dns.json'),
 });
 
 /** One entry of an injected image map: the compiled JS file to run, and whether it is an app or a sleep pod. */
@@ -157,4 +161,16 @@ export function gitopsTarget(env: NodeJS.ProcessEnv = process.env): GitOpsTarget
     throw new Error(`MESHBRIDGE_GITOPS must be CLUSTER/NAMESPACE, e.g. cluster-1/meshbridge-config, got ${text}`);
   }
   return { cluster, namespace };
+}
+
+/**
+ * Reads `MESHBRIDGE_FEDERATION`: `off` leaves the local clusters to a controller installed elsewhere (the
+ * production install running in a local cluster, test/e2e/install-local.test.ts): the control process then
+ * neither registers the clusters nor runs its own federation controller. Unset or `on`: it does both.
+ */
+export function federationEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const text = env.MESHBRIDGE_FEDERATION?.trim().toLowerCase();
+  if (!text || text === 'on') return true;
+  if (text === 'off') return false;
+  throw new Error(`MESHBRIDGE_FEDERATION must be on or off, got ${env.MESHBRIDGE_FEDERATION}`);
 }

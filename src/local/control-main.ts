@@ -15,7 +15,7 @@ import { startMgmt } from '../mgmt/start.js';
 import { mgmtFetch } from '../mgmt/tls/client-fetch.js';
 import { localServingTls } from '../mgmt/tls/local-cert.js';
 import { startFederation } from '../federation/index.js';
-import { clusterPaths, gitopsTarget, homePaths, type ClusterInfo } from './config.js';
+import { clusterPaths, federationEnabled, gitopsTarget, homePaths, type ClusterInfo } from './config.js';
 import { controlPaths } from './lifecycle/control.js';
 import { gitopsClient, installGitOpsCrds } from './gitops.js';
 import { OWNER_ONLY_UMASK } from './lifecycle/permissions.js';
@@ -82,30 +82,37 @@ const listen = (port: number) =>
   });
 const mgmt = await listen(previousPort()).catch(() => listen(0));
 const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
-const register = await fetch(`${mgmt.url}/v2/apply`, {
-  method: 'POST',
-  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  body: JSON.stringify({
-    objects: [
-      { apiVersion: 'api.tsb.tetrate.io/v2', kind: 'Organization', metadata: { name: organization } },
-      ...clusterObjects(),
-    ],
-  }),
-});
-if (!register.ok) log(`registering the local clusters failed: HTTP ${register.status} ${await register.text()}`);
+const federate = federationEnabled();
+const register = !federate
+  ? undefined
+  : await fetch(`${mgmt.url}/v2/apply`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        objects: [
+          { apiVersion: 'api.tsb.tetrate.io/v2', kind: 'Organization', metadata: { name: organization } },
+          ...clusterObjects(),
+        ],
+      }),
+    });
+if (register && !register.ok)
+  log(`registering the local clusters failed: HTTP ${register.status} ${await register.text()}`);
 
-const controller = await startFederation({
-  url: mgmt.url,
-  token,
-  fetch,
-  kubeconfig: homePaths(home).kubeconfig,
-  debounceMs: 50,
-  log,
-});
+// MESHBRIDGE_FEDERATION=off: a controller installed in one of the clusters federates them instead.
+const controller = !federate
+  ? undefined
+  : await startFederation({
+      url: mgmt.url,
+      token,
+      fetch,
+      kubeconfig: homePaths(home).kubeconfig,
+      debounceMs: 50,
+      log,
+    });
 // The store, redacted (no password), tells which store this process opened (the chaos suite checks it).
 writeFileSync(paths.ready, JSON.stringify({ pid: process.pid, url: mgmt.url, store: mgmt.storeUrl }));
 log(
-  `management plane ${mgmt.url} (store ${mgmt.storeUrl}); federation controller running for organization ${organization}`,
+  `management plane ${mgmt.url} (store ${mgmt.storeUrl}); ${federate ? `federation controller running for organization ${organization}` : 'federation off (MESHBRIDGE_FEDERATION)'}`,
 );
 
 let stopping = false;
@@ -113,8 +120,7 @@ const shutdown = (): void => {
   if (stopping) return;
   stopping = true;
   rmSync(paths.ready, { force: true });
-  void controller
-    .stop()
+  void (controller?.stop() ?? Promise.resolve())
     .then(() => mgmt.close())
     .catch((err: unknown) => log(`stop failed: ${String(err)}`))
     .finally(() => process.exit(0));

@@ -20,6 +20,10 @@ export interface ProcessSpec {
   /** Absolute path of a compiled JavaScript file. */
   readonly entry: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Arguments after the entry (the built-in meshbridge image's command line). */
+  readonly args?: readonly string[];
+  /** Modules preloaded with `--import` besides the watchdog (the cluster resolver of the meshbridge image). */
+  readonly preload?: readonly string[];
   /** Port to probe for readiness (TCP), if any. */
   readonly readinessPort?: number;
 }

@@ -15,11 +15,28 @@
  * Names must also be valid Kubernetes variable names and values free of NUL, which no process environment can
  * hold. The same check runs at admission (422 naming the field) and in the pod runner before any process starts.
  * Other fields that could name code are inert here (see docs/security.md): `command`, `args` and `workingDir` are
- * not used (a pod runs `node <its image's entry>` in its own directory), volumes are not mounted, `envFrom` and
+ * not used (a pod runs `node <its image's entry>` in its own directory) except by the built-in meshbridge image,
+ * which runs only `server` or `controller` with its paths confined to the pod's volumes (runner/mounts.ts);
+ * volumes are materialised in the pod's own directory (runner/volumes.ts, no hostPath); `envFrom` and
  * `valueFrom` other than the pod's own facts are not resolved, and images resolve only to built-in entries or the
  * operator's `MESHBRIDGE_IMAGE_MAP`.
  */
 import { formatPath, type PathSegment } from '../api/index.js';
+import { lookupImage } from './images/catalog.js';
+import { MESHBRIDGE_IMAGE_ENV } from './runner/mounts.js';
+
+const MESHBRIDGE_ENV_NAMES: ReadonlySet<string> = new Set(MESHBRIDGE_IMAGE_ENV.keys());
+
+/**
+ * The variables an image reads as its own configuration and may therefore be given although their family is
+ * refused: the built-in meshbridge image's `MESHBRIDGE_*` settings (its paths are confined to the pod's volumes by
+ * runner/mounts.ts). Every other image: none.
+ */
+function imageEnv(image: unknown): ReadonlySet<string> | undefined {
+  if (typeof image !== 'string') return undefined;
+  const found = lookupImage(image);
+  return found.ok && found.kind === 'meshbridge' ? MESHBRIDGE_ENV_NAMES : undefined;
+}
 
 const DENIED_NAMES: ReadonlySet<string> = new Set(
   [
@@ -114,7 +131,7 @@ const MAX_VALUE = 128 * 1024;
  * Why an environment variable may not be given to a pod process, or undefined when it may. `value` is checked for
  * what no environment can hold.
  */
-export function refusedEnv(name: string, value?: string): string | undefined {
+export function refusedEnv(name: string, value?: string, allowed?: ReadonlySet<string>): string | undefined {
   if (name.length > MAX_NAME || !VALID_NAME.test(name)) {
     return 'must be a valid environment variable name (letters, digits, "_", "-", ".", not starting with a digit)';
   }
@@ -122,7 +139,7 @@ export function refusedEnv(name: string, value?: string): string | undefined {
     return `value must hold no NUL character and at most ${MAX_VALUE} characters`;
   }
   const upper = name.toUpperCase();
-  if (ALLOWED_NAMES.has(upper)) return undefined;
+  if (ALLOWED_NAMES.has(upper) || allowed?.has(name)) return undefined;
   const prefix = DENIED_PREFIXES.find((p) => upper.startsWith(p));
   if (DENIED_NAMES.has(upper) || prefix !== undefined) {
     return (
@@ -145,13 +162,22 @@ const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The violations of one `env` list found at `at`. */
-export function envListViolations(env: unknown, at: readonly PathSegment[]): PodPolicyViolation[] {
+export function envListViolations(
+  env: unknown,
+  at: readonly PathSegment[],
+  allowed?: ReadonlySet<string>,
+): PodPolicyViolation[] {
   const out: PodPolicyViolation[] = [];
   list(env).forEach((e, i) => {
     if (!isRec(e) || typeof e.name !== 'string') return;
     const value = typeof e.value === 'string' ? e.value : undefined;
-    const why = refusedEnv(e.name, value);
-    if (why) out.push({ path: formatPath([...at, i, refusedEnv(e.name) ? 'name' : 'value']), message: why });
+    const why = refusedEnv(e.name, value, allowed);
+    if (why) {
+      out.push({
+        path: formatPath([...at, i, refusedEnv(e.name, undefined, allowed) ? 'name' : 'value']),
+        message: why,
+      });
+    }
   });
   return out;
 }
@@ -162,16 +188,17 @@ export function podSpecViolations(spec: unknown, at: readonly PathSegment[]): Po
   const out: PodPolicyViolation[] = [];
   for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
     list(spec[field]).forEach((c, i) => {
-      if (isRec(c)) out.push(...envListViolations(c.env, [...at, field, i, 'env']));
+      if (isRec(c)) out.push(...envListViolations(c.env, [...at, field, i, 'env'], imageEnv(c.image)));
     });
   }
   return out;
 }
 
 /** The violations of a finished process environment (what the runner is about to start), as `NAME: why`. */
-export function processEnvViolations(env: Readonly<Record<string, string>>): string[] {
+export function processEnvViolations(env: Readonly<Record<string, string>>, image?: unknown): string[] {
+  const allowed = imageEnv(image);
   return Object.entries(env).flatMap(([name, value]) => {
-    const why = refusedEnv(name, value);
+    const why = refusedEnv(name, value, allowed);
     return why ? [`env ${name}: ${why}`] : [];
   });
 }

@@ -18,6 +18,8 @@ import { eventSchema, type Event } from './k8s/event.js';
 import { leaseSchema, type Lease } from './k8s/lease.js';
 import { namespaceSchema, type Namespace } from './k8s/namespace.js';
 import { nodeSchema, type Node } from './k8s/node.js';
+import { persistentVolumeClaimSchema, type PersistentVolumeClaim } from './k8s/persistent-volume-claim.js';
+import { podDisruptionBudgetSchema, type PodDisruptionBudget } from './k8s/pod-disruption-budget.js';
 import { podSchema, type Pod } from './k8s/pod.js';
 import {
   clusterRoleBindingSchema,
@@ -65,6 +67,8 @@ export interface KindTypes {
   Lease: Lease;
   ConfigMap: ConfigMap;
   Secret: Secret;
+  PersistentVolumeClaim: PersistentVolumeClaim;
+  PodDisruptionBudget: PodDisruptionBudget;
   Role: Role;
   ClusterRole: ClusterRole;
   RoleBinding: RoleBinding;
@@ -114,6 +118,8 @@ export const SCHEMAS: { readonly [K in KindName]: z.ZodType<KindTypes[K]> } = Ob
   Lease: leaseSchema,
   ConfigMap: configMapSchema,
   Secret: secretSchema,
+  PersistentVolumeClaim: persistentVolumeClaimSchema,
+  PodDisruptionBudget: podDisruptionBudgetSchema,
   Role: roleSchema,
   ClusterRole: clusterRoleSchema,
   RoleBinding: roleBindingSchema,

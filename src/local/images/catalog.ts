@@ -4,7 +4,7 @@
  */
 
 /** What an image reference resolves to: the entry module name (under dist/local/images) and how it behaves. */
-export type CatalogEntry = { module: string; kind: 'app' | 'sleep' };
+export type CatalogEntry = { module: string; kind: 'app' | 'sleep' | 'meshbridge' };
 
 /** Result of looking an image up: the entry, or a reason a person can act on. */
 export type CatalogLookup = ({ ok: true } & CatalogEntry) | { ok: false; reason: string };
@@ -22,6 +22,8 @@ const REPOSITORIES: ReadonlyMap<string, CatalogEntry> = new Map([
   ['istio/examples-bookinfo-reviews-v2', { module: 'reviews-v2-main', kind: 'app' }],
   ['istio/examples-bookinfo-reviews-v3', { module: 'reviews-v3-main', kind: 'app' }],
   ['curlimages/curl', { module: 'sleep-main', kind: 'sleep' }],
+  // meshbridge itself (what `meshbridge install` names), with its command line translated by runner/mounts.ts.
+  ['meshbridge/meshbridge', { module: 'meshbridge-main', kind: 'meshbridge' }],
 ]);
 
 /**

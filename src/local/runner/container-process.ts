@@ -31,6 +31,10 @@ export type ContainerState =
 export interface ContainerOptions {
   readonly name: string;
   readonly entry: string;
+  /** Arguments after the entry. */
+  readonly args?: readonly string[];
+  /** Further modules to preload with `--import`. */
+  readonly preload?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly logFile: string;
@@ -108,8 +112,9 @@ export class ContainerProcess {
     let child: ChildProcess;
     // The watchdog ends the pod if its cluster process never comes back; absent only before `npm run build`.
     const preload = existsSync(WATCHDOG) ? ['--import', WATCHDOG] : [];
+    for (const extra of this.options.preload ?? []) preload.push('--import', extra);
     try {
-      child = spawn(process.execPath, [...preload, this.options.entry], {
+      child = spawn(process.execPath, [...preload, this.options.entry, ...(this.options.args ?? [])], {
         cwd: this.options.cwd,
         env: { ...this.options.env },
         stdio: ['ignore', log, log],

@@ -6,7 +6,8 @@
 import type { ImageMapEntry } from '../config.js';
 
 /** The outcome of resolving an image. */
-export type ImageResolution = { ok: true; entry: string; kind: 'app' | 'sleep' } | { ok: false; reason: string };
+export type ImageResolution =
+  { ok: true; entry: string; kind: 'app' | 'sleep' | 'meshbridge' } | { ok: false; reason: string };
 
 /** Resolves an image reference. */
 export type ImageResolver = (image: string) => ImageResolution;

@@ -24,7 +24,8 @@ export function probeFor(container: Rec): ProbeSpec | undefined {
   const http = rec(rp.httpGet);
   const httpPort = portNumber(http.port, container);
   if (httpPort !== undefined) {
-    return { type: 'http', port: httpPort, path: typeof http.path === 'string' ? http.path : '/', timeoutMs };
+    const path = typeof http.path === 'string' ? http.path : '/';
+    return { type: 'http', port: httpPort, path, timeoutMs, ...(http.scheme === 'HTTPS' ? { https: true } : {}) };
   }
   const tcpPort = portNumber(rec(rp.tcpSocket).port, container);
   if (tcpPort !== undefined) return { type: 'tcp', port: tcpPort, timeoutMs };

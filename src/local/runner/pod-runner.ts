@@ -39,6 +39,8 @@ import {
   type PodProcessRecord,
 } from './adoption.js';
 import { OWNER_HOME_ENV, signal, startTicks } from '../lifecycle/processes.js';
+import { pendingVolumes, prepareMeshbridge, writeClusterDns, type MeshbridgeRuntime } from './meshbridge-container.js';
+import type { MountTable } from './mounts.js';
 
 /** Options of the pod runner; frozen at construction. */
 /** How long a freed pod IP stays unused before it is handed out again. */
@@ -62,6 +64,8 @@ export interface PodRunnerOptions {
   readonly probeIntervalMs?: number;
   /** Where the runner records its Events (Started, BackOff, Unhealthy, Killing...; pod-events.ts). */
   readonly events?: EventSink;
+  /** What pods of the built-in meshbridge image need (volumes, service accounts, the API); none: they cannot run. */
+  readonly meshbridge?: MeshbridgeRuntime;
 }
 
 interface Container {
@@ -72,6 +76,8 @@ interface Container {
   readonly probe?: ProbeSpec;
   readonly failureThreshold: number;
   readonly env: Record<string, string>;
+  /** Where its volumes are mounted (meshbridge image only), for exec. */
+  readonly mounts?: MountTable;
   ready: boolean;
   failures: number;
   /** The state whose Events were last recorded. */
@@ -116,8 +122,13 @@ export class PodRunner {
    */
   start(): void {
     this.prepareAdoption();
+    const dns = this.options.meshbridge;
+    if (dns) writeClusterDns(this.options.store, dns.dnsFile);
     this.unsubscribe = this.options.store.subscribe((c) => {
       if (c.resource.plural === 'pods' && c.resource.group === '') this.sync();
+      if (dns && c.resource.plural === 'services' && c.resource.group === '') {
+        writeClusterDns(this.options.store, dns.dnsFile);
+      }
     });
     this.syncTimer = setInterval(() => this.sync(), 2000);
     this.sync();
@@ -157,10 +168,16 @@ export class PodRunner {
     namespace: string,
     name: string,
     container?: string,
-  ): { env: Record<string, string>; cwd: string; running: boolean } | undefined {
+  ): { env: Record<string, string>; cwd: string; running: boolean; mounts?: MountTable } | undefined {
     const pod = [...this.pods.values()].find((p) => p.namespace === namespace && p.name === name);
     const c = pod?.containers.find((x) => container === undefined || x.name === container);
-    return pod && c ? { env: c.env, cwd: pod.dir, running: Boolean(c.process?.running) } : undefined;
+    if (!pod || !c) return undefined;
+    return {
+      env: c.env,
+      cwd: pod.dir,
+      running: Boolean(c.process?.running),
+      ...(c.mounts ? { mounts: c.mounts } : {}),
+    };
   }
 
   /** Each running pod's container processes (app containers and sidecar), for the metrics API. */
@@ -247,7 +264,9 @@ export class PodRunner {
     // The mesh may need a moment before the pod's processes start (workload certificate, gateway addresses); for an
     // adopted pod this re-attaches what the mesh keeps per pod (certificate rotation).
     const { mesh } = this.options;
-    const prepare = adopt && mesh.adopt ? mesh.adopt(ctx) : mesh.prepare ? mesh.prepare(ctx) : Promise.resolve();
+    const prepare = this.volumesReady(running, pod).then(() =>
+      adopt && mesh.adopt ? mesh.adopt(ctx) : mesh.prepare ? mesh.prepare(ctx) : Promise.resolve(),
+    );
     prepare.then(
       () => {
         if (this.pods.get(running.uid) === running && !this.stopped) this.startContainers(running, pod, ctx, adopt);
@@ -307,7 +326,7 @@ export class PodRunner {
     };
     const podEnv = this.podEnv(pod, ip);
     const containers = recs(spec.containers);
-    const refusals = containers.map((c) => processEnvViolations(containerEnv(c, pod, ip)));
+    const refusals = containers.map((c) => processEnvViolations(containerEnv(c, pod, ip), c.image));
     const refusedPod = refusals.some((r) => r.length > 0);
     for (const [i, c] of containers.entries()) {
       const name = typeof c.name === 'string' ? c.name : 'main';
@@ -315,6 +334,7 @@ export class PodRunner {
       const env = { ...podEnv, ...containerEnv(c, pod, ip), ...portEnv(c), ...this.options.mesh.appEnv(ctx) };
       let spawnSpec: ProcessSpec | undefined;
       let failure: { reason: string; message: string } | undefined;
+      let mounts: MountTable | undefined;
       if (refusedPod) {
         const own = refusals[i] ?? [];
         failure = {
@@ -329,8 +349,20 @@ export class PodRunner {
         else spawnSpec = { ...gw, env: { ...env, ...gw.env } };
       } else {
         const resolved = this.options.resolveImage(image);
-        if (resolved.ok) spawnSpec = { name, entry: resolved.entry, env };
-        else failure = { reason: 'ErrImagePull', message: `failed to pull image "${image}": ${resolved.reason}` };
+        const runtime = this.options.meshbridge;
+        if (!resolved.ok) {
+          failure = { reason: 'ErrImagePull', message: `failed to pull image "${image}": ${resolved.reason}` };
+        } else if (resolved.kind !== 'meshbridge') {
+          spawnSpec = { name, entry: resolved.entry, env };
+        } else if (!runtime) {
+          failure = { reason: 'CreateContainerConfigError', message: 'this cluster cannot run the meshbridge image' };
+        } else {
+          const start = prepareMeshbridge(pod, c, running.dir, ip, env, runtime);
+          if (start.ok) {
+            spawnSpec = { name, entry: resolved.entry, env: start.env, args: start.args, preload: start.preload };
+            mounts = start.mounts;
+          } else failure = { reason: start.reason, message: start.message };
+        }
       }
       const own = spawnSpec ? adopted(name) : undefined;
       this.addContainer(running, {
@@ -338,6 +370,7 @@ export class PodRunner {
         image,
         spec: spawnSpec && own ? { ...spawnSpec, env: own.env } : spawnSpec,
         failure,
+        ...(mounts ? { mounts } : {}),
         probe: probeFor(c),
         restarts: previous.get(name),
         container: c,
@@ -375,6 +408,7 @@ export class PodRunner {
       restarts: unknown;
       container: Rec;
       adopted?: { process: AdoptedProcess; ready: boolean };
+      mounts?: MountTable;
     },
   ): void {
     const threshold = rec(c.container.readinessProbe).failureThreshold;
@@ -385,6 +419,7 @@ export class PodRunner {
       probe: c.probe,
       failureThreshold: typeof threshold === 'number' ? threshold : 3,
       env: c.spec ? { ...c.spec.env } : {},
+      ...(c.mounts ? { mounts: c.mounts } : {}),
       // An adopted container keeps the readiness its stored status holds until its own probes say otherwise.
       ready: c.adopted?.ready ?? false,
       failures: 0,
@@ -392,6 +427,8 @@ export class PodRunner {
         ? new ContainerProcess({
             name: c.name,
             entry: c.spec.entry,
+            ...(c.spec.args ? { args: c.spec.args } : {}),
+            ...(c.spec.preload ? { preload: c.spec.preload } : {}),
             env: {
               ...c.spec.env,
               [POD_OWNER_ENV]: this.options.podsDir,
@@ -413,6 +450,46 @@ export class PodRunner {
         : undefined,
     };
     pod.containers.push(container);
+  }
+
+  /**
+   * Resolves once the volumes of the pod's meshbridge containers can be mounted (their Secrets and service account
+   * exist), checking every second while the pod is still this one, as the kubelet retries a FailedMount.
+   */
+  private volumesReady(running: RunningPod, pod: StoredObject): Promise<void> {
+    const runtime = this.options.meshbridge;
+    if (!runtime) return Promise.resolve();
+    const isMeshbridge = (c: Rec): boolean => {
+      const resolved = typeof c.image === 'string' ? this.options.resolveImage(c.image) : undefined;
+      return resolved?.ok === true && resolved.kind === 'meshbridge';
+    };
+    return new Promise((resolve) => {
+      let reported = false;
+      const check = (): void => {
+        if (this.stopped || this.pods.get(running.uid) !== running) return resolve();
+        const current = this.options.store.get(PODS, running.namespace, running.name) ?? pod;
+        const pending = pendingVolumes(current, runtime, isMeshbridge);
+        if (pending === undefined) return resolve();
+        if (!reported) {
+          reported = true;
+          this.options.events?.record({
+            regarding: {
+              apiVersion: 'v1',
+              kind: 'Pod',
+              namespace: running.namespace,
+              name: running.name,
+              uid: running.uid,
+            },
+            reason: 'FailedMount',
+            type: 'Warning',
+            message: `MountVolume.SetUp failed: ${pending}`,
+            component: 'kubelet',
+          });
+        }
+        setTimeout(check, 1000);
+      };
+      check();
+    });
   }
 
   private podEnv(pod: StoredObject, ip: string): Record<string, string> {

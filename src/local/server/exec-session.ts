@@ -20,6 +20,8 @@ import {
 export interface ExecTarget {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** Rewrites the command for the container (paths into its volumes); the command as sent when absent. */
+  readonly command?: (argv: readonly string[]) => string[];
 }
 
 /** Options of a session; frozen by the caller. */
@@ -40,7 +42,7 @@ const HIGH_WATER = 1024 * 1024;
 /** Runs the command and carries its streams until it ends or the client leaves. */
 export function runExecSession(options: ExecSessionOptions): void {
   const { socket, protocol, request, target } = options;
-  const [file, ...args] = request.command as [string, ...string[]];
+  const [file, ...args] = (target.command ? target.command(request.command) : request.command) as [string, ...string[]];
   let ended = false;
   let child: ChildProcess | undefined;
   let spawnError: NodeJS.ErrnoException | undefined;

@@ -27,6 +27,16 @@ export function normalizeOnWrite(kind: string, obj: StoredObject, now: Date = ne
       }
       return { ...rest, data } as StoredObject;
     }
+    case 'PersistentVolumeClaim': {
+      // Bound at once: the runner gives every claim a directory of its own (runner/volumes.ts), with the access
+      // modes asked for and the capacity requested (a directory has no quota; the figure is what was asked).
+      const spec = isRec(obj.spec) ? obj.spec : {};
+      const requests = isRec(spec.resources) && isRec(spec.resources.requests) ? spec.resources.requests : {};
+      return {
+        ...obj,
+        status: { phase: 'Bound', accessModes: spec.accessModes, capacity: { ...requests } },
+      };
+    }
     case 'CustomResourceDefinition': {
       const spec = isRec(obj.spec) ? obj.spec : {};
       const at = now.toISOString().replace(/\.\d+Z$/, 'Z');

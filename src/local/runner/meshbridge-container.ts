@@ -1,0 +1,135 @@
+/**
+ * What the pod runner does for a container of the built-in meshbridge image (what `meshbridge install` deploys):
+ * mount its volumes (volumes.ts), give it its service account and the cluster's API as a pod sees them
+ * (`KUBERNETES_SERVICE_HOST`/`PORT`, the token and CA under the pod root), translate its command line (mounts.ts),
+ * and preload the cluster resolver (cluster-dns.ts). Also: the resolver's table, and `kubectl exec` into such a pod.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SERVICES, rec, recs, type Rec } from '../controllers/refs.js';
+import type { ClusterStore } from '../store/cluster-store.js';
+import type { StoredObject } from '../store/types.js';
+import { hostPathOf, translateMeshbridgeCommand, type MountTable } from './mounts.js';
+import { materializeVolumes, planVolumes, type VolumeInputs } from './volumes.js';
+
+/** The cluster's API as its pods reach it, and the tokens of its service accounts. */
+export interface PodApi {
+  readonly host: string;
+  readonly port: number;
+  /** PEM of the CA that signed the API's serving certificate. */
+  readonly caPem: string;
+  /** A token for the service account, or undefined when it does not exist. */
+  token(namespace: string, serviceAccount: string): string | undefined;
+}
+
+/** What the runner needs to run meshbridge images. */
+export interface MeshbridgeRuntime {
+  readonly store: ClusterStore;
+  readonly api: PodApi;
+  /** Directory of persistent volume claims (`<namespace>_<claim>/`). */
+  readonly claimsDir: string;
+  /** The cluster resolver's table (writeClusterDns). */
+  readonly dnsFile: string;
+}
+
+/** The resolver preloaded into meshbridge pods (compiled; pods never run a TypeScript loader). */
+const CLUSTER_DNS = fileURLToPath(new URL('../../../dist/local/runner/cluster-dns.js', import.meta.url));
+
+/** The inputs volumes.ts plans from, read from the store. */
+export function volumeInputs(rt: MeshbridgeRuntime): VolumeInputs {
+  const get = (plural: string) => (namespace: string, name: string) =>
+    rt.store.get({ group: '', plural }, namespace, name);
+  return {
+    secret: get('secrets'),
+    configMap: get('configmaps'),
+    serviceAccount: get('serviceaccounts'),
+    token: (namespace, account) => rt.api.token(namespace, account),
+    caPem: rt.api.caPem,
+  };
+}
+
+/** Why a pod's meshbridge containers cannot start yet (a Secret or account not there), or undefined. */
+export function pendingVolumes(pod: StoredObject, rt: MeshbridgeRuntime, isMeshbridge: (c: Rec) => boolean) {
+  for (const c of recs(rec(pod.spec).containers)) {
+    if (!isMeshbridge(c)) continue;
+    const plan = planVolumes(pod, c, volumeInputs(rt));
+    if (!plan.ok && plan.wait) return plan.reason;
+  }
+  return undefined;
+}
+
+/** The command line the container asks for after the image's entry: `command` (less `meshbridge`) then `args`. */
+function commandLine(c: Rec): string[] | { reason: string } {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  const command = strings(c.command);
+  if (command.length > 0 && basename(command[0] ?? '') !== 'meshbridge') {
+    return { reason: `the meshbridge image's entrypoint is meshbridge, not ${JSON.stringify(command[0])}` };
+  }
+  return [...command.slice(1), ...strings(c.args)];
+}
+
+/** How one meshbridge container starts, or why it cannot. */
+export type MeshbridgeStart =
+  | { ok: true; args: string[]; env: Record<string, string>; preload: string[]; mounts: MountTable }
+  | { ok: false; reason: string; message: string };
+
+/**
+ * Mounts the container's volumes under `<pod dir>/root/<container>` and builds its command line and environment.
+ * Writes to disk (the volumes); everything else is pure.
+ */
+export function prepareMeshbridge(
+  pod: StoredObject,
+  c: Rec,
+  podDir: string,
+  ip: string,
+  env: Record<string, string>,
+  rt: MeshbridgeRuntime,
+): MeshbridgeStart {
+  const name = String(c.name ?? 'main');
+  const plan = planVolumes(pod, c, volumeInputs(rt));
+  if (!plan.ok)
+    return { ok: false, reason: plan.wait ? 'ContainerCreating' : 'CreateContainerConfigError', message: plan.reason };
+  const root = join(podDir, 'root', name);
+  materializeVolumes(plan.mounts, { root, claimsDir: rt.claimsDir, namespace: pod.metadata.namespace ?? 'default' });
+  const mounts: MountTable = { root, mountPaths: plan.mounts.map((m) => m.mountPath) };
+  const line = commandLine(c);
+  if (!Array.isArray(line)) return { ok: false, reason: 'CreateContainerConfigError', message: line.reason };
+  const translated = translateMeshbridgeCommand(line, env, mounts, ip);
+  if (!translated.ok) return { ok: false, reason: 'CreateContainerConfigError', message: translated.reason };
+  return {
+    ok: true,
+    args: translated.args,
+    env: {
+      ...translated.env,
+      KUBERNETES_SERVICE_HOST: rt.api.host,
+      KUBERNETES_SERVICE_PORT: String(rt.api.port),
+      MESHBRIDGE_POD_ROOT: root,
+      MESHBRIDGE_CLUSTER_DNS: rt.dnsFile,
+    },
+    preload: [CLUSTER_DNS],
+    mounts,
+  };
+}
+
+/**
+ * `kubectl exec` into a meshbridge container runs on the host like every local exec; its arguments that name a
+ * path under the container's mounts are translated, and `meshbridge` is this build's command.
+ */
+export function execArgv(argv: readonly string[], mounts: MountTable, cli: string): string[] {
+  const out = argv.map((a) => hostPathOf(a, mounts) ?? a);
+  return out[0] === 'meshbridge' ? [process.execPath, cli, ...out.slice(1)] : out;
+}
+
+/** Writes the resolver's table (`name.ns.svc.cluster.local` -> cluster IP) atomically. */
+export function writeClusterDns(store: ClusterStore, file: string): void {
+  const table: Record<string, string> = {};
+  for (const svc of store.list(SERVICES)) {
+    const ip = rec(svc.spec).clusterIP;
+    if (typeof ip !== 'string' || ip === '' || ip === 'None') continue;
+    table[`${svc.metadata.name}.${svc.metadata.namespace ?? 'default'}.svc.cluster.local`] = ip;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(table));
+  renameSync(tmp, file);
+}
