@@ -4,7 +4,9 @@
  * no JSON fallback on 415). The envelope is the magic `k8s\0` followed by a `runtime.Unknown` message whose `raw`
  * field holds the object. Decoded: ObjectMeta's identifying fields (name, generateName, namespace, labels,
  * annotations) and, for ConfigMaps and Secrets, their data maps, `type` and `immutable` (field numbers of
- * `k8s.io/api/core/v1/generated.proto`) — what those kinds carry when created that way.
+ * `k8s.io/api/core/v1/generated.proto`) — what those kinds carry when created that way. Also the
+ * `SelfSubjectAccessReview` `kubectl auth can-i` posts (access-review.ts): its spec's resource or non-resource
+ * attributes (`k8s.io/api/authorization/v1/generated.proto`).
  */
 import { isForbiddenKey } from '../../api/index.js';
 import { forbiddenKeyError } from './forbidden-keys.js';
@@ -108,22 +110,68 @@ const DECODERS: Record<string, Decoder> = {
   }),
 };
 
+/** `ResourceAttributes` and `NonResourceAttributes` of authorization/v1, by field number (selectors are not read). */
+const RESOURCE_ATTRIBUTES = ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'] as const;
+const NON_RESOURCE_ATTRIBUTES = ['path', 'verb'] as const;
+
+function attributes(f: Field | undefined, names: readonly string[]): Record<string, string> | undefined {
+  if (!f) return undefined;
+  const values = fields(bytes(f));
+  const out: Record<string, string> = {};
+  names.forEach((name, i) => {
+    const value = text(values.find((v) => v.num === i + 1));
+    if (value !== undefined) out[name] = value;
+  });
+  return out;
+}
+
+/** Kinds of API groups decoded here, by `apiVersion kind`. */
+const GROUP_DECODERS: Record<string, Decoder> = {
+  'authorization.k8s.io/v1 SelfSubjectAccessReview': (o) => {
+    const spec = fields(bytes(o.find((f) => f.num === 2)));
+    const resourceAttributes = attributes(
+      spec.find((f) => f.num === 1),
+      RESOURCE_ATTRIBUTES,
+    );
+    const nonResourceAttributes = attributes(
+      spec.find((f) => f.num === 2),
+      NON_RESOURCE_ATTRIBUTES,
+    );
+    return {
+      spec: {
+        ...(resourceAttributes ? { resourceAttributes } : {}),
+        ...(nonResourceAttributes ? { nonResourceAttributes } : {}),
+      },
+    };
+  },
+};
+
 /** True when the body starts with Kubernetes' protobuf magic. */
 export function isKubeProtobuf(body: Buffer): boolean {
   return body.subarray(0, 4).equals(MAGIC);
 }
 
-/** Decodes a protobuf Namespace, ServiceAccount, ConfigMap or Secret body into its JSON form; other kinds are 415. */
+/**
+ * Decodes a protobuf Namespace, ServiceAccount, ConfigMap, Secret or SelfSubjectAccessReview body into its JSON form;
+ * other kinds are 415.
+ */
 export function decodeKubeProtobuf(body: Buffer): Record<string, unknown> {
   const unknown = fields(body.subarray(4));
   const typeMeta = fields(bytes(unknown.find((f) => f.num === 1)));
   const apiVersion = text(typeMeta.find((f) => f.num === 1)) ?? '';
   const kind = text(typeMeta.find((f) => f.num === 2)) ?? '';
-  const decode = apiVersion === 'v1' && Object.hasOwn(DECODERS, kind) ? DECODERS[kind] : undefined;
+  const groupKind = `${apiVersion} ${kind}`;
+  const decode =
+    apiVersion === 'v1' && Object.hasOwn(DECODERS, kind)
+      ? DECODERS[kind]
+      : Object.hasOwn(GROUP_DECODERS, groupKind)
+        ? GROUP_DECODERS[groupKind]
+        : undefined;
   if (!decode) {
     throw new ApiError(
       'UnsupportedMediaType',
-      `protobuf bodies are understood for v1 ${Object.keys(DECODERS).join(', ')} only (got ${apiVersion} ${kind}); send JSON`,
+      `protobuf bodies are understood for v1 ${Object.keys(DECODERS).join(', ')} and ` +
+        `${Object.keys(GROUP_DECODERS).join(', ')} only (got ${apiVersion} ${kind}); send JSON`,
     );
   }
   const object = fields(bytes(unknown.find((f) => f.num === 2)));
