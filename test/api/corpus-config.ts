@@ -62,6 +62,27 @@ export const configKinds: Record<string, fc.Arbitrary<unknown>> = {
     subjects: fc.array(subject, { maxLength: 3 }),
     roleRef: roleRef(fc.constant('ClusterRole')),
   }),
+  PersistentVolumeClaim: fc.record({
+    apiVersion: fc.constant('v1'),
+    kind: fc.constant('PersistentVolumeClaim'),
+    metadata: meta(true),
+    spec: fc.record({
+      accessModes: fc.subarray(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany'] as const, { minLength: 1 }),
+      resources: fc.record({ requests: fc.record({ storage: fc.constantFrom('1Gi', '500Mi', '10Gi') }) }),
+    }),
+  }),
+  PodDisruptionBudget: fc.record({
+    apiVersion: fc.constant('policy/v1'),
+    kind: fc.constant('PodDisruptionBudget'),
+    metadata: meta(true),
+    spec: fc.oneof(
+      fc.record({
+        maxUnavailable: fc.oneof(fc.nat({ max: 3 }), fc.constant('25%')),
+        selector: fc.record({ matchLabels: labels }),
+      }),
+      fc.record({ minAvailable: fc.nat({ max: 3 }), selector: fc.record({ matchLabels: labels }) }),
+    ),
+  }),
   CustomResourceDefinition: fc
     .record({
       plural: dnsName,

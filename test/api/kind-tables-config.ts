@@ -9,6 +9,53 @@ const sa = { kind: 'ServiceAccount', name: 'meshbridge-federation', namespace: '
 
 export const CONFIG_TABLES: Table[] = [
   {
+    kind: 'PersistentVolumeClaim',
+    valid: k8s('v1', 'PersistentVolumeClaim', {
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    }),
+    invalid: [
+      {
+        change: set('spec.accessModes', []),
+        code: 'MB0106',
+        path: 'spec.accessModes',
+        why: 'at least one access mode',
+      },
+      {
+        change: set('spec.accessModes', ['ReadWriteSometimes']),
+        code: 'MB0105',
+        path: 'spec.accessModes[0]',
+        why: 'access modes are an enum',
+      },
+      {
+        change: set('spec.resources.requests.storage', 'lots'),
+        code: 'MB0107',
+        path: 'spec.resources.requests.storage',
+        why: 'storage is a quantity',
+      },
+      { change: del('spec'), code: 'MB0102', path: 'spec', why: 'a claim says what it asks for' },
+    ],
+  },
+  {
+    kind: 'PodDisruptionBudget',
+    valid: k8s('policy/v1', 'PodDisruptionBudget', {
+      spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'meshbridge' } } },
+    }),
+    invalid: [
+      {
+        change: set('spec.minAvailable', 1),
+        code: 'MB0105',
+        path: 'spec',
+        why: 'minAvailable and maxUnavailable are exclusive',
+      },
+      {
+        change: set('spec.selector.matchLabels', { app: 7 }),
+        code: 'MB0103',
+        path: 'spec.selector.matchLabels.app',
+        why: 'label values are strings',
+      },
+    ],
+  },
+  {
     kind: 'ConfigMap',
     valid: k8s('v1', 'ConfigMap', { data: { 'app.yaml': 'a: 1', '.env': 'X=1' }, binaryData: { logo: 'AAEC' } }),
     invalid: [

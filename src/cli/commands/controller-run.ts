@@ -73,7 +73,8 @@ function electorFor(flags: ElectionFlags, log: (line: string) => void): LeaderEl
     client: createClusterClient({ name: 'management', kubeConfig: cluster.kubeConfig }),
     namespace,
     name: flags.name,
-    identity: `${hostname()}_${process.pid}`,
+    // A container's HOSTNAME is its pod's name (runtimes set it; local clusters too), which names the leader's pod.
+    identity: `${process.env.HOSTNAME || hostname()}_${process.pid}`,
     log,
   });
 }

@@ -1,8 +1,11 @@
 /**
  * The cluster's DNS for pods of the built-in meshbridge image, preloaded into their process (`--import`): a local
  * cluster has no resolver of its own, and the host's resolver knows nothing of `meshbridge-mgmt.meshbridge.svc`.
- * Names of Services resolve to their cluster IP, with the search path a pod gets from kube-dns
- * (`<ns>.svc.cluster.local`, `svc.cluster.local`, `cluster.local`); every other name goes to the host's resolver.
+ * Local clusters give Services no cluster IP (the mesh routes by name, the load balancer serves LoadBalancer
+ * addresses), so a Service name resolves to the addresses of its ready endpoints, as a headless Service's does,
+ * with the search path a pod gets from kube-dns (`<ns>.svc.cluster.local`, `svc.cluster.local`, `cluster.local`);
+ * every other name goes to the host's resolver. Only Services whose ports equal their target ports are listed
+ * (a client dials the Service's port on the pod).
  *
  * The table is a JSON file the pod runner rewrites (atomically) when Services change, named by
  * `MESHBRIDGE_CLUSTER_DNS`; it is re-read when its modification time changes. `net`, `tls`, `http(s)` and
@@ -13,8 +16,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { syncBuiltinESMExports } from 'node:module';
 
-/** The table's shape: fully qualified Service name (`name.ns.svc.cluster.local`) -> cluster IP. */
-export type ClusterDnsTable = Record<string, string>;
+/** The table's shape: fully qualified Service name (`name.ns.svc.cluster.local`) -> ready endpoint addresses. */
+export type ClusterDnsTable = Record<string, string[]>;
 
 /** The fully qualified names a query tries, in kube-dns' search order (a name with 4+ dots is tried as is first). */
 export function candidates(name: string, namespace: string): string[] {
@@ -24,11 +27,17 @@ export function candidates(name: string, namespace: string): string[] {
   return host.split('.').length > 4 ? [host, ...search] : [...search, host];
 }
 
-/** Resolves `name` in the table; undefined when it is not a Service of the cluster. */
-export function resolveIn(table: ClusterDnsTable, name: string, namespace: string): string | undefined {
+/**
+ * Resolves `name` in the table: its addresses, the one to use first picked at random (clients take the first, so
+ * connections spread over the ready pods); undefined when it is not a Service of the cluster or has no ready pod.
+ */
+export function resolveIn(table: ClusterDnsTable, name: string, namespace: string): string[] | undefined {
   for (const fqdn of candidates(name, namespace)) {
-    const ip = table[fqdn];
-    if (ip !== undefined) return ip;
+    const ips = table[fqdn];
+    if (ips !== undefined && ips.length > 0) {
+      const first = Math.floor(Math.random() * ips.length);
+      return [...ips.slice(first), ...ips.slice(0, first)];
+    }
   }
   return undefined;
 }
@@ -59,14 +68,21 @@ if (file) {
         : typeof options === 'number'
           ? { family: options }
           : {};
-    const ip = isIP(hostname) === 0 ? resolveIn(table(), hostname, namespace) : undefined;
-    if (ip === undefined) {
+    const ips = isIP(hostname) === 0 ? resolveIn(table(), hostname, namespace) : undefined;
+    if (ips === undefined) {
       (hostLookup as (h: string, o: LookupOptions, c: Callback) => void)(hostname, opts, cb);
       return;
     }
-    const family = isIP(ip);
-    process.nextTick(() => (opts.all ? cb(null, [{ address: ip, family }]) : cb(null, ip, family)));
+    const all = ips.map((address) => ({ address, family: isIP(address) }));
+    process.nextTick(() => (opts.all ? cb(null, all) : cb(null, all[0]?.address ?? '', all[0]?.family)));
   };
   (dns as { lookup: unknown }).lookup = lookup;
+  const hostPromises = dns.promises.lookup;
+  (dns.promises as { lookup: unknown }).lookup = (hostname: string, options?: LookupOptions) => {
+    const ips = isIP(hostname) === 0 ? resolveIn(table(), hostname, namespace) : undefined;
+    if (ips === undefined) return hostPromises(hostname, options ?? {});
+    const all = ips.map((address) => ({ address, family: isIP(address) }));
+    return Promise.resolve(options?.all ? all : all[0]);
+  };
   syncBuiltinESMExports();
 }

@@ -7,7 +7,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICES, rec, recs, type Rec } from '../controllers/refs.js';
+import { ENDPOINTS, SERVICES, rec, recs, type Rec } from '../controllers/refs.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { hostPathOf, translateMeshbridgeCommand, type MountTable } from './mounts.js';
@@ -121,14 +121,31 @@ export function execArgv(argv: readonly string[], mounts: MountTable, cli: strin
   return out[0] === 'meshbridge' ? [process.execPath, cli, ...out.slice(1)] : out;
 }
 
-/** Writes the resolver's table (`name.ns.svc.cluster.local` -> cluster IP) atomically. */
-export function writeClusterDns(store: ClusterStore, file: string): void {
-  const table: Record<string, string> = {};
-  for (const svc of store.list(SERVICES)) {
-    const ip = rec(svc.spec).clusterIP;
-    if (typeof ip !== 'string' || ip === '' || ip === 'None') continue;
-    table[`${svc.metadata.name}.${svc.metadata.namespace ?? 'default'}.svc.cluster.local`] = ip;
+/**
+ * The resolver's table: `name.ns.svc.cluster.local` -> the addresses of the Service's ready endpoints, for Services
+ * whose every port equals its target port (cluster-dns.ts says why). Pure.
+ */
+export function clusterDnsTable(services: readonly StoredObject[], endpoints: readonly StoredObject[]) {
+  const table: Record<string, string[]> = {};
+  for (const svc of services) {
+    const namespace = svc.metadata.namespace ?? 'default';
+    const ep = endpoints.find((e) => e.metadata.name === svc.metadata.name && e.metadata.namespace === namespace);
+    const subsets = recs(ep?.subsets);
+    const targetPorts = new Map(subsets.flatMap((s) => recs(s.ports)).map((p) => [String(p.name ?? ''), p.port]));
+    const samePorts = recs(rec(svc.spec).ports).every((p) => {
+      const target = targetPorts.get(String(p.name ?? ''));
+      return target === undefined || target === p.port;
+    });
+    if (!samePorts) continue;
+    const ips = subsets.flatMap((s) => recs(s.addresses)).map((a) => String(a.ip ?? ''));
+    table[`${svc.metadata.name}.${namespace}.svc.cluster.local`] = ips.filter((ip) => ip !== '');
   }
+  return table;
+}
+
+/** Writes the resolver's table atomically. */
+export function writeClusterDns(store: ClusterStore, file: string): void {
+  const table = clusterDnsTable(store.list(SERVICES), store.list(ENDPOINTS));
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(table));
   renameSync(tmp, file);

@@ -126,7 +126,7 @@ export class PodRunner {
     if (dns) writeClusterDns(this.options.store, dns.dnsFile);
     this.unsubscribe = this.options.store.subscribe((c) => {
       if (c.resource.plural === 'pods' && c.resource.group === '') this.sync();
-      if (dns && c.resource.plural === 'services' && c.resource.group === '') {
+      if (dns && (c.resource.plural === 'services' || c.resource.plural === 'endpoints') && c.resource.group === '') {
         writeClusterDns(this.options.store, dns.dnsFile);
       }
     });
@@ -498,6 +498,8 @@ export class PodRunner {
       ...this.options.baseEnv,
       POD_IP: ip,
       POD_NAME: pod.metadata.name,
+      // What a container runtime sets: the pod's name.
+      HOSTNAME: pod.metadata.name,
       POD_NAMESPACE: pod.metadata.namespace ?? 'default',
       SERVICE_ACCOUNT: typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default',
       NODE_NAME: typeof spec.nodeName === 'string' ? spec.nodeName : '',
