@@ -36,6 +36,8 @@ export interface SecurityCluster {
   starts(): string[];
   /** Request bytes the counting app received in all. */
   bytesReceived(): number;
+  /** What each start of the meshbridge image recorded. */
+  meshbridgeRuns(): { pod: string; args: string[]; env: Record<string, string>; token?: string; namespace?: string }[];
   stop(): Promise<void>;
 }
 
@@ -54,11 +56,31 @@ createServer((req, res) => {
 process.on('SIGTERM', () => process.exit(0));
 `;
 
+/**
+ * Stands in for the meshbridge image's entry: records the command line, its environment's meshbridge variables and
+ * what its service account volume holds, then stays up.
+ */
+const MESHBRIDGE_RECORDER = (dir: string) => `import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+const root = process.env.MESHBRIDGE_POD_ROOT ?? '';
+const sa = root + '/var/run/secrets/kubernetes.io/serviceaccount';
+appendFileSync(${JSON.stringify(join(dir, 'meshbridge-runs.log'))}, JSON.stringify({
+  pod: process.env.POD_NAME,
+  args: process.argv.slice(2),
+  env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MESHBRIDGE_') || k.startsWith('KUBERNETES_'))),
+  token: existsSync(sa + '/token') ? readFileSync(sa + '/token', 'utf8') : undefined,
+  namespace: existsSync(sa + '/namespace') ? readFileSync(sa + '/namespace', 'utf8') : undefined,
+}) + '\\n');
+setInterval(() => {}, 60_000);
+process.on('SIGTERM', () => process.exit(0));
+`;
+
 /** Starts the cluster (index picks the loopback block `127.<MESHBRIDGE_IP_BLOCK_BASE + index>`). */
 export async function startSecurityCluster(index = 1): Promise<SecurityCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'mb-sec-'));
   const appFile = join(dir, 'counting-app.mjs');
   writeFileSync(appFile, APP(dir));
+  const recorderFile = join(dir, 'meshbridge-recorder.mjs');
+  writeFileSync(recorderFile, MESHBRIDGE_RECORDER(dir));
   const token = newApiToken();
   const info = clusterInfoFor({ name: `sec-${index}`, region: 'r', zone: 'z' }, index);
   const cluster = await startCluster({
@@ -69,7 +91,11 @@ export async function startSecurityCluster(index = 1): Promise<SecurityCluster> 
     resolveImage: (image) =>
       image.startsWith('counting/app')
         ? { ok: true, entry: appFile, kind: 'app' }
-        : { ok: false, reason: `unknown image ${image}` },
+        : image.startsWith('meshbridge/meshbridge')
+          ? { ok: true, entry: recorderFile, kind: 'meshbridge' }
+          : { ok: false, reason: `unknown image ${image}` },
+    // The CA pods of the meshbridge image are given (its content does not matter to these tests).
+    apiCaPem: 'test CA\n',
     baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     baseBackoffMs: 60_000,
   });
@@ -126,6 +152,7 @@ export async function startSecurityCluster(index = 1): Promise<SecurityCluster> 
       ),
     starts: () => lines(join(dir, 'starts.log')),
     bytesReceived: () => lines(join(dir, 'bytes.log')).reduce((n, l) => n + Number(l), 0),
+    meshbridgeRuns: () => lines(join(dir, 'meshbridge-runs.log')).map((l) => JSON.parse(l) as never),
     stop: async () => {
       await cluster.stop(500);
       rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,8 @@ import { lookupImage } from './catalog.js';
 export { knownRepositories, lookupImage, repositoryOf } from './catalog.js';
 
 /** A resolved image: the compiled entry to run with `node`, or why the image cannot run (ErrImagePull-like). */
-export type ImageResolution = { ok: true; entry: string; kind: 'app' | 'sleep' | 'meshbridge' } | { ok: false; reason: string };
+export type ImageResolution =
+  { ok: true; entry: string; kind: 'app' | 'sleep' | 'meshbridge' } | { ok: false; reason: string };
 
 // This module lives at <root>/src/local/images (under tsx) or <root>/dist/local/images (compiled): the same depth,
 // so the repository root is three levels up either way, and pods always run the compiled file under dist/.
