@@ -6,6 +6,7 @@
  * kind keeps being served with its own schema. The management plane's kinds are not built in here: their CRDs
  * (`meshbridge install`) are served like any other.
  */
+import { printerColumnsOf, type PrinterColumn } from './printer-columns.js';
 import { KINDS, type KindInfo } from '../../api/index.js';
 import { objectMetaSchema } from '../../api/schema/meta.js';
 import { fromZodIssues } from '../../api/zod-issues.js';
@@ -24,6 +25,8 @@ export interface CustomKind extends KindInfo {
     readonly schemas: ReadonlyMap<string, SchemaNode | undefined>;
     /** Whether `status` is a subresource (writes to the object keep the stored status). */
     readonly status: boolean;
+    /** The storage version's `additionalPrinterColumns` (what `kubectl get` prints). */
+    readonly printerColumns: readonly PrinterColumn[];
   };
 }
 
@@ -66,6 +69,7 @@ export function customKinds(store: ClusterStore): CustomKind[] {
             versions.map((v) => [String(v.name), rec(v.schema).openAPIV3Schema as SchemaNode | undefined]),
           ),
           status: versions.some((v) => rec(v.subresources).status !== undefined),
+          printerColumns: printerColumnsOf(versions[0] ?? {}),
         },
       }),
     );

@@ -11,7 +11,7 @@ export interface Column {
   type: string;
   format?: string;
   priority?: number;
-  cell: (obj: StoredObject, now: number) => string | number;
+  cell: (obj: StoredObject, now: number) => string | number | boolean;
 }
 
 type Rec = Record<string, unknown>;

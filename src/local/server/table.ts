@@ -6,6 +6,8 @@
 import type { KindInfo } from '../../api/index.js';
 import type { StoredObject } from '../store/types.js';
 import { moreColumns, type Column } from './table-columns.js';
+import { isCustomKind } from './custom-kinds.js';
+import { printerCell } from './printer-columns.js';
 
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
@@ -180,6 +182,21 @@ const COLUMNS: Record<string, Column[]> = {
   ...moreColumns({ name: nameCol, age: ageCol, duration: humanDuration }),
 };
 
+/** NAME and a custom kind's printer columns, when its CRD has any. */
+function customColumns(kind: KindInfo): Column[] | undefined {
+  if (!isCustomKind(kind) || kind.custom.printerColumns.length === 0) return undefined;
+  return [
+    nameCol,
+    ...kind.custom.printerColumns.map((p) => ({
+      name: p.name,
+      type: p.type === 'date' ? 'string' : p.type,
+      ...(p.format ? { format: p.format } : {}),
+      ...(p.priority ? { priority: p.priority } : {}),
+      cell: (o: StoredObject, now: number) => printerCell(p, o, humanDuration, now),
+    })),
+  ];
+}
+
 /** Builds the Table for a list of objects of one kind. */
 export function toTable(
   kind: KindInfo,
@@ -188,7 +205,7 @@ export function toTable(
   includeObject: 'None' | 'Metadata' | 'Object',
   now = Date.now(),
 ): Record<string, unknown> {
-  const columns = COLUMNS[kind.plural] ?? [nameCol, ageCol];
+  const columns = COLUMNS[kind.plural] ?? customColumns(kind) ?? [nameCol, ageCol];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
