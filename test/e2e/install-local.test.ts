@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments, stringify } from 'yaml';
 import { EXAMPLES } from '../support/paths.js';
 import { Runner } from '../../src/demo/runner.js';
-import { showsBookDetails } from '../../src/demo/checks.js';
+import { entriesByService, showsBookDetails } from '../../src/demo/checks.js';
 import { crOf } from '../../src/mgmt/gitops/cr-form.js';
 import type { MgmtObject } from '../../src/mgmt/model.js';
 import { createRootCA } from '../../src/identity/index.js';
@@ -241,6 +241,21 @@ test(
       180_000,
     );
     process.stdout.write(`# ${entries.length} details entries written by the installed controller\n`);
+    // The same entries the REST API's apply gives in the walkthrough: one per bookinfo service and gateway address.
+    const gateway = await waitFor("cluster-2's East-West gateway addresses", async () => {
+      const svc = await json('cluster-2', ['get', 'service', 'eastwest-gateway', '-n', 'bookinfo']);
+      const ingress = (svc.status?.loadBalancer as { ingress?: { ip?: string }[] } | undefined)?.ingress ?? [];
+      const ips = ingress.map((i) => i.ip ?? '').filter(Boolean);
+      return ips.length > 0 ? ips.sort() : undefined;
+    });
+    await waitFor('an entry per bookinfo service and gateway address', async () => {
+      const items = (await json<{ items: Obj[] }>('cluster-1', ['get', 'workloadentries', '-n', 'bookinfo'])).items;
+      const byService = entriesByService(
+        items.map((we) => ({ name: we.metadata.name, address: String(we.spec?.address ?? '') })),
+      );
+      const all = ['details', 'productpage', 'ratings', 'reviews'];
+      return all.every((svc) => JSON.stringify(byService.get(svc)) === JSON.stringify(gateway)) ? true : undefined;
+    });
     await waitFor('the WorkspaceSetting CR Ready', async () => {
       const cr = await json('mgmt', ['get', 'workspacesettings', 'bookinfo-ws-setting', '-n', 'team-bookinfo']);
       const ready = ((cr.status?.conditions ?? []) as { type: string; status: string }[]).find(
@@ -248,6 +263,11 @@ test(
       );
       return ready?.status === 'True' ? true : undefined;
     });
+
+    // kubectl get prints the CRD's printer columns, READY among them, as on a real cluster.
+    const table = await kubectl('mgmt', ['get', 'workspacesettings', '-n', 'team-bookinfo']);
+    assert.match(table, /^NAME\s+READY\s+AGE\n/);
+    assert.match(table, /\nbookinfo-ws-setting\s+True\s+\S+/);
 
     // Failover: cluster-1's details scaled to 0, the page keeps its details (served from cluster-2).
     const page = async () =>

@@ -181,3 +181,46 @@ test('control: the install command line starts, translated into the pod root, wi
   assert.match(String(asAccount.body.message), /system:serviceaccount:default:mgmt/);
   assert.equal((await c.call('DELETE', `${PODS}/mgmt`, {})).status, 200);
 });
+
+test('MESHBRIDGE_STORE from a Secret key: the pod waits for the Secret, then starts with the value translated', async () => {
+  const before = c.meshbridgeRuns().length;
+  const res = await c.call(
+    'POST',
+    PODS,
+    meshbridgePod('from-secret', {
+      args: ['server'],
+      env: [{ name: 'MESHBRIDGE_STORE', valueFrom: { secretKeyRef: { name: 'store', key: 'url' } } }],
+    }),
+  );
+  assert.equal(res.status, 201, res.text);
+  await settle(1500);
+  assert.equal(c.meshbridgeRuns().length, before, 'no start before the Secret exists');
+  const secret = {
+    metadata: { name: 'store' },
+    data: { url: Buffer.from('sqlite:/var/lib/meshbridge/from-secret.db').toString('base64') },
+  };
+  assert.equal((await c.call('POST', `/api/v1/namespaces/${NS}/secrets`, secret)).status, 201);
+  const deadline = Date.now() + 15_000;
+  while (c.meshbridgeRuns().length === before && Date.now() < deadline) await settle(100);
+  const run = c.meshbridgeRuns().at(-1);
+  assert.equal(run?.pod, 'from-secret');
+  assert.equal(
+    run?.env.MESHBRIDGE_STORE,
+    `sqlite:${run?.env.MESHBRIDGE_POD_ROOT ?? ''}/var/lib/meshbridge/from-secret.db`,
+  );
+  assert.equal((await c.call('DELETE', `${PODS}/from-secret`, {})).status, 200);
+  // A Secret's value naming a host path is refused like a literal one.
+  const hostile = {
+    metadata: { name: 'store-hostile' },
+    data: { url: Buffer.from('sqlite:/etc/mb.db').toString('base64') },
+  };
+  assert.equal((await c.call('POST', `/api/v1/namespaces/${NS}/secrets`, hostile)).status, 201);
+  await refusedAtRun(
+    'hostile-secret',
+    meshbridgePod('hostile-secret', {
+      args: ['server'],
+      env: [{ name: 'MESHBRIDGE_STORE', valueFrom: { secretKeyRef: { name: 'store-hostile', key: 'url' } } }],
+    }),
+    /variable MESHBRIDGE_STORE .* not under a volume mount/,
+  );
+});

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ENDPOINTS, SERVICES, rec, recs, type Rec } from '../controllers/refs.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
+import { processEnvViolations } from '../pod-policy.js';
 import { hostPathOf, translateMeshbridgeCommand, type MountTable } from './mounts.js';
 import { materializeVolumes, planVolumes, type VolumeInputs } from './volumes.js';
 
@@ -49,12 +50,51 @@ export function volumeInputs(rt: MeshbridgeRuntime): VolumeInputs {
   };
 }
 
+/**
+ * The values of the container's `env` entries that come from a Secret or ConfigMap key (`valueFrom.secretKeyRef`,
+ * `configMapKeyRef`: the install reads the store's URL so), or why they cannot be read yet (`wait`) or at all.
+ */
+export function referencedEnv(
+  pod: StoredObject,
+  c: Rec,
+  rt: MeshbridgeRuntime,
+): { env: Record<string, string> } | { wait: boolean; reason: string } {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const env: Record<string, string> = {};
+  for (const e of recs(c.env)) {
+    const from = rec(e.valueFrom);
+    const secretRef = rec(from.secretKeyRef);
+    const mapRef = rec(from.configMapKeyRef);
+    const ref = from.secretKeyRef !== undefined ? secretRef : from.configMapKeyRef !== undefined ? mapRef : undefined;
+    if (ref === undefined || typeof e.name !== 'string') continue;
+    const isSecret = ref === secretRef;
+    const what = `${isSecret ? 'secret' : 'configmap'} "${String(ref.name ?? '')}"`;
+    const obj = rt.store.get(
+      { group: '', plural: isSecret ? 'secrets' : 'configmaps' },
+      namespace,
+      String(ref.name ?? ''),
+    );
+    const key = String(ref.key ?? '');
+    const raw = rec(obj?.data)[key];
+    if (typeof raw !== 'string') {
+      if (ref.optional === true) continue;
+      return obj
+        ? { wait: false, reason: `env ${e.name}: ${what} has no key ${JSON.stringify(key)}` }
+        : { wait: true, reason: `env ${e.name}: ${what} not found` };
+    }
+    env[e.name] = isSecret ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  }
+  return { env };
+}
+
 /** Why a pod's meshbridge containers cannot start yet (a Secret or account not there), or undefined. */
 export function pendingVolumes(pod: StoredObject, rt: MeshbridgeRuntime, isMeshbridge: (c: Rec) => boolean) {
   for (const c of recs(rec(pod.spec).containers)) {
     if (!isMeshbridge(c)) continue;
     const plan = planVolumes(pod, c, volumeInputs(rt));
     if (!plan.ok && plan.wait) return plan.reason;
+    const env = referencedEnv(pod, c, rt);
+    if ('wait' in env && env.wait) return env.reason;
   }
   return undefined;
 }
@@ -95,7 +135,15 @@ export function prepareMeshbridge(
   const mounts: MountTable = { root, mountPaths: plan.mounts.map((m) => m.mountPath) };
   const line = commandLine(c);
   if (!Array.isArray(line)) return { ok: false, reason: 'CreateContainerConfigError', message: line.reason };
-  const translated = translateMeshbridgeCommand(line, env, mounts, ip);
+  const referenced = referencedEnv(pod, c, rt);
+  if ('reason' in referenced) {
+    const reason = referenced.wait ? 'ContainerCreating' : 'CreateContainerConfigError';
+    return { ok: false, reason, message: referenced.reason };
+  }
+  // Values read from Secrets pass the same policy as literal ones (the runner checks the environment it builds).
+  const refused = processEnvViolations(referenced.env, c.image);
+  if (refused.length > 0) return { ok: false, reason: 'CreateContainerConfigError', message: refused.join('; ') };
+  const translated = translateMeshbridgeCommand(line, { ...env, ...referenced.env }, mounts, ip);
   if (!translated.ok) return { ok: false, reason: 'CreateContainerConfigError', message: translated.reason };
   return {
     ok: true,
