@@ -24,13 +24,9 @@
  */
 import type { RequestAttributes } from './request-attributes.js';
 import { BUILTIN_CLUSTER_ROLE_BINDINGS, BUILTIN_CLUSTER_ROLES } from './rbac-defaults.js';
-import { MASTERS_GROUP, type UserInfo } from './user-info.js';
+import { MASTERS_GROUP, type RbacObject, type UserInfo } from './user-info.js';
 
-/** An RBAC object as stored (only the fields RBAC reads). */
-export interface RbacObject {
-  readonly metadata: { readonly name: string; readonly namespace?: string };
-  readonly [field: string]: unknown;
-}
+export type { RbacObject } from './user-info.js';
 
 /** The RBAC objects of a cluster at one moment. */
 export interface RbacPolicy {

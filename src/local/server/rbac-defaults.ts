@@ -6,8 +6,7 @@
  *
  * Kubernetes' aggregated roles (`admin`, `edit`, `view`) are not provided: aggregation is not supported.
  */
-import type { RbacObject } from './rbac-authorizer.js';
-import { AUTHENTICATED_GROUP, MASTERS_GROUP } from './user-info.js';
+import { AUTHENTICATED_GROUP, MASTERS_GROUP, type RbacObject } from './user-info.js';
 
 const clusterRole = (name: string, rules: readonly Record<string, readonly string[]>[]): RbacObject =>
   Object.freeze({ metadata: { name }, rules });

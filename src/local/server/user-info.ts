@@ -33,3 +33,12 @@ export function serviceAccountUserInfo(namespace: string, name: string): UserInf
     groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, AUTHENTICATED_GROUP],
   };
 }
+
+/**
+ * An RBAC object as stored (only the fields RBAC reads). Here rather than in rbac-authorizer.ts so the built-in
+ * roles (rbac-defaults.ts) and the authorizer that reads them do not import each other.
+ */
+export interface RbacObject {
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly [field: string]: unknown;
+}
