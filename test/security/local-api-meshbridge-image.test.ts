@@ -93,6 +93,7 @@ test('host paths, ".." and other commands are refused before the process starts'
     ['relative-dotdot', ['controller', '--kubeconfig', '../../../../kubeconfig'], /"\.\." segment/],
     ['local-up', ['local', 'up'], /runs server or controller/],
     ['token-out', ['token', 'create', '--out', '/var/lib/meshbridge/t'], /runs server or controller/],
+    ['listen-host', ['server', '--listen', '127.0.0.1:8443'], /not the pod's/],
   ];
   for (const [name, args, why] of cases) await refusedAtRun(name, meshbridgePod(name, { args }), why);
   await refusedAtRun('shell', meshbridgePod('shell', { command: ['/bin/sh', '-c', 'id'], args: [] }), /entrypoint/);

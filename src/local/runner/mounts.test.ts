@@ -51,6 +51,8 @@ test('the install command line of the management plane is translated: paths, the
     const r = translateMeshbridgeCommand(['controller', '--health-listen', wildcard], {}, table, '127.40.0.9');
     assert.deepEqual(r.ok && r.args, ['controller', '--health-listen', '127.40.0.9:9090'], wildcard);
   }
+  const own = translateMeshbridgeCommand(['server', '--listen', '127.40.0.9:8443'], {}, table, '127.40.0.9');
+  assert.deepEqual(own.ok && own.args, ['server', '--listen', '127.40.0.9:8443'], "the pod's own address");
   const url = translateMeshbridgeCommand(
     ['controller', '--mgmt', 'https://meshbridge-mgmt.meshbridge.svc:8443'],
     {},
@@ -73,6 +75,9 @@ test('hostile command lines are refused: host paths, "..", other commands, path 
     [['local', 'up'], {}, /runs server or controller/],
     [['token', 'create', '--out', '/var/lib/meshbridge/t'], {}, /runs server or controller/],
     [[], {}, /runs server or controller/],
+    [['server', '--listen', '127.0.0.1:8443'], {}, /not the pod's/],
+    [['server', '--listen=localhost:9090'], {}, /not the pod's/],
+    [['controller', '--health-listen', '127.40.0.10:9090'], {}, /not the pod's/],
   ];
   for (const [args, env, why] of refused) {
     const r = translateMeshbridgeCommand(args, env, table, '127.40.0.9');

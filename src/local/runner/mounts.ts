@@ -7,7 +7,8 @@
  * - any other absolute path, or a path with a `..` segment, is refused: the process runs as the host user, so a
  *   path outside the pod's volumes would reach the host's files (`--home /home/user/.ssh`);
  * - a wildcard listen address (`0.0.0.0:8443`, `[::]:8443`, `:8443`) becomes the pod's own IP, as a container's
- *   wildcard is its own network namespace, never the host's interfaces;
+ *   wildcard is its own network namespace, never the host's interfaces; any other `ip:port` or `localhost:port`
+ *   than the pod's own is refused (it would be another pod's address or the host's loopback);
  * - only the commands the install runs (`server`, `controller`) start; `kubectl exec` still runs anything (it is
  *   a host command by design and needs `create` on `pods/exec`).
  *
@@ -76,6 +77,8 @@ function translateStore(value: string, table: MountTable, what: string): string 
 }
 
 const WILDCARD_LISTEN = /^(?:0\.0\.0\.0|\[::\]|::|)(:\d{1,5})$/;
+/** `host:port` with an IP or `localhost`: an address to listen on or dial. */
+const HOST_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):\d{1,5}$/;
 
 /** One argument: a listen address, a URL, a store, a path, `--flag=value` of these, or anything else. */
 function translateArg(arg: string, table: MountTable, podIp: string): string {
@@ -83,6 +86,12 @@ function translateArg(arg: string, table: MountTable, podIp: string): string {
   if (eq > 0) return `${arg.slice(0, eq + 1)}${translateArg(arg.slice(eq + 1), table, podIp)}`;
   const wildcard = WILDCARD_LISTEN.exec(arg);
   if (wildcard) return `${podIp}${wildcard[1] ?? ''}`;
+  // Another loopback address is another pod's or the host's own (the management plane `local up` runs listens on
+  // 127.0.0.1): the process may listen on its pod's IP only.
+  const hostPort = HOST_PORT.exec(arg);
+  if (hostPort && hostPort[1] !== podIp) {
+    throw new Refused(`address ${JSON.stringify(arg)} is not the pod's (${podIp}); listen on 0.0.0.0 or the pod IP`);
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) return arg;
   if (arg.startsWith('sqlite:')) return translateStore(arg, table, 'argument');
   if (arg.startsWith('/') || arg.includes('/')) return translatePath(arg, table, 'argument');

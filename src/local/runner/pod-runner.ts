@@ -124,10 +124,16 @@ export class PodRunner {
     this.prepareAdoption();
     const dns = this.options.meshbridge;
     if (dns) writeClusterDns(this.options.store, dns.dnsFile);
+    // The resolver's table is rewritten at most every 100 ms: endpoints churn in bursts (a rollout, a scale).
+    let dnsTimer: NodeJS.Timeout | undefined;
     this.unsubscribe = this.options.store.subscribe((c) => {
       if (c.resource.plural === 'pods' && c.resource.group === '') this.sync();
-      if (dns && (c.resource.plural === 'services' || c.resource.plural === 'endpoints') && c.resource.group === '') {
-        writeClusterDns(this.options.store, dns.dnsFile);
+      const names = (c.resource.plural === 'services' || c.resource.plural === 'endpoints') && c.resource.group === '';
+      if (dns && names && dnsTimer === undefined) {
+        dnsTimer = setTimeout(() => {
+          dnsTimer = undefined;
+          if (!this.stopped) writeClusterDns(this.options.store, dns.dnsFile);
+        }, 100);
       }
     });
     this.syncTimer = setInterval(() => this.sync(), 2000);
