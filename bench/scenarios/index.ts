@@ -4,6 +4,5 @@ import failover from './failover.js';
 import hopLadder from './hop-ladder.js';
 import throughput from './throughput.js';
 import controlPlane from '../control-plane.js';
-import federation from '../federation.js';
 
-export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput, failover, controlPlane, federation];
+export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput, failover, controlPlane];
