@@ -125,13 +125,17 @@ export function prepareMeshbridge(
   ip: string,
   env: Record<string, string>,
   rt: MeshbridgeRuntime,
+  /** False for a process adopted after a cluster process restart: its volumes are in place and in use. */
+  mount = true,
 ): MeshbridgeStart {
   const name = String(c.name ?? 'main');
   const plan = planVolumes(pod, c, volumeInputs(rt));
   if (!plan.ok)
     return { ok: false, reason: plan.wait ? 'ContainerCreating' : 'CreateContainerConfigError', message: plan.reason };
   const root = join(podDir, 'root', name);
-  materializeVolumes(plan.mounts, { root, claimsDir: rt.claimsDir, namespace: pod.metadata.namespace ?? 'default' });
+  if (mount) {
+    materializeVolumes(plan.mounts, { root, claimsDir: rt.claimsDir, namespace: pod.metadata.namespace ?? 'default' });
+  }
   const mounts: MountTable = { root, mountPaths: plan.mounts.map((m) => m.mountPath) };
   const line = commandLine(c);
   if (!Array.isArray(line)) return { ok: false, reason: 'CreateContainerConfigError', message: line.reason };

@@ -363,7 +363,8 @@ export class PodRunner {
         } else if (!runtime) {
           failure = { reason: 'CreateContainerConfigError', message: 'this cluster cannot run the meshbridge image' };
         } else {
-          const start = prepareMeshbridge(pod, c, running.dir, ip, env, runtime);
+          // An adopted process keeps running on the volumes it has: remounting would pull them from under it.
+          const start = prepareMeshbridge(pod, c, running.dir, ip, env, runtime, adopt?.has(name) !== true);
           if (start.ok) {
             spawnSpec = { name, entry: resolved.entry, env: start.env, args: start.args, preload: start.preload };
             mounts = start.mounts;
