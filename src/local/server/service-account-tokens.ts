@@ -14,7 +14,7 @@
  * the token controller can tell a Secret is up to date by comparing strings.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadOrCreateSecretFile, readSecretFile } from '../secret-file.js';
 import type { ResourceRef, StoredObject } from '../store/types.js';
 import { serviceAccountUserInfo, type UserInfo } from './user-info.js';
 
@@ -118,31 +118,21 @@ export function newSigningKey(): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
+/** Whether `text` is a signing key of ours: base64url of at least KEY_BYTES bytes. */
+const isSigningKey = (text: string): boolean =>
+  BASE64URL.test(text) && Buffer.from(text, 'base64url').length >= KEY_BYTES;
+
 /**
  * The signing key stored in `file` (base64url text); a new one is written (0600) when the file is missing or holds
  * no valid key. Losing the file revokes every token issued before (the controller then writes new ones).
  */
 export function loadOrCreateSigningKey(file: string): Buffer {
-  const existing = readSigningKey(file);
-  if (existing) {
-    chmodSync(file, 0o600);
-    return existing;
-  }
-  const key = newSigningKey();
-  writeFileSync(file, `${key.toString('base64url')}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return key;
+  const text = loadOrCreateSecretFile(file, isSigningKey, () => newSigningKey().toString('base64url'));
+  return Buffer.from(text, 'base64url');
 }
 
 /** The key stored in `file`, or undefined when missing or not a key of ours. */
 export function readSigningKey(file: string): Buffer | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-  if (!BASE64URL.test(text)) return undefined;
-  const key = Buffer.from(text, 'base64url');
-  return key.length >= KEY_BYTES ? key : undefined;
+  const text = readSecretFile(file, isSigningKey);
+  return text === undefined ? undefined : Buffer.from(text, 'base64url');
 }
