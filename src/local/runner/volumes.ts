@@ -174,32 +174,36 @@ export function planVolumes(pod: StoredObject, container: Rec, inputs: VolumeInp
     const volume = volumes.get(name);
     if (!volume) return fail('no volume of that name in the pod spec');
     const base = { mountPath: m.mountPath, volume: name, readOnly: m.readOnly === true };
-    if (volume.secret !== undefined) {
-      const source = rec(volume.secret);
-      const secretName = String(source.secretName ?? '');
-      const secret = inputs.secret(namespace, secretName);
-      if (!secret) {
-        if (source.optional === true) {
+    // Secret and ConfigMap volumes differ only in where the object's name is and how its data decodes.
+    const data =
+      volume.secret !== undefined
+        ? {
+            what: 'secret',
+            source: rec(volume.secret),
+            nameField: 'secretName',
+            get: inputs.secret,
+            decode: secretData,
+          }
+        : volume.configMap !== undefined
+          ? {
+              what: 'configmap',
+              source: rec(volume.configMap),
+              nameField: 'name',
+              get: inputs.configMap,
+              decode: configMapData,
+            }
+          : undefined;
+    if (data !== undefined) {
+      const objectName = String(data.source[data.nameField] ?? '');
+      const object = data.get(namespace, objectName);
+      if (!object) {
+        if (data.source.optional === true) {
           mounts.push({ ...base, source: { type: 'files', files: [] } });
           continue;
         }
-        return { ok: false, wait: true, reason: `secret "${secretName}" not found` };
+        return { ok: false, wait: true, reason: `${data.what} "${objectName}" not found` };
       }
-      const files = dataFiles(`secret "${secretName}"`, secretData(secret), source);
-      if ('error' in files) return fail(files.error);
-      mounts.push({ ...base, source: { type: 'files', files: files.files } });
-    } else if (volume.configMap !== undefined) {
-      const source = rec(volume.configMap);
-      const cmName = String(source.name ?? '');
-      const cm = inputs.configMap(namespace, cmName);
-      if (!cm) {
-        if (source.optional === true) {
-          mounts.push({ ...base, source: { type: 'files', files: [] } });
-          continue;
-        }
-        return { ok: false, wait: true, reason: `configmap "${cmName}" not found` };
-      }
-      const files = dataFiles(`configmap "${cmName}"`, configMapData(cm), source);
+      const files = dataFiles(`${data.what} "${objectName}"`, data.decode(object), data.source);
       if ('error' in files) return fail(files.error);
       mounts.push({ ...base, source: { type: 'files', files: files.files } });
     } else if (volume.emptyDir !== undefined) {
@@ -207,7 +211,7 @@ export function planVolumes(pod: StoredObject, container: Rec, inputs: VolumeInp
     } else if (volume.persistentVolumeClaim !== undefined) {
       const claim = String(rec(volume.persistentVolumeClaim).claimName ?? '');
       if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(claim)) return fail('claimName is not a valid name');
-      mounts.push({ ...base, readOnly: base.readOnly, source: { type: 'claim', claim } });
+      mounts.push({ ...base, source: { type: 'claim', claim } });
     } else {
       return fail(`only secret, configMap, emptyDir and persistentVolumeClaim volumes run on local clusters`);
     }
