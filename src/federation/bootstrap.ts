@@ -8,6 +8,7 @@ import { kubeconfigConnector } from './connect.js';
 import { FederationController } from './controller.js';
 import { HttpStatusSink } from './status.js';
 import { HttpDrillRunSink } from './drill-runner.js';
+import { HttpConvergenceSink } from './convergence-forwarder.js';
 
 /** Options of `startFederation`. */
 export interface FederationOptions {
@@ -32,6 +33,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationC
     connect: kubeconfigConnector(o.kubeconfig),
     status: new HttpStatusSink({ url, token, fetch, onError: (e) => log(`status: ${e.message}`) }),
     drillRuns: new HttpDrillRunSink({ url, token, fetch, onError: (e) => log(`drill runs: ${e.message}`) }),
+    convergence: new HttpConvergenceSink({ url, token, fetch, onError: (e) => log(`convergence: ${e.message}`) }),
     debounceMs: o.debounceMs,
     log,
   });

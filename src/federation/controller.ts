@@ -9,6 +9,7 @@ import { applyChanges, diff, type ApplyResult } from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
 import { describeRefusal } from './istio-schema.js';
 import { DrillRunner, type DrillRunSink } from './drill-runner.js';
+import { ConvergenceForwarder, type ConvergenceSink } from './convergence-forwarder.js';
 import type { ConfigSource } from './config-source.js';
 import { buildInventory } from './inventory.js';
 import { plan } from './plan.js';
@@ -28,6 +29,8 @@ export interface FederationControllerOptions {
   status?: StatusSink;
   /** Where scheduled drills' runs are reported; without it no FailoverDrill runs. */
   drillRuns?: DrillRunSink;
+  /** Where the clusters' xDS convergence is forwarded; without it nothing is. */
+  convergence?: ConvergenceSink;
   resolver?: Resolver;
   /** Quiet time before a reconcile after a change, ms (default 100). */
   debounceMs?: number;
@@ -49,6 +52,7 @@ export class FederationController extends EventEmitter {
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
   private drills: DrillRunner | undefined;
+  private convergence: ConvergenceForwarder | undefined;
   /** The last reconcile's result. */
   last: ReconcileResult | undefined;
 
@@ -74,6 +78,18 @@ export class FederationController extends EventEmitter {
       });
       this.drills.start();
     }
+    if (this.options.convergence) {
+      this.convergence = new ConvergenceForwarder({
+        config: () => this.options.config.current()?.config,
+        client: (name) => {
+          const w = this.watches.get(name)?.watch;
+          return w?.synced() ? w.client : undefined;
+        },
+        sink: this.options.convergence,
+        ...(this.options.log ? { log: this.options.log } : {}),
+      });
+      this.convergence.start();
+    }
   }
 
   async stop(): Promise<void> {
@@ -83,6 +99,7 @@ export class FederationController extends EventEmitter {
     await this.running;
     // Before the watches go: ending a held drill writes through their clients.
     await this.drills?.stop();
+    await this.convergence?.stop();
     await this.options.config.stop();
     await Promise.all([...this.watches.values()].map((w) => w.watch.stop()));
     this.watches.clear();

@@ -3,6 +3,7 @@
  * clusters and embedded ones alike (both speak the Kubernetes API). Generic over kinds: resource paths come from the
  * kind registry of `src/api`, so no per-kind code is needed.
  */
+import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -56,6 +57,11 @@ export interface ClusterClient {
   delete(ref: ObjectRef): Promise<void>;
   /** A list/watch cache of a kind; `start()` resolves after the first list (check `synced`). */
   informer(kind: string, options?: { labelSelector?: string }): WatchedKind;
+  /**
+   * GETs a path outside the kinds (an extension such as the mesh's convergence list): status and body text, with
+   * the kubeconfig's credentials. Absent on test doubles.
+   */
+  getPath?(path: string, timeoutMs?: number): Promise<{ status: number; text: string }>;
 }
 
 /** A started or startable informer and whether its initial list succeeded. */
@@ -227,6 +233,15 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   return {
     name,
     list,
+    async getPath(path, timeoutMs = 10_000) {
+      const server = kubeConfig.getCurrentCluster()?.server;
+      if (server === undefined) throw new KubeError('MB7104', `${name}: the kubeconfig names no server`);
+      const tls: HttpsRequestOptions = {};
+      await kubeConfig.applyToHTTPSOptions(tls);
+      // Imported when used: rest.ts builds on this module.
+      const { sendRaw } = await import('./rest.js');
+      return sendRaw({ server, path, tls, headers: { Accept: 'application/json' }, timeoutMs });
+    },
     async get(ref) {
       try {
         const got = await api.read({

@@ -12,6 +12,7 @@ import { fingerprintOf } from './translate/reuse.js';
 import { servicePorts, type MeshServicePort } from './translate/services.js';
 import type { Snapshot } from './snapshot.js';
 import { TYPE_URLS } from '../xds/index.js';
+import type { ObjectConvergence } from '../api/convergence.js';
 
 /** What the report needs of a proxy's session. */
 export interface ConvergenceSession {
@@ -21,31 +22,9 @@ export interface ConvergenceSession {
   current(typeUrl: string): readonly XdsObject[] | undefined;
 }
 
-/** A Kubernetes-style condition. */
-export interface ConvergedCondition {
-  readonly type: 'Converged';
-  readonly status: 'True' | 'False';
-  readonly reason: 'AllProxiesAcked' | 'ProxiesPending' | 'NoProxies';
-  readonly message: string;
-}
-
-/** The convergence of one object. */
-export interface ObjectConvergence {
-  readonly kind: 'Service' | 'ServiceEntry';
-  readonly namespace: string;
-  readonly name: string;
-  /**
-   * When the control plane saw the object's configuration (the service, its endpoints, the pods behind them)
-   * last change: the snapshot revision and the time it was built. `name` is the host for a ServiceEntry.
-   */
-  readonly written: { readonly revision: number; readonly at: string };
-  /** The snapshot revision being served, which includes that change. */
-  readonly inXds: { readonly revision: number; readonly resources: readonly string[] };
-  /** Proxies that hold at least one of its resources (M), and those that ACKed every one's current version (N). */
-  readonly proxies: number;
-  readonly acked: number;
-  readonly conditions: readonly [ConvergedCondition];
-}
+/** The shapes are the wire contract's (src/api/convergence.ts). */
+export type { ObjectConvergence } from '../api/convergence.js';
+type ConvergedCondition = ObjectConvergence['conditions'][0];
 
 interface Written {
   print: string;

@@ -106,6 +106,27 @@ test('the seed configured through custom resources applied with kubectl', { time
     return ready(cr)?.status === 'True' ? cr : undefined;
   });
   process.stdout.write(`# ${entries.length} details entries; setting Ready: ${ready(setting)?.message}\n`);
+  // The controller forwards cluster-1's xDS convergence: `meshbridge status` shows each Service written -> in xDS
+  // -> ACKed by N of M proxies (details' proxies hold the new entries once they ACKed them).
+  let statusText = '';
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    statusText = (await cli.meshbridge(['status', 'cluster', C1], { quiet: true, allowFail: true })).stdout;
+    if (
+      /Service bookinfo\/details: written rev \d+ .*-> in xDS rev \d+ -> ACKed by (\d+) of \1 proxies: Converged/.test(
+        statusText,
+      )
+    )
+      break;
+    await sleep(1000);
+  }
+  assert.match(statusText, /xDS convergence/);
+  assert.match(
+    statusText,
+    /Service bookinfo\/details: written rev \d+ .*-> in xDS rev \d+ -> ACKed by (\d+) of \1 proxies: Converged/,
+  );
+  const summary = (await cli.meshbridge(['status'], { quiet: true })).stdout;
+  assert.match(summary, new RegExp(`${C1}: \\d+ of \\d+ objects Converged`));
   const stored = await cli.meshbridge(['get', 'workspacesetting', 'bookinfo-ws-setting', '-o', 'json'], {
     quiet: true,
   });

@@ -6,17 +6,9 @@
  * Read-only; it reports no secret (resource names and counts only).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ObjectConvergence } from '../../mesh/convergence-report.js';
+import { CONVERGENCE_PATH, type ConvergenceList, type ObjectConvergence } from '../../api/convergence.js';
 
-/** The path of the list. */
-export const CONVERGENCE_PATH = '/apis/mesh.meshbridge.io/v1/convergence';
-
-/** The list as served. */
-export interface ConvergenceList {
-  readonly kind: 'ConvergenceList';
-  readonly apiVersion: 'mesh.meshbridge.io/v1';
-  readonly items: readonly ObjectConvergence[];
-}
+export { CONVERGENCE_PATH, type ConvergenceList } from '../../api/convergence.js';
 
 /**
  * Serves the list from `report` (undefined: the cluster runs no mesh, answered 404 with a Status). True when the

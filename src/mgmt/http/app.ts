@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS } from '../limits/settings.js';
 import { swaggerOptions } from './openapi.js';
 import { registerFailoverRoutes } from '../failover/routes.js';
 import { registerDrillRoutes } from '../failover/drill-routes.js';
+import { registerConvergenceRoutes } from '../convergence/routes.js';
 import { registerAuditRoutes } from './routes-audit.js';
 import { registerConfigRoutes } from './routes-config.js';
 import { registerStatusRoutes } from './routes-status.js';
@@ -97,6 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerAuditRoutes(app, opts.deps);
   registerFailoverRoutes(app, opts.deps);
   registerDrillRoutes(app, opts.deps);
+  registerConvergenceRoutes(app, opts.deps);
   app.get(
     '/healthz',
     { config: { access: 'public' }, schema: { summary: 'Liveness and store reachability' } },

@@ -51,4 +51,8 @@ export const SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS mb_drill_runs (
      id TEXT PRIMARY KEY, service TEXT NOT NULL, cluster TEXT NOT NULL, started_ms BIGINT NOT NULL, body TEXT NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS mb_drill_runs_started ON mb_drill_runs (started_ms)`,
+  // Each cluster's latest xDS convergence report (the federation controller forwards it), one row per cluster.
+  `CREATE TABLE IF NOT EXISTS mb_convergence (
+     organization TEXT NOT NULL, cluster TEXT NOT NULL, body TEXT NOT NULL, updated_at TEXT NOT NULL,
+     PRIMARY KEY (organization, cluster))`,
 ];

@@ -7,6 +7,7 @@ import type { Role } from '../auth/roles.js';
 import { failoverSourceKey } from '../failover/event.js';
 import type { StoredEvent } from '../failover/event.js';
 import type { DrillRun } from '../failover/drill-run.js';
+import type { StoredConvergence } from '../../api/convergence.js';
 import type { Backend, Executor, Row } from './executor.js';
 import { SCHEMA } from './executor.js';
 import { SIGN_IN_SCHEMA, signInTable } from './sign-in-sql.js';
@@ -264,6 +265,20 @@ export async function createSqlStore(backend: Backend): Promise<Store> {
       return rows.map((r) => JSON.parse(String(r.body)) as DrillRun);
     },
     pruneDrillRuns: (beforeMs) => backend.run(`DELETE FROM mb_drill_runs WHERE started_ms < ?`, [beforeMs]),
+    async putConvergence(report) {
+      await backend.run(
+        `INSERT INTO mb_convergence (organization, cluster, body, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (organization, cluster) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+        [report.organization, report.cluster, JSON.stringify(report), report.updatedAt],
+      );
+    },
+    async listConvergence() {
+      const rows = await backend.query(`SELECT body FROM mb_convergence ORDER BY organization, cluster`);
+      return rows.map((r) => JSON.parse(String(r.body)) as StoredConvergence);
+    },
+    async deleteConvergence(organization, cluster) {
+      await backend.run(`DELETE FROM mb_convergence WHERE organization = ? AND cluster = ?`, [organization, cluster]);
+    },
     close: () => backend.close(),
   };
 }

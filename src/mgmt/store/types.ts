@@ -6,6 +6,7 @@ import type { MgmtObject, ObjectFilter, ObjectRef } from '../model.js';
 import type { Principal, Role } from '../auth/roles.js';
 import type { StoredEvent } from '../failover/event.js';
 import type { DrillRun } from '../failover/drill-run.js';
+import type { StoredConvergence } from '../../api/convergence.js';
 
 /** A stored object with the global revision of its last change. */
 export interface StoredObject {
@@ -140,5 +141,11 @@ export interface Store {
   listDrillRuns(filter: { service?: string; cluster?: string; limit: number }): Promise<DrillRun[]>;
   /** Deletes runs started before `beforeMs`; returns how many. */
   pruneDrillRuns(beforeMs: number): Promise<number>;
+  /** Replaces a cluster's convergence report (key: organization and cluster). */
+  putConvergence(report: StoredConvergence): Promise<void>;
+  /** Every cluster's report, by organization and cluster. */
+  listConvergence(): Promise<StoredConvergence[]>;
+  /** Deletes the report of a cluster (it was deregistered). */
+  deleteConvergence(organization: string, cluster: string): Promise<void>;
   close(): Promise<void>;
 }
