@@ -4,5 +4,6 @@ import failover from './failover.js';
 import hopLadder from './hop-ladder.js';
 import throughput from './throughput.js';
 import controlPlane from '../control-plane.js';
+import federation from '../federation.js';
 
-export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput, failover, controlPlane];
+export const SCENARIOS: readonly Scenario[] = [hopLadder, throughput, failover, controlPlane, federation];

@@ -14,6 +14,12 @@ export const INVENTORY_KINDS = ['Namespace', 'Node', 'Pod', 'Service', 'IngressG
 export interface ClusterWatchOptions {
   client: ClusterClient;
   onChange: () => void;
+  /**
+   * Whether an added or updated object of an owned kind is the echo of the controller's own write (its
+   * resourceVersion is the one that write got back). An echo changes nothing the plan reads, so it triggers no
+   * reconcile: without this, writing 200 entries scheduled passes over the whole configuration while they arrived.
+   */
+  isEcho?: (object: KObject) => boolean;
   onError?: (err: Error) => void;
   /** Restart delay after an informer error, ms (default 1000, doubling up to 15 s). */
   retryMs?: number;
@@ -33,12 +39,18 @@ export class ClusterWatch {
 
   /** Starts every informer; resolves when each made its first list attempt. */
   async start(): Promise<void> {
-    const make = (kind: string, labelSelector?: string): WatchedKind => {
+    const make = (kind: string, labelSelector?: string, owned = false): WatchedKind => {
       const w = this.client.informer(kind, labelSelector ? { labelSelector } : undefined);
       const changed = (): void => {
         if (!this.stopped) this.options.onChange();
       };
-      for (const verb of ['add', 'update', 'delete'] as const) w.informer.on(verb, changed);
+      const addedOrUpdated = (object?: KObject): void => {
+        if (owned && object !== undefined && this.options.isEcho?.(object)) return;
+        changed();
+      };
+      w.informer.on('add', addedOrUpdated);
+      w.informer.on('update', addedOrUpdated);
+      w.informer.on('delete', changed);
       let delay = this.options.retryMs ?? 1000;
       w.informer.on('error', (err?: unknown) => {
         this.lastError = err instanceof Error ? err : new Error(String(err));
@@ -59,7 +71,7 @@ export class ClusterWatch {
       return w;
     };
     for (const kind of INVENTORY_KINDS) this.watched.push(make(kind));
-    for (const kind of OWNED_KINDS) this.watched.push(make(kind, MANAGED_SELECTOR));
+    for (const kind of OWNED_KINDS) this.watched.push(make(kind, MANAGED_SELECTOR, true));
     await Promise.all(this.watched.map((w) => w.informer.start()));
   }
 

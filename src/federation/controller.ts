@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ClusterClient } from '../kube/client.js';
-import { applyChanges, diff, type ApplyResult } from './apply.js';
+import { applyChanges, diff, keyOf, type ApplyResult } from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
 import { describeRefusal } from './istio-schema.js';
 import { DrillRunner, type DrillRunSink } from './drill-runner.js';
@@ -53,6 +53,8 @@ export class FederationController extends EventEmitter {
   private unsubscribe: (() => void) | undefined;
   private drills: DrillRunner | undefined;
   private convergence: ConvergenceForwarder | undefined;
+  /** Per cluster, the resourceVersion each of our recent writes got (`keyOf`): their watch events are echoes. */
+  private readonly echoes = new Map<string, Map<string, string>>();
   /** The last reconcile's result. */
   last: ReconcileResult | undefined;
 
@@ -140,6 +142,7 @@ export class FederationController extends EventEmitter {
       const c = wanted.get(name);
       if (!c || JSON.stringify(c.spec?.kubeconfig ?? {}) !== w.spec) {
         this.watches.delete(name);
+        this.echoes.delete(name);
         await w.watch.stop();
       }
     }
@@ -153,9 +156,17 @@ export class FederationController extends EventEmitter {
         this.options.log?.(`cluster ${name}: ${(err as Error).message}`);
         continue;
       }
+      const echoes = new Map<string, string>();
+      this.echoes.set(name, echoes);
       const watch = new ClusterWatch({
         client,
         onChange: () => this.schedule(),
+        isEcho: (o) => {
+          const key = keyOf(o);
+          if (echoes.get(key) !== o.metadata?.resourceVersion) return false;
+          echoes.delete(key);
+          return true;
+        },
         onError: (err) => this.options.log?.(`cluster ${name}: ${err.message}`),
       });
       this.watches.set(name, { watch, spec: JSON.stringify(c.spec?.kubeconfig ?? {}) });
@@ -195,6 +206,8 @@ export class FederationController extends EventEmitter {
         const changes = diff({ desired: out.clusters[cluster] ?? [], actual: w.watch.owned(), keepSources });
         applied[cluster] = await applyChanges(w.watch.client, changes);
         const a = applied[cluster];
+        const echoes = this.echoes.get(cluster);
+        for (const [key, rv] of a.written) echoes?.set(key, rv);
         if (changes.length > 0) {
           this.options.log?.(
             `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,

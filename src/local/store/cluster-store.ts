@@ -46,6 +46,8 @@ export class ClusterStore {
   private readonly listeners = new Set<ChangeListener>();
   private pending: Change[] = [];
   private inTx = false;
+  /** Prepared statements by SQL text: preparing parses the SQL, which cost more than most reads and writes. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(options: ClusterStoreOptions) {
     this.logSize = options.changeLogSize ?? 10000;
@@ -63,6 +65,13 @@ export class ClusterStore {
     `);
   }
 
+  /** The prepared statement of `sql`, prepared once. */
+  private statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st as unknown as Database.Statement<P, R>;
+  }
+
   /** The latest committed resourceVersion (0 for an empty store). */
   currentVersion(): number {
     return this.metaValue('rv');
@@ -74,9 +83,9 @@ export class ClusterStore {
   }
 
   get(ref: ResourceRef, namespace: string | undefined, name: string): StoredObject | undefined {
-    const row = this.db
-      .prepare<[string, string, string], Row>('SELECT body FROM objects WHERE res = ? AND ns = ? AND name = ?')
-      .get(resourceKey(ref), namespace ?? '', name);
+    const row = this.statement<[string, string, string], Row>(
+      'SELECT body FROM objects WHERE res = ? AND ns = ? AND name = ?',
+    ).get(resourceKey(ref), namespace ?? '', name);
     return row ? (JSON.parse(row.body) as StoredObject) : undefined;
   }
 
@@ -84,12 +93,13 @@ export class ClusterStore {
   list(ref: ResourceRef, namespace?: string): StoredObject[] {
     const rows =
       namespace === undefined
-        ? this.db
-            .prepare<[string], Row>('SELECT body FROM objects WHERE res = ? ORDER BY ns, name')
-            .all(resourceKey(ref))
-        : this.db
-            .prepare<[string, string], Row>('SELECT body FROM objects WHERE res = ? AND ns = ? ORDER BY name')
-            .all(resourceKey(ref), namespace);
+        ? this.statement<[string], Row>('SELECT body FROM objects WHERE res = ? ORDER BY ns, name').all(
+            resourceKey(ref),
+          )
+        : this.statement<[string, string], Row>('SELECT body FROM objects WHERE res = ? AND ns = ? ORDER BY name').all(
+            resourceKey(ref),
+            namespace,
+          );
     return rows.map((r) => JSON.parse(r.body) as StoredObject);
   }
 
@@ -101,11 +111,9 @@ export class ClusterStore {
     if (version < this.oldestResumableVersion()) {
       throw new StoreError('Expired', `too old resource version: ${version} (${this.oldestResumableVersion()})`);
     }
-    const rows = this.db
-      .prepare<[number], { rv: number; res: string; type: ChangeType; body: string }>(
-        'SELECT rv, res, type, body FROM changes WHERE rv > ? ORDER BY rv',
-      )
-      .all(version);
+    const rows = this.statement<[number], { rv: number; res: string; type: ChangeType; body: string }>(
+      'SELECT rv, res, type, body FROM changes WHERE rv > ? ORDER BY rv',
+    ).all(version);
     const key = ref ? resourceKey(ref) : undefined;
     return rows
       .filter((r) => key === undefined || r.res === key)
@@ -218,40 +226,47 @@ export class ClusterStore {
       if (!current) throw new StoreError('NotFound', `${ref.plural} "${name}" not found`);
       const rv = this.nextVersion();
       const last: StoredObject = { ...current, metadata: { ...current.metadata, resourceVersion: String(rv) } };
-      this.db.prepare('DELETE FROM objects WHERE res = ? AND ns = ? AND name = ?').run(resourceKey(ref), ns, name);
+      this.statement('DELETE FROM objects WHERE res = ? AND ns = ? AND name = ?').run(resourceKey(ref), ns, name);
       this.log(ref, last, rv, 'DELETED');
       return last;
     },
   };
 
   private write(ref: ResourceRef, ns: string, obj: StoredObject, rv: number, type: ChangeType): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO objects (res, ns, name, rv, body) VALUES (?, ?, ?, ?, ?)')
-      .run(resourceKey(ref), ns, obj.metadata.name, rv, JSON.stringify(obj));
+    this.statement('INSERT OR REPLACE INTO objects (res, ns, name, rv, body) VALUES (?, ?, ?, ?, ?)').run(
+      resourceKey(ref),
+      ns,
+      obj.metadata.name,
+      rv,
+      JSON.stringify(obj),
+    );
     this.log(ref, obj, rv, type);
   }
 
   private log(ref: ResourceRef, obj: StoredObject, rv: number, type: ChangeType): void {
-    this.db
-      .prepare('INSERT INTO changes (rv, res, type, body) VALUES (?, ?, ?, ?)')
-      .run(rv, resourceKey(ref), type, JSON.stringify(obj));
+    this.statement('INSERT INTO changes (rv, res, type, body) VALUES (?, ?, ?, ?)').run(
+      rv,
+      resourceKey(ref),
+      type,
+      JSON.stringify(obj),
+    );
     const cutoff = rv - this.logSize;
     if (cutoff > this.metaValue('compacted')) {
       // Bounded log: drop the oldest changes and remember how far, so older resumes get Expired (HTTP 410).
-      this.db.prepare('DELETE FROM changes WHERE rv <= ?').run(cutoff);
-      this.db.prepare("UPDATE meta SET value = ? WHERE key = 'compacted'").run(cutoff);
+      this.statement('DELETE FROM changes WHERE rv <= ?').run(cutoff);
+      this.statement("UPDATE meta SET value = ? WHERE key = 'compacted'").run(cutoff);
     }
     this.pending.push({ resourceVersion: rv, type, resource: { group: ref.group, plural: ref.plural }, object: obj });
   }
 
   private nextVersion(): number {
     const rv = this.metaValue('rv') + 1;
-    this.db.prepare("UPDATE meta SET value = ? WHERE key = 'rv'").run(rv);
+    this.statement("UPDATE meta SET value = ? WHERE key = 'rv'").run(rv);
     return rv;
   }
 
   private metaValue(key: string): number {
-    const row = this.db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE key = ?').get(key);
+    const row = this.statement<[string], { value: number }>('SELECT value FROM meta WHERE key = ?').get(key);
     return row?.value ?? 0;
   }
 
