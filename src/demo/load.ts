@@ -48,13 +48,16 @@ export function fetchPage(options: Omit<LoadOptions, 'rate'>): Promise<Sample> {
         res.on('data', (d: string) => (body += d));
         res.on('end', () => {
           const header = res.headers['x-meshbridge-details-served-by'];
+          const detailsError = res.headers['x-meshbridge-details-error'];
           resolve({
             at: started,
             ok: res.statusCode === 200 && showsBookDetails(body),
             detailsCluster: servedByCluster(Array.isArray(header) ? header[0] : header),
             // A proxy's own reply names its reason in the body's first line (e.g. "upstream connect error").
             ...(res.statusCode === 200
-              ? {}
+              ? typeof detailsError === 'string'
+                ? { error: `details: ${detailsError}` }
+                : {}
               : { error: `HTTP ${res.statusCode} ${body.split('\n')[0]!.slice(0, 80)}`.trim() }),
           });
         });

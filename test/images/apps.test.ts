@@ -188,6 +188,8 @@ describe('bookinfo apps as real processes behind a sidecar stand-in', () => {
     assert.equal(page.status, 200);
     assert.deepEqual(grepDetails(page.body).slice(0, 3), DETAILS_ERROR);
     assert.equal(page.headers['x-meshbridge-details-served-by'], undefined);
+    // The reason travels in a header, for load tests that must tell a proxy's refusal from a timeout.
+    assert.match(String(page.headers['x-meshbridge-details-error']), /^HTTP 503 /);
     assert.match(page.body, /Book Reviews/, 'reviews still render');
   });
 
@@ -198,6 +200,7 @@ describe('bookinfo apps as real processes behind a sidecar stand-in', () => {
     const elapsed = Date.now() - t0;
     assert.deepEqual(grepDetails(page.body).slice(0, 3), DETAILS_ERROR);
     assert.ok(elapsed >= 2900 && elapsed < 6000, `took ${elapsed} ms`);
+    assert.match(String(page.headers['x-meshbridge-details-error']), /^timeout: /);
   });
 
   test('productpage shows the reviews error block when reviews fails twice', async () => {

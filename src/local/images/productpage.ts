@@ -18,6 +18,28 @@ import { forwardHeaders } from './trace-headers.js';
 /** Header the sidecar of a local cluster adds to every response: `<pod>.<ns>@<cluster>`. */
 export const SERVED_BY = 'x-meshbridge-served-by';
 
+/**
+ * Response header naming why the page's details call failed (`timeout: ...`, `HTTP 503 upstream connect error`):
+ * the page itself only says "unavailable", and a load test that sees a failed page needs the reason to tell a
+ * client timeout from a proxy's refusal.
+ */
+export const DETAILS_ERROR = 'x-meshbridge-details-error';
+
+/** Why a backend call gave no usable body, in one header-safe line; undefined when it did. */
+export function failureOf(result: GetResult): string | undefined {
+  const line = result.ok
+    ? jsonOf(result) === undefined || result.status !== 200
+      ? `HTTP ${result.status} ${result.body.split('\n')[0] ?? ''}`
+      : undefined
+    : `${result.error}: ${result.message}`;
+  return line === undefined
+    ? undefined
+    : line
+        .replace(/[^\x20-\x7e]/g, ' ')
+        .slice(0, 160)
+        .trim();
+}
+
 // Upstream's per-call timeout.
 const TIMEOUT_MS = 3000;
 
@@ -67,6 +89,8 @@ export const productpageHandler: AppHandler = async (req, res, env) => {
     const reviews = fetched<ReviewsBody>(reviewsResult);
     if (details.servedBy !== undefined) res.setHeader('x-meshbridge-details-served-by', details.servedBy);
     if (reviews.servedBy !== undefined) res.setHeader('x-meshbridge-reviews-served-by', reviews.servedBy);
+    const detailsFailure = failureOf(detailsResult);
+    if (detailsFailure !== undefined) res.setHeader(DETAILS_ERROR, detailsFailure);
     return sendText(res, 200, renderProductPage({ details, reviews, user: userOf(req) }), 'text/html');
   }
   if (path === '/api/v1/products') return sendJson(res, 200, [{ id: PRODUCT.id, title: PRODUCT.title }]);
