@@ -9,6 +9,8 @@
  *
  * Run alone: `node --import tsx bench/control-plane.ts [services...] [--proxies P] [--protocol sotw|delta]`; it also default-exports a
  * scenario object ({name, description, run()} returning {scenario, metric, value, unit, ratio} rows) for a runner.
+ * Run alone, it merges its rows into `bench/results/scale.json` and redraws `scale-growth.svg`
+ * (bench/lib/scale-results.ts).
  */
 import type { Client } from '@grpc/grpc-js';
 import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
@@ -288,4 +290,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     throw new Error(`service counts must be positive integers: ${args.join(' ')}`);
   const rows = await runControlPlaneBench(counts.length ? counts : [50, 400], proxies, 10, protocol);
   for (const r of rows) console.log(`${r.scenario} | ${r.metric} | ${r.value} ${r.unit} | ratio ${r.ratio ?? ''}`);
+  // After the measurements, and loaded only then: the plotting library stays out of the measured heap.
+  const { writeScaleResults } = await import('./lib/scale-results.js');
+  console.log(`wrote ${(await writeScaleResults(rows)).join(', ')}`);
 }

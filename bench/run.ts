@@ -1,11 +1,12 @@
 /**
  * Benchmark runner: `npm run bench [-- name...]` runs every scenario (or the named ones) in this process, one
  * after the other, and writes `bench/results/latest.json` (an array of {scenario, metric, value, unit, ratio})
- * and `bench/results/latest.md` (the same as a table, with the machine it ran on).
+ * and `bench/results/latest.md` (the same as a table, with the machine it ran on), with charts beside them
+ * (`hop-ladder.svg`, `growth.svg`: bench/lib/chart-files.ts) linked above the table.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './lib/types.js';
 import { SCENARIOS } from './scenarios/index.js';
@@ -35,7 +36,11 @@ for (const s of selected) {
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'latest.json'), JSON.stringify(rows, null, 2) + '\n');
+const jsonPath = join(dir, 'latest.json');
+writeFileSync(jsonPath, JSON.stringify(rows, null, 2) + '\n');
+// Loaded only now so the plotting library is not in the heap the scenarios measure.
+const { withChartLinks, writeCharts } = await import('./lib/chart-files.js');
+const charts = await writeCharts(jsonPath, rows);
 const md = [
   '# Benchmark results',
   '',
@@ -48,5 +53,5 @@ const md = [
   ...rows.map((r) => `| ${r.scenario} | ${r.metric} | ${r.value} | ${r.unit} | ${r.ratio ?? ''} |`),
   '',
 ].join('\n');
-writeFileSync(join(dir, 'latest.md'), md);
-process.stdout.write(`wrote ${join(dir, 'latest.json')} and latest.md\n`);
+writeFileSync(join(dir, 'latest.md'), withChartLinks(md, charts));
+process.stdout.write(`wrote ${[jsonPath, 'latest.md', ...charts.map((c) => basename(c.path))].join(', ')}\n`);
