@@ -17,7 +17,7 @@
  */
 import { startControlPlane } from '../src/mesh/control-plane.js';
 import { createMemorySource } from '../src/mesh/source.js';
-import { ClientProcess } from './lib/ads-client-process.js';
+import { ClientProcess, clientIp } from './lib/ads-client-process.js';
 
 /** One result row (the shape of the project's bench runner rows). */
 interface Row {
@@ -31,7 +31,12 @@ interface Row {
 const NS = 'bench';
 const host = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.1`;
 
-function objects(services: number): object[] {
+/**
+ * The cluster: S services of two pods each, and one pod per proxy (`client-j` at the proxy's own IP, a replica of
+ * service j mod S), so each proxy is a workload with its inbound port, as a sidecar is: its clusters and listeners
+ * hold its own inbound resources beside the shared outbound ones.
+ */
+function objects(services: number, proxies: number): object[] {
   const out: object[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'istio-injection': 'enabled' } } },
   ];
@@ -43,6 +48,15 @@ function objects(services: number): object[] {
       spec: { selector: { app: `svc-${i}` }, ports: [{ name: 'http', port: 9080 }] },
     });
     for (let k = 0; k < 2; k++) out.push(pod(i, k));
+  }
+  for (let j = 0; j < proxies; j++) {
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `client-${j}`, namespace: NS, labels: { app: `svc-${j % services}` } },
+      spec: { containers: [{ name: 'app', ports: [{ containerPort: 9080 }] }] },
+      status: { phase: 'Running', podIP: clientIp(j), conditions: [{ type: 'Ready', status: 'True' }] },
+    });
   }
   return out;
 }
@@ -82,6 +96,8 @@ const quantile = (xs: number[], q: number): number => {
 
 interface CaseResult {
   initialMs: number;
+  /** The control plane's CPU (user + system) from the first connection to the last proxy synced, per proxy. */
+  initialCpuPerProxyMs: number;
   changeP50: number;
   changeP99: number;
   workMs: number;
@@ -105,13 +121,14 @@ function settledHeap(): number {
 }
 
 async function runCase(services: number, proxies: number, changes: number, protocol: Protocol): Promise<CaseResult> {
-  const source = createMemorySource(objects(services));
+  const source = createMemorySource(objects(services, proxies));
   const cp = await startControlPlane({ source, listen: { host, port: 0 }, clusterName: 'bench', debounceMs: 10 });
   const processes = Array.from({ length: Math.ceil(proxies / CLIENTS_PER_PROCESS) }, () => new ClientProcess());
   try {
     await Promise.all(processes.map((p) => p.ready));
     const heapBefore = settledHeap();
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const per = Math.ceil(proxies / processes.length);
     const synced = await Promise.all(
       processes.map((p, k) =>
@@ -125,6 +142,8 @@ async function runCase(services: number, proxies: number, changes: number, proto
       ),
     );
     const initialMs = Number(synced.reduce((a, b) => (b > a ? b : a)) - t0) / 1e6;
+    const cpu = process.cpuUsage(cpu0);
+    const initialCpuPerProxyMs = (cpu.user + cpu.system) / 1000 / proxies;
     await new Promise((r) => setTimeout(r, 200));
     const heapPerProxyKiB = (settledHeap() - heapBefore) / proxies / 1024;
     const latencies: number[] = [];
@@ -148,6 +167,7 @@ async function runCase(services: number, proxies: number, changes: number, proto
     }
     return {
       initialMs,
+      initialCpuPerProxyMs,
       changeP50: quantile(latencies, 0.5),
       changeP99: quantile(latencies, 0.99),
       workMs: quantile(work, 0.5),
@@ -187,6 +207,7 @@ export async function runControlPlaneBench(
     });
     rows.push(
       row('initial sync (all proxies, 4 types)', r.initialMs, base.initialMs),
+      row('control-plane CPU per proxy synced', r.initialCpuPerProxyMs, base.initialCpuPerProxyMs),
       row('change -> every proxy has EDS, p50', r.changeP50, base.changeP50),
       row('change -> every proxy has EDS, p99', r.changeP99, base.changeP99),
       row('control-plane work per change (rebuild + push)', r.workMs, base.workMs),

@@ -7,7 +7,7 @@
 import { credentials, makeGenericClientConstructor, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import { adsServiceDefinition, TYPE_URLS } from '../../src/xds/index.js';
 import { decodeEnvelope, type Envelope } from './light-ads.js';
-import type { ClientRequest, ClientReply } from './ads-client-process.js';
+import { clientIp, type ClientRequest, type ClientReply } from './ads-client-process.js';
 
 const NS = 'bench';
 const clusterName = (i: number) => `outbound|9080||svc-${i}.${NS}.svc.cluster.local`;
@@ -31,7 +31,11 @@ class LightProxy {
 
   constructor(address: string, id: number, services: number, protocol: Protocol) {
     const Ctor = makeGenericClientConstructor(lightDefinition(protocol), 'ADS');
-    this.client = new Ctor(address, credentials.createInsecure());
+    // Envoy's default HTTP/2 windows are 256 MiB per stream; grpc-js's are 64 KiB, which made each megabyte of a
+    // first response wait for a dozen window updates.
+    this.client = new Ctor(address, credentials.createInsecure(), {
+      'grpc-node.flow_control_window': 8 * 1024 * 1024,
+    });
     type Open = () => ClientDuplexStream<object, Envelope>;
     const method = protocol === 'delta' ? 'DeltaAggregatedResources' : 'StreamAggregatedResources';
     this.call = ((this.client as unknown as Record<string, Open>)[method] as Open).call(this.client);
@@ -42,7 +46,7 @@ class LightProxy {
       [TYPE_URLS.route]: ['outbound'],
     };
     const node = {
-      id: `sidecar~10.255.${id >> 8}.${id & 255}~client-${id}.${NS}~${NS}.svc.cluster.local`,
+      id: `sidecar~${clientIp(id)}~client-${id}.${NS}~${NS}.svc.cluster.local`,
       locality: { region: 'r1' },
     };
     this.call.on('data', (r: Envelope) => {

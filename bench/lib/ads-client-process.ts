@@ -29,6 +29,9 @@ export type ClientReply =
   | { op: 'eds'; latenciesMs: number[] }
   | { op: 'error'; message: string };
 
+/** The IP of proxy j: its node id names it, and the bench gives it a pod there. */
+export const clientIp = (j: number): string => `10.255.${j >> 8}.${j & 255}`;
+
 const MAIN = fileURLToPath(new URL('./ads-client-main.ts', import.meta.url));
 
 /** One child process of clients. */
@@ -40,7 +43,12 @@ export class ClientProcess {
   readonly ready: Promise<void>;
 
   constructor() {
-    this.child = fork(MAIN, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // BENCH_CLIENT_NODE_ARGS adds Node flags to the clients' processes (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+    const extra = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    this.child = fork(MAIN, [], {
+      execArgv: ['--import', 'tsx', ...extra],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.ready = new Promise((resolve, reject) =>
       this.waiting.push((m) =>
         m.op === 'ready' ? resolve() : reject(new Error(m.op === 'error' ? m.message : `unexpected reply ${m.op}`)),

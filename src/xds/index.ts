@@ -27,7 +27,12 @@ export {
   type DiscoveryResponse,
   type WireDeltaResponse,
 } from './ads.js';
-export { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse, type WireDeltaResource } from './wire.js';
+export {
+  encodeDeltaDiscoveryResponse,
+  encodeDiscoveryResponse,
+  joinResourceLists,
+  type WireDeltaResource,
+} from './wire.js';
 export {
   nodeId,
   parseNodeId,

@@ -51,3 +51,28 @@ test('a delta response carries names, versions, resources and removals exactly',
   );
   assert.deepEqual(decoded['removed_resources'], ['gone-1', 'gone-2']);
 });
+
+test('a frozen resource list is encoded once and reused byte for byte with other nonces; an unfrozen one is not kept', () => {
+  const Res = protoRoot().lookupType('envoy.service.discovery.v3.DeltaDiscoveryResponse');
+  const shared = Object.freeze([
+    { name: 'a', version: 'h1', resource: cla('a') },
+    { name: 'b', version: 'h2', resource: cla('b') },
+  ]);
+  const base = { system_version_info: '9', resources: shared, type_url: TYPE_URLS.endpoint, removed_resources: [] };
+  const one = Res.toObject(Res.decode(encodeDeltaDiscoveryResponse({ ...base, nonce: '1' })), toObject);
+  const two = Res.toObject(Res.decode(encodeDeltaDiscoveryResponse({ ...base, nonce: '2' })), toObject);
+  assert.deepEqual(one['resources'], two['resources']);
+  assert.deepEqual([one['nonce'], two['nonce']], ['1', '2']);
+  const expected = Res.toObject(Res.decode(Res.encode(Res.fromObject({ ...base, nonce: '1' })).finish()), toObject);
+  assert.deepEqual(one, expected);
+  // A list that may still change is encoded from its current content every time.
+  const open = [{ name: 'a', version: 'h1', resource: cla('a') }];
+  const before = encodeDeltaDiscoveryResponse({ ...base, resources: open, nonce: '3' });
+  open.push({ name: 'c', version: 'h3', resource: cla('c') });
+  const after = Res.toObject(
+    Res.decode(encodeDeltaDiscoveryResponse({ ...base, resources: open, nonce: '3' })),
+    toObject,
+  );
+  assert.ok(after['resources'] && (after['resources'] as unknown[]).length === 2, 'the grown list is sent whole');
+  assert.ok(before.length < encodeDeltaDiscoveryResponse({ ...base, resources: open, nonce: '3' }).length);
+});

@@ -77,16 +77,64 @@ export function encodeDiscoveryResponse(m: WireDiscoveryResponse): Buffer {
   return asBuffer(w.finish());
 }
 
+/** A list's encoded entries, in chunks (a joined list keeps its parts' bytes), and its last whole response. */
+type EncodedList = { chunks: readonly Buffer[]; last?: { key: string; bytes: Buffer } };
+
+const resourceLists = new WeakMap<readonly WireDeltaResource[], EncodedList>();
+const joined = new WeakMap<readonly WireDeltaResource[], readonly (readonly WireDeltaResource[])[]>();
+
+/**
+ * One frozen list made of frozen parts (a proxy's own resources and its group's shared ones): encoding it joins
+ * the parts' cached bytes instead of encoding every resource again.
+ */
+export function joinResourceLists(parts: readonly (readonly WireDeltaResource[])[]): readonly WireDeltaResource[] {
+  const list = Object.freeze(parts.flat());
+  if (parts.every((p) => Object.isFrozen(p))) joined.set(list, parts);
+  return list;
+}
+
+/**
+ * The encoded field-2 entries of a resource list, with the list's cache entry. A frozen list (a set the server
+ * sends to many proxies, such as every cluster to each proxy connecting) is encoded once and its bytes reused;
+ * others are encoded each time.
+ */
+function encodedResourceList(resources: readonly WireDeltaResource[]): EncodedList {
+  const hit = resourceLists.get(resources);
+  if (hit) return hit;
+  const parts = joined.get(resources);
+  let chunks: readonly Buffer[];
+  if (parts) {
+    // Not copied here: the response copies each part once.
+    chunks = parts.flatMap((p) => encodedResourceList(p).chunks);
+  } else {
+    const w = protobuf.Writer.create();
+    for (const r of resources) w.uint32(tag(2)).bytes(encodedResource(r));
+    chunks = [asBuffer(w.finish())];
+  }
+  const entry: EncodedList = { chunks };
+  if (Object.isFrozen(resources)) resourceLists.set(resources, entry);
+  return entry;
+}
+
 /**
  * Encodes a `DeltaDiscoveryResponse {system_version_info = 1, resources = 2, type_url = 4, nonce = 5,
- * removed_resources = 6}`.
+ * removed_resources = 6}`: the small fields around the resources' bytes, joined with one copy. For a frozen list
+ * the last whole response is kept too: proxies that connect alike get byte-identical first responses (same
+ * revision, same nonce sequence), and a megabyte each is then not copied once more per proxy.
  */
 export function encodeDeltaDiscoveryResponse(m: WireDeltaResponse): Buffer {
-  const w = protobuf.Writer.create();
-  if (m.system_version_info) w.uint32(tag(1)).string(m.system_version_info);
-  for (const r of m.resources) w.uint32(tag(2)).bytes(encodedResource(r));
-  if (m.type_url) w.uint32(tag(4)).string(m.type_url);
-  if (m.nonce) w.uint32(tag(5)).string(m.nonce);
-  for (const name of m.removed_resources) w.uint32(tag(6)).string(name);
-  return asBuffer(w.finish());
+  const list = encodedResourceList(m.resources);
+  const key = Object.isFrozen(m.resources)
+    ? JSON.stringify([m.system_version_info, m.type_url, m.nonce, m.removed_resources])
+    : undefined;
+  if (key !== undefined && list.last?.key === key) return list.last.bytes;
+  const head = protobuf.Writer.create();
+  if (m.system_version_info) head.uint32(tag(1)).string(m.system_version_info);
+  const tail = protobuf.Writer.create();
+  if (m.type_url) tail.uint32(tag(4)).string(m.type_url);
+  if (m.nonce) tail.uint32(tag(5)).string(m.nonce);
+  for (const name of m.removed_resources) tail.uint32(tag(6)).string(name);
+  const bytes = Buffer.concat([head.finish(), ...list.chunks, tail.finish()]);
+  if (key !== undefined) list.last = { key, bytes };
+  return bytes;
 }

@@ -106,6 +106,42 @@ test('delta: an endpoint change sends only the changed assignment; a deleted ser
   assert.deepEqual(edsRemoval.removed, [CART]);
 });
 
+test('delta: proxies that subscribe to every assignment share one first response; each then gets only what changes', async (t) => {
+  const { source, cp, connect } = await setup(t);
+  const a = connect();
+  const b = connect();
+  a.send({ node, type_url: TYPE_URLS.endpoint, resource_names_subscribe: [CART, WEB, PAY] });
+  b.send({
+    node: { ...node, id: 'sidecar~127.1.0.9~web-1.shop~shop.svc.cluster.local' },
+    type_url: TYPE_URLS.endpoint,
+    resource_names_subscribe: [WEB, CART, PAY],
+  });
+  const [fa, fb] = [await a.next(), await b.next()];
+  for (const first of [fa, fb]) {
+    assert.deepEqual([...first.resources.keys()].sort(), [CART, WEB]);
+    assert.deepEqual(first.removed, [PAY], 'a subscribed name that does not exist is reported absent');
+  }
+  assert.equal(fa.resources.get(CART)?.version, fb.resources.get(CART)?.version);
+  a.ack(fa);
+  b.ack(fb);
+  await a.quietFor(100);
+  for (const p of cp.stats().proxies)
+    assert.equal(p.types[TYPE_URLS.endpoint]?.ackedVersion, '2', 'both assignments ACKed');
+  source.apply(pod('web-1', 'web', '127.1.0.5'));
+  for (const c of [a, b]) {
+    const pushed = await c.next();
+    assert.deepEqual(
+      [...pushed.resources.keys()],
+      [WEB],
+      'only the changed assignment: the shared set was recorded as held',
+    );
+    assert.deepEqual(pushed.removed, []);
+  }
+  source.apply(svc('pay'));
+  const paid = await a.next();
+  assert.deepEqual([...paid.resources.keys()], [PAY], 'the name reported absent is sent once it exists');
+});
+
 test('delta: unsubscribing stops updates, subscribing again resends, and a name that does not exist is reported removed', async (t) => {
   const { source, connect } = await setup(t);
   const client = connect();

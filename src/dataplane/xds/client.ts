@@ -97,6 +97,12 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 2000,
+      // grpc-js's 64 KiB HTTP/2 windows make a megabyte of first configuration (1,000 services) wait for a dozen
+      // window updates on a busy control plane (bench/control-plane.ts); Envoy's own default is 256 MiB.
+      'grpc-node.flow_control_window': 8 * 1024 * 1024,
+      // One RDS response grows about 600 bytes per service; grpc-js's 4 MiB default would refuse the
+      // configuration of a mesh of ~7,000 services. Still a bound: a response past it ends the stream.
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
     });
     this.connect();
   }

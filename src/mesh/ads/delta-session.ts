@@ -8,12 +8,15 @@
 import { proxyFromNode, type Proxy, type XdsNodeInfo } from '../proxy.js';
 import type { Snapshot } from '../snapshot.js';
 import { translate } from '../translate/index.js';
+import { partsOf } from '../translate/reuse.js';
 import { resourceName, type XdsObject, type XdsResources } from '../xds-types.js';
 import { diffResources, resourceVersion } from './resource-diff.js';
 import { AckLedger } from './ack-ledger.js';
+import { OverlayMap } from './overlay-map.js';
 import { MissingNodeError, type AdsCounters, type NackRecord, type TypeStatus } from './session.js';
 import {
   encodeAny,
+  joinResourceLists,
   structToJson,
   TYPE_URLS,
   type DeltaDiscoveryRequest,
@@ -29,6 +32,57 @@ const FIELD_OF: Readonly<Record<string, keyof XdsResources>> = {
   [TYPE_URLS.route]: 'routes',
 };
 
+/**
+ * Every resource of one list as a first response sends it, shared by every proxy that subscribes to the whole
+ * list and holds nothing yet: the usual first request of each type. Built once per list (lists are shared and
+ * stable, see resource-diff.ts), so connecting a thousand proxies costs a thousand copies of one encoded payload
+ * (wire.ts encodes a frozen resource array once) instead of a thousand passes over every resource.
+ */
+interface FullSet {
+  readonly resources: readonly WireDeltaResource[];
+  /** Name -> version of every resource: what the proxy then holds, and what its ACK confirms. */
+  readonly versions: ReadonlyMap<string, string>;
+}
+
+const fullSets = new WeakMap<readonly XdsObject[], { typeUrl: string; set: FullSet }>();
+
+function fullSetOf(typeUrl: string, all: readonly XdsObject[]): FullSet {
+  const hit = fullSets.get(all);
+  if (hit?.typeUrl === typeUrl) return hit.set;
+  // A proxy's own resources on top of its group's list (translate/reuse.ts): the group's set is built once and
+  // this one joins it, so each proxy costs its own few resources.
+  const parts = partsOf(all);
+  const set = parts
+    ? joinSets(fullSetOf(typeUrl, parts.own), fullSetOf(typeUrl, parts.shared))
+    : buildSet(typeUrl, all);
+  fullSets.set(all, { typeUrl, set });
+  return set;
+}
+
+function buildSet(typeUrl: string, all: readonly XdsObject[]): FullSet {
+  const resources: WireDeltaResource[] = [];
+  const versions = new Map<string, string>();
+  for (const r of all) {
+    const name = resourceName(r);
+    // A duplicate name is sent once, as the general path does.
+    if (versions.has(name)) continue;
+    const version = resourceVersion(r);
+    resources.push({ name, version, resource: encodeAny(typeUrl, r) });
+    versions.set(name, version);
+  }
+  return { resources: Object.freeze(resources), versions };
+}
+
+function joinSets(own: FullSet, shared: FullSet): FullSet {
+  const versions = new OverlayMap(shared.versions);
+  // A name in both (not produced by translation) is sent once, with the proxy's own resource.
+  const sharedResources = shared.resources.some((r) => own.versions.has(r.name))
+    ? Object.freeze(shared.resources.filter((r) => !own.versions.has(r.name)))
+    : shared.resources;
+  for (const [name, version] of own.versions) versions.set(name, version);
+  return { resources: joinResourceLists([own.resources, sharedResources]), versions };
+}
+
 /** Responses of one type whose ACK may still come; older ones are forgotten (their ACK is then ignored). */
 const MAX_IN_FLIGHT = 16;
 
@@ -37,7 +91,7 @@ interface DeltaTypeState {
   wildcard: boolean;
   names: Set<string>;
   /** Version of each resource the proxy holds (or will hold once it applies what was sent), by name. */
-  known: Map<string, string>;
+  known: OverlayMap<string, string>;
   /** The resource list last compared with (resource-diff.ts shares the diff between proxies). */
   lastAll: readonly XdsObject[] | undefined;
   /** Per nonce in flight: what that response set (a version) or removed (null). */
@@ -99,7 +153,7 @@ export class DeltaAdsSession {
         // The legacy wildcard: a first request naming nothing subscribes to everything.
         wildcard: subscribe.length === 0,
         names: new Set(),
-        known: new Map(Object.entries(req.initial_resource_versions ?? {})),
+        known: new OverlayMap(new Map(Object.entries(req.initial_resource_versions ?? {}))),
         lastAll: undefined,
         inFlight: new Map(),
         responses: 0,
@@ -194,6 +248,10 @@ export class DeltaAdsSession {
     const all = this.resources()[FIELD_OF[typeUrl] as keyof XdsResources];
     const diff = diffResources(state.lastAll, all);
     state.lastAll = all;
+    if (full && state.known.size === 0 && (state.wildcard || all.every((r) => state.names.has(resourceName(r))))) {
+      this.sendFullSet(typeUrl, state, fullSetOf(typeUrl, all));
+      return;
+    }
     const candidates: readonly XdsObject[] = full ? all : diff.changed;
     const out: WireDeltaResource[] = [];
     const changes = new Map<string, string | null>();
@@ -223,6 +281,30 @@ export class DeltaAdsSession {
     }
     if (!full && out.length === 0 && removed.length === 0) return;
     for (const [name, version] of changes) if (version !== null) state.known.set(name, version);
+    this.respond(typeUrl, state, changes, out, removed);
+  }
+
+  /**
+   * A first response to a proxy that holds nothing and selects every resource of the list: the shared set, and
+   * the explicitly subscribed names that do not exist as removed (the general path's result, without a pass over
+   * every resource).
+   */
+  private sendFullSet(typeUrl: string, state: DeltaTypeState, set: FullSet): void {
+    const removed = [...state.names].filter((name) => !set.versions.has(name));
+    // The shared set is what this proxy now holds: its own record starts as that map (overlay-map.ts).
+    state.known = new OverlayMap(set.versions);
+    let changes: ReadonlyMap<string, string | null> = set.versions;
+    if (removed.length > 0) changes = new Map([...set.versions, ...removed.map((n) => [n, null] as const)]);
+    this.respond(typeUrl, state, changes, set.resources, removed);
+  }
+
+  private respond(
+    typeUrl: string,
+    state: DeltaTypeState,
+    changes: ReadonlyMap<string, string | null>,
+    resources: readonly WireDeltaResource[],
+    removed: readonly string[],
+  ): void {
     const nonce = String(++this.nonceCounter);
     state.inFlight.set(nonce, changes);
     if (state.inFlight.size > MAX_IN_FLIGHT) state.inFlight.delete(state.inFlight.keys().next().value as string);
@@ -230,7 +312,7 @@ export class DeltaAdsSession {
     this.deps.counters.responses += 1;
     this.deps.send({
       system_version_info: String(this.deps.snapshot().revision),
-      resources: out,
+      resources,
       type_url: typeUrl,
       nonce,
       removed_resources: removed,

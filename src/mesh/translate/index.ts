@@ -132,6 +132,20 @@ interface SharedOutbound {
 }
 
 const sharedBySnapshot = new WeakMap<Snapshot, Map<string, SharedOutbound>>();
+const labelScoped = new WeakMap<Snapshot, boolean>();
+
+/** Whether any priority in the snapshot (a rule's, or the default's) orders endpoints by the client's labels. */
+function labelsMatter(snapshot: Snapshot): boolean {
+  let matter = labelScoped.get(snapshot);
+  if (matter === undefined) {
+    matter = [undefined, ...snapshot.destinationRules].some((dr) => {
+      const policy = priorityPolicy(dr);
+      return typeof policy !== 'string' && policy.failoverPriority.length > 0;
+    });
+    labelScoped.set(snapshot, matter);
+  }
+  return matter;
+}
 
 /**
  * Outbound clusters, assignments and routes, computed once per snapshot for all proxies that share role,
@@ -142,7 +156,9 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
   enterSnapshot(snapshot);
   let bySnapshot = sharedBySnapshot.get(snapshot);
   if (!bySnapshot) sharedBySnapshot.set(snapshot, (bySnapshot = new Map()));
-  const labels = fingerprintOf(Object.fromEntries(Object.entries(proxy.labels).sort()));
+  // Labels only shape priorities (failoverPriority); without such a rule every workload of a namespace and
+  // locality shares one group, instead of one group (and one pass over every service) per label set.
+  const labels = labelsMatter(snapshot) ? fingerprintOf(Object.fromEntries(Object.entries(proxy.labels).sort())) : '-';
   const locality = formatLocality(proxy.locality);
   // A gateway's exported ports also depend on its own IP (see exportedPorts).
   const key = `${proxy.type}|${proxy.namespace}|${locality}|${labels}${proxy.type === 'router' ? `|${proxy.ip}` : ''}`;
@@ -178,7 +194,7 @@ function sharedOutbound(snapshot: Snapshot, proxy: Proxy, ports: readonly MeshSe
   const isRouter = proxy.type === 'router';
   const routeInputs = fingerprintOf(ports.map((p) => [p.source, p.host, p.name, p.namespace, p.port, p.clusterIP]));
   const shared: SharedOutbound = {
-    clusters: stableList(`list|cds|${key}`, clusters),
+    clusters: stableList(`list|cds|${key}`, clusters.sort(byName)),
     endpoints: stableList(`list|eds|${key}`, endpoints.sort(byName)),
     routes: stableList(
       `list|rds|${key}`,

@@ -45,12 +45,18 @@ export function stableList<T>(key: string, list: readonly T[]): readonly T[] {
   return result;
 }
 
+const concatenations = new WeakMap<readonly unknown[], { shared: readonly unknown[]; own: readonly unknown[] }>();
+
 /**
  * A per-proxy list made of a shared list and a few own items (`build` combines them): the array returned for
  * `key` before when `shared` is the same array and `own` the same objects, else a new one. Costs O(own) per
- * proxy, not O(shared): the shared part is compared once per group by {@link stableList}.
+ * proxy, not O(shared): the shared part is compared once per group by {@link stableList}. With nothing of its own
+ * (a proxy without inbound ports) the result is the shared list itself, so everything keyed by a list's identity
+ * downstream (diffs, first responses and their encoded bytes) is shared with the group. {@link partsOf} tells
+ * the server what a combined list was made of.
  */
 export function stableConcat<T>(key: string, shared: readonly T[], own: readonly T[], build: () => T[]): readonly T[] {
+  if (own.length === 0) return shared;
   type Entry = { shared: readonly T[]; own: readonly T[]; result: readonly T[] };
   const before = (current.get(key) ?? previous.get(key)) as Entry | undefined;
   if (
@@ -62,9 +68,18 @@ export function stableConcat<T>(key: string, shared: readonly T[], own: readonly
     current.set(key, before);
     return before.result;
   }
-  const entry: Entry = { shared, own: [...own], result: Object.freeze(build()) };
+  const entry: Entry = { shared, own: Object.freeze([...own]), result: Object.freeze(build()) };
+  concatenations.set(entry.result, { shared, own: entry.own });
   current.set(key, entry);
   return entry.result;
+}
+
+/**
+ * The shared list and own items a {@link stableConcat} result holds (the same elements, in another order), or
+ * undefined for any other list.
+ */
+export function partsOf<T>(list: readonly T[]): { shared: readonly T[]; own: readonly T[] } | undefined {
+  return concatenations.get(list) as { shared: readonly T[]; own: readonly T[] } | undefined;
 }
 
 const fingerprints = new WeakMap<object, string>();

@@ -17,7 +17,15 @@ export { SIDECAR_INBOUND_PORT, TLS_MODE_LABEL, type MeshEndpoint } from './endpo
 import { podLocality } from '../locality.js';
 import { drillActive, drillOf } from '../../api/drill-lease.js';
 import { entryUnhealthy } from '../probe/verdict.js';
-import { objectKey, podIsReady, selectorCandidates, selectorMatches, serviceFqdn, type Snapshot } from '../snapshot.js';
+import {
+  labelKey,
+  objectKey,
+  podIsReady,
+  selectorCandidates,
+  selectorMatches,
+  serviceFqdn,
+  type Snapshot,
+} from '../snapshot.js';
 
 /** How the mesh speaks to a port: HTTP (HCM) or opaque TCP (tcp_proxy). */
 export type PortProtocol = 'http' | 'tcp';
@@ -276,9 +284,7 @@ export interface InboundPort {
 /** The ports of every Service selecting `pod` (sorted by host, then port). */
 export function inboundPorts(snapshot: Snapshot, pod: Pod): InboundPort[] {
   const out: InboundPort[] = [];
-  for (const svc of snapshot.services) {
-    if ((svc.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) continue;
-    if (!selectorMatches(svc.spec?.selector, pod.metadata.labels)) continue;
+  for (const svc of servicesSelecting(snapshot, pod)) {
     for (const port of svc.spec?.ports ?? []) {
       const targetPort = resolveTargetPort(pod, port);
       if (targetPort === undefined) continue;
@@ -291,4 +297,35 @@ export function inboundPorts(snapshot: Snapshot, pod: Pod): InboundPort[] {
     }
   }
   return out;
+}
+
+const servicesBySelector = new WeakMap<Snapshot, Map<string, { svc: Service; order: number }[]>>();
+
+/**
+ * The services whose selector matches a pod, in the snapshot's order. Every sidecar asks this for its own pod on
+ * every snapshot, so services are indexed once per snapshot by the first label of their selector (a service is
+ * found through that label of the pod) instead of each proxy scanning every service.
+ */
+function servicesSelecting(snapshot: Snapshot, pod: Pod): Service[] {
+  let index = servicesBySelector.get(snapshot);
+  if (!index) {
+    index = new Map();
+    snapshot.services.forEach((svc, order) => {
+      const first = Object.entries(svc.spec?.selector ?? {})[0];
+      if (!first) return; // a service without a selector selects no pod
+      const key = labelKey(svc.metadata.namespace ?? 'default', first[0], first[1]);
+      const list = index?.get(key);
+      if (list) list.push({ svc, order });
+      else index?.set(key, [{ svc, order }]);
+    });
+    servicesBySelector.set(snapshot, index);
+  }
+  const namespace = pod.metadata.namespace ?? 'default';
+  const found: { svc: Service; order: number }[] = [];
+  for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+    for (const c of index.get(labelKey(namespace, k, v)) ?? []) {
+      if (selectorMatches(c.svc.spec?.selector, pod.metadata.labels)) found.push(c);
+    }
+  }
+  return found.sort((a, b) => a.order - b.order).map((c) => c.svc);
 }
