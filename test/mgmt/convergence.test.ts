@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import type { ObjectConvergence, StoredConvergence } from '../../src/api/convergence.js';
 import { convergenceLines } from '../../src/cli/commands/mgmt-status.js';
 import { ConvergenceForwarder, HttpConvergenceSink, UNAVAILABLE } from '../../src/federation/convergence-forwarder.js';
@@ -21,7 +20,7 @@ import { newApiToken } from '../../src/local/server/guard.js';
 import { ClusterStore } from '../../src/local/store/cluster-store.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { call, startTestMgmt, tokenFor } from './support/harness.js';
-import { startTestPostgres, type TestPostgres } from './support/postgres.js';
+import { describeOnBothStores } from './support/postgres.js';
 
 const object = (name: string, acked: number, proxies: number): ObjectConvergence => ({
   kind: 'Service',
@@ -188,20 +187,8 @@ async function scenario(store: string | undefined): Promise<void> {
   }
 }
 
-describe('xDS convergence through the management plane', () => {
-  it('SQLite: forwarded from a cluster API, listed, printed; refusals store nothing', async () => {
-    await scenario(undefined);
-  });
-  describe('PostgreSQL', () => {
-    let pg: TestPostgres;
-    before(async () => {
-      pg = await startTestPostgres();
-    });
-    after(async () => {
-      await pg?.stop();
-    });
-    it('the same with the PostgreSQL store', async () => {
-      await scenario(await pg.createDatabase());
-    });
-  });
-});
+describeOnBothStores(
+  'xDS convergence through the management plane',
+  'forwarded from a cluster API, listed, printed; refusals store nothing',
+  scenario,
+);

@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import type http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after } from 'node:test';
 import { startMetrics } from '../../src/dataplane/admin.js';
 import { FlightRecorder } from '../../src/dataplane/recorder/flight-recorder.js';
 import { ProxyMetrics } from '../../src/dataplane/sidecar/metrics.js';
 import type { DrillReport, DrillRun } from '../../src/mgmt/failover/drill-run.js';
 import { FailoverEventPuller } from '../../src/mgmt/failover/puller.js';
 import { call, startTestMgmt, tokenFor } from './support/harness.js';
-import { startTestPostgres, type TestPostgres } from './support/postgres.js';
+import { describeOnBothStores } from './support/postgres.js';
 
 const UP = 'outbound|9080||details.bookinfo.svc.cluster.local';
 const DRILL = 'organizations/tetrate/tenants/bookinfo/workspaces/bookinfo-ws/failoverdrills/weekly';
@@ -149,20 +149,8 @@ async function scenario(store: string | undefined): Promise<void> {
   }
 }
 
-describe('failover drill runs through the management plane', () => {
-  it('SQLite: runs reported at start and end, listed newest first with their reports; refusals store nothing', async () => {
-    await scenario(undefined);
-  });
-  describe('PostgreSQL', () => {
-    let pg: TestPostgres;
-    before(async () => {
-      pg = await startTestPostgres();
-    });
-    after(async () => {
-      await pg?.stop();
-    });
-    it('the same with the PostgreSQL store', async () => {
-      await scenario(await pg.createDatabase());
-    });
-  });
-});
+describeOnBothStores(
+  'failover drill runs through the management plane',
+  'runs reported at start and end, listed newest first with their reports; refusals store nothing',
+  scenario,
+);

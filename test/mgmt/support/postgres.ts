@@ -8,6 +8,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 
 const BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
@@ -114,5 +115,34 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return databases(adminUrl, () => {
     process.off('exit', stopCluster);
     stopCluster();
+  });
+}
+
+/**
+ * Runs a management-plane scenario on each store: SQLite (`scenario(undefined)`), then PostgreSQL in a database of
+ * its own (`scenario(url)`), under one `describe`.
+ */
+export function describeOnBothStores(
+  title: string,
+  sqliteTitle: string,
+  scenario: (postgresUrl: string | undefined) => Promise<void>,
+): void {
+  describe(title, () => {
+    it(`SQLite: ${sqliteTitle}`, async () => {
+      await scenario(undefined);
+    });
+    describe('PostgreSQL', () => {
+      let server: TestPostgres | undefined;
+      before(async () => {
+        server = await startTestPostgres();
+      });
+      after(async () => {
+        await server?.stop();
+      });
+      it('the same with the PostgreSQL store', async () => {
+        if (!server) throw new Error('PostgreSQL did not start');
+        await scenario(await server.createDatabase());
+      });
+    });
   });
 }
