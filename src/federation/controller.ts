@@ -39,6 +39,9 @@ export interface FederationControllerOptions {
   log?: (line: string) => void;
 }
 
+/** Remembered write versions per cluster (see `echoes`). */
+const MAX_ECHOES = 50_000;
+
 /**
  * Keeps every registered cluster's generated objects equal to the plan. Events: `reconciled` (result, seconds) after
  * each pass, `reconcile-error` (error, seconds) when one failed as a whole.
@@ -163,9 +166,10 @@ export class FederationController extends EventEmitter {
         onChange: () => this.schedule(),
         isEcho: (o) => {
           const key = keyOf(o);
-          if (echoes.get(key) !== o.metadata?.resourceVersion) return false;
+          // Any event of the object settles its entry: the echo itself, or a later change that replaced it.
+          const rv = echoes.get(key);
           echoes.delete(key);
-          return true;
+          return rv !== undefined && rv === o.metadata?.resourceVersion;
         },
         onError: (err) => this.options.log?.(`cluster ${name}: ${err.message}`),
       });
@@ -208,6 +212,9 @@ export class FederationController extends EventEmitter {
         const a = applied[cluster];
         const echoes = this.echoes.get(cluster);
         for (const [key, rv] of a.written) echoes?.set(key, rv);
+        // An echo that arrived before its write returned leaves an entry no event settles until the object changes
+        // again: bounded, since forgetting costs only a reconcile that changes nothing.
+        if (echoes && echoes.size > MAX_ECHOES) echoes.clear();
         if (changes.length > 0) {
           this.options.log?.(
             `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,

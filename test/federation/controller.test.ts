@@ -149,6 +149,21 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
     );
   });
 
+  await t.test(
+    'a generated entry edited by hand is put back: an edit is never taken for the echo of a write',
+    async () => {
+      const entry = entries()[0];
+      const name = entry?.metadata?.name;
+      const address = (entry?.spec as { address?: string } | undefined)?.address;
+      assert.ok(name && address, 'an entry to edit');
+      const edited = c1.put({ ...entry, spec: { ...(entry?.spec as object), address: '192.0.2.99' } } as never);
+      assert.equal((edited.spec as { address?: string }).address, '192.0.2.99', 'the edit is stored');
+      await waitFor('the entry restored', () =>
+        entries().some((e) => e.metadata?.name === name && (e.spec as { address?: string }).address === address),
+      );
+    },
+  );
+
   await t.test('when the controller stops, the generated objects stay', async () => {
     await controller?.stop();
     controller = undefined;
