@@ -212,20 +212,25 @@ export async function measure(services: number, clusterCount: number, changes: n
     });
     controller.on('reconciled', (_r: unknown, seconds: number) => reconciles.push(seconds * 1000));
     await controller.start();
-    // Settled: two quiet seconds without a generated write after at least one.
+    // Settled: every cluster holds one generated object per service (the WorkloadEntry of a service's remote copy
+    // where it runs one, a ServiceEntry where it runs none), then two quiet seconds. Quiet alone is not enough: a
+    // controller can pause that long between its first lists and its writes.
+    const expected = services * clusterCount;
     let lastCount = -1;
     let quietSince = performance.now();
     await waitUntil(
-      'the initial sync',
+      `the initial sync (${expected} generated objects)`,
       () => {
         if (writes.size !== lastCount) {
           lastCount = writes.size;
           quietSince = performance.now();
         }
-        return writes.size > 0 && performance.now() - quietSince > 2000;
+        return writes.size >= expected && performance.now() - quietSince > 2000;
       },
       600_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${writes.size} written`);
+    });
     const initialMs = quietSince - started;
     const objects = writes.size;
     const rows: BenchRow[] = [
