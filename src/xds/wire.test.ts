@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { encodeAny } from './any.js';
 import { protoRoot } from './protos.js';
 import { TYPE_URLS } from './type-urls.js';
-import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from './wire.js';
+import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse, joinResourceLists } from './wire.js';
 
 // With defaults: an empty string is omitted here (proto3) but written by protobufjs; both mean the same.
 const toObject = { longs: String, enums: String, defaults: true } as const;
@@ -75,4 +75,25 @@ test('a frozen resource list is encoded once and reused byte for byte with other
   );
   assert.ok(after['resources'] && (after['resources'] as unknown[]).length === 2, 'the grown list is sent whole');
   assert.ok(before.length < encodeDeltaDiscoveryResponse({ ...base, resources: open, nonce: '3' }).length);
+});
+
+test("a shared list's last whole response is reused; a proxy's joined list is encoded from its parts and not kept", () => {
+  const Res = protoRoot().lookupType('envoy.service.discovery.v3.DeltaDiscoveryResponse');
+  const shared = Object.freeze([{ name: 'a', version: 'h1', resource: cla('a') }]);
+  const own = Object.freeze([{ name: 'own', version: 'h9', resource: cla('own') }]);
+  const m = { system_version_info: '1', type_url: TYPE_URLS.endpoint, nonce: '1', removed_resources: [] };
+  assert.equal(
+    encodeDeltaDiscoveryResponse({ ...m, resources: shared }),
+    encodeDeltaDiscoveryResponse({ ...m, resources: shared }),
+  );
+  const joinedList = joinResourceLists([own, shared]);
+  const first = encodeDeltaDiscoveryResponse({ ...m, resources: joinedList });
+  const again = encodeDeltaDiscoveryResponse({ ...m, resources: joinedList });
+  assert.notEqual(first, again, 'no response kept per proxy');
+  assert.deepEqual(first, again);
+  const decoded = Res.toObject(Res.decode(first), toObject);
+  assert.deepEqual(
+    (decoded['resources'] as { name: string }[]).map((r) => r.name),
+    ['own', 'a'],
+  );
 });

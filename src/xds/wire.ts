@@ -119,14 +119,17 @@ function encodedResourceList(resources: readonly WireDeltaResource[]): EncodedLi
 /**
  * Encodes a `DeltaDiscoveryResponse {system_version_info = 1, resources = 2, type_url = 4, nonce = 5,
  * removed_resources = 6}`: the small fields around the resources' bytes, joined with one copy. For a frozen list
- * the last whole response is kept too: proxies that connect alike get byte-identical first responses (same
- * revision, same nonce sequence), and a megabyte each is then not copied once more per proxy.
+ * shared by many proxies the last whole response is kept too: proxies that connect alike get byte-identical first
+ * responses (same revision, same nonce sequence), and a megabyte each is then not copied once more per proxy.
  */
 export function encodeDeltaDiscoveryResponse(m: WireDeltaResponse): Buffer {
   const list = encodedResourceList(m.resources);
-  const key = Object.isFrozen(m.resources)
-    ? JSON.stringify([m.system_version_info, m.type_url, m.nonce, m.removed_resources])
-    : undefined;
+  // Only a list many proxies share keeps its last response: a joined list is one proxy's own, and keeping a
+  // response per proxy would hold a megabyte each for nothing.
+  const key =
+    Object.isFrozen(m.resources) && !joined.has(m.resources)
+      ? JSON.stringify([m.system_version_info, m.type_url, m.nonce, m.removed_resources])
+      : undefined;
   if (key !== undefined && list.last?.key === key) return list.last.bytes;
   const head = protobuf.Writer.create();
   if (m.system_version_info) head.uint32(tag(1)).string(m.system_version_info);
