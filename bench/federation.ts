@@ -28,6 +28,7 @@ import { newApiToken } from '../src/local/server/guard.js';
 import { ClusterStore } from '../src/local/store/cluster-store.js';
 import type { ResourceRef, StoredObject } from '../src/local/store/types.js';
 import type { BenchRow, Scenario } from './lib/types.js';
+import { kubeconfigFor } from '../test/support/kubeconfig.js';
 
 const NS = 'bench';
 const GATEWAY = 'eastwest-gateway';
@@ -177,17 +178,7 @@ export async function measure(services: number, clusterCount: number, changes: n
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: clusters.map((c) => ({
-          name: c.name,
-          cluster: { server: c.server.url, 'insecure-skip-tls-verify': true },
-        })),
-        users: clusters.map((c) => ({ name: c.name, user: { token: c.token } })),
-        contexts: clusters.map((c) => ({ name: c.name, context: { cluster: c.name, user: c.name } })),
-        'current-context': 'c0',
-      }),
+      kubeconfigFor(Object.fromEntries(clusters.map((c) => [c.name, { url: c.server.url, token: c.token }]))),
     );
     // Every generated object's last write time, per cluster: what the measurements read.
     const writes = new Map<string, { at: number; addresses: string[] }>();

@@ -81,15 +81,4 @@ export class EmbeddedApi {
   }
 }
 
-/** Writes a kubeconfig with one context per cluster API (context = cluster name), like `local up` does. */
-export function kubeconfigFor(servers: Record<string, { url: string; token: string }>): string {
-  const names = Object.keys(servers);
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: names.map((n) => ({ name: n, cluster: { server: servers[n]?.url, 'insecure-skip-tls-verify': true } })),
-    users: names.map((n) => ({ name: `${n}-admin`, user: { token: servers[n]?.token } })),
-    contexts: names.map((n) => ({ name: n, context: { cluster: n, user: `${n}-admin` } })),
-    'current-context': names[0],
-  });
-}
+export { kubeconfigFor } from '../../support/kubeconfig.js';
