@@ -1,7 +1,8 @@
 /**
  * Watches one cluster: informers (list + watch caches) for the kinds the inventory reads and for the generated
- * kinds the controller owns. Changes are reported through `onChange` (asynchronously, coalesced by the
- * controller); a failed informer restarts with backoff while its cache keeps the last known objects.
+ * kinds the controller owns. Changes are reported through `onChange`, coalesced by the controller; it is called
+ * synchronously from `start()` too (client-node fires `connect` before listing). A failed informer restarts with
+ * backoff while its cache keeps the last known objects.
  */
 import type { ClusterClient, KObject, WatchedKind } from '../kube/client.js';
 import { MANAGED_SELECTOR, OWNED_KINDS } from './apply.js';

@@ -117,10 +117,16 @@ export class FederationController extends EventEmitter {
     if (this.timer || this.running) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-        if (this.dirty) this.schedule();
-      });
+      // Marked running before the loop starts: its synchronous part starts informers, whose `connect` event fires
+      // within `start()` and calls schedule(), which must see a loop running. Otherwise a second loop started
+      // beside it, and a pass holding an older snapshot could finish last (seen: entries planned, then never
+      // written, once the echoes of its writes were no longer reconciled).
+      this.running = Promise.resolve()
+        .then(() => this.loop())
+        .finally(() => {
+          this.running = undefined;
+          if (this.dirty) this.schedule();
+        });
     }, this.options.debounceMs ?? 100);
   }
 

@@ -106,7 +106,14 @@ async function withLogs(scenario: () => Promise<void>): Promise<void> {
       const pods = JSON.parse(await kubectl('mgmt', ['get', 'pods', '-n', NS, '-o', 'json'])) as { items: Obj[] };
       for (const p of pods.items) {
         const log = await kubectl('mgmt', ['logs', '-n', NS, p.metadata.name]).catch((e: Error) => e.message);
-        process.stderr.write(`--- ${p.metadata.name} (${JSON.stringify(p.status?.phase)})\n${log.slice(-6000)}\n`);
+        // Health checks log two lines a second (request, completion): without them the tail shows what the process
+        // did.
+        const lines = log.split('\n');
+        const probes = new Set(
+          lines.filter((l) => l.includes('"/healthz"')).map((l) => /"reqId":"([^"]+)"/.exec(l)?.[1]),
+        );
+        const told = lines.filter((l) => !probes.has(/"reqId":"([^"]+)"/.exec(l)?.[1] ?? '\0')).join('\n');
+        process.stderr.write(`--- ${p.metadata.name} (${JSON.stringify(p.status?.phase)})\n${told.slice(-8000)}\n`);
       }
     } catch (dump) {
       process.stderr.write(`(no pod logs: ${String(dump)})\n`);

@@ -1,0 +1,97 @@
+// Reconcile passes never overlap. client-node informers fire `connect` synchronously inside `start()`, so the pass
+// that first watches a cluster asks for another pass while it runs; that request must wait for it. Two passes side
+// by side let one holding an older snapshot finish last: the installed controller planned the entries of the whole
+// configuration, then wrote only what its first, partial snapshot asked for, and nothing woke it again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
+import { loadCase } from './support/cases.js';
+import { FederationController } from '../../src/federation/controller.js';
+import { InMemoryConfigSource } from '../../src/federation/config-source.js';
+import { kubeconfigConnector } from '../../src/federation/connect.js';
+import type { ClusterClient } from '../../src/kube/client.js';
+import type { FederationConfig } from '../../src/federation/types.js';
+
+const CASES = new URL('./plan-cases/', import.meta.url).pathname;
+
+test('a pass that starts watching clusters is not overlapped by the pass their informers ask for', async (t) => {
+  const servers = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
+  const dir = mkdtempSync(join(tmpdir(), 'mb-controller-serial-'));
+  const started: { controller?: FederationController } = {};
+  t.after(async () => {
+    await started.controller?.stop();
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await Promise.all(Object.values(servers).map((s) => s.start()));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(servers));
+  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
+  for (const [name, raw] of Object.entries(expanded.raw)) {
+    const s = servers[name as keyof typeof servers];
+    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
+      s.put(o as never);
+  }
+  const full: FederationConfig = {
+    ...expanded.config,
+    clusters: expanded.config.clusters.map((c) => ({
+      ...c,
+      spec: { ...c.spec, kubeconfig: { path: kubeconfig, context: c.metadata.name } },
+    })),
+  };
+  // As in an install: the clusters are registered first, the workspace and its setting a moment later.
+  const config = new InMemoryConfigSource({ ...full, workspaces: [], workspaceSettings: [] });
+
+  // Informers that take a while to list, as a loaded cluster's do: the first pass waits for them.
+  const connect = kubeconfigConnector();
+  const slowConnect = (c: Parameters<typeof connect>[0]): ClusterClient => {
+    const client = connect(c);
+    return {
+      ...client,
+      informer(kind, options) {
+        const watched = client.informer(kind, options);
+        const start = watched.informer.start.bind(watched.informer);
+        watched.informer.start = async () => {
+          await start();
+          await sleep(300);
+        };
+        return watched;
+      },
+    };
+  };
+  const controller = new FederationController({ config, connect: slowConnect, debounceMs: 20 });
+  started.controller = controller;
+  let inFlight = 0;
+  let most = 0;
+  let passes = 0;
+  const reconcileOnce = controller.reconcileOnce.bind(controller);
+  controller.reconcileOnce = async () => {
+    most = Math.max(most, ++inFlight);
+    try {
+      return await reconcileOnce();
+    } finally {
+      inFlight--;
+      passes++;
+    }
+  };
+  await controller.start();
+  await sleep(100);
+  config.set(full);
+
+  const entries = () => servers['cluster-1'].list('WorkloadEntry', 'bookinfo');
+  const end = Date.now() + 20_000;
+  while (entries().length !== 12 && Date.now() < end) await sleep(50);
+  // Settled: no pass running and none asked for.
+  const quiet = Date.now() + 10_000;
+  let before = -1;
+  while ((inFlight > 0 || passes !== before) && Date.now() < quiet) {
+    before = passes;
+    await sleep(500);
+  }
+  assert.equal(most, 1, `at most one pass runs at a time (${most} ran together)`);
+  assert.equal(entries().length, 12, 'the whole configuration was applied: 3 entries for each of 4 services');
+});
