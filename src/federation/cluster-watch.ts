@@ -40,11 +40,14 @@ export class ClusterWatch {
 
   /** Starts every informer; resolves when each made its first list attempt. */
   async start(): Promise<void> {
+    const changed = (): void => {
+      if (!this.stopped) this.options.onChange();
+    };
+    // A list that found nothing fires no event, yet it may be the one that makes the cluster synced: a pass that
+    // went ahead without this cluster (its lists were slower than the controller's wait) must run again.
+    const begin = (w: WatchedKind): Promise<void> => w.informer.start().then(changed);
     const make = (kind: string, labelSelector?: string, owned = false): WatchedKind => {
       const w = this.client.informer(kind, labelSelector ? { labelSelector } : undefined);
-      const changed = (): void => {
-        if (!this.stopped) this.options.onChange();
-      };
       const addedOrUpdated = (object?: KObject): void => {
         if (owned && object !== undefined && this.options.isEcho?.(object)) return;
         changed();
@@ -59,7 +62,7 @@ export class ClusterWatch {
         if (this.stopped) return;
         const t = setTimeout(() => {
           this.timers.delete(t);
-          if (!this.stopped) void w.informer.start();
+          if (!this.stopped) begin(w).catch((e: unknown) => this.options.onError?.(e as Error));
         }, delay);
         this.timers.add(t);
         delay = Math.min(delay * 2, 15_000);
@@ -73,7 +76,7 @@ export class ClusterWatch {
     };
     for (const kind of INVENTORY_KINDS) this.watched.push(make(kind));
     for (const kind of OWNED_KINDS) this.watched.push(make(kind, MANAGED_SELECTOR, true));
-    await Promise.all(this.watched.map((w) => w.informer.start()));
+    await Promise.all(this.watched.map(begin));
   }
 
   /** True when every informer has listed successfully at least once (the caches then reflect the cluster). */

@@ -13,7 +13,7 @@ import { loadCase } from './support/cases.js';
 import { FederationController } from '../../src/federation/controller.js';
 import { InMemoryConfigSource } from '../../src/federation/config-source.js';
 import { kubeconfigConnector } from '../../src/federation/connect.js';
-import type { ClusterClient } from '../../src/kube/client.js';
+import type { ClusterClient, KObject, WatchedKind } from '../../src/kube/client.js';
 import type { FederationConfig } from '../../src/federation/types.js';
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
@@ -94,4 +94,46 @@ test('a pass that starts watching clusters is not overlapped by the pass their i
   }
   assert.equal(most, 1, `at most one pass runs at a time (${most} ran together)`);
   assert.equal(entries().length, 12, 'the whole configuration was applied: 3 entries for each of 4 services');
+});
+
+test('a cluster whose empty lists end after the pass stopped waiting for them is reconciled once they end', async (t) => {
+  // Informers that fire `connect` inside start() (as client-node's do), then list nothing for 300 ms: no add event
+  // ever says the cluster became synced.
+  const slowEmpty = (kind: string): WatchedKind => {
+    const handlers = new Map<string, (() => void)[]>();
+    let synced = false;
+    const informer = {
+      on: (event: string, cb: () => void) => void handlers.set(event, [...(handlers.get(event) ?? []), cb]),
+      off: () => {},
+      start: async () => {
+        for (const cb of handlers.get('connect') ?? []) cb();
+        await sleep(300);
+        synced = true;
+      },
+      stop: async () => {},
+      list: () => [],
+      get: () => undefined,
+    };
+    return { kind, informer: informer as unknown as WatchedKind['informer'], synced: () => synced };
+  };
+  const written: KObject[] = [];
+  const client = {
+    name: 'cluster-1',
+    informer: slowEmpty,
+    create: async (o: KObject) => (written.push(o), { ...o, metadata: { ...o.metadata, resourceVersion: '1' } }),
+  } as unknown as ClusterClient;
+  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
+  const cluster = expanded.config.clusters.find((c) => c.metadata.name === 'cluster-1');
+  assert.ok(cluster);
+  const config = new InMemoryConfigSource({ ...expanded.config, clusters: [cluster] });
+  const controller = new FederationController({ config, connect: () => client, debounceMs: 10, syncTimeoutMs: 50 });
+  t.after(() => controller.stop());
+  await controller.start();
+  const end = Date.now() + 10_000;
+  while (controller.last?.unsynced.length !== 0 && Date.now() < end) await sleep(50);
+  assert.deepEqual(controller.last?.unsynced, [], 'a pass ran with the cluster synced');
+  assert.ok(
+    written.some((o) => o.kind === 'AuthorizationPolicy'),
+    'and wrote what the plan asks for there (its trust-domain policy)',
+  );
 });
