@@ -164,15 +164,6 @@ export interface ApplyResult {
   written: Map<string, string>;
 }
 
-/**
- * Writes in flight at once per cluster: one. Writing a kind's changes 16 at a time was tried with
- * bench/federation.ts (1,000 services x 10 in-process clusters) and was not faster there (the clusters share the
- * controller's one thread) while conflicts on stale caches grew; it stays a knob until a measurement against real
- * API servers says otherwise. Objects that depend on others keep their order whatever its value: only changes of
- * one kind and operation would run together.
- */
-export const WRITE_CONCURRENCY = 1;
-
 /** What one change did. */
 type Outcome =
   | { type: 'created' | 'updated'; resourceVersion: string | undefined }
@@ -239,48 +230,28 @@ async function applyOne(client: ClusterClient, change: Change): Promise<Outcome>
   }
 }
 
-/** Consecutive changes of one operation class and kind: what may be written together. */
-function groupsOf(changes: readonly Change[]): Change[][] {
-  const groups: Change[][] = [];
-  let key = '';
-  for (const c of changes) {
-    const k = `${c.op === 'delete' ? 'delete' : 'write'}/${c.op === 'delete' ? c.current.kind : c.object.kind}`;
-    if (k !== key || groups.length === 0) groups.push([]);
-    key = k;
-    groups.at(-1)?.push(c);
-  }
-  return groups;
-}
-
 /**
- * Performs the changes on a cluster, in order of dependency (WRITE_CONCURRENCY at once within a kind). Every
+ * Performs the changes on a cluster, one at a time and in order (objects that others hang off come first). Every
  * object to create or update is first validated against Istio's CRD schema of its kind; an invalid one is refused
  * and the others are still written. Never throws; failures and refusals are returned, in the changes' order.
+ *
+ * One write at a time: writing a kind's changes 16 at a time was tried with bench/federation.ts (1,000 services x
+ * 10 clusters in one process) and was not faster there, while conflicts on caches that had not seen the other
+ * writes yet grew.
  */
 export async function applyChanges(client: ClusterClient, changes: readonly Change[]): Promise<ApplyResult> {
   const result: ApplyResult = { created: 0, updated: 0, deleted: 0, failed: [], refused: [], written: new Map() };
-  for (const group of groupsOf(changes)) {
-    const outcomes: Outcome[] = new Array<Outcome>(group.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < group.length) {
-        const i = next++;
-        outcomes[i] = await applyOne(client, group[i] as Change);
+  for (const change of changes) {
+    const o = await applyOne(client, change);
+    if (o.type === 'failed') result.failed.push({ change, error: o.error, conflict: o.error.code === 'MB7103' });
+    else if (o.type === 'refused') {
+      result.refused.push({ change: change as Exclude<Change, { op: 'delete' }>, issues: o.issues });
+    } else {
+      result[o.type]++;
+      if (o.type !== 'deleted' && o.resourceVersion !== undefined && change.op !== 'delete') {
+        result.written.set(keyOf(change.object), o.resourceVersion);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, group.length) }, worker));
-    group.forEach((change, i) => {
-      const o = outcomes[i] as Outcome;
-      if (o.type === 'failed') result.failed.push({ change, error: o.error, conflict: o.error.code === 'MB7103' });
-      else if (o.type === 'refused') {
-        result.refused.push({ change: change as Exclude<Change, { op: 'delete' }>, issues: o.issues });
-      } else {
-        result[o.type]++;
-        if (o.type !== 'deleted' && o.resourceVersion !== undefined && change.op !== 'delete') {
-          result.written.set(keyOf(change.object), o.resourceVersion);
-        }
-      }
-    });
+    }
   }
   return result;
 }

@@ -39,8 +39,17 @@ export interface FederationControllerOptions {
   log?: (line: string) => void;
 }
 
-/** Remembered write versions per cluster (see `echoes`). */
+/** Remembered write versions per cluster (see `Watched.echoes`). */
 const MAX_ECHOES = 50_000;
+
+/** A watched cluster. */
+interface Watched {
+  readonly watch: ClusterWatch;
+  /** The kubeconfig it was opened with (a changed one reopens it). */
+  readonly spec: string;
+  /** The resourceVersion each of our recent writes got (by `keyOf`): their watch events are echoes. */
+  readonly echoes: Map<string, string>;
+}
 
 /**
  * Keeps every registered cluster's generated objects equal to the plan. Events: `reconciled` (result, seconds) after
@@ -48,7 +57,7 @@ const MAX_ECHOES = 50_000;
  */
 export class FederationController extends EventEmitter {
   private readonly options: Readonly<FederationControllerOptions>;
-  private readonly watches = new Map<string, { watch: ClusterWatch; spec: string }>();
+  private readonly watches = new Map<string, Watched>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -56,8 +65,6 @@ export class FederationController extends EventEmitter {
   private unsubscribe: (() => void) | undefined;
   private drills: DrillRunner | undefined;
   private convergence: ConvergenceForwarder | undefined;
-  /** Per cluster, the resourceVersion each of our recent writes got (`keyOf`): their watch events are echoes. */
-  private readonly echoes = new Map<string, Map<string, string>>();
   /** The last reconcile's result. */
   last: ReconcileResult | undefined;
 
@@ -151,7 +158,6 @@ export class FederationController extends EventEmitter {
       const c = wanted.get(name);
       if (!c || JSON.stringify(c.spec?.kubeconfig ?? {}) !== w.spec) {
         this.watches.delete(name);
-        this.echoes.delete(name);
         await w.watch.stop();
       }
     }
@@ -166,7 +172,6 @@ export class FederationController extends EventEmitter {
         continue;
       }
       const echoes = new Map<string, string>();
-      this.echoes.set(name, echoes);
       const watch = new ClusterWatch({
         client,
         onChange: () => this.schedule(),
@@ -179,7 +184,7 @@ export class FederationController extends EventEmitter {
         },
         onError: (err) => this.options.log?.(`cluster ${name}: ${err.message}`),
       });
-      this.watches.set(name, { watch, spec: JSON.stringify(c.spec?.kubeconfig ?? {}) });
+      this.watches.set(name, { watch, spec: JSON.stringify(c.spec?.kubeconfig ?? {}), echoes });
       starting.push(
         watch.start().catch((err: unknown) => this.options.log?.(`cluster ${name}: ${(err as Error).message}`)),
       );
@@ -216,11 +221,11 @@ export class FederationController extends EventEmitter {
         const changes = diff({ desired: out.clusters[cluster] ?? [], actual: w.watch.owned(), keepSources });
         applied[cluster] = await applyChanges(w.watch.client, changes);
         const a = applied[cluster];
-        const echoes = this.echoes.get(cluster);
-        for (const [key, rv] of a.written) echoes?.set(key, rv);
+        const { echoes } = w;
+        for (const [key, rv] of a.written) echoes.set(key, rv);
         // An echo that arrived before its write returned leaves an entry no event settles until the object changes
         // again: bounded, since forgetting costs only a reconcile that changes nothing.
-        if (echoes && echoes.size > MAX_ECHOES) echoes.clear();
+        if (echoes.size > MAX_ECHOES) echoes.clear();
         if (changes.length > 0) {
           this.options.log?.(
             `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,
