@@ -171,6 +171,31 @@ type Outcome =
   | { type: 'failed'; error: KubeError }
   | { type: 'refused'; issues: IstioSchemaIssue[] };
 
+/**
+ * Writes `object` over the cluster's current copy when that copy is ours, else rethrows `conflict` (an object of
+ * someone else's that has our name is left alone). A cache behind the cluster then costs one read and the write,
+ * rather than a failed change retried a second later.
+ */
+async function replaceCurrent(client: ClusterClient, object: KObject, conflict: KubeError): Promise<Outcome> {
+  const m = object.metadata ?? {};
+  const current = await client.get({
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    name: m.name ?? '',
+    namespace: m.namespace,
+  });
+  if (current?.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) throw conflict;
+  const replaced = await client.replace({
+    ...object,
+    metadata: {
+      ...m,
+      annotations: mergedAnnotations(current.metadata?.annotations, m.annotations),
+      resourceVersion: current.metadata?.resourceVersion,
+    },
+  });
+  return { type: 'updated', resourceVersion: replaced.metadata?.resourceVersion };
+}
+
 async function applyOne(client: ClusterClient, change: Change): Promise<Outcome> {
   if (change.op !== 'delete') {
     const issues = istioSchemaIssues(change.object);
@@ -183,34 +208,26 @@ async function applyOne(client: ClusterClient, change: Change): Promise<Outcome>
           const created = await client.create(change.object);
           return { type: 'created', resourceVersion: created.metadata?.resourceVersion };
         } catch (err) {
-          // Already there: if it is ours (a cache that has not seen our own earlier write yet), bring it up to
-          // date; if it is not ours, the conflict stands and the object is left alone.
+          // Already there: a cache that has not seen our own earlier create yet.
           if (!(err instanceof KubeError) || err.code !== 'MB7103') throw err;
-          const m = change.object.metadata ?? {};
-          const existing = await client.get({
-            apiVersion: change.object.apiVersion ?? '',
-            kind: change.object.kind ?? '',
-            name: m.name ?? '',
-            namespace: m.namespace,
-          });
-          if (existing?.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) throw err;
+          return await replaceCurrent(client, change.object, err);
+        }
+      case 'update':
+        try {
           const replaced = await client.replace({
             ...change.object,
-            metadata: { ...m, resourceVersion: existing.metadata?.resourceVersion },
+            metadata: {
+              ...change.object.metadata,
+              annotations: mergedAnnotations(change.current.metadata?.annotations, change.object.metadata?.annotations),
+              resourceVersion: change.current.metadata?.resourceVersion,
+            },
           });
           return { type: 'updated', resourceVersion: replaced.metadata?.resourceVersion };
+        } catch (err) {
+          // The cached copy is older than the cluster's: most often our own last write, not yet seen by the watch.
+          if (!(err instanceof KubeError) || err.code !== 'MB7103') throw err;
+          return await replaceCurrent(client, change.object, err);
         }
-      case 'update': {
-        const replaced = await client.replace({
-          ...change.object,
-          metadata: {
-            ...change.object.metadata,
-            annotations: mergedAnnotations(change.current.metadata?.annotations, change.object.metadata?.annotations),
-            resourceVersion: change.current.metadata?.resourceVersion,
-          },
-        });
-        return { type: 'updated', resourceVersion: replaced.metadata?.resourceVersion };
-      }
       case 'delete': {
         const m = change.current.metadata ?? {};
         await client.delete({

@@ -183,6 +183,31 @@ test('a create that finds its own object already there (a cache behind its own w
   assert.equal(result.updated, desired.length);
 });
 
+test('an update computed from a cache behind the cluster is written over the current copy, not failed', async () => {
+  const desired = desiredFor('two-clusters-seed').filter((o) => o.kind === 'DestinationRule');
+  await converge(desired);
+  // The cache as the watch left it; then our own next write moves every object past it.
+  const stale = await actual();
+  const relabel = (v: string) =>
+    desired.map((o) => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, 'test.io/v': v } } }));
+  const moved = await applyChanges(client, diff({ desired: relabel('2'), actual: stale }));
+  assert.deepEqual(moved.failed, []);
+  // The next plan, diffed against the stale cache: every update carries an old resourceVersion.
+  const changes = diff({ desired: relabel('3'), actual: stale });
+  assert.ok(changes.length === desired.length && changes.every((c) => c.op === 'update'));
+  const result = await applyChanges(client, changes);
+  assert.deepEqual(
+    result.failed.map((f) => f.error.message),
+    [],
+  );
+  assert.equal(result.updated, desired.length);
+  const now = await actual();
+  for (const o of desired) {
+    const got = now.find((a) => a.kind === o.kind && a.metadata?.name === o.metadata.name);
+    assert.equal(got?.metadata?.labels?.['test.io/v'], '3', `${o.metadata.name} holds the latest plan`);
+  }
+});
+
 test('an object invalid against Istio schema is not written, the others are, and an earlier version stays', async () => {
   const desired = desiredFor('two-clusters-seed');
   const first = await converge(desired);
