@@ -5,10 +5,9 @@
  */
 import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import {
-  CustomObjectsApi,
   KubeConfig,
-  KubernetesObjectApi,
   makeInformer,
+  type KubernetesObjectApi,
   type Informer,
   type ObjectCache,
 } from '@kubernetes/client-node';
@@ -16,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KINDS, apiVersionOf } from '../api/index.js';
 import { KubeError, toKubeError } from './errors.js';
+import { keepAliveApis } from './keep-alive.js';
 
 /** Any Kubernetes object. */
 export interface KObject {
@@ -221,8 +221,7 @@ function makeLister(
 /** A ClusterClient over client-node's generic object API. */
 export function createClusterClient(options: ClusterClientOptions): ClusterClient {
   const { name, kubeConfig } = options;
-  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const { objects: api, custom } = keepAliveApis(kubeConfig);
   const describe = (o: KObject | ObjectRef): string => {
     const m = 'metadata' in o ? o.metadata : (o as ObjectRef);
     return `${name}: ${o.kind} ${m?.namespace ? `${m.namespace}/` : ''}${m?.name}`;
