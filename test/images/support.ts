@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -74,12 +74,12 @@ export function startPod(entry: string, env: Record<string, string>, ready = /li
   });
   let out = '';
   const stop = (): Promise<void> =>
-    new Promise((resolve) => {
+    new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    });
+    }).finally(() => rmSync(dir, { recursive: true, force: true }));
   return new Promise((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {

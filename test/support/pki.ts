@@ -2,7 +2,7 @@
  * Test PKI: one mesh root with two trust domains, a foreign root, and the invalid certificates the security
  * tests present (expired, CA leaf, two URI SANs). Everything is real ECDSA P-256 X.509 from src/identity.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CertificateAuthority, IssuedCertificate } from '../../src/identity/index.js';
@@ -23,6 +23,12 @@ export interface TestPki {
   };
 }
 
+/** Workload directories handed out, removed when the test process exits (their tests may use them until then). */
+const dirs = new Set<string>();
+process.once('exit', () => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 /** Builds a {@link TestPki}. ~50 ms. */
 export async function createTestPki(): Promise<TestPki> {
   const root = await createRootCA({ commonName: 'test mesh root' });
@@ -37,6 +43,7 @@ export async function createTestPki(): Promise<TestPki> {
     issue,
     async workloadDir(trustDomain, namespace, serviceAccount) {
       const dir = mkdtempSync(join(tmpdir(), 'mb-certs-'));
+      dirs.add(dir);
       writeWorkloadFiles(dir, await issue(trustDomain, namespace, serviceAccount), root.certPem);
       return dir;
     },
