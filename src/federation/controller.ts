@@ -233,8 +233,8 @@ export class FederationController extends EventEmitter {
         }
         for (const f of a.failed) this.options.log?.(`${cluster}: ${f.error.message}`);
         for (const r of a.refused) this.options.log?.(`${cluster}: ${describeRefusal(r.change.object, r.issues)}`);
-        // A failed write (e.g. a stale cache after our own create) is retried on the next pass; a refused one is
-        // not: the same inputs plan the same invalid object.
+        // A failed write (an API error, an object of someone else's with our name) is retried on a pass a second
+        // later; a refused one is not: the same inputs plan the same invalid object.
         if (a.failed.length > 0) setTimeout(() => this.schedule(), 1000).unref();
       }),
     );
