@@ -395,7 +395,9 @@ test('local down stops every process of a home whose directory was removed', asy
   const stray: number[] = [];
   const results = await localDown(home, { onStrays: (n) => stray.push(n) });
   assert.deepEqual(results, [], 'no state left to read');
-  assert.ok((stray[0] ?? 0) >= marked.length, `stopped ${stray[0] ?? 0} processes found by their marker`);
+  // Not necessarily all of `marked`: one may have exited by itself since (a CI run stopped 19 of 20). What must
+  // hold is that none is left, below.
+  assert.ok((stray[0] ?? 0) > 0, `stopped ${stray[0] ?? 0} processes found by their marker`);
   assert.deepEqual(marked.filter(alive), [], 'no process is left behind');
   assert.deepEqual(processesWithEnv(OWNER_HOME_ENV, home), []);
 });
