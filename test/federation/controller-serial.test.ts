@@ -4,45 +4,19 @@
 // configuration, then wrote only what its first, partial snapshot asked for, and nothing woke it again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
 import { loadCase } from './support/cases.js';
+import { seededClusters } from './support/seeded-clusters.js';
 import { FederationController } from '../../src/federation/controller.js';
 import { InMemoryConfigSource } from '../../src/federation/config-source.js';
 import { kubeconfigConnector } from '../../src/federation/connect.js';
 import type { ClusterClient, KObject, WatchedKind } from '../../src/kube/client.js';
-import type { FederationConfig } from '../../src/federation/types.js';
 
 const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 
 test('a pass that starts watching clusters is not overlapped by the pass their informers ask for', async (t) => {
-  const servers = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
-  const dir = mkdtempSync(join(tmpdir(), 'mb-controller-serial-'));
-  const started: { controller?: FederationController } = {};
-  t.after(async () => {
-    await started.controller?.stop();
-    await Promise.all(Object.values(servers).map((s) => s.stop()));
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await Promise.all(Object.values(servers).map((s) => s.start()));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(servers));
-  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
-  for (const [name, raw] of Object.entries(expanded.raw)) {
-    const s = servers[name as keyof typeof servers];
-    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
-      s.put(o as never);
-  }
-  const full: FederationConfig = {
-    ...expanded.config,
-    clusters: expanded.config.clusters.map((c) => ({
-      ...c,
-      spec: { ...c.spec, kubeconfig: { path: kubeconfig, context: c.metadata.name } },
-    })),
-  };
+  const { servers, config: full, running } = await seededClusters(t, 'two-clusters-seed');
   // As in an install: the clusters are registered first, the workspace and its setting a moment later.
   const config = new InMemoryConfigSource({ ...full, workspaces: [], workspaceSettings: [] });
 
@@ -64,7 +38,7 @@ test('a pass that starts watching clusters is not overlapped by the pass their i
     };
   };
   const controller = new FederationController({ config, connect: slowConnect, debounceMs: 20 });
-  started.controller = controller;
+  running.controller = controller;
   let inFlight = 0;
   let most = 0;
   let passes = 0;

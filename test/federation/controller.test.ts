@@ -2,18 +2,11 @@
 // client-node informers, generated objects converging as configuration and clusters change, status reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
-import { loadCase } from './support/cases.js';
+import { seededClusters } from './support/seeded-clusters.js';
 import { FederationController } from '../../src/federation/controller.js';
 import { InMemoryConfigSource } from '../../src/federation/config-source.js';
 import { kubeconfigConnector } from '../../src/federation/connect.js';
 import { MemoryStatusSink } from '../../src/federation/status.js';
-import type { FederationConfig } from '../../src/federation/types.js';
-
-const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -26,35 +19,12 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 }
 
 test('keeps cluster-1 entries equal to the plan as the gateway, reachability and locality change', async (t) => {
-  const servers = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
-  const dir = mkdtempSync(join(tmpdir(), 'mb-controller-'));
-  let controller: FederationController | undefined;
-  t.after(async () => {
-    await controller?.stop();
-    await Promise.all(Object.values(servers).map((s) => s.stop()));
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await Promise.all(Object.values(servers).map((s) => s.start()));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(servers));
-
   // The seed's clusters, with the gateway's load balancer still without addresses.
-  const { expanded } = loadCase(join(CASES, 'gateway-no-address.yaml'));
-  for (const [name, raw] of Object.entries(expanded.raw)) {
-    const s = servers[name as keyof typeof servers];
-    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
-      s.put(o as never);
-  }
-  const base: FederationConfig = {
-    ...expanded.config,
-    clusters: expanded.config.clusters.map((c) => ({
-      ...c,
-      spec: { ...c.spec, kubeconfig: { path: kubeconfig, context: c.metadata.name } },
-    })),
-  };
+  const { servers, config: base, running } = await seededClusters(t, 'gateway-no-address');
   const config = new InMemoryConfigSource(base);
   const status = new MemoryStatusSink();
-  controller = new FederationController({ config, connect: kubeconfigConnector(), status, debounceMs: 20 });
+  const controller = new FederationController({ config, connect: kubeconfigConnector(), status, debounceMs: 20 });
+  running.controller = controller;
   await controller.start();
 
   const c1 = servers['cluster-1'];
@@ -165,8 +135,8 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
   );
 
   await t.test('when the controller stops, the generated objects stay', async () => {
-    await controller?.stop();
-    controller = undefined;
+    await controller.stop();
+    running.controller = undefined;
     assert.equal(entries().length, 12);
   });
 });

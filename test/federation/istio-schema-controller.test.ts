@@ -5,19 +5,14 @@
 // is fixed, the next reconcile writes it and the status is READY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EmbeddedApi, kubeconfigFor, type Obj } from './support/embedded-api.js';
-import { loadCase } from './support/cases.js';
+import type { Obj } from './support/embedded-api.js';
+import { seededClusters } from './support/seeded-clusters.js';
 import { FederationController } from '../../src/federation/controller.js';
 import { InMemoryConfigSource } from '../../src/federation/config-source.js';
 import { kubeconfigConnector } from '../../src/federation/connect.js';
 import { MemoryStatusSink } from '../../src/federation/status.js';
 import { validateObject } from '../../src/api/index.js';
-import type { FederationConfig } from '../../src/federation/types.js';
 
-const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 const SETTING =
   'WorkspaceSetting/organizations/tetrate/tenants/tetrate/workspaces/bookinfo-ws/settings/bookinfo-ws-setting';
 
@@ -32,25 +27,8 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 }
 
 test('an entry Istio would reject is not written and the setting says why; fixing the input writes it', async (t) => {
-  const servers = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
-  const dir = mkdtempSync(join(tmpdir(), 'mb-istio-schema-'));
-  const running: { controller?: FederationController } = {};
-  t.after(async () => {
-    await running.controller?.stop();
-    await Promise.all(Object.values(servers).map((s) => s.stop()));
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await Promise.all(Object.values(servers).map((s) => s.start()));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(servers));
-
   // The seed: bookinfo in both clusters, the East-West gateway (with three addresses) in cluster-2.
-  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
-  for (const [name, raw] of Object.entries(expanded.raw)) {
-    const s = servers[name as keyof typeof servers];
-    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
-      s.put(o as never);
-  }
+  const { servers, config: base, running } = await seededClusters(t, 'two-clusters-seed');
   const c1 = servers['cluster-1'];
   const details = c1.list('Service', 'bookinfo').find((s) => s.metadata?.name === 'details') as Obj;
   const manyPorts = {
@@ -64,13 +42,6 @@ test('an entry Istio would reject is not written and the setting says why; fixin
   assert.deepEqual(validateObject(manyPorts).errors, []);
   c1.put(manyPorts);
 
-  const base: FederationConfig = {
-    ...expanded.config,
-    clusters: expanded.config.clusters.map((c) => ({
-      ...c,
-      spec: { ...c.spec, kubeconfig: { path: kubeconfig, context: c.metadata.name } },
-    })),
-  };
   const status = new MemoryStatusSink();
   const log: string[] = [];
   const controller = new FederationController({
