@@ -15,9 +15,11 @@ import { startApiServer, type ApiServer } from '../../src/local/server/api-serve
 import { newApiToken } from '../../src/local/server/guard.js';
 import { issueServingCertificate } from '../../src/local/server/tls.js';
 import { ClusterStore } from '../../src/local/store/cluster-store.js';
-import { createClusterClient, type ClusterClient } from '../../src/kube/client.js';
+import { createClusterClient, directKubeConfig, type ClusterClient } from '../../src/kube/client.js';
+import { randomLoopback } from '../images/support.js';
+import { kubeconfigFor } from '../support/kubeconfig.js';
 
-const host = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+const host = randomLoopback();
 const token = newApiToken();
 const dir = mkdtempSync(join(tmpdir(), 'mb-keep-alive-'));
 const store = new ClusterStore({ file: join(dir, 'store.db') });
@@ -46,20 +48,11 @@ function connectionsTo(target: string): () => number {
   return () => n;
 }
 
+/** A kubeconfig for the HTTPS API trusting `ca`, or, without one, for the plain-HTTP API skipping verification. */
 function kubeConfig(server: string, ca?: string): KubeConfig {
+  if (ca !== undefined) return directKubeConfig({ name: 'c', server, caPem: ca, token });
   const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'c',
-        server,
-        ...(ca === undefined ? { skipTLSVerify: true } : { caData: Buffer.from(ca).toString('base64') }),
-      },
-    ],
-    users: [{ name: 'u', token }],
-    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-    currentContext: 'c',
-  });
+  kc.loadFromString(kubeconfigFor({ c: { url: server, token } }));
   return kc;
 }
 
