@@ -2,12 +2,11 @@
 // embedded cluster APIs, and `meshbridge explain failover` through the CLI against the same peers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
-import { loadCase } from './support/cases.js';
+import { seededClusters } from './support/seeded-clusters.js';
 import { startMgmt, type RunningMgmt } from '../../src/mgmt/start.js';
 import { createLogger } from '../../src/mgmt/logger.js';
 import { FederationController } from '../../src/federation/controller.js';
@@ -23,7 +22,6 @@ import { mgmtFetch } from '../../src/mgmt/tls/client-fetch.js';
 const run = promisify(execFile);
 const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
 
-const CASES = new URL('./plan-cases/', import.meta.url).pathname;
 const FQN = 'organizations/tetrate/tenants/tetrate/workspaces/bookinfo-ws/settings/bookinfo-ws-setting';
 
 async function waitFor<T>(
@@ -47,18 +45,16 @@ async function cli(args: string[]): Promise<string> {
 }
 
 test('config from the management plane drives entries, status and explain', async (t) => {
+  // Cluster objects as in the seed (gateway with three addresses in cluster-2).
+  const seeded = await seededClusters(t, 'same-region');
+  const { servers: clusters, expanded, kubeconfig } = seeded;
   const home = mkdtempSync(join(tmpdir(), 'mb-fed-mgmt-'));
-  const clusters = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
-  const running: { mgmt?: RunningMgmt; controller?: FederationController } = {};
+  const running: { mgmt?: RunningMgmt } = {};
+  // After the seeded clusters' own hook (hooks run in order), which stops the controller first.
   t.after(async () => {
-    await running.controller?.stop();
     await running.mgmt?.close();
-    await Promise.all(Object.values(clusters).map((c) => c.stop()));
     rmSync(home, { recursive: true, force: true });
   });
-  await Promise.all(Object.values(clusters).map((c) => c.start()));
-  const kubeconfig = join(home, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(clusters));
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
   // HTTPS as in production: a certificate from a CA the clients are given explicitly (--ca-file).
   const { tls, caFile } = await localServingTls(home, '127.0.0.1');
@@ -82,13 +78,6 @@ test('config from the management plane drives entries, status and explain', asyn
     return { status: res.status, json: await res.json() };
   };
 
-  // Cluster objects as in the seed (gateway with three addresses in cluster-2).
-  const { expanded } = loadCase(join(CASES, 'same-region.yaml'));
-  for (const [name, raw] of Object.entries(expanded.raw)) {
-    const c = clusters[name as keyof typeof clusters];
-    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
-      c.put(o as never);
-  }
   const tsb = 'api.tsb.tetrate.io/v2';
   const hierarchy = [
     { apiVersion: tsb, kind: 'Organization', metadata: { name: 'tetrate' } },
@@ -116,7 +105,7 @@ test('config from the management plane drives entries, status and explain', asyn
     status: new HttpStatusSink({ url, token, fetch, onError: (e) => statusErrors.push(e.message) }),
     debounceMs: 20,
   });
-  running.controller = controller;
+  seeded.running.controller = controller;
   await controller.start();
   const entries = () => clusters['cluster-1'].list('WorkloadEntry', 'bookinfo');
 
@@ -192,17 +181,14 @@ test('config from the management plane drives entries, status and explain', asyn
 
 test('`meshbridge controller` runs as a process until SIGTERM and leaves the generated objects in place', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'mb-fed-ctl-'));
-  const clusters = { 'cluster-1': new EmbeddedApi(), 'cluster-2': new EmbeddedApi() };
   const running: { mgmt?: RunningMgmt; child?: ChildProcess } = {};
+  // Registered before the seeded clusters' hook, so the controller process is gone before their APIs stop.
   t.after(async () => {
     running.child?.kill('SIGKILL');
     await running.mgmt?.close();
-    await Promise.all(Object.values(clusters).map((c) => c.stop()));
     rmSync(home, { recursive: true, force: true });
   });
-  await Promise.all(Object.values(clusters).map((c) => c.start()));
-  const kubeconfig = join(home, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(clusters));
+  const { servers: clusters, expanded, kubeconfig } = await seededClusters(t, 'two-clusters-seed');
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
   // HTTPS as in production: a certificate from a CA the clients are given explicitly (--ca-file).
   const { tls, caFile } = await localServingTls(home, '127.0.0.1');
@@ -216,12 +202,6 @@ test('`meshbridge controller` runs as a process until SIGTERM and leaves the gen
   assert.match(mgmt.url, /^https:/);
   running.mgmt = mgmt;
   const token = readFileSync(join(home, 'admin-token'), 'utf8').trim();
-  const { expanded } = loadCase(join(CASES, 'two-clusters-seed.yaml'));
-  for (const [name, raw] of Object.entries(expanded.raw)) {
-    const c = clusters[name as keyof typeof clusters];
-    for (const o of [...raw.namespaces, ...raw.nodes, ...raw.services, ...raw.pods, ...raw.ingressGateways])
-      c.put(o as never);
-  }
   const tsb = 'api.tsb.tetrate.io/v2';
   const objects = [
     { apiVersion: tsb, kind: 'Organization', metadata: { name: 'tetrate' } },

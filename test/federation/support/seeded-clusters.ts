@@ -18,6 +18,8 @@ const CASES = new URL('../plan-cases/', import.meta.url).pathname;
 export interface SeededClusters {
   readonly servers: { readonly 'cluster-1': EmbeddedApi; readonly 'cluster-2': EmbeddedApi };
   readonly expanded: ExpandedCase;
+  /** The kubeconfig file: one context per API, named after its cluster. */
+  readonly kubeconfig: string;
   /** The case's configuration, each cluster's `spec.kubeconfig` naming its API. */
   readonly config: FederationConfig;
   /** Set the test's controller here: it is stopped before the APIs. */
@@ -50,5 +52,5 @@ export async function seededClusters(t: TestContext, caseName: string): Promise<
       spec: { ...c.spec, kubeconfig: { path: kubeconfig, context: c.metadata.name } },
     })),
   };
-  return { servers, expanded, config, running };
+  return { servers, expanded, kubeconfig, config, running };
 }
