@@ -5,6 +5,7 @@
  */
 import { byString } from './selection.js';
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../api/canonical-json.js';
 import type { ClusterClient, KObject } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
 import { istioSchemaIssues, type IstioSchemaIssue } from './istio-schema.js';
@@ -46,22 +47,9 @@ export const keyOf = (o: KObject): string => `${o.kind}/${o.metadata?.namespace 
 export function desiredHash(o: GeneratedObject): string {
   const spec = 'spec' in o ? o.spec : undefined;
   return createHash('sha256')
-    .update(JSON.stringify(canonical({ labels: o.metadata.labels, annotations: o.metadata.annotations ?? {}, spec })))
+    .update(canonicalJson({ labels: o.metadata.labels, annotations: o.metadata.annotations ?? {}, spec }))
     .digest('hex')
     .slice(0, 16);
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v as Record<string, unknown>)
-        .filter(([, x]) => x !== undefined)
-        .sort(([a], [b]) => byString(a, b))
-        .map(([k, x]) => [k, canonical(x)]),
-    );
-  }
-  return v;
 }
 
 /** Whether every field of `want` is present with the same value in `have` (extra fields in `have` allowed). */

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { EventSink } from '../events/recorder.js';
 import { regardingOf } from '../events/recorder.js';
-import { canonicalJson } from '../store/canonical.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { StoredObject } from '../store/types.js';
 import { DEPLOYMENTS, PODS, podReady, rec, same, strMap, type Rec } from './refs.js';

@@ -1,5 +1,5 @@
 /** Storage references and small accessors the controllers share. */
-import { canonicalJson } from '../store/canonical.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import type { ResourceRef, StoredObject } from '../store/types.js';
 
 export const PODS: ResourceRef = { group: '', plural: 'pods' };

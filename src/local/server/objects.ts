@@ -3,7 +3,7 @@
  * the storage reference of a kind, and "did the spec change" (which bumps `metadata.generation`).
  */
 import { apiVersionOf, type KindInfo } from '../../api/index.js';
-import { canonicalJson } from '../store/canonical.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import type { ResourceRef, StoredObject } from '../store/types.js';
 import { EVENTS_V1_KIND, toEventsV1 } from './events-v1.js';
 

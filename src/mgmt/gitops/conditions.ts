@@ -8,7 +8,7 @@
  *   it FAILED somewhere, with its message.
  * - Other kinds are configuration only, so stored is ready; the message still says how their children fare.
  */
-import { canonicalJson } from '../service/present.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import type { ObjectStatus } from '../service/status-aggregate.js';
 
 /** One condition. */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { PARENT_LEVELS, tsbFqn, type HierarchyLevel } from '../../api/fqn.js';
 import { isMgmtKind, type MgmtKind, type MgmtObject } from '../model.js';
-import { canonicalJson } from '../service/present.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 
 /** Where the hierarchy and TSB's metadata fields sit on a custom resource. */
 export const CR_ANNOTATIONS = Object.freeze({

@@ -6,7 +6,7 @@
 import { MgmtError } from '../errors.js';
 import { describeRef } from '../model.js';
 import type { MgmtObject, ObjectRef } from '../model.js';
-import { canonicalJson } from '../service/present.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import type { StoreTx } from '../store/types.js';
 import type { MgmtLimits } from './settings.js';
 

@@ -12,7 +12,7 @@ import { validateMgmtDocument } from '../validation.js';
 import type { MgmtValidation, ValidationIssue } from '../validation.js';
 import type { CallContext } from './context.js';
 import { auditFailureAndThrow } from './context.js';
-import { canonicalJson } from './present.js';
+import { canonicalJson } from '../../api/canonical-json.js';
 import { checkQuota } from '../limits/quota.js';
 import { DEFAULT_LIMITS } from '../limits/settings.js';
 

@@ -6,12 +6,3 @@ import type { StoredObject } from '../store/types.js';
 export function presentObject(s: StoredObject): MgmtObject {
   return { ...s.object, metadata: { ...s.object.metadata, resourceVersion: String(s.revision) } };
 }
-
-/** A canonical JSON text (sorted keys) used to decide whether an apply changes anything. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
