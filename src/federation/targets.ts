@@ -93,30 +93,78 @@ interface Refusal {
 
 const refuse = (refused: NotTargetReason, message: string): Refusal => ({ refused, message });
 
+/** The workspace both clusters' namespace is in, and its settings' gateway items (or why there is none). */
+type WorkspaceItems =
+  | Refusal
+  | {
+      readonly ws: Workspace;
+      readonly items: readonly { item: EastWestGatewaySetting; fqn: string; setting: WorkspaceSetting }[];
+    };
+
+/*
+ * Memos of what a plan asks for again and again: a plan decides every (service, client, remote) triple, 90,000 at
+ * 1,000 services x 10 clusters, while the answers below depend on a cluster pair and a namespace, or on a cluster
+ * and a settings item. Keyed weakly on objects a plan builds once (its settings list, its cluster facts), so a
+ * memo lives exactly as long as the plan that filled it and no input is ever stale.
+ */
+const workspaceMemo = new WeakMap<DecideInput['settings'], Map<string, WorkspaceItems>>();
+const gatewayMemo = new WeakMap<ClusterFacts, Map<EastWestGatewaySetting, Refusal | { gateways: SelectedGateway[] }>>();
+const gatewayPodsMemo = new WeakMap<ClusterInventory, ReadonlySet<string>>();
+
+function memo<K extends object, I, V>(outer: WeakMap<K, Map<I, V>>, k: K, inner: I, make: () => V): V {
+  let m = outer.get(k);
+  if (!m) outer.set(k, (m = new Map()));
+  let v = m.get(inner);
+  if (v === undefined) m.set(inner, (v = make()));
+  return v;
+}
+
+/** `namespace/pod` of every gateway pod of a cluster. */
+function gatewayPodsOf(inventory: ClusterInventory): ReadonlySet<string> {
+  let pods = gatewayPodsMemo.get(inventory);
+  if (!pods) {
+    pods = new Set(inventory.gateways.flatMap((g) => g.pods.map((p) => `${g.namespace}/${p.name}`)));
+    gatewayPodsMemo.set(inventory, pods);
+  }
+  return pods;
+}
+
+/** The common workspace of the client's and the remote's namespace, with its settings' gateway items. */
+function workspaceItems(input: DecideInput): WorkspaceItems {
+  const { namespace } = input;
+  const c1 = input.client.inventory.cluster;
+  const c2 = input.remote.inventory.cluster;
+  return memo(workspaceMemo, input.settings, `${c1}\n${c2}\n${namespace}`, (): WorkspaceItems => {
+    const spanning = input.config.workspaces
+      .filter((w) => workspaceSpans(w, c2, namespace))
+      .sort((a, b) => byString(fqnOf('Workspace', a.metadata), fqnOf('Workspace', b.metadata)));
+    if (spanning.length === 0) return refuse('not-in-workspace', `no workspace spans ${c2}/${namespace}`);
+    const ws = spanning.find((w) => workspaceSpans(w, c1, namespace));
+    if (!ws) {
+      return refuse(
+        'not-in-workspace',
+        `workspace ${spanning[0]?.metadata.name} spans ${c2}/${namespace} but not ${c1}/${namespace}`,
+      );
+    }
+    const wsFqn = fqnOf('Workspace', ws.metadata);
+    const settings = input.settings.filter((s) => s.workspace && fqnOf('Workspace', s.workspace.metadata) === wsFqn);
+    const items = settings.flatMap((s) =>
+      (s.setting.spec?.defaultEastWestGatewaySettings ?? []).map((item) => ({ item, fqn: s.fqn, setting: s.setting })),
+    );
+    return { ws, items };
+  });
+}
+
 /** The WorkspaceSetting item exposing the remote service to the client, found through their common workspace. */
 function exposingSetting(
   input: DecideInput,
   remoteService: InventoryService,
 ): Refusal | { item: EastWestGatewaySetting; chosen: { fqn: string; setting: WorkspaceSetting } | undefined } {
   const { namespace, service } = input;
-  const c1 = input.client.inventory.cluster;
   const c2 = input.remote.inventory.cluster;
-  const spanning = input.config.workspaces
-    .filter((w) => workspaceSpans(w, c2, namespace))
-    .sort((a, b) => byString(fqnOf('Workspace', a.metadata), fqnOf('Workspace', b.metadata)));
-  if (spanning.length === 0) return refuse('not-in-workspace', `no workspace spans ${c2}/${namespace}`);
-  const ws = spanning.find((w) => workspaceSpans(w, c1, namespace));
-  if (!ws) {
-    return refuse(
-      'not-in-workspace',
-      `workspace ${spanning[0]?.metadata.name} spans ${c2}/${namespace} but not ${c1}/${namespace}`,
-    );
-  }
-  const wsFqn = fqnOf('Workspace', ws.metadata);
-  const settings = input.settings.filter((s) => s.workspace && fqnOf('Workspace', s.workspace.metadata) === wsFqn);
-  const items = settings.flatMap((s) =>
-    (s.setting.spec?.defaultEastWestGatewaySettings ?? []).map((item) => ({ item, fqn: s.fqn, setting: s.setting })),
-  );
+  const found = workspaceItems(input);
+  if ('refused' in found) return found;
+  const { ws, items } = found;
   if (items.length === 0) {
     return refuse(
       'not-exposed',
@@ -136,8 +184,15 @@ function exposingSetting(
   return { item: exposed.item, chosen: items[exposed.index] };
 }
 
-/** The remote's East-West gateways the item's workloadSelector selects, with their usable addresses. */
+/**
+ * The remote's East-West gateways the item's workloadSelector selects, with their usable addresses. One answer per
+ * (remote, item) in a plan: the decisions that share it share its (read-only) gateway list.
+ */
 function usableGateways(input: DecideInput, item: EastWestGatewaySetting): Refusal | { gateways: SelectedGateway[] } {
+  return memo(gatewayMemo, input.remote, item, () => selectGateways(input, item));
+}
+
+function selectGateways(input: DecideInput, item: EastWestGatewaySetting): Refusal | { gateways: SelectedGateway[] } {
   const { remote } = input;
   const c2 = remote.inventory.cluster;
   const selector = item.workloadSelector ?? {};
@@ -187,7 +242,7 @@ export function decideTarget(input: DecideInput): TargetDecision {
   const remoteService = remote.services.get(`${namespace}/${service}`);
   if (!remoteService) return no('service-absent', `${c2} has no service ${namespace}/${service}`);
   // A Service selecting a gateway's own pods is never exported (the gateway would dial itself); see exposure.ts.
-  const gatewayPods = new Set(remote.inventory.gateways.flatMap((g) => g.pods.map((p) => `${g.namespace}/${p.name}`)));
+  const gatewayPods = gatewayPodsOf(remote.inventory);
   if (remoteService.workloads.some((w) => gatewayPods.has(`${namespace}/${w.pod}`))) {
     return no('not-exposed', `${namespace}/${service} in ${c2} selects East-West gateway pods: never exported`);
   }
