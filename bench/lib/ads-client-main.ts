@@ -8,6 +8,7 @@ import { credentials, makeGenericClientConstructor, type Client, type ClientDupl
 import { adsServiceDefinition, TYPE_URLS } from '../../src/xds/index.js';
 import { decodeEnvelope, type Envelope } from './light-ads.js';
 import { clientIp, type ClientRequest, type ClientReply } from './ads-client-process.js';
+import { serve } from './child-rpc.js';
 
 const NS = 'bench';
 const clusterName = (i: number) => `outbound|9080||svc-${i}.${NS}.svc.cluster.local`;
@@ -77,35 +78,26 @@ class LightProxy {
 }
 
 const proxies: LightProxy[] = [];
-const send = (m: ClientReply): void => void process.send?.(m);
 
 /** Resolves when `cond` holds, checking every `everyMs` (the clients' events run in between). */
 async function until(cond: () => boolean, everyMs = 1): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, everyMs));
 }
 
-process.on('message', (m: ClientRequest) => {
-  void (async () => {
-    switch (m.op) {
-      case 'connect':
-        for (let j = 0; j < m.count; j++) proxies.push(new LightProxy(m.address, m.first + j, m.services, m.protocol));
-        await until(() => proxies.every((p) => p.types.size === 4), 2);
-        send({ op: 'synced', atNs: process.hrtime.bigint().toString() });
-        break;
-      case 'await-eds': {
-        const after = BigInt(m.afterNs);
-        await until(() => proxies.every((p) => p.lastEdsNs > after));
-        send({ op: 'eds', latenciesMs: proxies.map((p) => Number(p.lastEdsNs - after) / 1e6) });
-        break;
-      }
-      case 'close':
-        proxies.forEach((p) => p.close());
-        process.disconnect?.();
-        break;
+serve<ClientRequest, ClientReply>(async (m) => {
+  switch (m.op) {
+    case 'connect':
+      for (let j = 0; j < m.count; j++) proxies.push(new LightProxy(m.address, m.first + j, m.services, m.protocol));
+      await until(() => proxies.every((p) => p.types.size === 4), 2);
+      return { op: 'synced', atNs: process.hrtime.bigint().toString() };
+    case 'await-eds': {
+      const after = BigInt(m.afterNs);
+      await until(() => proxies.every((p) => p.lastEdsNs > after));
+      return { op: 'eds', latenciesMs: proxies.map((p) => Number(p.lastEdsNs - after) / 1e6) };
     }
-  })().catch((err: unknown) => {
-    send({ op: 'error', message: err instanceof Error ? err.message : String(err) });
-  });
+    case 'close':
+      proxies.forEach((p) => p.close());
+      process.disconnect?.();
+      return undefined;
+  }
 });
-
-send({ op: 'ready' });
