@@ -33,7 +33,7 @@ export type Change =
 
 /** Options of `diff`. */
 export interface DiffInput {
-  desired: readonly GeneratedObject[];
+  desired: readonly GeneratedObject[] | DesiredIndex;
   /** The cluster's objects of the owned kinds; objects without the managed-by label are ignored. */
   actual: readonly KObject[];
   /** Source clusters whose state is unknown now: their objects are kept, not deleted (no flapping on outages). */
@@ -93,33 +93,56 @@ export function mergedAnnotations(
   return { ...Object.fromEntries(kept), ...(desired ?? {}) };
 }
 
+/** A cluster's desired objects by `keyOf`: as planned, and as written (with the hash annotation). */
+export type DesiredIndex = ReadonlyMap<string, { readonly generated: GeneratedObject; readonly writable: KObject }>;
+
+/** Indexes a cluster's planned objects (hashing each once). Pure. */
+export function indexDesired(desired: readonly GeneratedObject[]): DesiredIndex {
+  const index = new Map<string, { generated: GeneratedObject; writable: KObject }>();
+  for (const generated of desired) {
+    const writable = toWritable(generated);
+    index.set(keyOf(writable), { generated, writable });
+  }
+  return index;
+}
+
 /**
- * Computes the changes that make `actual` equal `desired`. Pure. An object is up to date when its hash annotation
- * matches and it still holds every desired field (so a hand edit of a generated field is repaired).
+ * Whether a cluster's copy is what we would write: its hash annotation matches and it still holds every desired
+ * field (so a hand edit of a generated field is repaired; fields others add are left alone).
  */
+function upToDate(current: KObject, want: { generated: GeneratedObject; writable: KObject }): boolean {
+  const d = want.generated;
+  return (
+    current.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] ===
+      want.writable.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] &&
+    contains(current.metadata?.labels ?? {}, d.metadata.labels) &&
+    contains(current, 'spec' in d ? { spec: d.spec } : {})
+  );
+}
+
+/**
+ * Whether a watch event leaves an object of ours as the desired objects want it: an object that is up to date, or
+ * the deletion of one that is not wanted. Such an event asks nothing of a reconcile: the echo of our own write
+ * (however early it arrives), a status update, a label someone else added. Pure.
+ */
+export function settles(desired: DesiredIndex, object: KObject, deleted: boolean): boolean {
+  const want = desired.get(keyOf(object));
+  return deleted ? want === undefined : want !== undefined && upToDate(object, want);
+}
+
+/** Computes the changes that make `actual` equal `desired` (objects or their index). Pure. */
 export function diff(input: DiffInput): Change[] {
   const owned = input.actual.filter((o) => o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE);
   const actualByKey = new Map(owned.map((o) => [keyOf(o), o]));
-  const desiredKeys = new Set<string>();
+  const desired = input.desired instanceof Map ? input.desired : indexDesired(input.desired as GeneratedObject[]);
   const changes: Change[] = [];
-  for (const d of input.desired) {
-    const object = toWritable(d);
-    const key = keyOf(object);
-    desiredKeys.add(key);
+  for (const [key, want] of desired) {
     const current = actualByKey.get(key);
-    if (!current) {
-      changes.push({ op: 'create', object });
-      continue;
-    }
-    const upToDate =
-      current.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] ===
-        object.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] &&
-      contains(current.metadata?.labels ?? {}, d.metadata.labels) &&
-      contains(current, 'spec' in d ? { spec: d.spec } : {});
-    if (!upToDate) changes.push({ op: 'update', object, current });
+    if (!current) changes.push({ op: 'create', object: want.writable });
+    else if (!upToDate(current, want)) changes.push({ op: 'update', object: want.writable, current });
   }
   for (const current of owned) {
-    if (desiredKeys.has(keyOf(current))) continue;
+    if (desired.has(keyOf(current))) continue;
     const source = current.metadata?.labels?.[SOURCE_CLUSTER_LABEL];
     if (source !== undefined && input.keepSources?.has(source)) continue;
     changes.push({ op: 'delete', current });
@@ -148,13 +171,11 @@ export interface ApplyResult {
    * Retrying cannot help: the same inputs plan the same object.
    */
   refused: { change: Exclude<Change, { op: 'delete' }>; issues: IstioSchemaIssue[] }[];
-  /** The resourceVersion each created or updated object got (by `keyOf`): its watch event is our own echo. */
-  written: Map<string, string>;
 }
 
 /** What one change did. */
 type Outcome =
-  | { type: 'created' | 'updated'; resourceVersion: string | undefined }
+  | { type: 'created' | 'updated' }
   | { type: 'deleted' }
   | { type: 'failed'; error: KubeError }
   | { type: 'refused'; issues: IstioSchemaIssue[] };
@@ -173,7 +194,7 @@ async function replaceCurrent(client: ClusterClient, object: KObject, conflict: 
     namespace: m.namespace,
   });
   if (current?.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) throw conflict;
-  const replaced = await client.replace({
+  await client.replace({
     ...object,
     metadata: {
       ...m,
@@ -181,7 +202,7 @@ async function replaceCurrent(client: ClusterClient, object: KObject, conflict: 
       resourceVersion: current.metadata?.resourceVersion,
     },
   });
-  return { type: 'updated', resourceVersion: replaced.metadata?.resourceVersion };
+  return { type: 'updated' };
 }
 
 async function applyOne(client: ClusterClient, change: Change): Promise<Outcome> {
@@ -193,8 +214,8 @@ async function applyOne(client: ClusterClient, change: Change): Promise<Outcome>
     switch (change.op) {
       case 'create':
         try {
-          const created = await client.create(change.object);
-          return { type: 'created', resourceVersion: created.metadata?.resourceVersion };
+          await client.create(change.object);
+          return { type: 'created' };
         } catch (err) {
           // Already there: a cache that has not seen our own earlier create yet.
           if (!(err instanceof KubeError) || err.code !== 'MB7103') throw err;
@@ -202,7 +223,7 @@ async function applyOne(client: ClusterClient, change: Change): Promise<Outcome>
         }
       case 'update':
         try {
-          const replaced = await client.replace({
+          await client.replace({
             ...change.object,
             metadata: {
               ...change.object.metadata,
@@ -210,7 +231,7 @@ async function applyOne(client: ClusterClient, change: Change): Promise<Outcome>
               resourceVersion: change.current.metadata?.resourceVersion,
             },
           });
-          return { type: 'updated', resourceVersion: replaced.metadata?.resourceVersion };
+          return { type: 'updated' };
         } catch (err) {
           // The cached copy is older than the cluster's: most often our own last write, not yet seen by the watch.
           if (!(err instanceof KubeError) || err.code !== 'MB7103') throw err;
@@ -245,18 +266,13 @@ async function applyOne(client: ClusterClient, change: Change): Promise<Outcome>
  * writes yet grew.
  */
 export async function applyChanges(client: ClusterClient, changes: readonly Change[]): Promise<ApplyResult> {
-  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, failed: [], refused: [], written: new Map() };
+  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, failed: [], refused: [] };
   for (const change of changes) {
     const o = await applyOne(client, change);
     if (o.type === 'failed') result.failed.push({ change, error: o.error, conflict: o.error.code === 'MB7103' });
     else if (o.type === 'refused') {
       result.refused.push({ change: change as Exclude<Change, { op: 'delete' }>, issues: o.issues });
-    } else {
-      result[o.type]++;
-      if (o.type !== 'deleted' && o.resourceVersion !== undefined && change.op !== 'delete') {
-        result.written.set(keyOf(change.object), o.resourceVersion);
-      }
-    }
+    } else result[o.type]++;
   }
   return result;
 }

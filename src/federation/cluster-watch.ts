@@ -16,11 +16,11 @@ export interface ClusterWatchOptions {
   client: ClusterClient;
   onChange: () => void;
   /**
-   * Whether an added or updated object of an owned kind is the echo of the controller's own write (its
-   * resourceVersion is the one that write got back). An echo changes nothing the plan reads, so it triggers no
-   * reconcile: without this, writing 200 entries scheduled passes over the whole configuration while they arrived.
+   * Whether an event of an owned kind leaves the object as the last plan wants it (`settles` in apply.ts): the echo
+   * of the controller's own write, a status update. Such an event triggers no reconcile: without this, writing 200
+   * entries scheduled a pass over the whole configuration while their echoes arrived.
    */
-  isEcho?: (object: KObject) => boolean;
+  settled?: (object: KObject, deleted: boolean) => boolean;
   onError?: (err: Error) => void;
   /** Restart delay after an informer error, ms (default 1000, doubling up to 15 s). */
   retryMs?: number;
@@ -48,13 +48,13 @@ export class ClusterWatch {
     const begin = (w: WatchedKind): Promise<void> => w.informer.start().then(changed);
     const make = (kind: string, labelSelector?: string, owned = false): WatchedKind => {
       const w = this.client.informer(kind, labelSelector ? { labelSelector } : undefined);
-      const addedOrUpdated = (object?: KObject): void => {
-        if (owned && object !== undefined && this.options.isEcho?.(object)) return;
+      const on = (deleted: boolean) => (object?: KObject) => {
+        if (owned && object !== undefined && this.options.settled?.(object, deleted)) return;
         changed();
       };
-      w.informer.on('add', addedOrUpdated);
-      w.informer.on('update', addedOrUpdated);
-      w.informer.on('delete', changed);
+      w.informer.on('add', on(false));
+      w.informer.on('update', on(false));
+      w.informer.on('delete', on(true));
       let delay = this.options.retryMs ?? 1000;
       w.informer.on('error', (err?: unknown) => {
         this.lastError = err instanceof Error ? err : new Error(String(err));

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ClusterClient } from '../kube/client.js';
-import { applyChanges, diff, keyOf, type ApplyResult } from './apply.js';
+import { applyChanges, diff, indexDesired, settles, type ApplyResult, type DesiredIndex } from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
 import { describeRefusal } from './istio-schema.js';
 import { DrillRunner, type DrillRunSink } from './drill-runner.js';
@@ -39,16 +39,15 @@ export interface FederationControllerOptions {
   log?: (line: string) => void;
 }
 
-/** Remembered write versions per cluster (see `Watched.echoes`). */
-const MAX_ECHOES = 50_000;
-
 /** A watched cluster. */
 interface Watched {
   readonly watch: ClusterWatch;
   /** The kubeconfig it was opened with (a changed one reopens it). */
   readonly spec: string;
-  /** The resourceVersion each of our recent writes got (by `keyOf`): their watch events are echoes. */
-  readonly echoes: Map<string, string>;
+  /** What the last pass wanted in the cluster: events that leave an object so need no pass. */
+  desired: DesiredIndex;
+  /** Whether a pass has set `desired`. */
+  planned: boolean;
 }
 
 /**
@@ -171,20 +170,20 @@ export class FederationController extends EventEmitter {
         this.options.log?.(`cluster ${name}: ${(err as Error).message}`);
         continue;
       }
-      const echoes = new Map<string, string>();
-      const watch = new ClusterWatch({
-        client,
-        onChange: () => this.schedule(),
-        isEcho: (o) => {
-          const key = keyOf(o);
-          // Any event of the object settles its entry: the echo itself, or a later change that replaced it.
-          const rv = echoes.get(key);
-          echoes.delete(key);
-          return rv !== undefined && rv === o.metadata?.resourceVersion;
-        },
-        onError: (err) => this.options.log?.(`cluster ${name}: ${err.message}`),
-      });
-      this.watches.set(name, { watch, spec: JSON.stringify(c.spec?.kubeconfig ?? {}), echoes });
+      const watched: Watched = {
+        watch: new ClusterWatch({
+          client,
+          onChange: () => this.schedule(),
+          // Until a pass has planned the cluster nothing is settled: every event of ours asks for one.
+          settled: (o, deleted) => watched.planned && settles(watched.desired, o, deleted),
+          onError: (err) => this.options.log?.(`cluster ${name}: ${err.message}`),
+        }),
+        spec: JSON.stringify(c.spec?.kubeconfig ?? {}),
+        desired: new Map(),
+        planned: false,
+      };
+      const { watch } = watched;
+      this.watches.set(name, watched);
       starting.push(
         watch.start().catch((err: unknown) => this.options.log?.(`cluster ${name}: ${(err as Error).message}`)),
       );
@@ -218,14 +217,12 @@ export class FederationController extends EventEmitter {
     const keepSources = new Set(unsynced);
     await Promise.all(
       synced.map(async ([cluster, w]) => {
-        const changes = diff({ desired: out.clusters[cluster] ?? [], actual: w.watch.owned(), keepSources });
+        // Set before writing: the echo of a write can arrive before the write's answer.
+        w.desired = indexDesired(out.clusters[cluster] ?? []);
+        w.planned = true;
+        const changes = diff({ desired: w.desired, actual: w.watch.owned(), keepSources });
         applied[cluster] = await applyChanges(w.watch.client, changes);
         const a = applied[cluster];
-        const { echoes } = w;
-        for (const [key, rv] of a.written) echoes.set(key, rv);
-        // An echo that arrived before its write returned leaves an entry no event settles until the object changes
-        // again: bounded, since forgetting costs only a reconcile that changes nothing.
-        if (echoes.size > MAX_ECHOES) echoes.clear();
         if (changes.length > 0) {
           this.options.log?.(
             `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,

@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { EmbeddedApi, kubeconfigFor } from './support/embedded-api.js';
 import { loadCase } from './support/cases.js';
 import { createClusterClient, loadKubeConfig, type ClusterClient, type KObject } from '../../src/kube/client.js';
-import { applyChanges, diff, MANAGED_SELECTOR, mergedAnnotations, OWNED_KINDS } from '../../src/federation/apply.js';
+import {
+  applyChanges,
+  DESIRED_HASH_ANNOTATION,
+  diff,
+  indexDesired,
+  MANAGED_SELECTOR,
+  mergedAnnotations,
+  OWNED_KINDS,
+  settles,
+} from '../../src/federation/apply.js';
 import { plan } from '../../src/federation/plan.js';
 import type { GeneratedObject } from '../../src/federation/types.js';
 
@@ -294,4 +303,29 @@ test('an update keeps annotations others added and drops those of ours the plan 
   assert.deepEqual(mergedAnnotations(undefined, undefined), {});
   // A look-alike domain is not ours.
   assert.deepEqual(mergedAnnotations({ 'notmeshbridge.io/x': '1' }, {}), { 'notmeshbridge.io/x': '1' });
+});
+
+test('settles: an event leaving an object as planned asks for no pass; one that leaves work to do does', async () => {
+  const desired = indexDesired(desiredFor('two-clusters-seed'));
+  await converge([...desired.values()].map((d) => d.generated));
+  const entry = (await actual()).find((o) => o.kind === 'WorkloadEntry');
+  assert.ok(entry, 'a written entry');
+  const spec = entry.spec as Record<string, unknown>;
+  // The echo of our write, then what others may add: a status, a label of theirs, an annotation of theirs.
+  assert.equal(settles(desired, entry, false), true);
+  assert.equal(
+    settles(desired, { ...entry, status: { conditions: [{ type: 'Healthy', status: 'False' }] } }, false),
+    true,
+  );
+  const theirs = { ...entry, metadata: { ...entry.metadata, labels: { ...entry.metadata?.labels, 'team.io/x': 'y' } } };
+  assert.equal(settles(desired, theirs, false), true);
+  // A hand edit of a generated field, a stale copy (another hash), the deletion of a wanted object: work to do.
+  assert.equal(settles(desired, { ...entry, spec: { ...spec, address: '192.0.2.9' } }, false), false);
+  const stale = { ...entry, metadata: { ...entry.metadata, annotations: { [DESIRED_HASH_ANNOTATION]: '0' } } };
+  assert.equal(settles(desired, stale, false), false);
+  assert.equal(settles(desired, entry, true), false);
+  // The deletion of an object no longer wanted is what a pass would do; its reappearance is not.
+  const gone = { ...entry, metadata: { ...entry.metadata, name: 'k-not-planned' } };
+  assert.equal(settles(desired, gone, true), true);
+  assert.equal(settles(desired, gone, false), false);
 });

@@ -119,6 +119,28 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
     );
   });
 
+  await t.test('a change that rewrites the entries takes one pass: the echoes of its writes ask for none', async () => {
+    let passes = 0;
+    const count = (): void => void passes++;
+    await new Promise((r) => setTimeout(r, 300));
+    controller.on('reconciled', count);
+    try {
+      const pod = c2.list('Pod', 'bookinfo').find((p) => p.metadata?.name?.startsWith('eastwest-gateway'));
+      c2.put({
+        ...pod,
+        metadata: { ...pod?.metadata, labels: { ...pod?.metadata?.labels, 'istio-locality': 'eu-remote-2' } },
+      } as never);
+      await waitFor('new locality', () =>
+        entries().every((e) => (e.spec as { locality?: string }).locality === 'eu-remote-2'),
+      );
+      // Time for the echoes of the 12 writes to arrive and for any pass they asked for to run (debounce 20 ms).
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(passes, 1, 'one pass for the pod change, none for the echoes');
+    } finally {
+      controller.off('reconciled', count);
+    }
+  });
+
   await t.test(
     'a generated entry edited by hand is put back: an edit is never taken for the echo of a write',
     async () => {
