@@ -1,8 +1,8 @@
 /**
  * RBAC enforcement at the edge of an embedded cluster's API: reads the cluster's Roles, ClusterRoles, RoleBindings
  * and ClusterRoleBindings from the live store and asks the pure authorizer (rbac-authorizer.ts). The snapshot is
- * reused while the store's resourceVersion is unchanged, so a binding applied with kubectl counts from the very
- * next request (any write moves the version; the version check is one small query).
+ * reused while no object of those four kinds was written, so a binding applied with kubectl counts from the very
+ * next request, and a storm of other writes does not re-read the policy on every request.
  */
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { ResourceRef } from '../store/types.js';
@@ -29,9 +29,11 @@ export interface Authorizer {
 
 /** The RBAC authorizer over a cluster store. */
 export function storeAuthorizer(store: ClusterStore): Authorizer {
-  let cached: { version: number; policy: RbacPolicy } | undefined;
+  let cached: { version: string; policy: RbacPolicy } | undefined;
   const policy = (): RbacPolicy => {
-    const version = store.currentVersion();
+    const version = Object.values(REFS)
+      .map((ref) => store.resourceVersion(ref))
+      .join(',');
     if (cached?.version !== version) {
       cached = {
         version,

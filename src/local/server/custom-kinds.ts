@@ -1,6 +1,6 @@
 /**
- * Kinds defined by the CustomResourceDefinitions a cluster stores: read from the store on each request (a CRD
- * created is served at once, a CRD deleted stops being served), each a `KindInfo` like the built-in ones plus
+ * Kinds defined by the CustomResourceDefinitions a cluster stores: read from the store again whenever a CRD was
+ * written (a CRD created is served from the next request, a CRD deleted stops being served), each a `KindInfo` like the built-in ones plus
  * what its CRD says about validation and the status subresource. A CRD that names a built-in kind
  * (IngressGateway, the Istio kinds: the production manifests ship their CRDs) changes nothing: the built-in
  * kind keeps being served with its own schema. The management plane's kinds are not built in here: their CRDs
@@ -41,6 +41,18 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 /** The kinds the stored CRDs define (valid CRDs only: the store holds nothing else), built-in kinds left out. */
 export function customKinds(store: ClusterStore): CustomKind[] {
+  // Read again only after a CRD was written: every request asks, and building the kinds compiles their schemas.
+  const version = store.resourceVersion(CRD_REF);
+  const cached = kindsByStore.get(store);
+  if (cached?.version === version) return cached.kinds;
+  const kinds = readCustomKinds(store);
+  kindsByStore.set(store, { version, kinds });
+  return kinds;
+}
+
+const kindsByStore = new WeakMap<ClusterStore, { version: number; kinds: CustomKind[] }>();
+
+function readCustomKinds(store: ClusterStore): CustomKind[] {
   const out: CustomKind[] = [];
   for (const crd of store.list(CRD_REF)) {
     const spec = rec(crd.spec);

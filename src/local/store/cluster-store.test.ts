@@ -139,3 +139,41 @@ test(
     }
   }),
 );
+
+test(
+  "a resource's version moves with writes of that resource only, deletions included",
+  withStore((store) => {
+    assert.equal(store.resourceVersion(pods), 0);
+    const a = store.create(pods, pod('a'));
+    const atCreate = store.resourceVersion(pods);
+    assert.ok(atCreate > 0);
+    store.create(svcs, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'ns1' } });
+    assert.equal(store.resourceVersion(pods), atCreate, 'a Service write leaves the pods version');
+    store.update(pods, a);
+    const atUpdate = store.resourceVersion(pods);
+    assert.ok(atUpdate > atCreate);
+    store.delete(pods, 'ns1', 'a');
+    assert.ok(store.resourceVersion(pods) > atUpdate);
+  }),
+);
+
+test(
+  'a transaction that rolls back its compaction leaves the next write to compact as far as the log size asks',
+  withStore((store) => {
+    for (let i = 0; i < 5; i++) store.create(pods, pod(`p${i}`));
+    assert.equal(store.oldestResumableVersion(), 2);
+    assert.throws(() =>
+      store.transaction((w) => {
+        w.create(pods, pod('p5'));
+        throw new Error('abort');
+      }),
+    );
+    assert.equal(store.oldestResumableVersion(), 2, 'the rolled-back compaction is undone');
+    store.create(pods, pod('p5'));
+    assert.equal(store.oldestResumableVersion(), 3);
+    assert.deepEqual(
+      store.changesSince(3).map((c) => c.object.metadata.name),
+      ['p3', 'p4', 'p5'],
+    );
+  }, 3),
+);

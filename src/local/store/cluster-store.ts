@@ -48,6 +48,14 @@ export class ClusterStore {
   private inTx = false;
   /** Prepared statements by SQL text: preparing parses the SQL, which cost more than most reads and writes. */
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * How far the change log was compacted, as last read or written: every write asked. Forgotten when a transaction
+   * rolls back. Another writer of the file could only have compacted less far than a write here then asks for
+   * (its cutoff is older than our newest version), so a stale value never moves the mark backwards.
+   */
+  private compacted: number | undefined;
+  /** The version of the last write to each resource since this store was opened (by `resourceKey`). */
+  private readonly resourceVersions = new Map<string, number>();
 
   constructor(options: ClusterStoreOptions) {
     this.logSize = options.changeLogSize ?? 10000;
@@ -75,6 +83,15 @@ export class ClusterStore {
   /** The latest committed resourceVersion (0 for an empty store). */
   currentVersion(): number {
     return this.metaValue('rv');
+  }
+
+  /**
+   * A version that changes whenever an object of `ref` is written, for caches of what a resource holds (the
+   * authorizer's RBAC policy, the kinds CRDs define): 0 until a write since the store was opened, then the version
+   * of the last one. Not a resourceVersion clients may see.
+   */
+  resourceVersion(ref: ResourceRef): number {
+    return this.resourceVersions.get(resourceKey(ref)) ?? 0;
   }
 
   /** The oldest version a watch may resume from; anything older has been compacted away. */
@@ -144,6 +161,9 @@ export class ClusterStore {
       return result;
     } catch (err) {
       this.pending = [];
+      // SQLite undid the meta writes; the versions of resources keep their (newer) values, which only costs a
+      // cache a refill.
+      this.compacted = undefined;
       throw err;
     } finally {
       this.inTx = false;
@@ -227,6 +247,7 @@ export class ClusterStore {
       const rv = this.nextVersion();
       const last: StoredObject = { ...current, metadata: { ...current.metadata, resourceVersion: String(rv) } };
       this.statement('DELETE FROM objects WHERE res = ? AND ns = ? AND name = ?').run(resourceKey(ref), ns, name);
+      this.resourceVersions.set(resourceKey(ref), rv);
       this.log(ref, last, rv, 'DELETED');
       return last;
     },
@@ -240,6 +261,7 @@ export class ClusterStore {
       rv,
       JSON.stringify(obj),
     );
+    this.resourceVersions.set(resourceKey(ref), rv);
     this.log(ref, obj, rv, type);
   }
 
@@ -251,10 +273,12 @@ export class ClusterStore {
       JSON.stringify(obj),
     );
     const cutoff = rv - this.logSize;
-    if (cutoff > this.metaValue('compacted')) {
+    this.compacted ??= this.metaValue('compacted');
+    if (cutoff > this.compacted) {
       // Bounded log: drop the oldest changes and remember how far, so older resumes get Expired (HTTP 410).
       this.statement('DELETE FROM changes WHERE rv <= ?').run(cutoff);
       this.statement("UPDATE meta SET value = ? WHERE key = 'compacted'").run(cutoff);
+      this.compacted = cutoff;
     }
     this.pending.push({ resourceVersion: rv, type, resource: { group: ref.group, plural: ref.plural }, object: obj });
   }
