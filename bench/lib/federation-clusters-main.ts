@@ -24,6 +24,8 @@ interface Cluster {
 const clusters: Cluster[] = [];
 /** Every generated object's last write (hrtime ns) and the addresses it names, by cluster/plural/name. */
 const writes = new Map<string, { atNs: bigint; addresses: string[] }>();
+/** During a change: the objects still to name the new address (kept by the store listener, not polled). */
+let pending: { readonly keys: Set<string>; readonly address: string } | undefined;
 
 /** Addresses an object of a generated kind names (a WorkloadEntry's address, a ServiceEntry's endpoints'). */
 function addressesOf(o: StoredObject): string[] {
@@ -57,8 +59,13 @@ serve<ClustersRequest, ClustersReply>(async (m) => {
         store.subscribe((ch) => {
           if (!GENERATED.has(ch.resource.plural)) return;
           const key = `${c.name}/${ch.resource.plural}/${ch.object.metadata.name}`;
-          if (ch.type === 'DELETED') writes.delete(key);
-          else writes.set(key, { atNs: process.hrtime.bigint(), addresses: addressesOf(ch.object) });
+          if (ch.type === 'DELETED') {
+            writes.delete(key);
+            return;
+          }
+          const addresses = addressesOf(ch.object);
+          writes.set(key, { atNs: process.hrtime.bigint(), addresses });
+          if (pending?.keys.has(key) && addresses.includes(pending.address)) pending.keys.delete(key);
         });
       }
       return { op: 'started', apis: clusters.map((c) => ({ name: c.name, url: c.server.url, token: c.token })) };
@@ -106,6 +113,7 @@ serve<ClustersRequest, ClustersReply>(async (m) => {
         const sample = stale.slice(0, 3).map((k) => `${k} -> ${JSON.stringify(writes.get(k)?.addresses)}`);
         throw new Error(`${err.message}: ${stale.length} of ${affected.length} not updated, e.g. ${sample.join('; ')}`);
       });
+      pending = undefined;
       return {
         op: 'changed',
         latenciesMs: affected.map((k) => Number((writes.get(k)?.atNs ?? at) - at) / 1e6),
