@@ -100,19 +100,21 @@ serve<ClustersRequest, ClustersReply>(async (m) => {
       const svcRef = REFS.Service as ResourceRef;
       const svc = gateway.store.get(svcRef, NS, GATEWAY) as StoredObject;
       const at = process.hrtime.bigint();
+      const change = { keys: new Set(affected), address: m.newIp };
+      pending = change;
       gateway.store.update(svcRef, {
         ...svc,
         status: { loadBalancer: { ingress: [{ ip: m.newIp }] } },
       } as StoredObject);
-      await waitUntil(
-        `every object naming ${m.oldIp} updated`,
-        () => affected.every((k) => writes.get(k)?.addresses.includes(m.newIp)),
-        m.timeoutMs,
-      ).catch((err: Error) => {
-        const stale = affected.filter((k) => !writes.get(k)?.addresses.includes(m.newIp));
-        const sample = stale.slice(0, 3).map((k) => `${k} -> ${JSON.stringify(writes.get(k)?.addresses)}`);
-        throw new Error(`${err.message}: ${stale.length} of ${affected.length} not updated, e.g. ${sample.join('; ')}`);
-      });
+      await waitUntil(`every object naming ${m.oldIp} updated`, () => change.keys.size === 0, m.timeoutMs).catch(
+        (err: Error) => {
+          const stale = [...change.keys];
+          const sample = stale.slice(0, 3).map((k) => `${k} -> ${JSON.stringify(writes.get(k)?.addresses)}`);
+          throw new Error(
+            `${err.message}: ${stale.length} of ${affected.length} not updated, e.g. ${sample.join('; ')}`,
+          );
+        },
+      );
       pending = undefined;
       return {
         op: 'changed',

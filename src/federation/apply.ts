@@ -96,14 +96,43 @@ export function mergedAnnotations(
 /** A cluster's desired objects by `keyOf`: as planned, and as written (with the hash annotation). */
 export type DesiredIndex = ReadonlyMap<string, { readonly generated: GeneratedObject; readonly writable: KObject }>;
 
-/** Indexes a cluster's planned objects (hashing each once). Pure. */
-export function indexDesired(desired: readonly GeneratedObject[]): DesiredIndex {
+/**
+ * Indexes a cluster's planned objects. Pure. Each is hashed, unless `previous` (the last pass's index) holds an
+ * equal one: most of a pass's objects are what the last pass planned, and comparing costs a fraction of hashing.
+ */
+export function indexDesired(desired: readonly GeneratedObject[], previous?: DesiredIndex): DesiredIndex {
   const index = new Map<string, { generated: GeneratedObject; writable: KObject }>();
   for (const generated of desired) {
-    const writable = toWritable(generated);
-    index.set(keyOf(writable), { generated, writable });
+    const key = keyOf(generated as unknown as KObject);
+    const last = previous?.get(key);
+    index.set(
+      key,
+      last !== undefined && sameData(last.generated, generated) ? last : { generated, writable: toWritable(generated) },
+    );
   }
   return index;
+}
+
+/** Deep equality of plain data (what JSON can hold); key order does not matter, as it does not to the hash. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined) continue;
+    defined++;
+    if (!sameData(ao[k], bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /**

@@ -12,12 +12,12 @@ import { DrillRunner, type DrillRunSink } from './drill-runner.js';
 import { ConvergenceForwarder, type ConvergenceSink } from './convergence-forwarder.js';
 import type { ConfigSource } from './config-source.js';
 import { buildInventory } from './inventory.js';
-import { plan } from './plan.js';
+import { planSteps } from './plan.js';
 import { resolveGatewayNames, systemResolver, type Resolver } from './resolve.js';
 import type { StatusSink } from './status.js';
 import { statusReports } from './status-report.js';
 import type { ReconcileResult } from './reconcile-result.js';
-import type { Cluster } from './types.js';
+import type { Cluster, GeneratedObject } from './types.js';
 
 export type { ReconcileResult };
 
@@ -198,6 +198,31 @@ export class FederationController extends EventEmitter {
     clearTimeout(timer);
   }
 
+  /** Makes one cluster's generated objects the planned ones; never throws (failures are in the result). */
+  private async applyCluster(
+    cluster: string,
+    w: Watched,
+    objects: readonly GeneratedObject[],
+    keepSources: ReadonlySet<string>,
+  ): Promise<ApplyResult> {
+    // Set before writing: the echo of a write can arrive before the write's answer.
+    w.desired = indexDesired(objects, w.desired);
+    w.planned = true;
+    const changes = diff({ desired: w.desired, actual: w.watch.owned(), keepSources });
+    const a = await applyChanges(w.watch.client, changes);
+    if (changes.length > 0) {
+      this.options.log?.(
+        `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,
+      );
+    }
+    for (const f of a.failed) this.options.log?.(`${cluster}: ${f.error.message}`);
+    for (const r of a.refused) this.options.log?.(`${cluster}: ${describeRefusal(r.change.object, r.issues)}`);
+    // A failed write (an API error, an object of someone else's with our name) is retried on a pass a second
+    // later; a refused one is not: the same inputs plan the same invalid object.
+    if (a.failed.length > 0) setTimeout(() => this.schedule(), 1000).unref();
+    return a;
+  }
+
   /** One ingest -> plan -> apply -> status pass. */
   async reconcileOnce(): Promise<ReconcileResult> {
     const snapshot = this.options.config.current();
@@ -212,29 +237,23 @@ export class FederationController extends EventEmitter {
     const unsynced = config.clusters.map((c) => c.metadata.name).filter((n) => !this.watches.get(n)?.watch.synced());
     const inventories = synced.map(([cluster, w]) => buildInventory({ cluster, objects: w.watch.raw() }));
     const resolved = await resolveGatewayNames(inventories, this.options.resolver ?? systemResolver);
-    const out = plan({ config, inventories, resolved });
     const applied: Record<string, ApplyResult> = {};
     const keepSources = new Set(unsynced);
-    await Promise.all(
-      synced.map(async ([cluster, w]) => {
-        // Set before writing: the echo of a write can arrive before the write's answer.
-        w.desired = indexDesired(out.clusters[cluster] ?? []);
-        w.planned = true;
-        const changes = diff({ desired: w.desired, actual: w.watch.owned(), keepSources });
-        applied[cluster] = await applyChanges(w.watch.client, changes);
-        const a = applied[cluster];
-        if (changes.length > 0) {
-          this.options.log?.(
-            `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,
-          );
-        }
-        for (const f of a.failed) this.options.log?.(`${cluster}: ${f.error.message}`);
-        for (const r of a.refused) this.options.log?.(`${cluster}: ${describeRefusal(r.change.object, r.issues)}`);
-        // A failed write (an API error, an object of someone else's with our name) is retried on a pass a second
-        // later; a refused one is not: the same inputs plan the same invalid object.
-        if (a.failed.length > 0) setTimeout(() => this.schedule(), 1000).unref();
-      }),
-    );
+    const watched = new Map(synced);
+    const writing: Promise<void>[] = [];
+    // Each cluster is written as soon as it is planned, and the next is planned while those writes wait on their
+    // API: at 1,000 services x 10 clusters planning is about a second, which the writes used to wait out.
+    const steps = planSteps({ config, inventories, resolved });
+    let step = steps.next();
+    while (!step.done) {
+      const { cluster, objects } = step.value;
+      const w = watched.get(cluster);
+      if (w) writing.push(this.applyCluster(cluster, w, objects, keepSources).then((a) => void (applied[cluster] = a)));
+      await new Promise((r) => setImmediate(r));
+      step = steps.next();
+    }
+    const out = step.value;
+    await Promise.all(writing);
     const result = { plan: out, inventories, applied, unsynced };
     if (this.options.status) {
       const revision = /^\d+$/.test(snapshot?.revision ?? '') ? Number(snapshot?.revision) : undefined;

@@ -226,8 +226,17 @@ function gatewayWarnings(decisions: readonly TargetDecision[]): PlanWarning[] {
   return warnings;
 }
 
-/** Computes the desired objects of every cluster. Pure and deterministic (same input -> same output). */
-export function plan(input: PlanInput): PlanOutput {
+/** One client cluster's desired objects: a step of {@link planSteps}. */
+export interface ClusterPlan {
+  cluster: string;
+  objects: GeneratedObject[];
+}
+
+/**
+ * The plan one client cluster at a time, then the whole output: a caller can write a cluster while the next is
+ * planned (the controller does; a cluster's objects never change once yielded). Pure and deterministic.
+ */
+export function* planSteps(input: PlanInput): Generator<ClusterPlan, PlanOutput, void> {
   const { config } = input;
   const warnings: PlanWarning[] = [];
   const settings = settingsOf(config, warnings);
@@ -251,9 +260,22 @@ export function plan(input: PlanInput): PlanOutput {
     warnings,
   };
   const clusters: Record<string, GeneratedObject[]> = {};
-  for (const client of facts) clusters[client.inventory.cluster] = objectsFor(client, ctx);
+  for (const client of facts) {
+    const objects = objectsFor(client, ctx);
+    clusters[client.inventory.cluster] = objects;
+    yield { cluster: client.inventory.cluster, objects };
+  }
   warnings.push(...gatewayWarnings(ctx.decisions));
   return { clusters, decisions: ctx.decisions, warnings };
+}
+
+/** Computes the desired objects of every cluster. Pure and deterministic (same input -> same output). */
+export function plan(input: PlanInput): PlanOutput {
+  const steps = planSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 function multiclusterNamespaceName(): string {
