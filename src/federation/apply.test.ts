@@ -17,7 +17,13 @@ test('an index reuses the last pass entry of an equal object and hashes a change
   const first = indexDesired([entry('a', '10.0.0.1'), entry('b', '10.0.0.1')]);
   // Equal content in another key order, and a changed address.
   const a = entry('a', '10.0.0.1');
-  const reordered = { spec: a.spec, metadata: a.metadata, kind: a.kind, apiVersion: a.apiVersion } as GeneratedObject;
+  const { spec } = a as unknown as { spec: unknown };
+  const reordered = {
+    spec,
+    metadata: a.metadata,
+    kind: a.kind,
+    apiVersion: a.apiVersion,
+  } as unknown as GeneratedObject;
   const second = indexDesired([reordered, entry('b', '10.0.0.2')], first);
   assert.equal(second.get('WorkloadEntry/ns/a'), first.get('WorkloadEntry/ns/a'), 'the equal object keeps its entry');
   const hash = (i: typeof first, k: string) => i.get(k)?.writable.metadata?.annotations?.[DESIRED_HASH_ANNOTATION];
