@@ -6,7 +6,9 @@ import { canonicalJson } from './canonical-json.js';
 const reference = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 
@@ -29,7 +31,25 @@ test('canonical JSON equals the reference on random values (keys in UTF-16 order
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed % n;
   };
-  const keys = ['a', 'B', 'b', '_', 'é', 'z', '10', '9', 'aa', '', 'Z', '\u{1F600}', 'ß', 'a"b', 'c\\d', 'tab\t', '~\x7f'];
+  const keys = [
+    'a',
+    'B',
+    'b',
+    '_',
+    'é',
+    'z',
+    '10',
+    '9',
+    'aa',
+    '',
+    'Z',
+    '\u{1F600}',
+    'ß',
+    'a"b',
+    'c\\d',
+    'tab\t',
+    '~\x7f',
+  ];
   const value = (depth: number): unknown => {
     switch (rnd(depth > 3 ? 5 : 8)) {
       case 0:
