@@ -185,7 +185,8 @@ export function diff(input: DiffInput): Change[] {
   return changes.sort((a, b) => rank(a) - rank(b) || byString(keyOfChange(a), keyOfChange(b)));
 }
 
-const keyOfChange = (c: Change): string => keyOf(c.op === 'delete' ? c.current : c.object);
+/** The identity of the object a change is about. */
+export const keyOfChange = (c: Change): string => keyOf(c.op === 'delete' ? c.current : c.object);
 
 /** What applying a diff did. */
 export interface ApplyResult {

@@ -5,7 +5,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ClusterClient } from '../kube/client.js';
-import { applyChanges, diff, indexDesired, settles, type ApplyResult, type DesiredIndex } from './apply.js';
+import {
+  applyChanges,
+  diff,
+  indexDesired,
+  keyOfChange,
+  settles,
+  type ApplyResult,
+  type DesiredIndex,
+} from './apply.js';
 import { ClusterWatch } from './cluster-watch.js';
 import { describeRefusal } from './istio-schema.js';
 import { DrillRunner, type DrillRunSink } from './drill-runner.js';
@@ -36,8 +44,16 @@ export interface FederationControllerOptions {
   debounceMs?: number;
   /** How long a reconcile waits for newly watched clusters' first lists, ms (default 5000). */
   syncTimeoutMs?: number;
+  /**
+   * Delay before a pass retries failed writes, ms (default 1000); it doubles while the failures go on, up to
+   * MAX_RETRY_MS, and starts again after a pass without any.
+   */
+  retryMs?: number;
   log?: (line: string) => void;
 }
+
+/** The longest wait before failed writes are retried (an object of someone else's with our name fails until moved). */
+export const MAX_RETRY_MS = 60_000;
 
 /** A watched cluster. */
 interface Watched {
@@ -64,6 +80,9 @@ export class FederationController extends EventEmitter {
   private unsubscribe: (() => void) | undefined;
   private drills: DrillRunner | undefined;
   private convergence: ConvergenceForwarder | undefined;
+  /** The last pass's failed and refused writes (by cluster and object) and their log lines: each is logged once. */
+  private problems = new Map<string, string>();
+  private retry: { timer: NodeJS.Timeout; delayMs: number } | undefined;
   /** The last reconcile's result. */
   last: ReconcileResult | undefined;
 
@@ -107,6 +126,7 @@ export class FederationController extends EventEmitter {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.retry?.timer);
     await this.running;
     // Before the watches go: ending a held drill writes through their clients.
     await this.drills?.stop();
@@ -215,12 +235,36 @@ export class FederationController extends EventEmitter {
         `${cluster}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted, ${a.failed.length} failed, ${a.refused.length} refused`,
       );
     }
-    for (const f of a.failed) this.options.log?.(`${cluster}: ${f.error.message}`);
-    for (const r of a.refused) this.options.log?.(`${cluster}: ${describeRefusal(r.change.object, r.issues)}`);
-    // A failed write (an API error, an object of someone else's with our name) is retried on a pass a second
-    // later; a refused one is not: the same inputs plan the same invalid object.
-    if (a.failed.length > 0) setTimeout(() => this.schedule(), 1000).unref();
     return a;
+  }
+
+  /**
+   * Logs the pass's failed and refused writes that the last pass did not have (a conflict that lasts is one line,
+   * not one a pass) and schedules the retry of failed ones. A failed write (an API error, an object of someone
+   * else's with our name) is retried after a delay that doubles while failures go on, so one object that cannot be
+   * written does not cost a whole pass every second; a refused one is not retried: the same inputs plan the same
+   * invalid object.
+   */
+  private afterWrites(applied: Readonly<Record<string, ApplyResult>>): void {
+    const problems = new Map<string, string>();
+    for (const [cluster, a] of Object.entries(applied)) {
+      for (const f of a.failed) problems.set(`${cluster}\n${keyOfChange(f.change)}`, `${cluster}: ${f.error.message}`);
+      for (const r of a.refused) {
+        problems.set(
+          `${cluster}\n${keyOfChange(r.change)}`,
+          `${cluster}: ${describeRefusal(r.change.object, r.issues)}`,
+        );
+      }
+    }
+    for (const [key, line] of problems) if (this.problems.get(key) !== line) this.options.log?.(line);
+    this.problems = problems;
+    clearTimeout(this.retry?.timer);
+    if (!Object.values(applied).some((a) => a.failed.length > 0)) {
+      this.retry = undefined;
+      return;
+    }
+    const delayMs = this.retry ? Math.min(this.retry.delayMs * 2, MAX_RETRY_MS) : (this.options.retryMs ?? 1000);
+    this.retry = { timer: setTimeout(() => this.schedule(), delayMs).unref(), delayMs };
   }
 
   /** One ingest -> plan -> apply -> status pass. */
@@ -254,6 +298,7 @@ export class FederationController extends EventEmitter {
     }
     const out = step.value;
     await Promise.all(writing);
+    this.afterWrites(applied);
     const result = { plan: out, inventories, applied, unsynced };
     if (this.options.status) {
       const revision = /^\d+$/.test(snapshot?.revision ?? '') ? Number(snapshot?.revision) : undefined;
