@@ -57,9 +57,10 @@ export class ClusterWatch {
       w.informer.on('delete', on(true));
       let delay = this.options.retryMs ?? 1000;
       w.informer.on('error', (err?: unknown) => {
+        // Stopping aborts every watch: those are not errors of the cluster.
+        if (this.stopped) return;
         this.lastError = err instanceof Error ? err : new Error(String(err));
         this.options.onError?.(this.lastError);
-        if (this.stopped) return;
         const t = setTimeout(() => {
           this.timers.delete(t);
           if (!this.stopped) begin(w).catch((e: unknown) => this.options.onError?.(e as Error));
