@@ -229,18 +229,21 @@ function selectGateways(input: DecideInput, item: EastWestGatewaySetting): Refus
  */
 export function decideTarget(input: DecideInput): TargetDecision {
   const { client, remote, namespace, service } = input;
-  const base = { service, namespace, client: client.inventory.cluster, remote: remote.inventory.cluster };
+  const c1 = client.inventory.cluster;
+  const c2 = remote.inventory.cluster;
+  const remoteService = remote.services.get(`${namespace}/${service}`);
+  // Most decisions of a large mesh end here (a service runs in few of the clusters): built without the helpers below.
+  if (!remoteService) {
+    const message = `${c2} has no service ${namespace}/${service}`;
+    return { target: false, service, namespace, client: c1, remote: c2, reason: 'service-absent', message };
+  }
+  const base = { service, namespace, client: c1, remote: c2 };
   const no = (reason: NotTargetReason, message: string): TargetDecision => ({
     target: false,
     ...base,
     reason,
     message,
   });
-  const c1 = base.client;
-  const c2 = base.remote;
-
-  const remoteService = remote.services.get(`${namespace}/${service}`);
-  if (!remoteService) return no('service-absent', `${c2} has no service ${namespace}/${service}`);
   // A Service selecting a gateway's own pods is never exported (the gateway would dial itself); see exposure.ts.
   const gatewayPods = gatewayPodsOf(remote.inventory);
   if (remoteService.workloads.some((w) => gatewayPods.has(`${namespace}/${w.pod}`))) {
