@@ -140,14 +140,21 @@ export function sameData(a: unknown, b: unknown): boolean {
  * field (so a hand edit of a generated field is repaired; fields others add are left alone).
  */
 function upToDate(current: KObject, want: { generated: GeneratedObject; writable: KObject }): boolean {
+  // Objects are not changed in place (a watch replaces a changed one), so a copy found up to date with this very
+  // desired entry still is: most of a pass's objects are the last pass's, compared again.
+  if (upToDateWith.get(current) === want) return true;
   const d = want.generated;
-  return (
+  const yes =
     current.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] ===
       want.writable.metadata?.annotations?.[DESIRED_HASH_ANNOTATION] &&
     contains(current.metadata?.labels ?? {}, d.metadata.labels) &&
-    contains(current, 'spec' in d ? { spec: d.spec } : {})
-  );
+    contains(current, 'spec' in d ? { spec: d.spec } : {});
+  if (yes) upToDateWith.set(current, want);
+  return yes;
 }
+
+/** The desired entry each cluster copy was last found up to date with (see `upToDate`). */
+const upToDateWith = new WeakMap<KObject, object>();
 
 /**
  * Whether a watch event leaves an object of ours as the desired objects want it: an object that is up to date, or

@@ -33,6 +33,8 @@ export class ClusterWatch {
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastError: Error | undefined;
+  /** Self-describing copies of the cached owned objects (see `owned`). */
+  private readonly copies = new WeakMap<KObject, KObject>();
 
   constructor(private readonly options: ClusterWatchOptions) {
     this.client = options.client;
@@ -108,11 +110,16 @@ export class ClusterWatch {
   /** Cached generated objects (managed-by label), with apiVersion/kind set. */
   owned(): KObject[] {
     return OWNED_KINDS.flatMap((kind) =>
-      this.objects(kind).map((o) => ({
-        ...o,
-        kind,
-        apiVersion: o.apiVersion ?? (kind === 'Namespace' ? 'v1' : 'networking.istio.io/v1'),
-      })),
+      this.objects(kind).map((o) => {
+        // The same copy while the cached object is the same: a pass can then tell an object it already found up to
+        // date (apply.ts remembers that by identity).
+        let copy = this.copies.get(o);
+        if (!copy) {
+          copy = { ...o, kind, apiVersion: o.apiVersion ?? (kind === 'Namespace' ? 'v1' : 'networking.istio.io/v1') };
+          this.copies.set(o, copy);
+        }
+        return copy;
+      }),
     );
   }
 
