@@ -20,7 +20,7 @@ import { DrillRunner, type DrillRunSink } from './drill-runner.js';
 import { ConvergenceForwarder, type ConvergenceSink } from './convergence-forwarder.js';
 import type { ConfigSource } from './config-source.js';
 import { buildInventory } from './inventory.js';
-import { planSteps } from './plan.js';
+import { planSteps, type ClusterPlan, type PlanOutput } from './plan.js';
 import { resolveGatewayNames, systemResolver, type Resolver } from './resolve.js';
 import type { StatusSink } from './status.js';
 import { statusReports } from './status-report.js';
@@ -285,19 +285,30 @@ export class FederationController extends EventEmitter {
     const keepSources = new Set(unsynced);
     const watched = new Map(synced);
     const writing: Promise<void>[] = [];
+    let failure: { error: unknown } | undefined;
     // Each cluster is written as soon as it is planned, and the next is planned while those writes wait on their
     // API: at 1,000 services x 10 clusters planning is about a second, which the writes used to wait out.
     const steps = planSteps({ config, inventories, resolved });
-    let step = steps.next();
-    while (!step.done) {
-      const { cluster, objects } = step.value;
-      const w = watched.get(cluster);
-      if (w) writing.push(this.applyCluster(cluster, w, objects, keepSources).then((a) => void (applied[cluster] = a)));
-      await new Promise((r) => setImmediate(r));
-      step = steps.next();
+    let step: IteratorResult<ClusterPlan, PlanOutput>;
+    try {
+      for (step = steps.next(); !step.done; step = steps.next()) {
+        const { cluster, objects } = step.value;
+        const w = watched.get(cluster);
+        if (!w) continue;
+        // Handled at once: a rejection must not wait, unhandled, while the next cluster is planned.
+        const written = this.applyCluster(cluster, w, objects, keepSources).then(
+          (a) => void (applied[cluster] = a),
+          (error: unknown) => void (failure ??= { error }),
+        );
+        writing.push(written);
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      // Even when planning fails midway: the next pass must not write beside this one's last writes.
+      await Promise.all(writing);
     }
+    if (failure) throw failure.error;
     const out = step.value;
-    await Promise.all(writing);
     this.afterWrites(applied);
     const result = { plan: out, inventories, applied, unsynced };
     if (this.options.status) {

@@ -111,3 +111,39 @@ test('a cluster whose empty lists end after the pass stopped waiting for them is
     'and wrote what the plan asks for there (its trust-domain policy)',
   );
 });
+
+test('a cluster whose writes fail as a whole fails its pass, after the other clusters were written', async (t) => {
+  const { servers, config, running } = await seededClusters(t, 'two-clusters-seed');
+  // cluster-2's cache of generated DestinationRules cannot be read: its writes fail before the first one.
+  const connect = kubeconfigConnector();
+  const broken = (c: Parameters<typeof connect>[0]): ClusterClient => {
+    const client = connect(c);
+    if (c.metadata.name !== 'cluster-2') return client;
+    return {
+      ...client,
+      informer(kind, options) {
+        const watched = client.informer(kind, options);
+        if (kind === 'DestinationRule') {
+          watched.informer.list = () => {
+            throw new Error('cache unreadable (test)');
+          };
+        }
+        return watched;
+      },
+    };
+  };
+  const controller = new FederationController({
+    config: new InMemoryConfigSource(config),
+    connect: broken,
+    debounceMs: 10,
+  });
+  running.controller = controller;
+  const failed = new Promise<Error>((resolve) => controller.once('reconcile-error', (err: Error) => resolve(err)));
+  await controller.start();
+  const err = await failed;
+  assert.match(err.message, /cache unreadable/);
+  // The other cluster was still written, and the process lived on to say so.
+  const end = Date.now() + 10_000;
+  while (servers['cluster-1'].list('WorkloadEntry', 'bookinfo').length === 0 && Date.now() < end) await sleep(50);
+  assert.ok(servers['cluster-1'].list('WorkloadEntry', 'bookinfo').length > 0);
+});
