@@ -105,17 +105,28 @@ type WorkspaceItems =
  * Memos of what a plan asks for again and again: a plan decides every (service, client, remote) triple, 90,000 at
  * 1,000 services x 10 clusters, while the answers below depend on a cluster pair and a namespace, or on a cluster
  * and a settings item. Keyed weakly on objects a plan builds once (its settings list, its cluster facts), so a
- * memo lives exactly as long as the plan that filled it and no input is ever stale.
+ * memo lives exactly as long as the plan that filled it; the other input an answer reads (the configuration, the
+ * DNS resolutions) is checked too, so a caller of `decideTarget` that pairs them otherwise never gets a stale one.
  */
-const workspaceMemo = new WeakMap<DecideInput['settings'], Map<string, WorkspaceItems>>();
-const gatewayMemo = new WeakMap<ClusterFacts, Map<EastWestGatewaySetting, Refusal | { gateways: SelectedGateway[] }>>();
+const workspaceMemo = new WeakMap<DecideInput['settings'], Memo<string, WorkspaceItems>>();
+const gatewayMemo = new WeakMap<
+  ClusterFacts,
+  Memo<EastWestGatewaySetting, Refusal | { gateways: SelectedGateway[] }>
+>();
 const gatewayPodsMemo = new WeakMap<ClusterInventory, ReadonlySet<string>>();
 
-function memo<K extends object, I, V>(outer: WeakMap<K, Map<I, V>>, k: K, inner: I, make: () => V): V {
+/** Answers made for one plan's inputs; `with` is the other input they read (the config, the resolutions). */
+interface Memo<I, V> {
+  readonly with: object;
+  readonly answers: Map<I, V>;
+}
+
+/** The memoised answer for (k, inner) given `also`: a caller that pairs `k` with another `also` gets new answers. */
+function memo<K extends object, I, V>(outer: WeakMap<K, Memo<I, V>>, k: K, also: object, inner: I, make: () => V): V {
   let m = outer.get(k);
-  if (!m) outer.set(k, (m = new Map()));
-  let v = m.get(inner);
-  if (v === undefined) m.set(inner, (v = make()));
+  if (m?.with !== also) outer.set(k, (m = { with: also, answers: new Map() }));
+  let v = m.answers.get(inner);
+  if (v === undefined) m.answers.set(inner, (v = make()));
   return v;
 }
 
@@ -134,7 +145,7 @@ function workspaceItems(input: DecideInput): WorkspaceItems {
   const { namespace } = input;
   const c1 = input.client.inventory.cluster;
   const c2 = input.remote.inventory.cluster;
-  return memo(workspaceMemo, input.settings, `${c1}\n${c2}\n${namespace}`, (): WorkspaceItems => {
+  return memo(workspaceMemo, input.settings, input.config, `${c1}\n${c2}\n${namespace}`, (): WorkspaceItems => {
     const spanning = input.config.workspaces
       .filter((w) => workspaceSpans(w, c2, namespace))
       .sort((a, b) => byString(fqnOf('Workspace', a.metadata), fqnOf('Workspace', b.metadata)));
@@ -189,7 +200,7 @@ function exposingSetting(
  * (remote, item) in a plan: the decisions that share it share its (read-only) gateway list.
  */
 function usableGateways(input: DecideInput, item: EastWestGatewaySetting): Refusal | { gateways: SelectedGateway[] } {
-  return memo(gatewayMemo, input.remote, item, () => selectGateways(input, item));
+  return memo(gatewayMemo, input.remote, input.resolved, item, () => selectGateways(input, item));
 }
 
 function selectGateways(input: DecideInput, item: EastWestGatewaySetting): Refusal | { gateways: SelectedGateway[] } {
