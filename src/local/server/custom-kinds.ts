@@ -1,7 +1,7 @@
 /**
  * Kinds defined by the CustomResourceDefinitions a cluster stores: read from the store again whenever a CRD was
- * written (a CRD created is served from the next request, a CRD deleted stops being served), each a `KindInfo` like the built-in ones plus
- * what its CRD says about validation and the status subresource. A CRD that names a built-in kind
+ * written (a CRD created is served from the next request, a CRD deleted stops being served), each a `KindInfo`
+ * like the built-in ones plus what its CRD says about validation and the status subresource. A CRD that names a built-in kind
  * (IngressGateway, the Istio kinds: the production manifests ship their CRDs) changes nothing: the built-in
  * kind keeps being served with its own schema. The management plane's kinds are not built in here: their CRDs
  * (`meshbridge install`) are served like any other.
@@ -40,17 +40,18 @@ const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** The kinds the stored CRDs define (valid CRDs only: the store holds nothing else), built-in kinds left out. */
-export function customKinds(store: ClusterStore): CustomKind[] {
+export function customKinds(store: ClusterStore): readonly CustomKind[] {
   // Read again only after a CRD was written: every request asks, and building the kinds compiles their schemas.
   const version = store.resourceVersion(CRD_REF);
   const cached = kindsByStore.get(store);
   if (cached?.version === version) return cached.kinds;
-  const kinds = readCustomKinds(store);
+  // Shared by every request until the next CRD write: frozen, like each kind in it.
+  const kinds = Object.freeze(readCustomKinds(store));
   kindsByStore.set(store, { version, kinds });
   return kinds;
 }
 
-const kindsByStore = new WeakMap<ClusterStore, { version: number; kinds: CustomKind[] }>();
+const kindsByStore = new WeakMap<ClusterStore, { version: number; kinds: readonly CustomKind[] }>();
 
 function readCustomKinds(store: ClusterStore): CustomKind[] {
   const out: CustomKind[] = [];
