@@ -36,9 +36,8 @@ export class ClientProcess {
   readonly ready: Promise<void>;
 
   constructor() {
-    // BENCH_CLIENT_NODE_ARGS adds Node flags to the clients' processes (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
-    const extra = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-    this.rpc = new ChildRpc(MAIN, 'a benchmark client process', extra);
+    // BENCH_CLIENT_NODE_ARGS adds Node flags to the clients' process (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+    this.rpc = new ChildRpc(MAIN, 'a benchmark client process', 'BENCH_CLIENT_NODE_ARGS');
     this.ready = this.rpc.ready;
   }
 

@@ -22,13 +22,15 @@ export class ChildRpc<Request extends { op: string }, Reply extends { op: string
   /**
    * @param main the child's module (run with tsx)
    * @param what how errors name the process ("a benchmark client process")
-   * @param nodeArgs extra Node flags (e.g. `--cpu-prof --cpu-prof-dir=DIR`)
+   * @param argsVariable the environment variable whose words are extra Node flags for the child (e.g.
+   *   `--cpu-prof --cpu-prof-dir=DIR`)
    */
   constructor(
     main: string,
     private readonly what: string,
-    nodeArgs: readonly string[] = [],
+    argsVariable: string,
   ) {
+    const nodeArgs = (process.env[argsVariable] ?? '').split(' ').filter((a) => a !== '');
     this.child = fork(main, [], {
       execArgv: ['--import', 'tsx', ...nodeArgs],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

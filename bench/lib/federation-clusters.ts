@@ -42,8 +42,7 @@ export class ClustersProcess {
 
   constructor() {
     // BENCH_CLUSTERS_NODE_ARGS adds Node flags to the clusters' process (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
-    const extra = (process.env.BENCH_CLUSTERS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-    this.rpc = new ChildRpc(MAIN, 'the benchmark clusters process', extra);
+    this.rpc = new ChildRpc(MAIN, 'the benchmark clusters process', 'BENCH_CLUSTERS_NODE_ARGS');
     this.ready = this.rpc.ready;
   }
 

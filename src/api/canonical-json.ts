@@ -15,7 +15,10 @@ export function canonicalJson(value: unknown): string {
   return write(value, '') as string;
 }
 
-/** Strings JSON writes as they are, between quotes (printable ASCII but the quote and the backslash): most keys and values. */
+/**
+ * Strings JSON writes as they are, between quotes (printable ASCII but the quote and the backslash): most keys and
+ * values.
+ */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const quote = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 

@@ -99,18 +99,23 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
     },
   );
 
+  /** Labels cluster-2's gateway pod with `istio-locality` and waits until every entry carries that locality. */
+  const moveGateway = async (locality: string): Promise<void> => {
+    const pod = c2.list('Pod', 'bookinfo').find((p) => p.metadata?.name?.startsWith('eastwest-gateway'));
+    c2.put({
+      ...pod,
+      metadata: { ...pod?.metadata, labels: { ...pod?.metadata?.labels, 'istio-locality': locality } },
+    } as never);
+    await waitFor('new locality', () =>
+      entries().every((e) => (e.spec as { locality?: string }).locality === locality),
+    );
+  };
+
   await t.test('an istio-locality label on the gateway pods changes the entries locality in place', async () => {
     const before = entries()
       .map((e) => e.metadata?.name)
       .sort();
-    const pod = c2.list('Pod', 'bookinfo').find((p) => p.metadata?.name?.startsWith('eastwest-gateway'));
-    c2.put({
-      ...pod,
-      metadata: { ...pod?.metadata, labels: { ...pod?.metadata?.labels, 'istio-locality': 'eu-remote-1' } },
-    } as never);
-    await waitFor('new locality', () =>
-      entries().every((e) => (e.spec as { locality?: string }).locality === 'eu-remote-1'),
-    );
+    await moveGateway('eu-remote-1');
     assert.deepEqual(
       entries()
         .map((e) => e.metadata?.name)
@@ -125,14 +130,7 @@ test('keeps cluster-1 entries equal to the plan as the gateway, reachability and
     await new Promise((r) => setTimeout(r, 300));
     controller.on('reconciled', count);
     try {
-      const pod = c2.list('Pod', 'bookinfo').find((p) => p.metadata?.name?.startsWith('eastwest-gateway'));
-      c2.put({
-        ...pod,
-        metadata: { ...pod?.metadata, labels: { ...pod?.metadata?.labels, 'istio-locality': 'eu-remote-2' } },
-      } as never);
-      await waitFor('new locality', () =>
-        entries().every((e) => (e.spec as { locality?: string }).locality === 'eu-remote-2'),
-      );
+      await moveGateway('eu-remote-2');
       // Time for the echoes of the 12 writes to arrive and for any pass they asked for to run (debounce 20 ms).
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(passes, 1, 'one pass for the pod change, none for the echoes');

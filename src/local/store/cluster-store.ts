@@ -247,7 +247,6 @@ export class ClusterStore {
       const rv = this.nextVersion();
       const last: StoredObject = { ...current, metadata: { ...current.metadata, resourceVersion: String(rv) } };
       this.statement('DELETE FROM objects WHERE res = ? AND ns = ? AND name = ?').run(resourceKey(ref), ns, name);
-      this.resourceVersions.set(resourceKey(ref), rv);
       this.log(ref, last, rv, 'DELETED');
       return last;
     },
@@ -261,7 +260,6 @@ export class ClusterStore {
       rv,
       JSON.stringify(obj),
     );
-    this.resourceVersions.set(resourceKey(ref), rv);
     this.log(ref, obj, rv, type);
   }
 
@@ -272,6 +270,8 @@ export class ClusterStore {
       type,
       JSON.stringify(obj),
     );
+    // Every write and delete passes here: the one place a resource's version moves.
+    this.resourceVersions.set(resourceKey(ref), rv);
     const cutoff = rv - this.logSize;
     this.compacted ??= this.metaValue('compacted');
     if (cutoff > this.compacted) {
