@@ -92,6 +92,7 @@ export const CODES = Object.freeze({
   XDS_MISSING_NODE: entry('MB0806', 'error', 'ADS stream whose first request names no node'),
   PROXY_CONFIG: entry('MB0901', 'error', 'proxy environment missing or invalid'),
   UPSTREAM_IDENTITY: entry('MB0902', 'error', "upstream certificate is not the destination service's identity"),
+  UPSTREAM_PROTOCOL: entry('MB0903', 'error', 'upstream answered outside HTTP/1.1 (bad head or body framing)'),
   INSTALL_BAD_OPTION: entry('MB1201', 'error', 'install flag out of range or malformed'),
   PLAN_EXPOSES_ALL: entry('MB7001', 'warning', 'East-West setting exposes every service of the workspace'),
   PLAN_NO_GATEWAY_ADDRESS: entry('MB7002', 'warning', 'selected gateway has no address yet'),

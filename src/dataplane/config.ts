@@ -47,6 +47,11 @@ export interface ProxyConfig {
   readonly xdsToken: string;
   /** Timeouts and connection cap of every traffic listener (`MB_*_TIMEOUT_MS`, `MB_MAX_CONNECTIONS`). */
   readonly limits: ListenerLimits;
+  /**
+   * Sidecars: the outbound proxy's fast path for plain HTTP/1.1 (sidecar/fast-outbound.ts). On unless
+   * `MB_HTTP_FAST_PATH=0`, which leaves every request to Node's HTTP server and client.
+   */
+  readonly httpFastPath: boolean;
 }
 
 /** A configuration problem, with the variable at fault. */
@@ -121,12 +126,14 @@ export function readProxyConfig(role: 'sidecar' | 'router', env: Env = process.e
     proxySecret: role === 'sidecar' ? req('MB_PROXY_SECRET') : '',
     xdsToken: env.MB_XDS_TOKEN ?? '',
     limits: readLimits(env, problems),
+    httpFastPath: env.MB_HTTP_FAST_PATH !== '0',
   };
   // The values are secrets: problems name the variable, never echo it.
   if (cfg.proxySecret && !isValidProxySecret(cfg.proxySecret))
     problems.push('MB_PROXY_SECRET must be 32-256 characters of A-Z a-z 0-9 _ -');
   if (cfg.xdsToken && !isValidProxySecret(cfg.xdsToken))
     problems.push('MB_XDS_TOKEN must be 32-256 characters of A-Z a-z 0-9 _ -');
+  if (![undefined, '', '0', '1'].includes(env.MB_HTTP_FAST_PATH)) problems.push('MB_HTTP_FAST_PATH must be 0 or 1');
   if (role === 'router' && cfg.gatewayAddresses.length === 0) problems.push('MB_GATEWAY_ADDRESSES is required');
   if (problems.length) throw new ConfigError(problems.join('; '));
   return Object.freeze({

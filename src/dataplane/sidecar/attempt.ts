@@ -9,15 +9,15 @@ import type { Socket } from 'node:net';
 import type { Host } from '../balancer/cluster-balancer.js';
 import type { TLSSocket } from 'node:tls';
 import { uriSans } from '../../identity/index.js';
-import type { RequestBody } from './body.js';
+import type { Writable } from 'node:stream';
 import type { UpstreamAgents } from './upstream.js';
 
 /** SPIFFE ID each pooled mTLS connection's server proved during its handshake. */
 const provenIdentity = new WeakMap<Socket, string>();
 
-/** Outcome of an attempt. */
-export type AttemptResult =
-  | { kind: 'response'; res: IncomingMessage; host: Host }
+/** Outcome of an attempt; `R` is the response: Node's IncomingMessage here, the fast path's own (fast-attempt.ts). */
+export type AttemptResult<R = IncomingMessage> =
+  | { kind: 'response'; res: R; host: Host }
   | {
       kind: 'failure';
       reason: 'connect' | 'reset' | 'timeout';
@@ -39,7 +39,8 @@ export interface AttemptOptions {
   method: string;
   path: string;
   headers: OutgoingHttpHeaders;
-  body: RequestBody;
+  /** Streams the body into the attempt's request (body.ts; the fast path's whole buffered body). */
+  body: { attach(sink: Writable): void; detach(): void };
   agents: UpstreamAgents;
   sni: string | undefined;
   connectTimeoutMs: number;

@@ -1,7 +1,7 @@
 /** Header hygiene for a proxy: hop-by-hop headers (RFC 9110 7.6.1) never cross it. */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',

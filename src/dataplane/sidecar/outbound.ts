@@ -10,11 +10,13 @@ import { capConnections, httpServerOptions } from '../limits.js';
 import type { FlightRecorder } from '../recorder/flight-recorder.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { RequestBody } from './body.js';
+import { installFastPath } from './fast-outbound.js';
 import { clusterFromServedBy, forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
 import type { ProxyMetrics } from './metrics.js';
 import { checkProxyAuthorization, refuseProxyRequest } from './proxy-auth.js';
 import { REASONS, runAttempts } from './retry-loop.js';
-import { requestAuthority, serviceOfCluster } from './routing.js';
+import { requestAuthority, serviceOfCluster, sniForCluster } from './routing.js';
+import { runAttempt } from './attempt.js';
 import type { UpstreamAgents } from './upstream.js';
 
 /** Dependencies of the outbound proxy. */
@@ -69,15 +71,16 @@ async function handle(deps: OutboundDeps, req: IncomingMessage, res: ServerRespo
   headers[PEER_HEADERS.namespace] = deps.config.namespace;
   headers[PEER_HEADERS.cluster] = deps.config.cluster;
   const body = new RequestBody(req);
+  const method = req.method ?? 'GET';
+  const sni = sniForCluster(vh.cluster);
   const result = await runAttempts({
     balancer,
-    agents: deps.agents,
     vh,
-    method: req.method ?? 'GET',
-    path: target.path,
-    headers,
+    method,
     body,
     start,
+    attempt: (host, limits) =>
+      runAttempt({ host, method, path: target.path, headers, body, agents: deps.agents, sni, ...limits }),
   });
   if (result.kind === 'reply') return reply(result.code, result.text);
 
@@ -114,6 +117,15 @@ export async function startOutbound(deps: OutboundDeps, host: string, port: numb
     if (!auth.ok) return refuseProxyRequest(req, res, auth.reason);
     handler(req, res);
   });
+  if (deps.config.httpFastPath) {
+    const fast = installFastPath(server, { ...deps, secret, pool: deps.agents.raw });
+    // Node's closeAllConnections knows only the connections its own parser holds.
+    const closeAll = server.closeAllConnections.bind(server);
+    server.closeAllConnections = () => {
+      fast.closeAll();
+      closeAll();
+    };
+  }
   capConnections(server, deps.config.limits, () => deps.metrics.droppedConnections.inc({ listener: 'outbound' }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -18,15 +18,10 @@
  *
  * Resolves with the winning response or the reply to send; never rejects and never outlives the route timeout.
  */
-import type { OutgoingHttpHeaders } from 'node:http';
 import type { ClusterBalancer, Host } from '../balancer/cluster-balancer.js';
 import type { AttemptOutcome } from '../balancer/outlier.js';
 import type { RetryModel, VirtualHostModel } from '../xds/model.js';
 import type { AttemptResult } from './attempt.js';
-import { runAttempt } from './attempt.js';
-import type { RequestBody } from './body.js';
-import { sniForCluster } from './routing.js';
-import type { UpstreamAgents } from './upstream.js';
 
 /** Envoy's response texts, so operators recognise them. */
 export const REASONS = {
@@ -36,8 +31,29 @@ export const REASONS = {
   timeout: 'upstream request timeout',
 } as const;
 
+/** What the loop needs of a response: its status, and a way to discard it. */
+export interface UpstreamAnswer {
+  readonly statusCode?: number | undefined;
+  resume(): unknown;
+}
+
+/** What the loop needs of a request body: whether it may be sent again, and a way to stop feeding a failed try. */
+export interface ReplayableBody {
+  canReplay(method: string, connected: boolean): boolean;
+  canHedge(method: string): boolean;
+  detach(): void;
+}
+
+/** The bounds of one try, set by the loop (see attempt.ts for their meaning). */
+export interface TryLimits {
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  idleTimeoutMs: number;
+  signal: AbortSignal;
+}
+
 /** Whether a result may be retried under `policy` (Envoy retry_on semantics). */
-export function retriable(r: AttemptResult, policy: RetryModel): boolean {
+export function retriable(r: AttemptResult<UpstreamAnswer>, policy: RetryModel): boolean {
   const on = policy.retryOn;
   if (r.kind === 'failure') {
     if (r.reason === 'connect')
@@ -58,7 +74,7 @@ export function retriable(r: AttemptResult, policy: RetryModel): boolean {
  * connection closed by the server at once) can reach the consecutive errors that eject a healthy host for the base
  * ejection time (30 s). A peer that really died is still ejected: its new connections are refused.
  */
-export function outcomeOf(r: AttemptResult): AttemptOutcome | undefined {
+export function outcomeOf(r: AttemptResult<UpstreamAnswer>): AttemptOutcome | undefined {
   if (r.kind === 'failure') return r.stale ? undefined : 'local-origin';
   const code = r.res.statusCode ?? 0;
   if (code >= 502 && code <= 504) return 'gateway';
@@ -66,19 +82,18 @@ export function outcomeOf(r: AttemptResult): AttemptOutcome | undefined {
 }
 
 /** What the outbound handler sends: an upstream response to stream, or a reply of its own. */
-export type Final = { kind: 'reply'; code: number; text: string } | Extract<AttemptResult, { kind: 'response' }>;
+export type Final<R> = { kind: 'reply'; code: number; text: string } | Extract<AttemptResult<R>, { kind: 'response' }>;
 
 /** Inputs of {@link runAttempts}. */
-export interface RetryLoopOptions {
+export interface RetryLoopOptions<R extends UpstreamAnswer> {
   balancer: ClusterBalancer;
-  agents: UpstreamAgents;
   vh: VirtualHostModel;
   method: string;
-  path: string;
-  headers: OutgoingHttpHeaders;
-  body: RequestBody;
+  body: ReplayableBody;
   /** `performance.now()` when the request arrived (the route timeout counts from there). */
   start: number;
+  /** Makes one try on `host` within `limits` (attempt.ts, or the fast path's fast-attempt.ts). */
+  attempt: (host: Host, limits: TryLimits) => Promise<AttemptResult<R>>;
 }
 
 /**
@@ -97,21 +112,21 @@ class HedgeBudget {
 const budgets = new WeakMap<ClusterBalancer, HedgeBudget>();
 const HEDGE_RECHECK_MS = 25;
 
-interface Inflight {
+interface Inflight<R> {
   /** Started by the per-try timer beside a running try (counts against the hedge budget while it runs). */
   hedge: boolean;
   host: Host;
   controller: AbortController;
   startedAt: number;
-  done: Promise<{ kind: 'done'; id: number; r: AttemptResult }>;
+  done: Promise<{ kind: 'done'; id: number; r: AttemptResult<R> }>;
 }
 
-type Wake = { kind: 'done'; id: number; r: AttemptResult } | { kind: 'hedge' } | { kind: 'deadline' };
+type Wake<R> = { kind: 'done'; id: number; r: AttemptResult<R> } | { kind: 'hedge' } | { kind: 'deadline' };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs the attempts of one request; see the module comment. */
-export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
+export async function runAttempts<R extends UpstreamAnswer>(o: RetryLoopOptions<R>): Promise<Final<R>> {
   let budget = budgets.get(o.balancer);
   if (!budget) budgets.set(o.balancer, (budget = new HedgeBudget()));
   budget.activeRequests++;
@@ -122,7 +137,10 @@ export async function runAttempts(o: RetryLoopOptions): Promise<Final> {
   }
 }
 
-async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise<Final> {
+async function attemptsWithin<R extends UpstreamAnswer>(
+  o: RetryLoopOptions<R>,
+  budget: HedgeBudget,
+): Promise<Final<R>> {
   const { balancer, vh, body, method } = o;
   const policy = vh.retry;
   const maxAttempts = 1 + (policy?.numRetries ?? 0);
@@ -132,9 +150,9 @@ async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise
   const attempted: Host[] = [];
   const tried = new Set<string>();
   let excludedPriorities: ReadonlySet<number> = new Set();
-  const inflight = new Map<number, Inflight>();
+  const inflight = new Map<number, Inflight<R>>();
   let launched = 0;
-  let last: AttemptResult | undefined;
+  let last: AttemptResult<R> | undefined;
   let hedgeAt = Infinity;
 
   const launch = (hedge = false): boolean => {
@@ -155,25 +173,20 @@ async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise
     const limit = hedging || !(perTryMs > 0) ? remaining : Math.min(perTryMs, remaining);
     const id = launched++;
     const controller = new AbortController();
-    const done = runAttempt({
-      host,
-      method,
-      path: o.path,
-      headers: o.headers,
-      body,
-      agents: o.agents,
-      sni: sniForCluster(vh.cluster),
-      connectTimeoutMs: balancer.cluster.connectTimeoutMs,
-      timeoutMs: Number.isFinite(limit) ? Math.max(1, Math.round(limit)) : 0,
-      idleTimeoutMs: policy?.perTryIdleTimeoutMs ?? 0,
-      signal: controller.signal,
-    }).then((r) => ({ kind: 'done' as const, id, r }));
+    const done = o
+      .attempt(host, {
+        connectTimeoutMs: balancer.cluster.connectTimeoutMs,
+        timeoutMs: Number.isFinite(limit) ? Math.max(1, Math.round(limit)) : 0,
+        idleTimeoutMs: policy?.perTryIdleTimeoutMs ?? 0,
+        signal: controller.signal,
+      })
+      .then((r) => ({ kind: 'done' as const, id, r }));
     inflight.set(id, { hedge, host, controller, startedAt: performance.now(), done });
     if (hedge) budget.activeHedges++;
     hedgeAt = performance.now() + perTryMs;
     return true;
   };
-  const ended = (a: Inflight): void => {
+  const ended = (a: Inflight<R>): void => {
     if (a.hedge) budget.activeHedges--;
   };
   /**
@@ -194,7 +207,7 @@ async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise
   if (!launch()) return { kind: 'reply', code: 503, text: REASONS.noHealthy };
   while (inflight.size > 0) {
     const timers: NodeJS.Timeout[] = [];
-    const wakes: Promise<Wake>[] = [...inflight.values()].map((a) => a.done);
+    const wakes: Promise<Wake<R>>[] = [...inflight.values()].map((a) => a.done);
     if (hedging && launched < maxAttempts && body.canHedge(method)) {
       const wait = hedgeAt - performance.now();
       wakes.push(
@@ -214,8 +227,10 @@ async function attemptsWithin(o: RetryLoopOptions, budget: HedgeBudget): Promise
       return { kind: 'reply', code: 504, text: REASONS.timeout };
     }
     if (wake.kind === 'hedge') {
-      // The newest try outlived its per-try timeout: another try starts beside it, budget permitting.
-      if (!budget.allows()) hedgeAt = performance.now() + HEDGE_RECHECK_MS;
+      // The newest try outlived its per-try timeout: another try starts beside it, budget permitting, and only if
+      // the body may still be sent twice (a try started since the timer was set may have taken it).
+      if (!body.canHedge(method)) hedging = false;
+      else if (!budget.allows()) hedgeAt = performance.now() + HEDGE_RECHECK_MS;
       else if (!launch(true)) hedging = false;
       continue;
     }

@@ -10,6 +10,7 @@ import https from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import { verifyPeer } from '../../identity/index.js';
 import type { TlsMaterial } from './tls-material.js';
+import { SocketPool } from '../http1/socket-pool.js';
 
 /** Idle keep-alive sockets are dropped after 4 s, before Node servers' 5 s keepAliveTimeout closes them. */
 const IDLE_MS = 4000;
@@ -17,6 +18,8 @@ const IDLE_MS = 4000;
 /** Agent pool of a proxy. */
 export class UpstreamAgents {
   readonly plain = new http.Agent({ keepAlive: true, timeout: IDLE_MS, scheduling: 'lifo' });
+  /** Plaintext keep-alive connections of the outbound fast path (sidecar/fast-outbound.ts). */
+  readonly raw = new SocketPool();
   private tlsAgent: https.Agent | undefined;
   private tlsGeneration = -1;
 
@@ -61,6 +64,7 @@ export class UpstreamAgents {
 
   destroy(): void {
     this.plain.destroy();
+    this.raw.destroy();
     this.tlsAgent?.destroy();
   }
 }
