@@ -57,6 +57,25 @@ describe('pod environment (contract C.env)', () => {
     assert.match(cfg.nodeId, /^router~127\.2\.0\.9~/);
   });
 
+  it('turns the outbound fast path on by default, off with MB_HTTP_FAST_PATH=0, and refuses other values', () => {
+    const env = {
+      MB_XDS_ADDRESS: '127.0.0.1:1',
+      MB_POD_IP: '127.0.0.1',
+      MB_POD_NAME: 'p',
+      MB_NAMESPACE: 'n',
+      MB_CLUSTER: 'c',
+      MB_CERT_DIR: '/tmp/x',
+      MB_PROXY_SECRET: SECRET,
+    };
+    assert.equal(readProxyConfig('sidecar', env).httpFastPath, true);
+    assert.equal(readProxyConfig('sidecar', { ...env, MB_HTTP_FAST_PATH: '1' }).httpFastPath, true);
+    assert.equal(readProxyConfig('sidecar', { ...env, MB_HTTP_FAST_PATH: '0' }).httpFastPath, false);
+    assert.throws(
+      () => readProxyConfig('sidecar', { ...env, MB_HTTP_FAST_PATH: 'yes' }),
+      /MB_HTTP_FAST_PATH must be 0 or 1/,
+    );
+  });
+
   it('refuses a configuration with missing variables, naming each', () => {
     assert.throws(
       () => readProxyConfig('router', { MB_POD_IP: '127.0.0.1' }),

@@ -156,8 +156,9 @@ for (const kind of ['outbound', 'inbound'] as const) {
       assert.ok(r.closedAfterMs < 4000, `closed after ${r.closedAfterMs} ms`);
       assert.doesNotMatch(r.data, /HTTP\/1\.1 200/, 'no successful answer to an incomplete request');
       await settle(300);
-      // The body streams (as in Envoy): the app may see the request start, but it is aborted, never answered.
-      assert.ok(app.requests - requestsBefore <= 1);
+      // Inbound, the body streams (as in Envoy): the app may see the request start, but it is aborted, never
+      // answered. Outbound, the fast path reads a small body whole before dialling: the app sees nothing.
+      assert.ok(app.requests - requestsBefore <= (kind === 'outbound' ? 0 : 1));
     });
 
     const smuggling: Array<[string, string]> = [

@@ -28,7 +28,11 @@ import { runAttempt } from './attempt.js';
 import { BufferedBody, runFastAttempt, type RelayedResponse } from './fast-attempt.js';
 import { HOP_BY_HOP, PEER_HEADERS, SERVED_BY, clusterFromServedBy } from './headers.js';
 import { IncomingRelay } from './incoming-relay.js';
-import type { OutboundDeps } from './outbound.js';
+import type { ProxyConfig } from '../config.js';
+import type { FlightRecorder } from '../recorder/flight-recorder.js';
+import type { ProxyRuntime } from '../runtime.js';
+import type { ProxyMetrics } from './metrics.js';
+import type { UpstreamAgents } from './upstream.js';
 import { checkProxyAuthorization } from './proxy-auth.js';
 import { REASONS, runAttempts, type TryLimits } from './retry-loop.js';
 import { requestAuthority, serviceOfCluster, sniForCluster } from './routing.js';
@@ -39,8 +43,13 @@ export const MAX_FAST_BODY = 64 * 1024;
 const MAX_AHEAD = MAX_HEAD_BYTES + MAX_FAST_BODY;
 const CRLF2 = Buffer.from('\r\n\r\n');
 
-/** What the fast path needs beyond the general path's dependencies. */
-export interface FastPathDeps extends OutboundDeps {
+/** What the fast path needs: the general path's dependencies (outbound.ts), the credential and the pool. */
+export interface FastPathDeps {
+  config: ProxyConfig;
+  runtime: ProxyRuntime;
+  agents: UpstreamAgents;
+  metrics: ProxyMetrics;
+  recorder?: FlightRecorder | undefined;
   /** The pod's outbound credential (proxy-auth.ts). */
   secret: string;
   /** Keep-alive connections to plaintext upstreams. */
