@@ -8,6 +8,7 @@
 import type net from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Host } from '../balancer/cluster-balancer.js';
+import { ByteQueue } from '../http1/byte-queue.js';
 import { ChunkedFraming } from '../http1/chunked.js';
 import {
   MAX_HEAD_BYTES,
@@ -81,6 +82,8 @@ export interface RelayedResponse {
 /** An upstream response whose head has been read; the caller relays or discards its body. */
 export class FastResponse implements RelayedResponse {
   private settled = false;
+  /** While relaying: ends the relay as failed (the app went away). */
+  private abort: (() => void) | undefined;
 
   constructor(
     readonly head: ResponseHead,
@@ -160,6 +163,7 @@ export class FastResponse implements RelayedResponse {
     s.on('end', onEnd);
     s.on('error', onError);
     s.on('close', onClose);
+    this.abort = () => finish(false, false);
     if (framing.kind === 'length' && framing.length === 0) return finish(true, this.rest.length === 0);
     if (this.rest.length > 0) onData(this.rest);
     if (!this.settled) s.resume();
@@ -171,6 +175,7 @@ export class FastResponse implements RelayedResponse {
   }
 
   destroy(): void {
+    if (this.abort) return this.abort();
     if (this.settled) return;
     this.settled = true;
     this.conn.socket.destroy();
@@ -189,7 +194,7 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     let settled = false;
     let received = 0;
     const timers: NodeJS.Timeout[] = [];
-    let buf: Buffer = Buffer.alloc(0);
+    const queue = new ByteQueue();
     const cleanup = (): void => {
       for (const t of timers) clearTimeout(t);
       s.off('data', onData);
@@ -234,8 +239,9 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     }
     function onData(chunk: Buffer): void {
       received += chunk.length;
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      queue.append(chunk);
       for (;;) {
+        const buf = queue.view();
         const end = buf.indexOf(CRLF2);
         if (end < 0) {
           if (buf.length > MAX_HEAD_BYTES) fail('reset', new ResponseHeadError('head too large').message);
@@ -247,7 +253,7 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
         } catch (err) {
           return fail('reset', err instanceof Error ? err.message : String(err));
         }
-        buf = buf.subarray(end + 4);
+        queue.consume(end + 4);
         if (head.status === 101)
           return fail('reset', new ResponseHeadError('101 to a request without Upgrade').message);
         if (head.status < 200) {
@@ -258,7 +264,7 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
         settled = true;
         cleanup();
         s.pause();
-        resolve({ kind: 'response', res: new FastResponse(head, conn, o.pool, buf), host: o.host });
+        resolve({ kind: 'response', res: new FastResponse(head, conn, o.pool, queue.takeAll()), host: o.host });
         return;
       }
     }

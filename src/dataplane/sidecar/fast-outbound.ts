@@ -22,6 +22,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Host } from '../balancer/cluster-balancer.js';
 import { MAX_HEAD_BYTES, parseRequestHead, tokensOf, type HeaderPair, type RequestHead } from '../http1/head.js';
+import { ByteQueue } from '../http1/byte-queue.js';
 import type { SocketPool } from '../http1/socket-pool.js';
 import type { VirtualHostModel } from '../xds/model.js';
 import { runAttempt } from './attempt.js';
@@ -97,7 +98,7 @@ type Phase = 'idle' | 'head' | 'body' | 'busy' | 'gone';
 /** One downstream connection while the fast path serves it. */
 class FastConnection {
   private phase: Phase = 'idle';
-  private buf: Buffer = Buffer.alloc(0);
+  private readonly queue = new ByteQueue();
   /** How far the head search got in `buf` (no `\r\n\r\n` before it). */
   private scanned = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -127,9 +128,9 @@ class FastConnection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.queue.append(chunk);
     if (this.phase === 'busy') {
-      if (this.buf.length > MAX_AHEAD) this.socket.pause();
+      if (this.queue.length > MAX_AHEAD) this.socket.pause();
       return;
     }
     this.advance();
@@ -170,7 +171,8 @@ class FastConnection {
 
   /** Moves on with whatever is buffered: a request head, its body, then the exchange. */
   private advance(): void {
-    if (this.buf.length === 0) return;
+    if (this.queue.length === 0) return;
+    const buf = this.queue.view();
     if (this.phase === 'idle') {
       const limits = this.deps.config.limits;
       this.phase = 'head';
@@ -178,31 +180,31 @@ class FastConnection {
       this.arm(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), this.timedOut);
     }
     if (this.phase === 'head') {
-      const end = this.buf.indexOf(CRLF2, Math.max(0, this.scanned - 3));
+      const end = buf.indexOf(CRLF2, Math.max(0, this.scanned - 3));
       // A line ending other than CRLF can never become a head of the subset: Node's server answers it now (400)
       // rather than after the headers timeout. So does an oversized head (431).
-      if (!crlfOnly(this.buf, Math.max(0, this.scanned - 1), end < 0 ? this.buf.length : end)) return this.giveUp();
+      if (!crlfOnly(buf, Math.max(0, this.scanned - 1), end < 0 ? buf.length : end)) return this.giveUp();
       if (end < 0) {
-        this.scanned = this.buf.length;
-        if (this.buf.length > MAX_HEAD_BYTES) this.giveUp();
+        this.scanned = buf.length;
+        if (buf.length > MAX_HEAD_BYTES) this.giveUp();
         return;
       }
-      const head = parseRequestHead(this.buf.toString('latin1', 0, end));
+      const head = parseRequestHead(buf.toString('latin1', 0, end));
       if ('outside' in head || head.contentLength > MAX_FAST_BODY) return this.giveUp();
       this.pending = { head, headLength: end + 4 };
       this.phase = 'body';
-      if (this.buf.length < end + 4 + head.contentLength) {
+      if (buf.length < end + 4 + head.contentLength) {
         this.arm(Math.max(1, this.requestDeadline - performance.now()), this.timedOut);
       }
     }
     if (this.phase === 'body' && this.pending) {
       const { head, headLength } = this.pending;
-      if (this.buf.length < headLength + head.contentLength) return;
+      if (buf.length < headLength + head.contentLength) return;
       const route = this.route(head);
       if (!route) return this.giveUp();
       if (this.timer) clearTimeout(this.timer);
-      const body = Buffer.from(this.buf.subarray(headLength, headLength + head.contentLength));
-      this.buf = this.buf.subarray(headLength + head.contentLength);
+      const body = Buffer.from(buf.subarray(headLength, headLength + head.contentLength));
+      this.queue.consume(headLength + head.contentLength);
       this.scanned = 0;
       this.pending = undefined;
       this.phase = 'busy';
@@ -221,8 +223,7 @@ class FastConnection {
     s.off('close', this.onGone);
     s.off('end', this.onEnd);
     // Not paused: Node's server reads the unconsumed bytes first, then the socket (pinned by fast-outbound.test.ts).
-    if (this.buf.length > 0) s.unshift(this.buf);
-    this.buf = Buffer.alloc(0);
+    if (this.queue.length > 0) s.unshift(this.queue.takeAll());
     this.handOff(s);
   }
 
