@@ -11,6 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { uriSans } from '../../identity/index.js';
 import type { Writable } from 'node:stream';
 import type { UpstreamAgents } from './upstream.js';
+import type { TryCancel } from './try-cancel.js';
 
 /** SPIFFE ID each pooled mTLS connection's server proved during its handshake. */
 const provenIdentity = new WeakMap<Socket, string>();
@@ -59,7 +60,7 @@ export interface AttemptOptions {
    */
   idleTimeoutMs?: number;
   /** Cancels the attempt (another try won): it resolves as a `reset` failure and its request is destroyed. */
-  signal?: AbortSignal;
+  cancel?: TryCancel;
 }
 
 /** Runs one attempt. The caller owns the response stream when `kind === 'response'`. */
@@ -142,11 +143,7 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         }, o.connectTimeoutMs),
       );
     });
-    if (o.signal) {
-      const onAbort = (): void => fail('reset', 'cancelled: another try answered first');
-      if (o.signal.aborted) onAbort();
-      else o.signal.addEventListener('abort', onAbort, { once: true });
-    }
+    o.cancel?.onCancel(() => fail('reset', 'cancelled: another try answered first'));
     req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
     req.on('error', (err: NodeJS.ErrnoException) => {
       const reason = !connected ? 'connect' : 'reset';

@@ -19,6 +19,7 @@ import {
 } from '../http1/head.js';
 import type { PooledSocket, SocketPool } from '../http1/socket-pool.js';
 import type { AttemptResult } from './attempt.js';
+import type { TryCancel } from './try-cancel.js';
 
 const CRLF2 = Buffer.from('\r\n\r\n');
 
@@ -59,7 +60,7 @@ export interface FastAttemptOptions {
   connectTimeoutMs: number;
   timeoutMs: number;
   idleTimeoutMs?: number;
-  signal?: AbortSignal;
+  cancel?: TryCancel;
 }
 
 /**
@@ -201,7 +202,7 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
       s.off('error', onError);
       s.off('close', onClose);
       s.off('connect', onReady);
-      o.signal?.removeEventListener('abort', onAbort);
+      o.cancel?.off();
     };
     const fail = (reason: 'connect' | 'reset' | 'timeout', message: string, stale = false): void => {
       if (settled) return;
@@ -282,10 +283,8 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     s.on('data', onData);
     s.on('error', onError);
     s.on('close', onClose);
-    if (o.signal) {
-      if (o.signal.aborted) return onAbort();
-      o.signal.addEventListener('abort', onAbort, { once: true });
-    }
+    o.cancel?.onCancel(onAbort);
+    if (settled) return;
     if (conn.reused) onReady();
     else {
       s.once('connect', onReady);

@@ -22,6 +22,7 @@ import type { ClusterBalancer, Host } from '../balancer/cluster-balancer.js';
 import type { AttemptOutcome } from '../balancer/outlier.js';
 import type { RetryModel, VirtualHostModel } from '../xds/model.js';
 import type { AttemptResult } from './attempt.js';
+import { TryCancel } from './try-cancel.js';
 
 /** Envoy's response texts, so operators recognise them. */
 export const REASONS = {
@@ -49,7 +50,7 @@ export interface TryLimits {
   connectTimeoutMs: number;
   timeoutMs: number;
   idleTimeoutMs: number;
-  signal: AbortSignal;
+  cancel: TryCancel;
 }
 
 /** Whether a result may be retried under `policy` (Envoy retry_on semantics). */
@@ -116,7 +117,7 @@ interface Inflight<R> {
   /** Started by the per-try timer beside a running try (counts against the hedge budget while it runs). */
   hedge: boolean;
   host: Host;
-  controller: AbortController;
+  cancel: TryCancel;
   startedAt: number;
   done: Promise<{ kind: 'done'; id: number; r: AttemptResult<R> }>;
 }
@@ -172,16 +173,16 @@ async function attemptsWithin<R extends UpstreamAnswer>(
     // A hedged try is bounded by the route deadline only: the per-try timer starts a hedge instead of ending it.
     const limit = hedging || !(perTryMs > 0) ? remaining : Math.min(perTryMs, remaining);
     const id = launched++;
-    const controller = new AbortController();
+    const cancel = new TryCancel();
     const done = o
       .attempt(host, {
         connectTimeoutMs: balancer.cluster.connectTimeoutMs,
         timeoutMs: Number.isFinite(limit) ? Math.max(1, Math.round(limit)) : 0,
         idleTimeoutMs: policy?.perTryIdleTimeoutMs ?? 0,
-        signal: controller.signal,
+        cancel,
       })
       .then((r) => ({ kind: 'done' as const, id, r }));
-    inflight.set(id, { hedge, host, controller, startedAt: performance.now(), done });
+    inflight.set(id, { hedge, host, cancel, startedAt: performance.now(), done });
     if (hedge) budget.activeHedges++;
     hedgeAt = performance.now() + perTryMs;
     return true;
@@ -198,7 +199,7 @@ async function attemptsWithin<R extends UpstreamAnswer>(
   const cancelAll = (): void => {
     for (const a of inflight.values()) {
       ended(a);
-      a.controller.abort();
+      a.cancel.cancel();
       if (perTryMs > 0 && performance.now() - a.startedAt >= perTryMs) balancer.record(a.host, 'local-origin');
     }
     inflight.clear();
