@@ -22,6 +22,7 @@ import { serveSidecarConfig } from '../support/xds-resources.js';
 const ipA = randomLoopback();
 const ipUp = randomLoopback();
 const CREDS = `Proxy-Authorization: ${proxyCredential()}\r\n`;
+const IDLE_MS = 1000;
 const CHUNKED_BODY = '4;ext="a b"\r\nwiki\r\n5\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n';
 
 /** What the scripted upstream saw. */
@@ -77,7 +78,7 @@ function answer(socket: net.Socket, head: string): void {
       return void setTimeout(() => socket.destroy(), 20);
     case '/hop':
       return void send(
-        'HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: hidden\r\nKeep-Alive: timeout=1\r\nX-Keep: yes\r\n' +
+        'HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: hidden\r\nKeep-Alive: timeout=7\r\nX-Keep: yes\r\n' +
           'Content-Length: 2\r\n\r\nok',
       );
     default:
@@ -105,6 +106,7 @@ before(async () => {
     MB_NAMESPACE: 'bookinfo',
     MB_CLUSTER: 'cluster-1',
     MB_CERT_DIR: await pki.workloadDir('cluster-1.local', 'bookinfo', 'bookinfo-productpage'),
+    MB_IDLE_TIMEOUT_MS: String(IDLE_MS),
   });
 });
 
@@ -238,7 +240,46 @@ describe('outbound fast path', () => {
     }
     assert.equal(count(sent, /x-meshbridge-source-workload: productpage-v1-a/g), 1);
     assert.match(data, /\r\nx-keep: yes\r\n/i);
-    assert.doesNotMatch(data, /x-hop|timeout=1/i);
+    assert.doesNotMatch(data, /x-hop|timeout=7/i);
+  });
+
+  it('closes a kept-alive connection after the idle time, and cuts one whose client ignores Connection: close', async () => {
+    /** A client that never closes its side (allowHalfOpen): when the sidecar ended, and whether it still reads. */
+    const open = (chunks: string[]) =>
+      new Promise<{ s: net.Socket; endedMs: number; data: string; failed: () => boolean }>((resolve) => {
+        const s = net.connect({ port: 15001, host: ipA, allowHalfOpen: true });
+        const t0 = Date.now();
+        let data = '';
+        let failed = false;
+        s.on('data', (d: Buffer) => (data += d.toString('latin1')));
+        s.on('end', () => resolve({ s, endedMs: Date.now() - t0, data, failed: () => failed }));
+        s.on('error', () => (failed = true));
+        s.on('connect', () => chunks.forEach((c) => s.write(c, 'latin1')));
+      });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const idle = await open([get('/ok')]);
+    idle.s.destroy();
+    assert.match(idle.data, /hello$/);
+    assert.ok(idle.endedMs >= IDLE_MS - 100 && idle.endedMs < IDLE_MS + 1500, `closed after ${idle.endedMs} ms`);
+    const closing = await open([get('/ok', 'Connection: close\r\n')]);
+    try {
+      assert.match(closing.data, /connection: close\r\n[\s\S]*hello$/i);
+      assert.ok(closing.endedMs < 500, `FIN after ${closing.endedMs} ms`);
+      // Half-closed, the sidecar still takes bytes (and drops them)...
+      closing.s.write('x');
+      await sleep(200);
+      assert.equal(closing.failed(), false);
+      // ...until the idle time has passed: then the socket is gone and the client's next bytes are refused.
+      // (The first write draws the RST, the second one fails on it.)
+      await sleep(IDLE_MS + 300);
+      closing.s.write('x');
+      await sleep(100);
+      closing.s.write('x');
+      await sleep(300);
+      assert.equal(closing.failed(), true, 'the sidecar cut the half-open connection');
+    } finally {
+      closing.s.destroy();
+    }
   });
 
   it("hands a connection to Node's server mid-stream without losing or reordering a byte", async () => {

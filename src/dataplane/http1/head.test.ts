@@ -22,8 +22,10 @@ describe('parseRequestHead', () => {
     });
   });
 
-  it('reads Content-Length, Connection: close and absolute-form targets (no Host needed)', () => {
-    const r = parseRequestHead(H('POST http://details:9080/x HTTP/1.1', 'Content-Length: 12', 'Connection: Close'));
+  it('reads Content-Length, Connection: close and absolute-form targets', () => {
+    const r = parseRequestHead(
+      H('POST http://details:9080/x HTTP/1.1', 'Host: details:9080', 'Content-Length: 12', 'Connection: Close'),
+    );
     assert.ok(!('outside' in r));
     assert.equal(r.contentLength, 12);
     assert.equal(r.close, true);
@@ -67,6 +69,9 @@ describe('parseRequestHead', () => {
     ],
     ['two Hosts', H('GET / HTTP/1.1', 'Host: a', 'Host: b'), 'repeated host'],
     ['no Host with an origin-form target', H('GET / HTTP/1.1', 'X: 1'), 'no host'],
+    ['no Host with an absolute-form target', H('GET http://a/ HTTP/1.1', 'X: 1'), 'no host'],
+    ['a method llhttp does not know', H('FOO / HTTP/1.1', 'Host: a'), 'method'],
+    ['a lower-case method', H('get / HTTP/1.1', 'Host: a'), 'method'],
     [
       'two Proxy-Authorizations',
       H('GET / HTTP/1.1', 'Host: a', 'Proxy-Authorization: x', 'Proxy-Authorization: y'),

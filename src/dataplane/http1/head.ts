@@ -51,6 +51,9 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 // A request target: visible ASCII only (RFC 9112 3.2: no whitespace, no controls).
 const TARGET = /^(?:\/[\x21-\x7e]*|https?:\/\/[\x21-\x7e]+)$/i;
 const DIGITS = /^[0-9]{1,15}$/;
+// Methods of the subset: llhttp refuses methods it does not know (and CONNECT switches protocols), so an unusual
+// one goes to Node's parser, which answers it.
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE']);
 // Headers whose repetition makes a request ambiguous; a second copy sends the request to Node's parser.
 const SINGLE = new Set(['host', 'content-length', 'transfer-encoding', 'proxy-authorization', 'connection']);
 
@@ -87,8 +90,8 @@ export function tokensOf(value: string): string[] {
 }
 
 /**
- * Parses a request head (the bytes before its `\r\n\r\n`, as latin1). Within the subset: HTTP/1.1, a token method
- * other than CONNECT, an origin- or absolute-form target, at most one Host, Content-Length, Proxy-Authorization and
+ * Parses a request head (the bytes before its `\r\n\r\n`, as latin1). Within the subset: HTTP/1.1, one of the common
+ * methods, an origin- or absolute-form target, exactly one Host, at most one Content-Length, Proxy-Authorization and
  * Connection, a Content-Length of digits only, and no Transfer-Encoding, Upgrade, Expect or TE: a body is always
  * delimited by its length, and nothing switches protocols or waits for an interim answer.
  */
@@ -100,7 +103,7 @@ export function parseRequestHead(head: string): RequestHead | OutsideSubset {
   if (!m) return { outside: 'request line is not `METHOD target HTTP/1.1`' };
   const method = m[1] as string;
   const target = m[2] as string;
-  if (!TOKEN.test(method) || method === 'CONNECT') return { outside: 'method' };
+  if (!METHODS.has(method)) return { outside: 'method' };
   if (!TARGET.test(target)) return { outside: 'request target form' };
   const seen = new Set<string>();
   let contentLength = 0;
@@ -128,7 +131,8 @@ export function parseRequestHead(head: string): RequestHead | OutsideSubset {
       }
     }
   }
-  if (!seen.has('host') && !/^https?:/i.test(target)) return { outside: 'no host' };
+  // Node's server requires Host in HTTP/1.1 (`requireHostHeader`), absolute-form or not.
+  if (!seen.has('host')) return { outside: 'no host' };
   return { method, target, headers: split.headers, contentLength, close };
 }
 

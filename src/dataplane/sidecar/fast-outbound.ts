@@ -128,6 +128,8 @@ class FastConnection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    // Closing: whatever a client still sends is dropped, not kept.
+    if (this.phase === 'gone') return;
     this.queue.append(chunk);
     if (this.phase === 'busy') {
       if (this.queue.length > MAX_AHEAD) this.socket.pause();
@@ -165,9 +167,21 @@ class FastConnection {
   /** A request took too long to arrive: Node's answer to the same, then close. */
   private readonly timedOut = (): void => {
     if (this.phase !== 'head' && this.phase !== 'body') return;
-    this.socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
-    this.onGone();
+    this.close('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
   };
+
+  /**
+   * Ends the connection: the last bytes, then FIN. Node's server allows half-open connections, so a client that
+   * never closes its side is cut after the idle time rather than holding a socket.
+   */
+  private close(last?: string): void {
+    const s = this.socket;
+    if (last) s.end(last, 'latin1');
+    else s.end();
+    this.onGone();
+    const linger = setTimeout(() => s.destroy(), this.deps.config.limits.idleTimeoutMs);
+    s.once('close', () => clearTimeout(linger));
+  }
 
   /** Moves on with whatever is buffered: a request head, its body, then the exchange. */
   private advance(): void {
@@ -208,7 +222,8 @@ class FastConnection {
       this.scanned = 0;
       this.pending = undefined;
       this.phase = 'busy';
-      void this.exchange(head, route, body);
+      // A bug in an exchange ends this connection, not the process.
+      this.exchange(head, route, body).catch(() => this.destroy());
     }
   }
 
@@ -222,7 +237,8 @@ class FastConnection {
     s.off('error', this.onGone);
     s.off('close', this.onGone);
     s.off('end', this.onEnd);
-    // Not paused: Node's server reads the unconsumed bytes first, then the socket (pinned by fast-outbound.test.ts).
+    // Not paused: Node's server reads the unconsumed bytes first, then the socket (pinned by
+    // test/dataplane/fast-path.test.ts).
     if (this.queue.length > 0) s.unshift(this.queue.takeAll());
     this.handOff(s);
   }
@@ -348,10 +364,7 @@ class FastConnection {
   /** After an answer: close if the client asked to, else serve what it sent ahead or wait idle. */
   private next(head: RequestHead): void {
     if (this.phase === 'gone') return;
-    if (head.close || this.clientEnded) {
-      this.socket.end();
-      return this.onGone();
-    }
+    if (head.close || this.clientEnded) return this.close();
     this.waitIdle();
     if (this.socket.isPaused()) this.socket.resume();
     this.advance();
