@@ -51,8 +51,16 @@ export class BenchMesh {
     return { host, port, pid: child.pid ?? 0 };
   }
 
-  async sidecar(ip: string, xds: string, pod: string, cluster: string): Promise<ProxyProcess> {
+  /** A sidecar; `env` adds proxy settings (e.g. `MB_HTTP_FAST_PATH: '0'` for Node's HTTP server and client only). */
+  async sidecar(
+    ip: string,
+    xds: string,
+    pod: string,
+    cluster: string,
+    env: Record<string, string> = {},
+  ): Promise<ProxyProcess> {
     return spawnProxy('sidecar-main.js', {
+      ...env,
       MB_XDS_ADDRESS: xds,
       MB_POD_IP: ip,
       MB_POD_NAME: pod,

@@ -3,7 +3,8 @@
  * side by side in interleaved rounds (so machine noise hits every rung alike). Ratios are to the direct call.
  *
  * Rungs: direct (client -> app); three peers in front of the same app (a minimal Node reverse proxy, the floor for a
- * Node proxy; nginx with one worker; haproxy with one thread: bench/lib/peers.ts); 1 sidecar (client -> A -> app);
+ * Node proxy; nginx with one worker; haproxy with one thread: bench/lib/peers.ts); 1 sidecar (client -> A -> app),
+ * and the same through a sidecar with its fast path off (`MB_HTTP_FAST_PATH=0`: Node's HTTP server and client);
  * 2 sidecars with mTLS (A -> B's inbound :15006); cross-cluster (A -> EW gateway :15443 -> B's inbound, mTLS end
  * to end). The sidecar's added p50 is also given as a ratio to the Node floor's and to nginx's. Requests to A carry the pod credential
  * its outbound proxy requires. (No plaintext sidecar -> sidecar rung: a sidecar's outbound proxy only serves its
@@ -62,7 +63,8 @@ const scenario: Scenario = {
     const mesh = await BenchMesh.create();
     const peers = new PeerSet();
     try {
-      const [ipApp, ipA, ipB, ipGw, lbGw] = [1, 2, 3, 4, 5].map(() => randomLoopback()) as [
+      const [ipApp, ipA, ipB, ipGw, lbGw, ipN] = [1, 2, 3, 4, 5, 6].map(() => randomLoopback()) as [
+        string,
         string,
         string,
         string,
@@ -70,7 +72,13 @@ const scenario: Scenario = {
         string,
       ];
       await mesh.app(ipApp, 9080);
-      const [adsA, adsB, adsGw] = await Promise.all([mesh.adsServer(), mesh.adsServer(), mesh.adsServer()]);
+      const [adsA, adsB, adsGw, adsN] = await Promise.all([
+        mesh.adsServer(),
+        mesh.adsServer(),
+        mesh.adsServer(),
+        mesh.adsServer(),
+      ]);
+      serveSidecarConfig(adsN, { podIp: ipN, namespace: 'bench', services: [svc('one', ipApp, 9080)] });
       serveSidecarConfig(adsA, {
         podIp: ipA,
         namespace: 'bench',
@@ -95,6 +103,7 @@ const scenario: Scenario = {
         mesh.sidecar(ipA, adsA.address, 'client', 'cluster-1'),
         mesh.sidecar(ipB, adsB.address, 'server', 'cluster-2'),
         mesh.gateway(ipGw, lbGw, adsGw.address),
+        mesh.sidecar(ipN, adsN.address, 'client-node-http', 'cluster-1', { MB_HTTP_FAST_PATH: '0' }),
       ]);
       const peerRungs: Array<[PeerKind, string]> = (['node-proxy', 'nginx', 'haproxy'] as const).map((k) => [
         k,
@@ -105,6 +114,7 @@ const scenario: Scenario = {
         ['direct', requester(ipApp, 9080, 'app', false)],
         ...peerRungs.map(([kind, ip]): [string, () => Promise<void>] => [kind, requester(ip, 9080, 'app', false)]),
         ['1-sidecar', requester(ipA, 15001, 'one:9080')],
+        ['1-sidecar-node-http', requester(ipN, 15001, 'one:9080')],
         ['2-sidecars-mtls', requester(ipA, 15001, 'mtls:9080')],
         ['sidecar-gateway-sidecar-mtls', requester(ipA, 15001, 'xc:9080')],
       ];
@@ -170,6 +180,21 @@ const scenario: Scenario = {
         metric: 'added_p50',
         value: round(over('1-sidecar')),
         unit: 'us',
+        ratio: null,
+      });
+      // What the fast path saves: the same sidecar with Node's HTTP server and client only.
+      rows.push({
+        scenario: 'hop-ladder/1-sidecar-node-http',
+        metric: 'added_p50',
+        value: round(over('1-sidecar-node-http')),
+        unit: 'us',
+        ratio: null,
+      });
+      rows.push({
+        scenario: 'hop-ladder/1-sidecar',
+        metric: 'added_p50_vs_node-http',
+        value: round(over('1-sidecar') / over('1-sidecar-node-http'), 2),
+        unit: 'x',
         ratio: null,
       });
       rows.push({

@@ -1,7 +1,7 @@
 /**
  * Proxy throughput: autocannon (keep-alive, 1 KB responses) against a bare `http.Server`, through three peers in
  * front of it (a minimal Node reverse proxy, nginx with one worker, haproxy with one thread: bench/lib/peers.ts),
- * through one sidecar to that same server, and through two sidecars with mTLS, in interleaved slices; CPU of the
+ * through one sidecar to that same server (and through one with its fast path off, `MB_HTTP_FAST_PATH=0`), and through two sidecars with mTLS, in interleaved slices; CPU of the
  * sidecars from their admin `/server_info` (process.cpuUsage) gives vCPU per 1000 rps.
  */
 import autocannon from 'autocannon';
@@ -41,23 +41,22 @@ const scenario: Scenario = {
     const mesh = await BenchMesh.create();
     const peers = new PeerSet();
     try {
-      const [ipApp, ipA, ipB] = [1, 2, 3].map(() => randomLoopback()) as [string, string, string];
+      const [ipApp, ipA, ipB, ipN] = [1, 2, 3, 4].map(() => randomLoopback()) as [string, string, string, string];
       await mesh.app(ipApp, 9080);
-      const [adsA, adsB] = await Promise.all([mesh.adsServer(), mesh.adsServer()]);
-      serveSidecarConfig(adsA, {
-        podIp: ipA,
-        namespace: 'bench',
-        services: [
-          { name: 'one', namespace: 'bench', port: 9080, endpoints: [{ address: ipApp, port: 9080 }] },
-          {
-            name: 'mtls',
-            namespace: 'bench',
-            port: 9080,
-            endpoints: [{ address: ipB, port: 15006, tls: true }],
-            identities: ['spiffe://cluster-1.local/ns/bench/sa/server'],
-          },
-        ],
-      });
+      const [adsA, adsB, adsN] = await Promise.all([mesh.adsServer(), mesh.adsServer(), mesh.adsServer()]);
+      const services = [
+        { name: 'one', namespace: 'bench', port: 9080, endpoints: [{ address: ipApp, port: 9080 }] },
+        {
+          name: 'mtls',
+          namespace: 'bench',
+          port: 9080,
+          endpoints: [{ address: ipB, port: 15006, tls: true }],
+          identities: ['spiffe://cluster-1.local/ns/bench/sa/server'],
+        },
+      ];
+      // The client sidecar twice: with its fast path (A) and with Node's HTTP server and client only (N).
+      serveSidecarConfig(adsA, { podIp: ipA, namespace: 'bench', services });
+      serveSidecarConfig(adsN, { podIp: ipN, namespace: 'bench', services });
       adsB.set('cluster', cdsFor([], [{ port: 9080, app: ipApp, appPort: 9080 }]));
       adsB.set('endpoint', edsFor([]));
       adsB.set('route', rdsFor([], 'bench'));
@@ -65,6 +64,7 @@ const scenario: Scenario = {
       await Promise.all([
         mesh.sidecar(ipA, adsA.address, 'client', 'cluster-1'),
         mesh.sidecar(ipB, adsB.address, 'server', 'cluster-1'),
+        mesh.sidecar(ipN, adsN.address, 'client-node-http', 'cluster-1', { MB_HTTP_FAST_PATH: '0' }),
       ]);
       const peerIps = new Map<PeerKind, string>(PEERS.map((k) => [k, randomLoopback()]));
       await Promise.all(PEERS.map((k) => peers.start(k, peerIps.get(k) as string, 9080, { host: ipApp, port: 9080 })));
@@ -73,7 +73,9 @@ const scenario: Scenario = {
         { name: 'bare-http-server', url: `http://${ipApp}:9080/`, host: 'app' },
         ...PEERS.map((k): Target => ({ name: k, url: `http://${peerIps.get(k) ?? ''}:9080/`, host: 'app' })),
         { name: '1-sidecar', url: `http://${ipA}:15001/`, host: 'one:9080', cpu: [ipA] },
+        { name: '1-sidecar-node-http', url: `http://${ipN}:15001/`, host: 'one:9080', cpu: [ipN] },
         { name: '2-sidecars-mtls', url: `http://${ipA}:15001/`, host: 'mtls:9080', cpu: [ipA, ipB] },
+        { name: '2-sidecars-mtls-node-http', url: `http://${ipN}:15001/`, host: 'mtls:9080', cpu: [ipN, ipB] },
       ];
       const totals = new Map<string, { requests: number; failed: number; cpuMicros: number; p50: number[] }>(
         targets.map((t) => [t.name, { requests: 0, failed: 0, cpuMicros: 0, p50: [] }]),

@@ -5,15 +5,22 @@
  * one that says anything or closes while idle is dropped.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 
 /** Idle connections are closed after 4 s, as the http agents do (upstream.ts). */
 export const IDLE_MS = 4000;
 /** Idle connections kept per upstream; more are closed when released. */
 const MAX_IDLE_PER_UPSTREAM = 64;
 
+/** How to open an mTLS connection, and what it must be pooled apart from (SNI, certificate generation). */
+export interface PoolTls {
+  readonly options: tls.ConnectionOptions;
+  readonly poolKey: string;
+}
+
 /** A connection handed out by the pool. */
 export interface PooledSocket {
-  readonly socket: net.Socket;
+  readonly socket: net.Socket | tls.TLSSocket;
   /** Taken from the pool rather than opened for this request. */
   readonly reused: boolean;
   readonly key: string;
@@ -24,16 +31,24 @@ export class SocketPool {
   private readonly idle = new Map<string, net.Socket[]>();
   private closed = false;
 
-  /** An idle connection to `host:port`, or a new one (connecting; its `connect` event is the caller's). */
-  acquire(host: string, port: number): PooledSocket {
-    const key = `${host}:${port}`;
+  /**
+   * An idle connection to `host:port` (with `tls`: an mTLS one made with the same options), or a new one (connecting;
+   * its `connect` or `secureConnect` event is the caller's).
+   */
+  acquire(host: string, port: number, withTls?: PoolTls): PooledSocket {
+    const key = withTls ? `${host}:${port}|${withTls.poolKey}` : `${host}:${port}`;
     const list = this.idle.get(key);
     for (let s = list?.pop(); s; s = list?.pop()) {
       if (s.destroyed || !s.writable) continue;
       this.unwatch(s);
       return { socket: s, reused: true, key };
     }
-    const socket = net.connect({ host, port, noDelay: true });
+    const socket = withTls
+      ? tls.connect({ ...withTls.options, host, port }).setNoDelay(true)
+      : net.connect({ host, port, noDelay: true });
+    // Whoever holds the connection handles its errors; this keeps one arriving between two holders (an attempt that
+    // resolved, the relay about to start) from being an uncaught exception.
+    socket.on('error', () => undefined);
     return { socket, reused: false, key };
   }
 

@@ -1,11 +1,10 @@
 /**
- * One upstream attempt of the fast path (fast-outbound.ts): the request written in one go on a pooled plaintext
- * connection, the response head read with the strict parser (http1/head.ts), its body relayed as it arrives. The
+ * One upstream attempt of the fast path (fast-outbound.ts): the request written in one go on a pooled plaintext or
+ * mTLS connection, the response head read with the strict parser (http1/head.ts), its body relayed as it arrives. The
  * timers are attempt.ts's: connect timeout until connected, then the per-try timeout and the per-try idle timeout
  * (every interim 1xx answer counts as progress) until the response head. Resolves with the response or a
  * classified failure; never rejects.
  */
-import type net from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Host } from '../balancer/cluster-balancer.js';
 import { ByteQueue } from '../http1/byte-queue.js';
@@ -17,11 +16,15 @@ import {
   type HeaderPair,
   type ResponseHead,
 } from '../http1/head.js';
-import type { PooledSocket, SocketPool } from '../http1/socket-pool.js';
+import type { PoolTls, PooledSocket, SocketPool } from '../http1/socket-pool.js';
+import type { TLSSocket } from 'node:tls';
+import { uriSans } from '../../identity/index.js';
 import type { AttemptResult } from './attempt.js';
 import type { TryCancel } from './try-cancel.js';
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+/** SPIFFE ID each pooled mTLS connection's server proved during its handshake. */
+const provenIdentity = new WeakMap<object, string>();
 
 /** A request body the fast path has read whole (it takes only bodies of a known, small length). */
 export class BufferedBody {
@@ -57,16 +60,18 @@ export interface FastAttemptOptions {
   head: string;
   body: BufferedBody;
   pool: SocketPool;
+  /**
+   * For an mTLS endpoint: how to connect, and the SPIFFE IDs the server may present (upstream.ts's rule: checked in
+   * the handshake, and again against the endpoint's current list when a pooled connection is reused).
+   */
+  tls?: { pool: PoolTls; expected: readonly string[] | undefined };
   connectTimeoutMs: number;
   timeoutMs: number;
   idleTimeoutMs?: number;
   cancel?: TryCancel;
 }
 
-/**
- * An upstream response the fast path relays to its app, whichever attempt produced it: a {@link FastResponse}, or
- * Node's response from an mTLS try (incoming-relay.ts).
- */
+/** An upstream response the fast path relays to its app. */
 export interface RelayedResponse {
   readonly statusCode: number;
   readonly reason: string;
@@ -189,8 +194,8 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     // As body.ts: the body counts as sent once handed to an attempt, so no hedge starts beside a try that may
     // deliver it (a connect failure still allows a retry: nothing reached a peer).
     if (o.body.bytes.length > 0) o.body.bodyBytesSent = true;
-    const conn = o.pool.acquire(o.host.endpoint.host, o.host.endpoint.port);
-    const s: net.Socket = conn.socket;
+    const conn = o.pool.acquire(o.host.endpoint.host, o.host.endpoint.port, o.tls?.pool);
+    const s = conn.socket;
     let connected = false;
     let settled = false;
     let received = 0;
@@ -201,7 +206,7 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
       s.off('data', onData);
       s.off('error', onError);
       s.off('close', onClose);
-      s.off('connect', onReady);
+      s.off(o.tls ? 'secureConnect' : 'connect', onConnected);
       o.cancel?.off();
     };
     const fail = (reason: 'connect' | 'reset' | 'timeout', message: string, stale = false): void => {
@@ -285,9 +290,20 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     s.on('close', onClose);
     o.cancel?.onCancel(onAbort);
     if (settled) return;
-    if (conn.reused) onReady();
-    else {
-      s.once('connect', onReady);
+    function onConnected(): void {
+      // The handshake's checkServerIdentity accepted this server: remember who it is for reuse from the pool.
+      if (o.tls) provenIdentity.set(s, uriSans((s as TLSSocket).getPeerCertificate().subjectaltname)[0] ?? '');
+      onReady();
+    }
+    if (conn.reused) {
+      // A pooled connection was checked against the SANs of its time; the endpoint's may have changed since.
+      const proven = provenIdentity.get(s);
+      if (o.tls && (!proven || !o.tls.expected?.includes(proven))) {
+        return fail('connect', `pooled connection's server identity ${proven ?? '(unknown)'} is no longer expected`);
+      }
+      onReady();
+    } else {
+      s.once(o.tls ? 'secureConnect' : 'connect', onConnected);
       timers.push(
         setTimeout(() => {
           if (!connected) fail('connect', `connect timeout after ${o.connectTimeoutMs} ms`);

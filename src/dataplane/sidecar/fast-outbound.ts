@@ -18,17 +18,15 @@
  */
 import type http from 'node:http';
 import type net from 'node:net';
-import type { OutgoingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Host } from '../balancer/cluster-balancer.js';
 import { MAX_HEAD_BYTES, parseRequestHead, tokensOf, type HeaderPair, type RequestHead } from '../http1/head.js';
 import { ByteQueue } from '../http1/byte-queue.js';
 import type { SocketPool } from '../http1/socket-pool.js';
 import type { VirtualHostModel } from '../xds/model.js';
-import { runAttempt } from './attempt.js';
+import type { AttemptResult } from './attempt.js';
 import { BufferedBody, runFastAttempt, type RelayedResponse } from './fast-attempt.js';
 import { HOP_BY_HOP, PEER_HEADERS, SERVED_BY, clusterFromServedBy } from './headers.js';
-import { IncomingRelay } from './incoming-relay.js';
 import type { ProxyConfig } from '../config.js';
 import type { FlightRecorder } from '../recorder/flight-recorder.js';
 import type { ProxyRuntime } from '../runtime.js';
@@ -284,24 +282,27 @@ class FastConnection {
     const upstreamHead = `${head.method} ${target.path} HTTP/1.1\r\n${forwarded.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
     const body = new BufferedBody(bytes);
     const sni = sniForCluster(vh.cluster);
-    let nodeHeaders: OutgoingHttpHeaders | undefined;
-    const attempt = async (host: Host, limits: TryLimits) => {
-      if (host.endpoint.tlsMode !== 'istio') {
-        return runFastAttempt({ host, method: head.method, head: upstreamHead, body, pool: deps.pool, ...limits });
+    const attempt = (host: Host, limits: TryLimits): Promise<AttemptResult<RelayedResponse>> => {
+      const base = { host, method: head.method, head: upstreamHead, body, pool: deps.pool, ...limits };
+      if (host.endpoint.tlsMode !== 'istio') return runFastAttempt(base);
+      let context: ReturnType<UpstreamAgents['mtlsContext']>;
+      try {
+        context = deps.agents.mtlsContext();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        return Promise.resolve({ kind: 'failure', reason: 'connect', connected: false, host, message });
       }
-      // mTLS upstreams keep Node's TLS client (its identity checks and session rules: upstream.ts).
-      nodeHeaders ??= headersObject(forwarded);
-      const r = await runAttempt({
-        host,
-        method: head.method,
-        path: target.path,
-        headers: nodeHeaders,
-        body,
-        agents: deps.agents,
-        sni,
-        ...limits,
+      const expected = host.endpoint.subjectAltNames;
+      // Istio's mTLS to the endpoint: the workload certificate, the cluster's SNI, the expected SPIFFE IDs.
+      const options = {
+        secureContext: context.context,
+        ...(sni ? { servername: sni } : {}),
+        checkServerIdentity: deps.agents.checkServerFor(expected),
+      };
+      return runFastAttempt({
+        ...base,
+        tls: { pool: { options, poolKey: `${sni ?? ''}|${context.generation}` }, expected },
       });
-      return r.kind === 'response' ? { ...r, res: new IncomingRelay(r.res) as RelayedResponse } : r;
     };
     const result = balancer
       ? await runAttempts<RelayedResponse>({ balancer, vh, method: head.method, body, start, attempt })
@@ -405,16 +406,6 @@ function forwardedPairs(
   return out;
 }
 const OWN_HEADERS = new Set<string>(Object.values(PEER_HEADERS));
-
-/** The same headers as Node's request API takes them (an mTLS try through attempt.ts). */
-function headersObject(pairs: readonly HeaderPair[]): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [n, v] of pairs) {
-    const prev = out[n];
-    out[n] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [String(prev), v];
-  }
-  return out;
-}
 
 /** The response head for the app: hop-by-hop headers dropped, framing and keep-alive stated by this proxy. */
 function responseHead(res: RelayedResponse, rechunk: boolean, close: boolean, idleMs: number): string {

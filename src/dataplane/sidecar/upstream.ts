@@ -7,6 +7,7 @@
 import type { PeerCertificate } from 'node:tls';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { verifyPeer } from '../../identity/index.js';
 import type { TlsMaterial } from './tls-material.js';
@@ -22,6 +23,7 @@ export class UpstreamAgents {
   readonly raw = new SocketPool();
   private tlsAgent: https.Agent | undefined;
   private tlsGeneration = -1;
+  private fastContext: { context: tls.SecureContext; generation: number } | undefined;
 
   constructor(private readonly tls: TlsMaterial | undefined) {}
 
@@ -47,6 +49,21 @@ export class UpstreamAgents {
       this.tlsGeneration = this.tls.generation;
     }
     return this.tlsAgent;
+  }
+
+  /**
+   * The fast path's mTLS client context (sidecar/fast-attempt.ts): the same certificate, roots and TLS 1.2 floor as
+   * the agent, built once per certificate generation. Connections made with it offer no session to resume, so the
+   * server's identity is checked on every handshake, as with the agent.
+   */
+  mtlsContext(): { context: tls.SecureContext; generation: number } {
+    if (!this.tls) throw new Error('no workload certificate loaded');
+    if (!this.fastContext || this.fastContext.generation !== this.tls.generation) {
+      const m = this.tls.current;
+      const context = tls.createSecureContext({ cert: m.certPem, key: m.keyPem, ca: m.rootPem, minVersion: 'TLSv1.2' });
+      this.fastContext = { context, generation: this.tls.generation };
+    }
+    return this.fastContext;
   }
 
   /**
