@@ -36,6 +36,12 @@ export function workloadName(pod: PodContext['pod']): string {
   return owner.name;
 }
 
+/**
+ * Pod annotation that turns its sidecar's outbound HTTP/1.1 fast path off (`"false"`): the escape hatch should an
+ * application meet a difference between the fast path and Node's HTTP server (docs/local-clusters.md).
+ */
+export const HTTP_FAST_PATH_ANNOTATION = 'meshbridge.io/http-fast-path';
+
 /** Inputs of {@link meshProxyEnv} besides the pod. */
 export interface MeshProxyEnvOptions {
   readonly role: ProxyRole;
@@ -71,5 +77,6 @@ export function meshProxyEnv(ctx: PodContext, o: MeshProxyEnvOptions): Record<st
     servedByHeader: true,
     xdsToken: o.xdsToken,
     ...(o.proxySecret ? { proxySecret: o.proxySecret } : {}),
+    ...(pod.metadata.annotations?.[HTTP_FAST_PATH_ANNOTATION] === 'false' ? { httpFastPath: false } : {}),
   });
 }

@@ -46,6 +46,8 @@ export interface ProxyEnvOptions {
   proxySecret?: string;
   /** The ADS server's token, when it requires one. */
   xdsToken?: string;
+  /** Sidecars: false turns the outbound proxy's HTTP/1.1 fast path off (`MB_HTTP_FAST_PATH=0`); on by default. */
+  httpFastPath?: boolean;
 }
 
 /** Environment for a sidecar or gateway process. */
@@ -70,6 +72,7 @@ export function proxyEnv(o: ProxyEnvOptions): Record<string, string> {
     ...(o.gatewayExternalAddresses ? { MB_GATEWAY_EXTERNAL_ADDRESSES: o.gatewayExternalAddresses.join(',') } : {}),
     ...(o.proxySecret ? { MB_PROXY_SECRET: o.proxySecret } : {}),
     ...(o.xdsToken ? { MB_XDS_TOKEN: o.xdsToken } : {}),
+    ...(o.httpFastPath === false ? { MB_HTTP_FAST_PATH: '0' } : {}),
   };
 }
 
