@@ -1,6 +1,6 @@
 /**
- * Keep-alive TCP connections to plaintext upstreams for the fast path (http.Agent's job, without its per-request
- * ClientRequest machinery): the most recently used idle connection is reused first (as the agents' `lifo`), an idle
+ * Keep-alive connections to upstreams for the fast path, plaintext or mTLS (the agents' job, without their
+ * per-request ClientRequest machinery); mTLS ones are pooled apart by SNI and certificate generation: the most recently used idle connection is reused first (as the agents' `lifo`), an idle
  * one is closed after {@link IDLE_MS} (before Node servers' 5 s keep-alive timeout closes it under a request), and
  * one that says anything or closes while idle is dropped.
  */

@@ -51,7 +51,7 @@ export interface FastPathDeps {
   recorder?: FlightRecorder | undefined;
   /** The pod's outbound credential (proxy-auth.ts). */
   secret: string;
-  /** Keep-alive connections to plaintext upstreams. */
+  /** Keep-alive connections to upstreams, plaintext and mTLS. */
   pool: SocketPool;
 }
 
@@ -59,8 +59,6 @@ export interface FastPathDeps {
 export interface FastPath {
   /** Closes every connection the fast path holds (the listener is stopping). */
   closeAll(): void;
-  /** Connections handed to Node's server so far (tests, stats). */
-  readonly handedOff: number;
 }
 
 /**
@@ -71,9 +69,7 @@ export function installFastPath(server: http.Server, deps: FastPathDeps): FastPa
   const nodeListeners = server.listeners('connection') as Array<(socket: net.Socket) => void>;
   server.removeAllListeners('connection');
   const open = new Set<FastConnection>();
-  const state = { handedOff: 0 };
   const handOff = (socket: net.Socket): void => {
-    state.handedOff++;
     for (const l of nodeListeners) l.call(server, socket);
   };
   server.on('connection', (socket: net.Socket) => {
@@ -84,9 +80,6 @@ export function installFastPath(server: http.Server, deps: FastPathDeps): FastPa
     closeAll() {
       for (const c of open) c.destroy();
       open.clear();
-    },
-    get handedOff() {
-      return state.handedOff;
     },
   };
 }

@@ -19,7 +19,7 @@ const IDLE_MS = 4000;
 /** Agent pool of a proxy. */
 export class UpstreamAgents {
   readonly plain = new http.Agent({ keepAlive: true, timeout: IDLE_MS, scheduling: 'lifo' });
-  /** Plaintext keep-alive connections of the outbound fast path (sidecar/fast-outbound.ts). */
+  /** Keep-alive connections (plaintext and mTLS) of the outbound fast path (sidecar/fast-outbound.ts). */
   readonly raw = new SocketPool();
   private tlsAgent: https.Agent | undefined;
   private tlsGeneration = -1;
