@@ -8,13 +8,10 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Host } from '../balancer/cluster-balancer.js';
 import type { TLSSocket } from 'node:tls';
-import { uriSans } from '../../identity/index.js';
 import type { Writable } from 'node:stream';
 import type { UpstreamAgents } from './upstream.js';
 import type { TryCancel } from './try-cancel.js';
-
-/** SPIFFE ID each pooled mTLS connection's server proved during its handshake. */
-const provenIdentity = new WeakMap<Socket, string>();
+import { pooledIdentityRefusal, rememberPeerIdentity, TryClock } from './try-clock.js';
 
 /** Outcome of an attempt; `R` is the response: Node's IncomingMessage here, the fast path's own (fast-attempt.ts). */
 export type AttemptResult<R = IncomingMessage> =
@@ -67,13 +64,11 @@ export interface AttemptOptions {
 export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
   return new Promise((resolve) => {
     const tls = o.host.endpoint.tlsMode === 'istio';
-    let connected = false;
     let settled = false;
-    const timers: NodeJS.Timeout[] = [];
     const finish = (r: AttemptResult): void => {
       if (settled) return;
       settled = true;
-      for (const t of timers) clearTimeout(t);
+      clock.stop();
       if (r.kind === 'failure') o.body.detach();
       resolve(r);
     };
@@ -93,60 +88,29 @@ export function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         })
       : http.request({ ...common, agent: o.agents.plain });
     const fail = (reason: 'connect' | 'reset' | 'timeout', message: string, stale = false): void => {
+      const connected = clock.connected;
       finish({ kind: 'failure', reason, connected, host: o.host, message, ...(stale ? { stale } : {}) });
       req.destroy();
     };
-    const idleMs = o.idleTimeoutMs ?? 0;
-    let idle: NodeJS.Timeout | undefined;
-    let progress = 0;
-    // Timers run before pending I/O: after this process stalled, the timer may fire while the peer's 102 already
-    // waits in the socket. The verdict is taken after the poll phase (setImmediate), which reads it first; a 102
-    // read there counts as progress and has re-armed the timer.
-    const onIdle = (): void => {
-      const seen = progress;
-      setImmediate(() => {
-        if (progress === seen) fail('timeout', `no sign of progress for ${idleMs} ms`);
-      });
-    };
-    const armIdle = (): void => {
-      if (idleMs <= 0 || settled) return;
-      progress++;
-      if (idle) idle.refresh();
-      else timers.push((idle = setTimeout(onIdle, idleMs)));
-    };
-    const onReady = (): void => {
-      connected = true;
-      if (o.timeoutMs > 0 && !settled) {
-        timers.push(setTimeout(() => fail('timeout', `no response within ${o.timeoutMs} ms`), o.timeoutMs));
-      }
-      armIdle();
-    };
+    const clock = new TryClock(o, fail);
     // Interim responses (102 from a peer's inbound listener) prove the peer alive and working on this request.
-    req.on('information', armIdle);
+    req.on('information', clock.progressed);
     req.on('socket', (s: Socket) => {
       if (req.reusedSocket) {
-        // A pooled connection was checked against the SANs of its time; the endpoint's may have changed since.
-        const proven = provenIdentity.get(s);
-        if (tls && (!proven || !o.host.endpoint.subjectAltNames?.includes(proven))) {
-          return fail('connect', `pooled connection's server identity ${proven ?? '(unknown)'} is no longer expected`);
-        }
-        return onReady();
+        const refusal = tls ? pooledIdentityRefusal(s, o.host.endpoint.subjectAltNames) : undefined;
+        if (refusal) return fail('connect', refusal);
+        return clock.ready();
       }
       s.once(tls ? 'secureConnect' : 'connect', () => {
-        // checkServerIdentity already accepted this server; remember who it is for reuse from the pool.
-        if (tls) provenIdentity.set(s, uriSans((s as TLSSocket).getPeerCertificate().subjectaltname)[0] ?? '');
-        onReady();
+        if (tls) rememberPeerIdentity(s as TLSSocket);
+        clock.ready();
       });
-      timers.push(
-        setTimeout(() => {
-          if (!connected) fail('connect', `connect timeout after ${o.connectTimeoutMs} ms`);
-        }, o.connectTimeoutMs),
-      );
+      clock.connecting();
     });
     o.cancel?.onCancel(() => fail('reset', 'cancelled: another try answered first'));
     req.on('response', (res) => finish({ kind: 'response', res, host: o.host }));
     req.on('error', (err: NodeJS.ErrnoException) => {
-      const reason = !connected ? 'connect' : 'reset';
+      const reason = !clock.connected ? 'connect' : 'reset';
       // After a response (or a cancel) `finish` has settled and ignores this: what counts is before any answer.
       const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
       fail(reason, `${err.code ?? 'error'}: ${err.message}`, stale);

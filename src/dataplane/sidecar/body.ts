@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Writable } from 'node:stream';
 
 /** Methods safe to replay (RFC 9110 idempotent). */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /** Default replay buffer: 1 MiB (Envoy's per-connection buffer limit is 1 MiB too). */
 export const DEFAULT_REPLAY_LIMIT = 1 << 20;

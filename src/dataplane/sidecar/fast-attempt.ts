@@ -18,13 +18,12 @@ import {
 } from '../http1/head.js';
 import type { PoolTls, PooledSocket, SocketPool } from '../http1/socket-pool.js';
 import type { TLSSocket } from 'node:tls';
-import { uriSans } from '../../identity/index.js';
 import type { AttemptResult } from './attempt.js';
 import type { TryCancel } from './try-cancel.js';
+import { IDEMPOTENT } from './body.js';
+import { pooledIdentityRefusal, rememberPeerIdentity, TryClock } from './try-clock.js';
 
 const CRLF2 = Buffer.from('\r\n\r\n');
-/** SPIFFE ID each pooled mTLS connection's server proved during its handshake. */
-const provenIdentity = new WeakMap<object, string>();
 
 /** A request body the fast path has read whole (it takes only bodies of a known, small length). */
 export class BufferedBody {
@@ -49,8 +48,6 @@ export class BufferedBody {
     sink.end(this.bytes);
   }
 }
-
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /** Inputs of {@link runFastAttempt}. */
 export interface FastAttemptOptions {
@@ -196,13 +193,11 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     if (o.body.bytes.length > 0) o.body.bodyBytesSent = true;
     const conn = o.pool.acquire(o.host.endpoint.host, o.host.endpoint.port, o.tls?.pool);
     const s = conn.socket;
-    let connected = false;
     let settled = false;
     let received = 0;
-    const timers: NodeJS.Timeout[] = [];
     const queue = new ByteQueue();
     const cleanup = (): void => {
-      for (const t of timers) clearTimeout(t);
+      clock.stop();
       s.off('data', onData);
       s.off('error', onError);
       s.off('close', onClose);
@@ -214,30 +209,12 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
       settled = true;
       cleanup();
       s.destroy();
+      const connected = clock.connected;
       resolve({ kind: 'failure', reason, connected, host: o.host, message, ...(stale ? { stale } : {}) });
     };
-    const idleMs = o.idleTimeoutMs ?? 0;
-    let idle: NodeJS.Timeout | undefined;
-    let progress = 0;
-    // As attempt.ts: the idle verdict is taken after the poll phase, which reads a 102 already waiting.
-    const onIdle = (): void => {
-      const seen = progress;
-      setImmediate(() => {
-        if (progress === seen) fail('timeout', `no sign of progress for ${idleMs} ms`);
-      });
-    };
-    const armIdle = (): void => {
-      if (idleMs <= 0 || settled) return;
-      progress++;
-      if (idle) idle.refresh();
-      else timers.push((idle = setTimeout(onIdle, idleMs)));
-    };
+    const clock = new TryClock(o, fail);
     function onReady(): void {
-      connected = true;
-      if (o.timeoutMs > 0) {
-        timers.push(setTimeout(() => fail('timeout', `no response within ${o.timeoutMs} ms`), o.timeoutMs));
-      }
-      armIdle();
+      clock.ready();
       // Head and body in one write: one segment for a small request.
       const bytes = o.body.bytes.length > 0 ? Buffer.concat([Buffer.from(o.head, 'latin1'), o.body.bytes]) : o.head;
       if (typeof bytes === 'string') s.write(bytes, 'latin1');
@@ -264,7 +241,7 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
           return fail('reset', new ResponseHeadError('101 to a request without Upgrade').message);
         if (head.status < 200) {
           // An interim answer (a peer's 102 while its app works): progress, then the final head follows.
-          armIdle();
+          clock.progressed();
           continue;
         }
         settled = true;
@@ -276,11 +253,11 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     }
     function onError(err: NodeJS.ErrnoException): void {
       const stale = conn.reused && received === 0 && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
-      fail(connected ? 'reset' : 'connect', `${err.code ?? 'error'}: ${err.message}`, stale);
+      fail(clock.connected ? 'reset' : 'connect', `${err.code ?? 'error'}: ${err.message}`, stale);
     }
     function onClose(): void {
       // A pooled connection the server closed as it was taken: nothing of this request reached an application.
-      fail(connected ? 'reset' : 'connect', 'upstream closed the connection', conn.reused && received === 0);
+      fail(clock.connected ? 'reset' : 'connect', 'upstream closed the connection', conn.reused && received === 0);
     }
     function onAbort(): void {
       fail('reset', 'cancelled: another try answered first');
@@ -291,24 +268,16 @@ export function runFastAttempt(o: FastAttemptOptions): Promise<AttemptResult<Fas
     o.cancel?.onCancel(onAbort);
     if (settled) return;
     function onConnected(): void {
-      // The handshake's checkServerIdentity accepted this server: remember who it is for reuse from the pool.
-      if (o.tls) provenIdentity.set(s, uriSans((s as TLSSocket).getPeerCertificate().subjectaltname)[0] ?? '');
+      if (o.tls) rememberPeerIdentity(s as TLSSocket);
       onReady();
     }
     if (conn.reused) {
-      // A pooled connection was checked against the SANs of its time; the endpoint's may have changed since.
-      const proven = provenIdentity.get(s);
-      if (o.tls && (!proven || !o.tls.expected?.includes(proven))) {
-        return fail('connect', `pooled connection's server identity ${proven ?? '(unknown)'} is no longer expected`);
-      }
+      const refusal = o.tls ? pooledIdentityRefusal(s, o.tls.expected) : undefined;
+      if (refusal) return fail('connect', refusal);
       onReady();
     } else {
       s.once(o.tls ? 'secureConnect' : 'connect', onConnected);
-      timers.push(
-        setTimeout(() => {
-          if (!connected) fail('connect', `connect timeout after ${o.connectTimeoutMs} ms`);
-        }, o.connectTimeoutMs),
-      );
+      clock.connecting();
     }
   });
 }

@@ -19,21 +19,21 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import type { Host } from '../balancer/cluster-balancer.js';
-import { MAX_HEAD_BYTES, parseRequestHead, tokensOf, type HeaderPair, type RequestHead } from '../http1/head.js';
+import type { ClusterBalancer, Host } from '../balancer/cluster-balancer.js';
+import { MAX_HEAD_BYTES, parseRequestHead, type HeaderPair, type RequestHead } from '../http1/head.js';
 import { ByteQueue } from '../http1/byte-queue.js';
 import type { SocketPool } from '../http1/socket-pool.js';
 import type { VirtualHostModel } from '../xds/model.js';
 import type { AttemptResult } from './attempt.js';
 import { BufferedBody, runFastAttempt, type RelayedResponse } from './fast-attempt.js';
-import { HOP_BY_HOP, PEER_HEADERS, SERVED_BY, clusterFromServedBy } from './headers.js';
+import { forwardPairs, PEER_HEADERS, SERVED_BY, clusterFromServedBy } from './headers.js';
 import type { ProxyConfig } from '../config.js';
 import type { FlightRecorder } from '../recorder/flight-recorder.js';
 import type { ProxyRuntime } from '../runtime.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { UpstreamAgents } from './upstream.js';
 import { checkProxyAuthorization } from './proxy-auth.js';
-import { REASONS, runAttempts, type TryLimits } from './retry-loop.js';
+import { runAttempts, type TryLimits } from './retry-loop.js';
 import { requestAuthority, serviceOfCluster, sniForCluster } from './routing.js';
 
 /** Largest request body the fast path reads whole before forwarding (larger ones are streamed by Node's server). */
@@ -85,6 +85,13 @@ export function installFastPath(server: http.Server, deps: FastPathDeps): FastPa
 }
 
 type Phase = 'idle' | 'head' | 'body' | 'busy' | 'gone';
+
+/** Where a request the fast path serves goes. */
+interface Route {
+  vh: VirtualHostModel;
+  target: { host: string; path: string };
+  balancer: ClusterBalancer;
+}
 
 /** One downstream connection while the fast path serves it. */
 class FastConnection {
@@ -238,7 +245,7 @@ class FastConnection {
    * The route of a request the fast path may serve: the credential is right and the authority has a virtual host
    * with a balancer. Anything else goes to Node's server, which answers it as it always has.
    */
-  private route(head: RequestHead): { vh: VirtualHostModel; target: { host: string; path: string } } | undefined {
+  private route(head: RequestHead): Route | undefined {
     let auth: string | undefined;
     let host: string | undefined;
     for (const [n, v] of head.headers) {
@@ -249,19 +256,15 @@ class FastConnection {
     const target = requestAuthority(head.target, host);
     if (!target) return undefined;
     const vh = this.deps.runtime.routes.match(target.authority);
-    if (!vh || !this.deps.runtime.balancers.get(vh.cluster)) return undefined;
-    return { vh, target };
+    const balancer = vh && this.deps.runtime.balancers.get(vh.cluster);
+    if (!vh || !balancer) return undefined;
+    return { vh, target, balancer };
   }
 
-  private async exchange(
-    head: RequestHead,
-    route: { vh: VirtualHostModel; target: { host: string; path: string } },
-    bytes: Buffer,
-  ): Promise<void> {
+  private async exchange(head: RequestHead, route: Route, bytes: Buffer): Promise<void> {
     const start = performance.now();
     const { deps } = this;
-    const { vh, target } = route;
-    const balancer = deps.runtime.balancers.get(vh.cluster);
+    const { vh, target, balancer } = route;
     const labels = {
       reporter: 'source' as const,
       source_workload: deps.config.workload,
@@ -297,9 +300,7 @@ class FastConnection {
         tls: { pool: { options, poolKey: `${sni ?? ''}|${context.generation}` }, expected },
       });
     };
-    const result = balancer
-      ? await runAttempts<RelayedResponse>({ balancer, vh, method: head.method, body, start, attempt })
-      : ({ kind: 'reply', code: 503, text: REASONS.noHealthy } as const);
+    const result = await runAttempts<RelayedResponse>({ balancer, vh, method: head.method, body, start, attempt });
     if (this.phase === 'gone') {
       if (result.kind === 'response') result.res.destroy();
       return;
@@ -385,14 +386,8 @@ function forwardedPairs(
   host: string,
   config: { workload: string; namespace: string; cluster: string },
 ): HeaderPair[] {
-  let named: Set<string> | undefined;
-  for (const [n, v] of headers) if (n === 'connection') named = new Set(tokensOf(v));
   const out: HeaderPair[] = [['host', host]];
-  for (const pair of headers) {
-    const n = pair[0];
-    if (n === 'host' || HOP_BY_HOP.has(n) || named?.has(n) || OWN_HEADERS.has(n)) continue;
-    out.push(pair);
-  }
+  for (const pair of forwardPairs(headers)) if (pair[0] !== 'host' && !OWN_HEADERS.has(pair[0])) out.push(pair);
   out.push([PEER_HEADERS.workload, config.workload]);
   out.push([PEER_HEADERS.namespace, config.namespace]);
   out.push([PEER_HEADERS.cluster, config.cluster]);
@@ -402,13 +397,9 @@ const OWN_HEADERS = new Set<string>(Object.values(PEER_HEADERS));
 
 /** The response head for the app: hop-by-hop headers dropped, framing and keep-alive stated by this proxy. */
 function responseHead(res: RelayedResponse, rechunk: boolean, close: boolean, idleMs: number): string {
-  let named: Set<string> | undefined;
-  for (const [n, v] of res.headerPairs) if (n === 'connection') named = new Set(tokensOf(v));
   let head = `HTTP/1.1 ${res.statusCode} ${res.reason}\r\n`;
-  for (const [n, v] of res.headerPairs) {
-    if (HOP_BY_HOP.has(n) || named?.has(n) || (rechunk && n === 'content-length')) continue;
-    head += `${n}: ${v}\r\n`;
-  }
+  for (const [n, v] of forwardPairs(res.headerPairs))
+    if (!(rechunk && n === 'content-length')) head += `${n}: ${v}\r\n`;
   if (rechunk || res.bodyFraming === 'chunked') head += 'transfer-encoding: chunked\r\n';
   head += close ? 'connection: close\r\n' : `keep-alive: timeout=${Math.max(1, Math.floor(idleMs / 1000))}\r\n`;
   return head + '\r\n';
