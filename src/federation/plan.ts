@@ -11,6 +11,7 @@ import { destinationRule, eastWestGateway, multiclusterNamespace, serviceEntry, 
 import { exposureOf } from './exposure.js';
 import { trustDomainPolicy } from './identity.js';
 import type { FederationConfig, GeneratedObject } from './types.js';
+import type { PassMemo, PlanMemo } from './plan-memo.js';
 
 /** Inputs of `plan`. */
 export interface PlanInput {
@@ -18,6 +19,11 @@ export interface PlanInput {
   inventories: readonly ClusterInventory[];
   /** DNS name -> IPs, resolved before planning; a name missing here is unresolved and yields no entry. */
   resolved?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * What earlier plans built, reused where its inputs are unchanged (plan-memo.ts); the output is the same with or
+   * without it. The memo is updated: one caller's sequence of plans keeps one.
+   */
+  memo?: PlanMemo<ServicePlan>;
 }
 
 /** A problem that does not stop the plan (stable code, cluster/object it concerns). */
@@ -35,6 +41,13 @@ export interface PlanOutput {
   /** One decision per (service, client cluster, other cluster), sorted. */
   decisions: TargetDecision[];
   warnings: PlanWarning[];
+}
+
+/** What planning one service in one client cluster produced (kept by a {@link PlanMemo}, so never changed). */
+export interface ServicePlan {
+  readonly objects: readonly GeneratedObject[];
+  readonly decisions: readonly TargetDecision[];
+  readonly warnings: readonly PlanWarning[];
 }
 
 /** Warning codes of the plan (federation runtime codes: MB70xx plan, MB71xx Kubernetes client; stable, never renumbered). */
@@ -122,6 +135,7 @@ interface PlanContext {
   reachability: ReturnType<typeof reachabilityOf>;
   facts: ClusterFacts[];
   serviceKeys: string[];
+  serviceKeySet: ReadonlySet<string>;
   resolved: Readonly<Record<string, readonly string[]>>;
   trustDomains: Map<string, string>;
   policy: GeneratedObject | undefined;
@@ -130,61 +144,81 @@ interface PlanContext {
 }
 
 /**
- * Stage 4, per client cluster: for each service, the target decisions against every other cluster, then the
- * entries for the targets (WorkloadEntries beside a local Service, else a ServiceEntry), the failover
- * DestinationRule, the Gateways of what this cluster exports, and the trust-domain policy. Sorted for stable output.
+ * Stage 4, per client cluster and service: the target decisions against every other cluster, then the entries for
+ * the targets (WorkloadEntries beside a local Service, else a ServiceEntry) and the failover DestinationRule. What it
+ * reads is listed in plan-memo.ts, which reuses its answer while that is unchanged.
  */
-function objectsFor(client: ClusterFacts, ctx: PlanContext): GeneratedObject[] {
+function servicePlan(client: ClusterFacts, key: string, ctx: PlanContext): ServicePlan {
   const { config, settings, reachability, resolved, trustDomains } = ctx;
+  const [namespace = '', service = ''] = key.split('/');
+  const decisions: TargetDecision[] = [];
+  const targets: Extract<TargetDecision, { target: true }>[] = [];
+  for (const remote of ctx.facts) {
+    if (remote === client) continue;
+    const d = decideTarget({ config, settings, reachability, client, remote, namespace, service, resolved });
+    decisions.push(d);
+    if (d.target) targets.push(d);
+  }
+  if (targets.length === 0) return { objects: [], decisions, warnings: [] };
+  const objects: GeneratedObject[] = [];
+  const warnings: PlanWarning[] = [];
+  const policy = failoverPolicyFor(config, client.inventory.cluster, namespace, service);
+  const local = client.services.get(key);
+  if (local) {
+    for (const p of local.ports.filter((p) => !p.name)) {
+      warnings.push({
+        code: PLAN_WARNINGS.unnamedPort,
+        cluster: client.inventory.cluster,
+        subject: `Service/${namespace}/${service}`,
+        message: `port ${p.port} has no name, so no WorkloadEntry can map it to the gateway port`,
+      });
+    }
+    for (const t of targets) objects.push(...workloadEntries({ decision: t, local, trustDomains }));
+    objects.push(
+      destinationRule({ namespace, service, name: `meshbridge-failover-${service}`, decisions: targets, policy }),
+    );
+  } else {
+    objects.push(serviceEntry({ decisions: targets, trustDomains }));
+    objects.push(
+      destinationRule({
+        namespace,
+        service,
+        name: `meshbridge-failover-${service}-${namespace}`,
+        inNamespace: multiclusterNamespaceName(),
+        decisions: targets,
+        policy,
+      }),
+    );
+  }
+  return { objects, decisions, warnings };
+}
+
+/**
+ * Stage 4, per client cluster: every service's plan (reused from the memo where its inputs are unchanged), the
+ * Gateways of what this cluster exports, and the trust-domain policy. Sorted for stable output.
+ */
+function objectsFor(
+  client: ClusterFacts,
+  ctx: PlanContext,
+  memo: PassMemo<ServicePlan> | undefined,
+): GeneratedObject[] {
   const out: GeneratedObject[] = [];
   for (const key of ctx.serviceKeys) {
-    const [namespace = '', service = ''] = key.split('/');
-    const targets: Extract<TargetDecision, { target: true }>[] = [];
-    for (const remote of ctx.facts) {
-      if (remote === client) continue;
-      const d = decideTarget({ config, settings, reachability, client, remote, namespace, service, resolved });
-      ctx.decisions.push(d);
-      if (d.target) targets.push(d);
-    }
-    if (targets.length === 0) continue;
-    const local = client.services.get(key);
-    if (local) {
-      for (const p of local.ports.filter((p) => !p.name)) {
-        ctx.warnings.push({
-          code: PLAN_WARNINGS.unnamedPort,
-          cluster: client.inventory.cluster,
-          subject: `Service/${namespace}/${service}`,
-          message: `port ${p.port} has no name, so no WorkloadEntry can map it to the gateway port`,
-        });
-      }
-      for (const t of targets) out.push(...workloadEntries({ decision: t, local, trustDomains }));
-      out.push(
-        destinationRule({
-          namespace,
-          service,
-          name: `meshbridge-failover-${service}`,
-          decisions: targets,
-          policy: failoverPolicyFor(config, client.inventory.cluster, namespace, service),
-        }),
-      );
-    } else {
-      out.push(serviceEntry({ decisions: targets, trustDomains }));
-      out.push(
-        destinationRule({
-          namespace,
-          service,
-          name: `meshbridge-failover-${service}-${namespace}`,
-          inNamespace: multiclusterNamespaceName(),
-          decisions: targets,
-          policy: failoverPolicyFor(config, client.inventory.cluster, namespace, service),
-        }),
-      );
-    }
+    const make = () => servicePlan(client, key, ctx);
+    const p = memo ? memo.plan(client, key, make) : make();
+    for (const d of p.decisions) ctx.decisions.push(d);
+    for (const w of p.warnings) ctx.warnings.push(w);
+    for (const o of p.objects) out.push(o);
   }
+  memo?.prune(client, ctx.serviceKeySet);
   if (out.some((o) => o.kind === 'ServiceEntry')) out.push(multiclusterNamespace());
   // What this cluster's gateways export is written as a Gateway each, whatever the other clusters do: the
   // gateway's listener is built from it alone.
-  for (const exposure of exposureOf({ inventory: client.inventory, workspaces: config.workspaces, settings })) {
+  for (const exposure of exposureOf({
+    inventory: client.inventory,
+    workspaces: ctx.config.workspaces,
+    settings: ctx.settings,
+  })) {
     out.push(eastWestGateway(exposure));
   }
   if (ctx.policy) out.push(ctx.policy);
@@ -256,15 +290,17 @@ export function* planSteps(input: PlanInput): Generator<ClusterPlan, PlanOutput,
     reachability: reachabilityOf(config.organizationSettings),
     facts,
     serviceKeys,
+    serviceKeySet: new Set(serviceKeys),
     resolved: input.resolved ?? {},
     trustDomains,
     policy: trustDomainPolicy([...trustDomains.values()]),
     decisions: [],
     warnings,
   };
+  const memo = input.memo?.begin({ config, resolved: ctx.resolved, facts });
   const clusters: Record<string, GeneratedObject[]> = {};
   for (const client of facts) {
-    const objects = objectsFor(client, ctx);
+    const objects = objectsFor(client, ctx, memo);
     clusters[client.inventory.cluster] = objects;
     yield { cluster: client.inventory.cluster, objects };
   }
