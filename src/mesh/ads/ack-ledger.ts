@@ -10,14 +10,20 @@ export class AckLedger {
 
   /**
    * Records an ACKed response: each name set to its version, or removed (null). With `replace` (a state-of-the-
-   * world CDS/LDS response, which holds the full set) names not in `changes` are removed too.
+   * world CDS/LDS response, which holds the full set) names not in `changes` are removed too. `removals` says
+   * whether `changes` holds a null, when the caller knows: finding out walks the map, and a thousand proxies ACKing
+   * a shared set of two thousand resources made that walk a tenth of their initial sync.
    */
-  apply(typeUrl: string, changes: ReadonlyMap<string, string | null>, replace = false): void {
+  apply(
+    typeUrl: string,
+    changes: ReadonlyMap<string, string | null>,
+    options: { replace?: boolean; removals?: boolean } = {},
+  ): void {
     let versions = this.byType.get(typeUrl);
-    if (!versions || replace) {
+    if (!versions || options.replace) {
       // A first or full set without removals becomes the record as it is: sessions never change a response's
       // map once sent, and proxies given the same set share it (overlay-map.ts).
-      if (![...changes.values()].includes(null)) {
+      if (!(options.removals ?? hasNull(changes))) {
         this.byType.set(typeUrl, new OverlayMap(changes as ReadonlyMap<string, string>));
         return;
       }
@@ -38,4 +44,9 @@ export class AckLedger {
   size(typeUrl: string): number {
     return this.byType.get(typeUrl)?.size ?? 0;
   }
+}
+
+function hasNull(changes: ReadonlyMap<string, string | null>): boolean {
+  for (const v of changes.values()) if (v === null) return true;
+  return false;
 }

@@ -94,8 +94,8 @@ interface DeltaTypeState {
   known: OverlayMap<string, string>;
   /** The resource list last compared with (resource-diff.ts shares the diff between proxies). */
   lastAll: readonly XdsObject[] | undefined;
-  /** Per nonce in flight: what that response set (a version) or removed (null). */
-  inFlight: Map<string, ReadonlyMap<string, string | null>>;
+  /** Per nonce in flight: what that response set (a version) or removed (null), and whether it removed any. */
+  inFlight: Map<string, { readonly changes: ReadonlyMap<string, string | null>; readonly removals: boolean }>;
   responses: number;
   lastNack: NackRecord | undefined;
 }
@@ -172,7 +172,7 @@ export class DeltaAdsSession {
         this.deps.counters.nacks += 1;
         this.deps.onNack?.(this.node.id, typeUrl, record);
       } else {
-        this.acked.apply(typeUrl, sent);
+        this.acked.apply(typeUrl, sent.changes, { removals: sent.removals });
         state.lastNack = undefined;
         this.deps.counters.acks += 1;
         this.deps.onAck?.(typeUrl, nonce);
@@ -306,7 +306,7 @@ export class DeltaAdsSession {
     removed: readonly string[],
   ): void {
     const nonce = String(++this.nonceCounter);
-    state.inFlight.set(nonce, changes);
+    state.inFlight.set(nonce, { changes, removals: removed.length > 0 });
     if (state.inFlight.size > MAX_IN_FLIGHT) state.inFlight.delete(state.inFlight.keys().next().value as string);
     state.responses += 1;
     this.deps.counters.responses += 1;

@@ -165,7 +165,8 @@ export class AdsSession {
         this.deps.onNack?.(this.node.id, typeUrl, record);
       } else {
         state.acked = req.version_info ?? '';
-        if (state.inFlight) this.acked.apply(typeUrl, state.inFlight.changes, state.inFlight.replace);
+        if (state.inFlight)
+          this.acked.apply(typeUrl, state.inFlight.changes, { replace: state.inFlight.replace, removals: false });
         state.inFlight = undefined;
         this.deps.counters.acks += 1;
         this.deps.onAck?.(typeUrl, nonce);
