@@ -17,7 +17,10 @@
  */
 import { startControlPlane } from '../src/mesh/control-plane.js';
 import { createMemorySource } from '../src/mesh/source.js';
-import { ClientProcess, clientIp } from './lib/ads-client-process.js';
+import { ClientProcess, clientIp, nodeId } from './lib/ads-client-process.js';
+import { firstResponses, startFloorServer } from './lib/ads-floor.js';
+import { createSnapshot } from '../src/mesh/snapshot.js';
+import type { MeshObject } from '../src/mesh/inputs.js';
 
 /** One result row (the shape of the project's bench runner rows). */
 interface Row {
@@ -107,6 +110,8 @@ interface CaseResult {
   lastAckP99: number;
   /** Heap growth from before the proxies connected to after their initial sync, per proxy (KiB). */
   heapPerProxyKiB: number;
+  /** The same clients' initial sync from the transport floor (lib/ads-floor.ts): the bytes alone. */
+  floorMs: number;
 }
 
 /**
@@ -120,28 +125,51 @@ function settledHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** Connects `proxies` light clients to `address`; resolves with the time until the last has all four types (ms). */
+async function syncAll(
+  processes: readonly ClientProcess[],
+  address: string,
+  proxies: number,
+  services: number,
+  protocol: Protocol,
+): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const per = Math.ceil(proxies / processes.length);
+  const synced = await Promise.all(
+    processes.map((p, k) =>
+      p.connect({ address, first: k * per, count: Math.min(per, proxies - k * per), services, protocol }),
+    ),
+  );
+  return Number(synced.reduce((a, b) => (b > a ? b : a)) - t0) / 1e6;
+}
+
+const processesFor = (proxies: number) =>
+  Array.from({ length: Math.ceil(proxies / CLIENTS_PER_PROCESS) }, () => new ClientProcess());
+
+/** The initial sync of the same clients from the transport floor, serving proxy 0's responses to every proxy. */
+async function floorSync(services: number, proxies: number, protocol: Protocol): Promise<number> {
+  const snapshot = createSnapshot(objects(services, proxies) as MeshObject[]);
+  const responses = firstResponses(snapshot, nodeId(0), protocol);
+  const floor = await startFloorServer(host, responses);
+  const processes = processesFor(proxies);
+  try {
+    await Promise.all(processes.map((p) => p.ready));
+    return await syncAll(processes, floor.address, proxies, services, protocol);
+  } finally {
+    await Promise.all(processes.map((p) => p.close()));
+    floor.close();
+  }
+}
+
 async function runCase(services: number, proxies: number, changes: number, protocol: Protocol): Promise<CaseResult> {
   const source = createMemorySource(objects(services, proxies));
   const cp = await startControlPlane({ source, listen: { host, port: 0 }, clusterName: 'bench', debounceMs: 10 });
-  const processes = Array.from({ length: Math.ceil(proxies / CLIENTS_PER_PROCESS) }, () => new ClientProcess());
+  const processes = processesFor(proxies);
   try {
     await Promise.all(processes.map((p) => p.ready));
     const heapBefore = settledHeap();
-    const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
-    const per = Math.ceil(proxies / processes.length);
-    const synced = await Promise.all(
-      processes.map((p, k) =>
-        p.connect({
-          address: cp.address,
-          first: k * per,
-          count: Math.min(per, proxies - k * per),
-          services,
-          protocol,
-        }),
-      ),
-    );
-    const initialMs = Number(synced.reduce((a, b) => (b > a ? b : a)) - t0) / 1e6;
+    const initialMs = await syncAll(processes, cp.address, proxies, services, protocol);
     const cpu = process.cpuUsage(cpu0);
     const initialCpuPerProxyMs = (cpu.user + cpu.system) / 1000 / proxies;
     await new Promise((r) => setTimeout(r, 200));
@@ -175,6 +203,7 @@ async function runCase(services: number, proxies: number, changes: number, proto
       lastAckP50: quantile(lastAck, 0.5),
       lastAckP99: quantile(lastAck, 0.99),
       heapPerProxyKiB,
+      floorMs: NaN,
     };
   } finally {
     await Promise.all(processes.map((p) => p.close()));
@@ -194,7 +223,8 @@ export async function runControlPlaneBench(
   const rows: Row[] = [];
   let base: CaseResult | undefined;
   for (const n of serviceCounts) {
-    const r = await runCase(n, proxies, changes, protocol);
+    // Measured after the control plane is gone, so the two never share the machine.
+    const r = { ...(await runCase(n, proxies, changes, protocol)), floorMs: await floorSync(n, proxies, protocol) };
     base ??= r;
     const scenario = `control-plane ${n} services x ${proxies} proxies (${protocol === 'delta' ? 'delta' : 'state of the world'})`;
     const ratio = (v: number, b: number) => (b > 0 ? round(v / b, 2) : null);
@@ -207,6 +237,8 @@ export async function runControlPlaneBench(
     });
     rows.push(
       row('initial sync (all proxies, 4 types)', r.initialMs, base.initialMs),
+      row('initial sync from the transport floor (same bytes, no control plane)', r.floorMs, base.floorMs),
+      row('initial sync / transport floor', r.initialMs / r.floorMs, base.initialMs / base.floorMs, 'x'),
       row('control-plane CPU per proxy synced', r.initialCpuPerProxyMs, base.initialCpuPerProxyMs),
       row('change -> every proxy has EDS, p50', r.changeP50, base.changeP50),
       row('change -> every proxy has EDS, p99', r.changeP99, base.changeP99),

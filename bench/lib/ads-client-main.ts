@@ -7,7 +7,7 @@
 import { credentials, makeGenericClientConstructor, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import { adsServiceDefinition, TYPE_URLS } from '../../src/xds/index.js';
 import { decodeEnvelope, type Envelope } from './light-ads.js';
-import { clientIp, type ClientRequest, type ClientReply } from './ads-client-process.js';
+import { nodeId, type ClientRequest, type ClientReply } from './ads-client-process.js';
 import { serve } from './child-rpc.js';
 
 const NS = 'bench';
@@ -47,7 +47,7 @@ class LightProxy {
       [TYPE_URLS.route]: ['outbound'],
     };
     const node = {
-      id: `sidecar~${clientIp(id)}~client-${id}.${NS}~${NS}.svc.cluster.local`,
+      id: nodeId(id),
       locality: { region: 'r1' },
     };
     this.call.on('data', (r: Envelope) => {

@@ -27,6 +27,9 @@ export type ClientReply = { op: 'synced'; atNs: string } | { op: 'eds'; latencie
 /** The IP of proxy j: its node id names it, and the bench gives it a pod there. */
 export const clientIp = (j: number): string => `10.255.${j >> 8}.${j & 255}`;
 
+/** The node id proxy j sends: a sidecar of pod `client-j` in namespace `bench`, at its IP. */
+export const nodeId = (j: number): string => `sidecar~${clientIp(j)}~client-${j}.bench~bench.svc.cluster.local`;
+
 const MAIN = fileURLToPath(new URL('./ads-client-main.ts', import.meta.url));
 
 /** One child process of clients. */

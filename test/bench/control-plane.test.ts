@@ -22,6 +22,8 @@ for (const protocol of ['delta', 'sotw'] as const) {
       const metrics = rows.filter((r) => r.scenario.startsWith('control-plane 6 ')).map((r) => r.metric);
       for (const m of [
         'initial sync (all proxies, 4 types)',
+        'initial sync from the transport floor (same bytes, no control plane)',
+        'initial sync / transport floor',
         'control-plane CPU per proxy synced',
         'change -> every proxy has EDS, p99',
         'control-plane work per change (rebuild + push)',
