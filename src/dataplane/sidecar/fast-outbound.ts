@@ -26,7 +26,8 @@ import type { SocketPool } from '../http1/socket-pool.js';
 import type { VirtualHostModel } from '../xds/model.js';
 import type { AttemptResult } from './attempt.js';
 import { BufferedBody, runFastAttempt, type RelayedResponse } from './fast-attempt.js';
-import { forwardPairs, PEER_HEADERS, SERVED_BY, clusterFromServedBy } from './headers.js';
+import { forwardPairs, PEER_HEADERS, SERVED_BY } from './headers.js';
+import { outboundLabels, reportAnswer } from './outbound-report.js';
 import type { ProxyConfig } from '../config.js';
 import type { FlightRecorder } from '../recorder/flight-recorder.js';
 import type { ProxyRuntime } from '../runtime.js';
@@ -34,7 +35,7 @@ import type { ProxyMetrics } from './metrics.js';
 import type { UpstreamAgents } from './upstream.js';
 import { checkProxyAuthorization } from './proxy-auth.js';
 import { runAttempts, type TryLimits } from './retry-loop.js';
-import { requestAuthority, serviceOfCluster, sniForCluster } from './routing.js';
+import { requestAuthority, sniForCluster } from './routing.js';
 
 /** Largest request body the fast path reads whole before forwarding (larger ones are streamed by Node's server). */
 export const MAX_FAST_BODY = 64 * 1024;
@@ -265,15 +266,7 @@ class FastConnection {
     const start = performance.now();
     const { deps } = this;
     const { vh, target, balancer } = route;
-    const labels = {
-      reporter: 'source' as const,
-      source_workload: deps.config.workload,
-      source_workload_namespace: deps.config.namespace,
-      source_cluster: deps.config.cluster,
-      destination_service: serviceOfCluster(vh.cluster),
-      destination_cluster: 'unknown',
-      response_code: '0',
-    };
+    const labels = outboundLabels(deps.config, vh.cluster);
     const forwarded = forwardedPairs(head.headers, target.host, deps.config);
     const upstreamHead = `${head.method} ${target.path} HTTP/1.1\r\n${forwarded.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
     const body = new BufferedBody(bytes);
@@ -307,9 +300,8 @@ class FastConnection {
     }
     const observe = (): void => deps.metrics.observe(labels, performance.now() - start);
     if (result.kind === 'reply') {
-      labels.response_code = String(result.code);
+      reportAnswer(deps.recorder, labels, vh.cluster, result.code);
       observe();
-      deps.recorder?.answered(vh.cluster, result.code, undefined);
       const text = result.text;
       this.socket.write(
         `HTTP/1.1 ${result.code} ${STATUS_CODES[result.code] ?? ''}\r\ncontent-type: text/plain\r\n` +
@@ -319,14 +311,10 @@ class FastConnection {
       return this.next(head);
     }
     const res = result.res;
-    labels.response_code = String(res.statusCode);
-    labels.destination_cluster =
-      clusterFromServedBy(res.header(SERVED_BY)) ?? result.host.endpoint.clusterId ?? 'unknown';
-    deps.recorder?.answered(
-      vh.cluster,
-      res.statusCode,
-      labels.destination_cluster === 'unknown' ? undefined : labels.destination_cluster,
-    );
+    reportAnswer(deps.recorder, labels, vh.cluster, res.statusCode, {
+      servedBy: res.header(SERVED_BY),
+      host: result.host,
+    });
     const noBody = head.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     const rechunk = !noBody && res.bodyFraming === 'unknown';
     const s = this.socket;

@@ -11,11 +11,12 @@ import type { FlightRecorder } from '../recorder/flight-recorder.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { RequestBody } from './body.js';
 import { installFastPath } from './fast-outbound.js';
-import { clusterFromServedBy, forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
+import { forwardHeaders, PEER_HEADERS, SERVED_BY } from './headers.js';
+import { outboundLabels, reportAnswer } from './outbound-report.js';
 import type { ProxyMetrics } from './metrics.js';
 import { checkProxyAuthorization, refuseProxyRequest } from './proxy-auth.js';
 import { REASONS, runAttempts } from './retry-loop.js';
-import { requestAuthority, serviceOfCluster, sniForCluster } from './routing.js';
+import { requestAuthority, sniForCluster } from './routing.js';
 import { runAttempt } from './attempt.js';
 import type { UpstreamAgents } from './upstream.js';
 
@@ -40,19 +41,10 @@ async function handle(deps: OutboundDeps, req: IncomingMessage, res: ServerRespo
   const start = performance.now();
   const target = requestAuthority(req.url ?? '/', req.headers.host);
   const vh = target ? deps.runtime.routes.match(target.authority) : undefined;
-  const labels = {
-    reporter: 'source' as const,
-    source_workload: deps.config.workload,
-    source_workload_namespace: deps.config.namespace,
-    source_cluster: deps.config.cluster,
-    destination_service: vh ? serviceOfCluster(vh.cluster) : 'unknown',
-    destination_cluster: 'unknown',
-    response_code: '0',
-  };
+  const labels = outboundLabels(deps.config, vh?.cluster);
   const reply = (code: number, text: string): void => {
-    labels.response_code = String(code);
+    reportAnswer(deps.recorder, labels, vh?.cluster, code);
     deps.metrics.observe(labels, performance.now() - start);
-    if (vh) deps.recorder?.answered(vh.cluster, code, undefined);
     if (res.headersSent) return void res.destroy();
     res.writeHead(code, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -85,15 +77,10 @@ async function handle(deps: OutboundDeps, req: IncomingMessage, res: ServerRespo
   if (result.kind === 'reply') return reply(result.code, result.text);
 
   const upRes = result.res;
-  labels.response_code = String(upRes.statusCode ?? 0);
-  labels.destination_cluster =
-    clusterFromServedBy(upRes.headers[SERVED_BY]) ?? result.host.endpoint.clusterId ?? 'unknown';
-  // Dated when the answer's head arrives: that is when the app learns which copy served it.
-  deps.recorder?.answered(
-    vh.cluster,
-    upRes.statusCode ?? 0,
-    labels.destination_cluster === 'unknown' ? undefined : labels.destination_cluster,
-  );
+  reportAnswer(deps.recorder, labels, vh.cluster, upRes.statusCode ?? 0, {
+    servedBy: upRes.headers[SERVED_BY],
+    host: result.host,
+  });
   res.writeHead(upRes.statusCode ?? 502, forwardHeaders(upRes.headers));
   upRes.pipe(res);
   upRes.on('error', () => res.destroy());
