@@ -156,3 +156,91 @@ test('new configuration, new resolutions and a client network change start over 
   const noWorkspace = { ...joined, config: { ...config, workspaces: [] } };
   planBoth(memo, input(noWorkspace), 'no workspace');
 });
+
+for (const base of ['three-clusters', 'exposure-by-labels', 'reachability-one-way']) {
+  test(`${base}, then a random walk of 150 changes of every kind: each memoised plan equals the fresh one`, () => {
+    // A fixed seed (mulberry32): a failure names its step and replays the same way.
+    let seed = 20261206;
+    const random = (n: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+    };
+    const start = loadCase(join(DIR, `${base}.yaml`)).expanded;
+    const configs: FederationConfig[] = [
+      start.config,
+      // Networks from the nodes, which the walk changes.
+      {
+        ...start.config,
+        clusters: start.config.clusters.map((c) => ({ ...c, spec: { ...c.spec, network: undefined } })),
+      },
+      { ...start.config, workspaces: [] },
+    ];
+    const allServices = new Map(start.inventories.map((i) => [i.cluster, i.services]));
+    let world: ExpandedCase = start;
+    const memo = new PlanMemo<ServicePlan>();
+    const pickCluster = () => world.inventories[random(world.inventories.length)]?.cluster ?? 'cluster-1';
+    const edit = (change: (inv: ClusterInventory) => void) => (world = edited(world, pickCluster(), change));
+    const changes: [string, () => void][] = [
+      [
+        'gateway address',
+        () =>
+          edit((inv) => {
+            const g = inv.gateways[0];
+            if (g) g.addresses = random(4) === 0 ? [] : [{ type: 'ip', value: `127.9.0.${random(3)}` }];
+          }),
+      ],
+      [
+        'pod readiness',
+        () =>
+          edit((inv) => {
+            const w = inv.services[random(inv.services.length)]?.workloads[0];
+            if (w) w.ready = !w.ready;
+          }),
+      ],
+      [
+        'service labels',
+        () =>
+          edit((inv) => {
+            const s = inv.services[random(inv.services.length)];
+            if (s) s.labels = [{}, { app: 'details' }, { app: 'ratings', tier: 'gold' }][random(3)] ?? {};
+          }),
+      ],
+      [
+        'service deleted or restored',
+        () =>
+          edit((inv) => {
+            const all = allServices.get(inv.cluster) ?? [];
+            const svc = all[random(all.length)];
+            if (!svc) return;
+            const present = inv.services.some((s) => s.name === svc.name);
+            inv.services = present
+              ? inv.services.filter((s) => s.name !== svc.name)
+              : [...inv.services, structuredClone(svc)];
+          }),
+      ],
+      [
+        'node network',
+        () => edit((inv) => (inv.network = ['cluster-1-network', 'cluster-2-network', 'other-network'][random(3)])),
+      ],
+      [
+        'gateway pod zone',
+        () =>
+          edit((inv) => {
+            const pod = inv.gateways[0]?.pods[0];
+            if (pod) pod.locality = { ...pod.locality, zone: `z${random(3)}` };
+          }),
+      ],
+      ['configuration', () => (world = { ...world, config: configs[random(configs.length)] ?? start.config })],
+      ['nothing', () => {}],
+    ];
+    let reused = 0;
+    for (let step = 0; step < 150; step++) {
+      const [what, change] = changes[random(changes.length)] ?? ['nothing', () => {}];
+      change();
+      reused += planBoth(memo, input(world), `step ${step} (${what})`).reused;
+    }
+    assert.ok(reused > 0, 'the walk reused plans');
+  });
+}
