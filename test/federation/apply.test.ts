@@ -17,7 +17,11 @@ import {
   mergedAnnotations,
   OWNED_KINDS,
   settles,
+  keyOfChange,
+  WRITES_IN_FLIGHT,
+  type Change,
 } from '../../src/federation/apply.js';
+import { KubeError } from '../../src/kube/errors.js';
 import { plan } from '../../src/federation/plan.js';
 import type { GeneratedObject } from '../../src/federation/types.js';
 
@@ -328,4 +332,50 @@ test('settles: an event leaving an object as planned asks for no pass; one that 
   const gone = { ...entry, metadata: { ...entry.metadata, name: 'k-not-planned' } };
   assert.equal(settles(desired, gone, true), true);
   assert.equal(settles(desired, gone, false), false);
+});
+
+test('writes a rank with several in flight, never two ranks at once, and reports in the changes order', async () => {
+  // A recording double: each write takes a few ms; a failure on one name.
+  let inFlight = 0;
+  let most = 0;
+  const events: string[] = [];
+  const write = async (verb: string, o: { kind?: string; metadata?: { name?: string } }) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    events.push(`start ${verb} ${o.kind}`);
+    await new Promise((r) => setTimeout(r, 2 + Math.random() * 5));
+    inFlight--;
+    events.push(`end ${verb} ${o.kind}`);
+    if (o.metadata?.name === 'k-bad') throw new KubeError('MB7101', 'the API said no');
+    return o as KObject;
+  };
+  const recording = {
+    name: 'recording',
+    create: (o: KObject) => write('create', o),
+    replace: (o: KObject) => write('replace', o),
+    delete: async (ref: { kind: string; name: string }) => void (await write('delete', { kind: ref.kind })),
+  } as unknown as ClusterClient;
+  const entry = (name: string): KObject => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'WorkloadEntry',
+    metadata: { name, namespace: 'bookinfo', labels: { 'meshbridge.io/managed-by': 'meshbridge-federation' } },
+    spec: { address: '10.0.0.1' },
+  });
+  const changes: Change[] = [
+    { op: 'create', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } } },
+    ...['a', 'b', 'bad', 'c', 'd', 'e', 'f'].map((n): Change => ({ op: 'create', object: entry(`k-${n}`) })),
+    { op: 'delete', current: entry('k-old') },
+  ];
+  const result = await applyChanges(recording, changes);
+  assert.equal(result.created, 7);
+  assert.equal(result.deleted, 1);
+  assert.deepEqual(
+    result.failed.map((f) => keyOfChange(f.change)),
+    ['WorkloadEntry/bookinfo/k-bad'],
+  );
+  assert.equal(most, WRITES_IN_FLIGHT, 'the seven entries went several at a time');
+  // The namespace ends before any entry starts; every entry ends before the delete starts.
+  const at = (e: string) => events.indexOf(e);
+  assert.ok(at('end create Namespace') < at('start create WorkloadEntry'));
+  assert.ok(events.lastIndexOf('end create WorkloadEntry') < at('start delete WorkloadEntry'));
 });
