@@ -3,6 +3,7 @@
  * ACK/NACK bookkeeping, and pushes only when the resources a proxy subscribed to changed (hash per type).
  */
 import { AckLedger } from './ack-ledger.js';
+import { OverlayMap } from './overlay-map.js';
 import { proxyFromNode, type Proxy, type XdsNodeInfo } from '../proxy.js';
 import type { Snapshot } from '../snapshot.js';
 import { translate } from '../translate/index.js';
@@ -56,10 +57,26 @@ interface TypeState {
   acked: string;
   lastNack: NackRecord | undefined;
   legacyWildcard: boolean;
-  /** Version of each resource as last sent, by name. */
-  sent: Map<string, string>;
+  /** Version of each resource as last sent, by name (a full response's shared versions, then this proxy's own). */
+  sent: OverlayMap<string, string>;
   /** What the response with `nonce` set, for the ACK ledger (CDS/LDS responses replace the whole set). */
   inFlight: { changes: ReadonlyMap<string, string | null>; replace: boolean } | undefined;
+}
+
+const listVersions = new WeakMap<readonly XdsObject[], ReadonlyMap<string, string>>();
+
+/**
+ * Name -> version of every resource of a list, built once per list: the lists are shared and never changed
+ * (resource-diff.ts), so a thousand proxies given one list share one map instead of a thousand copies of it.
+ */
+function versionsOf(list: readonly XdsObject[]): ReadonlyMap<string, string> {
+  let versions = listVersions.get(list);
+  if (!versions) {
+    const built = new Map<string, string>();
+    for (const r of list) built.set(resourceName(r), resourceVersion(r));
+    listVersions.set(list, (versions = built));
+  }
+  return versions;
 }
 
 /** Types whose state-of-the-world responses need not repeat unchanged resources (xDS protocol). */
@@ -141,7 +158,7 @@ export class AdsSession {
         acked: '',
         lastNack: undefined,
         legacyWildcard: false,
-        sent: new Map(),
+        sent: new OverlayMap(),
         inFlight: undefined,
       };
       this.types.set(typeUrl, state);
@@ -241,18 +258,19 @@ export class AdsSession {
     if (!force && diff.changed.length === 0 && diff.removed.length === 0) return;
     const partial = !force && PARTIAL_TYPES.has(typeUrl);
     let out: readonly XdsObject[] = selected;
+    let changes: ReadonlyMap<string, string>;
     if (partial) {
       // A change to one service costs one assignment per proxy, not all of them.
       out = diff.changed.filter((r) => state.sent.get(resourceName(r)) !== resourceVersion(r));
       if (out.length === 0) return;
+      const own = new Map<string, string>();
+      for (const r of out) own.set(resourceName(r), resourceVersion(r));
+      for (const [name, version] of own) state.sent.set(name, version);
+      changes = own;
     } else {
-      state.sent.clear();
-    }
-    const changes = new Map<string, string>();
-    for (const r of out) {
-      const version = resourceVersion(r);
-      state.sent.set(resourceName(r), version);
-      changes.set(resourceName(r), version);
+      // The full set: its versions are one map shared by every proxy sent the same list (overlay-map.ts).
+      changes = versionsOf(selected);
+      state.sent = new OverlayMap(changes);
     }
     state.inFlight = { changes, replace: !partial };
     state.version += 1;
