@@ -319,8 +319,9 @@ export async function applyChanges(
   let i = 0;
   while (i < changes.length) {
     // A run of changes of one rank (same op, same kind) has no order among its members.
+    const rank = rankOf(changes[i] as Change);
     let end = i + 1;
-    while (end < changes.length && rankOf(changes[end] as Change) === rankOf(changes[i] as Change)) end++;
+    while (end < changes.length && rankOf(changes[end] as Change) === rank) end++;
     let next = i;
     const worker = async () => {
       while (next < end) {

@@ -1,8 +1,9 @@
 /**
  * Keep-alive connections to upstreams for the fast path, plaintext or mTLS (the agents' job, without their
- * per-request ClientRequest machinery); mTLS ones are pooled apart by SNI and certificate generation: the most recently used idle connection is reused first (as the agents' `lifo`), an idle
- * one is closed after {@link IDLE_MS} (before Node servers' 5 s keep-alive timeout closes it under a request), and
- * one that says anything or closes while idle is dropped.
+ * per-request ClientRequest machinery); mTLS ones are pooled apart by SNI and certificate generation. The most
+ * recently used idle connection is reused first (as the agents' `lifo`), an idle one is closed after
+ * {@link IDLE_MS} (before Node servers' 5 s keep-alive timeout closes it under a request), and one that says
+ * anything or closes while idle is dropped.
  */
 import net from 'node:net';
 import tls from 'node:tls';
